@@ -1,0 +1,140 @@
+"""HTTP routes for sign-in, organisations and staff accounts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, JSONBody
+from redis.asyncio import Redis
+
+from service.accounts import service
+from service.accounts.auth import CurrentActor, bearer_token
+from service.accounts.types import (
+    Me,
+    OrganisationIn,
+    OrganisationKind,
+    OrganisationOut,
+    Role,
+    TokenOut,
+    TokenRequest,
+    UserIn,
+    UserOut,
+    UserPatch,
+)
+from service.errors import problems
+from service.http import Conn, PathId, api_router
+from service.pagination import Cursor, IdQuery, Limit, Page, Search
+from service.settings import Settings
+
+
+@post(
+    "/auth/token",
+    status_code=200,
+    responses=problems(401, 422, 429),
+    summary="Sign in with e-mail and password",
+)
+async def create_token(
+    request: Request[Any, Any, Any],
+    data: JSONBody[TokenRequest],
+    conn: Conn,
+    redis: NamedDependency[Redis],
+    settings: NamedDependency[Settings],
+) -> TokenOut:
+    return await service.login(
+        conn,
+        redis,
+        email=data.email,
+        password=data.password,
+        address=request.client.host if request.client else "unknown",
+        token_ttl=settings.token_ttl,
+    )
+
+
+@post("/auth/logout", status_code=204, responses=problems(401), summary="Revoke this token")
+async def logout(request: Request[Any, Any, Any], conn: Conn, actor: CurrentActor) -> None:
+    token = bearer_token(request)
+    assert token is not None  # the actor dependency has accepted it
+    await service.logout(conn, token)
+
+
+@get("/me", responses=problems(401), summary="The signed-in staff member")
+async def get_me(actor: CurrentActor) -> Me:
+    return service.me(actor)
+
+
+@post("/organisations", responses=problems(401, 403, 409, 422))
+async def create_organisation(
+    data: JSONBody[OrganisationIn], conn: Conn, actor: CurrentActor
+) -> OrganisationOut:
+    return await service.create_organisation(conn, actor, data)
+
+
+@get("/organisations", responses=problems(401, 422))
+async def list_organisations(
+    conn: Conn,
+    actor: CurrentActor,
+    q: Search = None,
+    kind: FromQuery[OrganisationKind | None] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[OrganisationOut]:
+    return await service.list_organisations(conn, q=q, kind=kind, limit=limit, cursor=cursor)
+
+
+@get("/organisations/{organisation_id:str}", responses=problems(401, 404))
+async def get_organisation(
+    organisation_id: PathId, conn: Conn, actor: CurrentActor
+) -> OrganisationOut:
+    return await service.get_organisation(conn, organisation_id)
+
+
+@post("/users", responses=problems(401, 403, 409, 422))
+async def create_user(data: JSONBody[UserIn], conn: Conn, actor: CurrentActor) -> UserOut:
+    return await service.create_user(conn, actor, data)
+
+
+@get("/users", responses=problems(401, 422))
+async def list_users(
+    conn: Conn,
+    actor: CurrentActor,
+    organisation_id: IdQuery = None,
+    role: FromQuery[Role | None] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[UserOut]:
+    return await service.list_users(
+        conn, actor, organisation_id=organisation_id, role=role, limit=limit, cursor=cursor
+    )
+
+
+@get("/users/{user_id:str}", responses=problems(401, 404))
+async def get_user(user_id: PathId, conn: Conn, actor: CurrentActor) -> UserOut:
+    return await service.get_user(conn, actor, user_id)
+
+
+@patch("/users/{user_id:str}", responses=problems(401, 403, 404, 409, 422))
+async def update_user(
+    user_id: PathId, data: JSONBody[UserPatch], conn: Conn, actor: CurrentActor
+) -> UserOut:
+    return await service.update_user(conn, actor, user_id, data)
+
+
+routers = [
+    api_router("accounts", [create_token], public=True),
+    api_router(
+        "accounts",
+        [
+            logout,
+            get_me,
+            create_organisation,
+            list_organisations,
+            get_organisation,
+            create_user,
+            list_users,
+            get_user,
+            update_user,
+        ],
+    ),
+]

@@ -1,0 +1,268 @@
+"""Organisations, staff accounts and sign-in."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+import msgspec
+from redis.asyncio import Redis
+
+from service import audit
+from service.accounts import passwords, throttle
+from service.accounts.auth import Actor, queries
+from service.accounts.types import (
+    Me,
+    OrganisationIn,
+    OrganisationKind,
+    OrganisationOut,
+    Role,
+    TokenOut,
+    UserIn,
+    UserOut,
+    UserPatch,
+)
+from service.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from service.ids import is_id, require_id
+from service.pagination import Page, decode_cursor, page_of
+from service.tokens import digest, new_secret
+
+TOKEN_PREFIX = "polku"
+
+
+async def login(
+    conn: asyncpg.Connection,
+    redis: Redis,
+    *,
+    email: str,
+    password: str,
+    address: str,
+    token_ttl: timedelta,
+) -> TokenOut:
+    await throttle.check(redis, email, address)
+    staff = await queries.staff_for_login(conn, email=email)
+    password_hash = staff["password_hash"] if staff and staff["active"] else None
+    if not await passwords.verify_password(password_hash, password):
+        await throttle.record_failure(redis, email, address)
+        raise Unauthorized("wrong e-mail or password")
+    await throttle.clear(redis, email)
+    assert staff is not None and password_hash is not None
+    if passwords.needs_rehash(password_hash):
+        new_hash = await passwords.hash_password(password)
+        await queries.update_staff(
+            conn, id=staff["id"], name=None, phone=None, roles=None, active=None,
+            password_hash=new_hash,
+        )  # fmt: skip
+    return await issue_token(conn, staff["id"], token_ttl)
+
+
+async def issue_token(conn: asyncpg.Connection, staff_id: str, ttl: timedelta) -> TokenOut:
+    token = new_secret(TOKEN_PREFIX)
+    expires_at = datetime.now(UTC) + ttl
+    await queries.insert_token(
+        conn, token_hash=digest(token), staff_id=staff_id, expires_at=expires_at
+    )
+    return TokenOut(access_token=token, token_type="bearer", expires_at=expires_at)
+
+
+async def logout(conn: asyncpg.Connection, token: str) -> None:
+    await queries.revoke_token(conn, token_hash=digest(token))
+
+
+async def purge_expired_tokens(conn: asyncpg.Connection, keep_for: timedelta) -> int:
+    """Forget tokens that expired or were revoked longer than `keep_for` ago."""
+    purged: int = await queries.purge_expired_tokens(conn, older_than=datetime.now(UTC) - keep_for)
+    return purged
+
+
+def me(actor: Actor) -> Me:
+    return Me(
+        id=actor.id,
+        email=actor.email,
+        name=actor.name,
+        roles=sorted(actor.roles),  # type: ignore[arg-type]
+        organisation_id=actor.organisation_id,
+    )
+
+
+# Organisations ---------------------------------------------------------------
+
+
+async def find_or_create_organisation(
+    conn: asyncpg.Connection, name: str, kind: OrganisationKind, managed_by: str | None = None
+) -> OrganisationOut:
+    row = await queries.insert_organisation(conn, name=name, kind=kind, managed_by=managed_by)
+    if row is None:
+        row = await queries.organisation_by_name(conn, name=name)
+    return msgspec.convert(dict(row), OrganisationOut)
+
+
+async def create_organisation(
+    conn: asyncpg.Connection, actor: Actor, data: OrganisationIn
+) -> OrganisationOut:
+    actor.require_role("admin")
+    row = await queries.insert_organisation(
+        conn, name=data.name.strip(), kind=data.kind, managed_by=actor.organisation_id
+    )
+    if row is None:
+        existing = await queries.organisation_by_name(conn, name=data.name.strip())
+        raise Conflict("an organisation with this name exists", existing_id=existing["id"])
+    organisation = msgspec.convert(dict(row), OrganisationOut)
+    await audit.log_action(
+        conn, actor, "organisation.create", subject=("organisation", organisation.id)
+    )
+    return organisation
+
+
+async def get_organisation(conn: asyncpg.Connection, organisation_id: str) -> OrganisationOut:
+    require_id(organisation_id, NotFound("organisation not found"))
+    row = await queries.organisation_by_id(conn, id=organisation_id)
+    if row is None:
+        raise NotFound("organisation not found")
+    return msgspec.convert(dict(row), OrganisationOut)
+
+
+async def list_organisations(
+    conn: asyncpg.Connection, *, q: str | None, kind: str | None, limit: int, cursor: str | None
+) -> Page[OrganisationOut]:
+    after = decode_cursor(cursor, tuple[str, str])
+    rows = await queries.list_organisations(
+        conn,
+        after_name=after[0] if after else None,
+        after_id=after[1] if after else None,
+        q=q,
+        kind=kind,
+        limit=limit + 1,
+    )
+    items = [msgspec.convert(dict(row), OrganisationOut) for row in rows]
+    return page_of(items, limit, lambda o: (o.name.lower(), o.id))
+
+
+# Staff -----------------------------------------------------------------------
+
+
+async def create_staff(
+    conn: asyncpg.Connection,
+    *,
+    organisation_id: str,
+    email: str,
+    name: str,
+    password: str,
+    roles: list[Role],
+    phone: str | None = None,
+) -> UserOut:
+    """Create a staff account; 409 when the e-mail is taken. No permission checks."""
+    row = await queries.insert_staff(
+        conn,
+        organisation_id=organisation_id,
+        email=email.strip(),
+        name=name.strip(),
+        phone=phone,
+        password_hash=await passwords.hash_password(password),
+        roles=sorted(set(roles)),
+    )
+    if row is None:
+        raise Conflict("a staff account with this e-mail exists")
+    return msgspec.convert(dict(row), UserOut)
+
+
+async def _require_managed_organisation(
+    conn: asyncpg.Connection, actor: Actor, organisation_id: str, field: str
+) -> None:
+    manages = is_id(organisation_id) and await queries.manages_organisation(
+        conn, admin_organisation_id=actor.organisation_id, organisation_id=organisation_id
+    )
+    if not manages:
+        raise InvalidInput(field, "unknown organisation, or not one your organisation manages")
+
+
+async def create_user(conn: asyncpg.Connection, actor: Actor, data: UserIn) -> UserOut:
+    actor.require_role("admin")
+    await _require_managed_organisation(conn, actor, data.organisation_id, "organisation_id")
+    user = await create_staff(
+        conn,
+        organisation_id=data.organisation_id,
+        email=data.email,
+        name=data.name,
+        password=data.password,
+        roles=data.roles,
+        phone=data.phone,
+    )
+    await audit.log_action(conn, actor, "staff.create", subject=("staff", user.id))
+    return user
+
+
+async def get_user(conn: asyncpg.Connection, actor: Actor, user_id: str) -> UserOut:
+    require_id(user_id, NotFound("user not found"))
+    row = await queries.staff_by_id(conn, id=user_id)
+    if row is None or not await _may_see_staff(conn, actor, row["organisation_id"]):
+        raise NotFound("user not found")
+    return msgspec.convert(dict(row), UserOut)
+
+
+async def _may_see_staff(conn: asyncpg.Connection, actor: Actor, organisation_id: str) -> bool:
+    if organisation_id == actor.organisation_id:
+        return True
+    return actor.has_role("admin") and bool(
+        await queries.manages_organisation(
+            conn, admin_organisation_id=actor.organisation_id, organisation_id=organisation_id
+        )
+    )
+
+
+async def list_users(
+    conn: asyncpg.Connection,
+    actor: Actor,
+    *,
+    organisation_id: str | None,
+    role: str | None,
+    limit: int,
+    cursor: str | None,
+) -> Page[UserOut]:
+    """Staff of the caller's organisation, or of one their organisation manages (admins)."""
+    organisation_id = organisation_id or actor.organisation_id
+    if not is_id(organisation_id) or not await _may_see_staff(conn, actor, organisation_id):
+        raise InvalidInput("organisation_id", "unknown organisation, or not yours to list")
+    after = decode_cursor(cursor, tuple[str, str])
+    rows = await queries.list_staff(
+        conn,
+        organisation_id=organisation_id,
+        role=role,
+        after_name=after[0] if after else None,
+        after_id=after[1] if after else None,
+        limit=limit + 1,
+    )
+    items = [msgspec.convert(dict(row), UserOut) for row in rows]
+    return page_of(items, limit, lambda u: (u.name.lower(), u.id))
+
+
+async def update_user(
+    conn: asyncpg.Connection, actor: Actor, user_id: str, data: UserPatch
+) -> UserOut:
+    """Admins edit staff of organisations they manage; anyone may edit their own name,
+    phone and password. Deactivating an account ends its sessions."""
+    target = await get_user(conn, actor, user_id)
+    is_self = target.id == actor.id
+    manages = actor.has_role("admin") and await _may_see_staff(conn, actor, target.organisation_id)
+    edits_only_own_profile = is_self and data.roles is None and data.active is None
+    if not manages and not edits_only_own_profile:
+        actor.require_role("admin")
+    if is_self and data.active is False:
+        raise Conflict("you cannot deactivate your own account")
+    password_hash = await passwords.hash_password(data.password) if data.password else None
+    row = await queries.update_staff(
+        conn,
+        id=target.id,
+        name=data.name.strip() if data.name else None,
+        phone=data.phone,
+        roles=sorted(set(data.roles)) if data.roles else None,
+        active=data.active,
+        password_hash=password_hash,
+    )
+    if data.active is False or password_hash is not None:
+        await queries.revoke_staff_tokens(conn, staff_id=target.id)
+    changed = [field for field in data.__struct_fields__ if getattr(data, field) is not None]
+    await audit.log_action(
+        conn, actor, "staff.update", subject=("staff", target.id), detail={"fields": changed}
+    )
+    return msgspec.convert(dict(row), UserOut)

@@ -1,0 +1,80 @@
+"""Request and response bodies for accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+import msgspec
+
+Role = Literal["admin", "coach", "referrer", "analyst"]
+OrganisationKind = Literal["municipality", "wellbeing_county", "ngo", "provider", "state_agency"]
+
+Email = Annotated[str, msgspec.Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+Phone = Annotated[str, msgspec.Meta(pattern=r"^\+?[0-9][0-9 ()-]{4,19}$")]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S")]
+Password = Annotated[str, msgspec.Meta(min_length=10, max_length=200)]
+
+
+class Body(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A request body: unknown fields are refused rather than silently dropped."""
+
+
+class TokenRequest(Body):
+    email: Annotated[str, msgspec.Meta(max_length=254)]
+    password: Annotated[str, msgspec.Meta(max_length=200)]
+
+
+class TokenOut(msgspec.Struct, kw_only=True):
+    access_token: str
+    token_type: Literal["bearer"]
+    expires_at: datetime
+
+
+class Me(msgspec.Struct, kw_only=True):
+    id: str
+    email: str
+    name: str
+    roles: list[Role]
+    organisation_id: str
+
+
+class OrganisationIn(Body):
+    name: Name
+    kind: OrganisationKind
+
+
+class OrganisationOut(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    kind: OrganisationKind
+    managed_by: str | None
+    created_at: datetime
+
+
+class UserIn(Body):
+    email: Email
+    name: Name
+    password: Password
+    roles: Annotated[list[Role], msgspec.Meta(min_length=1, max_length=4)]
+    organisation_id: str
+    phone: Phone | None = None
+
+
+class UserPatch(Body):
+    name: Name | None = None
+    phone: Phone | None = None
+    roles: Annotated[list[Role], msgspec.Meta(min_length=1, max_length=4)] | None = None
+    active: bool | None = None
+    password: Password | None = None
+
+
+class UserOut(msgspec.Struct, kw_only=True):
+    id: str
+    organisation_id: str
+    email: str
+    name: str
+    phone: str | None
+    roles: list[Role]
+    active: bool
+    created_at: datetime

@@ -1,0 +1,56 @@
+"""The audit trail: every read and write of client-level data appends an event."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import asyncpg
+
+if TYPE_CHECKING:
+    from service.accounts.auth import Actor
+
+_INSERT = """
+INSERT INTO audit_events
+    (actor_id, action, client_id, subject_type, subject_id, outcome, request_id, detail)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+"""
+
+_INSERT_MANY = """
+INSERT INTO audit_events (actor_id, action, client_id, request_id)
+SELECT $1, $2, client_id, $4 FROM unnest($3::uuid[]) AS client_id
+"""
+
+
+async def log_action(
+    conn: asyncpg.Connection,
+    actor: Actor | None,
+    action: str,
+    *,
+    client_id: str | None = None,
+    subject: tuple[str, str] | None = None,
+    outcome: str = "ok",
+    detail: dict[str, Any] | None = None,
+    request_id: str | None = None,
+) -> None:
+    """Append one event; `actor` None means the system (worker, command line)."""
+    subject_type, subject_id = subject or (None, None)
+    await conn.execute(
+        _INSERT,
+        actor.id if actor else None,
+        action,
+        client_id,
+        subject_type,
+        subject_id,
+        outcome,
+        actor.request_id if actor else request_id,
+        detail,
+    )
+
+
+async def log_reads(
+    conn: asyncpg.Connection, actor: Actor, action: str, client_ids: Sequence[str]
+) -> None:
+    """One event per client shown, for lists and searches."""
+    if client_ids:
+        await conn.execute(_INSERT_MANY, actor.id, action, list(client_ids), actor.request_id)

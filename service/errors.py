@@ -1,0 +1,241 @@
+"""Domain errors and the one place that turns every error into RFC 9457 problem+json."""
+
+from __future__ import annotations
+
+import logging
+import re
+from http import HTTPStatus
+from typing import Any
+
+import msgspec
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
+
+logger = logging.getLogger("polku")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class FieldError(msgspec.Struct, frozen=True):
+    field: str
+    message: str
+
+
+class Problem(msgspec.Struct, omit_defaults=True):
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] | None = None
+    allowed: list[str] | None = None
+    existing_id: str | None = None
+
+
+class PolkuError(Exception):
+    status = HTTPStatus.BAD_REQUEST
+    slug = "bad-request"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+    def problem(self) -> Problem:
+        return Problem(
+            type=f"urn:polku:problem:{self.slug}",
+            title=self.status.phrase,
+            status=self.status.value,
+            detail=self.detail,
+        )
+
+    def headers(self) -> dict[str, str]:
+        return {}
+
+
+class Unauthorized(PolkuError):
+    status = HTTPStatus.UNAUTHORIZED
+    slug = "unauthorized"
+
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": 'Bearer realm="polku"'}
+
+
+class Forbidden(PolkuError):
+    """The caller is known but their role does not allow this."""
+
+    status = HTTPStatus.FORBIDDEN
+    slug = "forbidden"
+
+
+class NotFound(PolkuError):
+    status = HTTPStatus.NOT_FOUND
+    slug = "not-found"
+
+
+class ClientOutOfReach(NotFound):
+    """A client that does not exist or that the caller may not see: the same 404.
+
+    Carries what was attempted, so the refusal is audited after the request's
+    transaction has been rolled back.
+    """
+
+    def __init__(self, client_id: str, action: str) -> None:
+        super().__init__("client not found")
+        self.client_id = client_id
+        self.action = action
+
+
+class Conflict(PolkuError):
+    status = HTTPStatus.CONFLICT
+    slug = "conflict"
+
+    def __init__(
+        self, detail: str, *, allowed: list[str] | None = None, existing_id: str | None = None
+    ) -> None:
+        super().__init__(detail)
+        self.allowed = allowed
+        self.existing_id = existing_id
+
+    def problem(self) -> Problem:
+        problem = super().problem()
+        problem.allowed = self.allowed
+        problem.existing_id = self.existing_id
+        return problem
+
+
+class PreconditionFailed(PolkuError):
+    status = HTTPStatus.PRECONDITION_FAILED
+    slug = "precondition-failed"
+
+
+class InvalidInput(PolkuError):
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+    slug = "validation"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.errors = [FieldError(field, message)]
+
+    def problem(self) -> Problem:
+        problem = super().problem()
+        problem.errors = self.errors
+        return problem
+
+
+class TooManyRequests(PolkuError):
+    status = HTTPStatus.TOO_MANY_REQUESTS
+    slug = "too-many-requests"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
+def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> Response[Problem]:
+    return Response(
+        content=problem,
+        status_code=problem.status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+def handle_polku_error(_: Request[Any, Any, Any], error: PolkuError) -> Response[Problem]:
+    return problem_response(error.problem(), error.headers())
+
+
+_NAMED_FIELD = re.compile(r"(?:unknown|missing required) field `([^`]+)`")
+
+
+def _field_errors(extra: Any) -> list[FieldError]:
+    """Litestar reports msgspec errors as {message, key, source}; name the real field."""
+    errors = []
+    for item in extra if isinstance(extra, list) else []:
+        if not isinstance(item, dict):
+            continue
+        message = str(item.get("message", "invalid value"))
+        key = str(item.get("key") or "")
+        named = _NAMED_FIELD.search(message)
+        if named:
+            parent = "" if key in {"", "data"} else f"{key}."
+            key = parent + named.group(1)
+        errors.append(FieldError(field=key or "body", message=message))
+    return errors
+
+
+def handle_validation_error(
+    _: Request[Any, Any, Any], error: ValidationException
+) -> Response[Problem]:
+    errors = _field_errors(error.extra)
+    if not errors:
+        # Not a field problem: the body is not JSON at all.
+        problem = Problem(
+            type="urn:polku:problem:malformed-body",
+            title=HTTPStatus.BAD_REQUEST.phrase,
+            status=HTTPStatus.BAD_REQUEST,
+            detail=str(error.detail),
+        )
+        return problem_response(problem)
+    problem = Problem(
+        type="urn:polku:problem:validation",
+        title=HTTPStatus.UNPROCESSABLE_ENTITY.phrase,
+        status=HTTPStatus.UNPROCESSABLE_ENTITY,
+        detail="; ".join(f"{e.field}: {e.message}" for e in errors),
+        errors=errors,
+    )
+    return problem_response(problem)
+
+
+def handle_http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[Problem]:
+    status = HTTPStatus(error.status_code)
+    problem = Problem(
+        type="about:blank", title=status.phrase, status=status.value, detail=str(error.detail)
+    )
+    return problem_response(problem, dict(error.headers or {}))
+
+
+def handle_unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
+    logger.exception("unhandled error in %s %s", request.method, request.url.path, exc_info=error)
+    problem = Problem(
+        type="about:blank",
+        title=HTTPStatus.INTERNAL_SERVER_ERROR.phrase,
+        status=HTTPStatus.INTERNAL_SERVER_ERROR,
+        detail="something went wrong on our side; the request id helps us find it",
+    )
+    return problem_response(problem)
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    PolkuError: handle_polku_error,
+    ValidationException: handle_validation_error,
+    HTTPException: handle_http_error,
+    Exception: handle_unexpected_error,
+}
+
+
+_DESCRIPTIONS = {
+    400: "The request is malformed (a body that is not JSON, say)",
+    401: "Missing, expired or revoked bearer token",
+    403: "The caller's role does not allow this",
+    404: "Not found, or outside the caller's reach",
+    409: "The change conflicts with the current state",
+    412: "The document changed since it was read (If-Match)",
+    422: "Invalid input; `errors` names each field",
+    429: "Too many attempts; retry after the given seconds",
+}
+
+
+def problems(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI entries for the problems a route can answer (400 always: any request can be
+    malformed)."""
+    return {
+        status: ResponseSpec(
+            data_container=Problem,
+            description=_DESCRIPTIONS[status],
+            media_type=PROBLEM_MEDIA_TYPE,
+        )
+        for status in sorted({400, *statuses})
+    }

@@ -1,0 +1,121 @@
+"""Per-request plumbing: one transaction per request, request ids."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import AsyncGenerator
+from typing import Annotated, Any, cast
+
+import asyncpg
+from litestar import Request, Response, Router
+from litestar.di import NamedDependency
+from litestar.enums import HttpMethod, ScopeType
+from litestar.handlers import HTTPRouteHandler
+from litestar.params import PathParameter
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from service import audit
+from service.errors import ClientOutOfReach
+from service.ids import is_id
+
+# What route handlers ask for by name; `provide_connection` and the others fill them.
+Conn = NamedDependency[asyncpg.Connection]
+PathId = Annotated[str, PathParameter(max_length=100, description="An opaque id")]
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+
+async def provide_connection(
+    request: Request[Any, Any, Any],
+) -> AsyncGenerator[asyncpg.Connection, None]:
+    """The request's connection, inside a transaction that commits when the handler succeeds."""
+    pool: asyncpg.Pool = request.app.state.pool
+    async with pool.acquire() as proxy:
+        conn = cast(asyncpg.Connection, proxy)
+        transaction = conn.transaction()
+        await transaction.start()
+        try:
+            yield conn
+        except ClientOutOfReach as refusal:
+            await transaction.rollback()
+            # The refusal itself is evidence worth keeping, so it is written
+            # after the rollback, on its own.
+            await _audit_refusal(conn, request, refusal)
+            raise
+        except BaseException:
+            await transaction.rollback()
+            raise
+        else:
+            await transaction.commit()
+
+
+async def _audit_refusal(
+    conn: asyncpg.Connection, request: Request[Any, Any, Any], refusal: ClientOutOfReach
+) -> None:
+    known = is_id(refusal.client_id)
+    await audit.log_action(
+        conn,
+        request.state.get("actor"),
+        refusal.action,
+        client_id=refusal.client_id if known else None,
+        subject=None if known else ("client", refusal.client_id[:100]),
+        outcome="denied",
+    )
+
+
+def request_id_middleware(app: ASGIApp) -> ASGIApp:
+    """Take a sane X-Request-ID from the caller or make one; echo it on the response."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        header = (b"x-request-id", request_id.encode())
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), header]
+            await send(message)
+
+        await app(scope, receive, send_with_id)
+
+    return middleware
+
+
+def api_router(tag: str, handlers: list[HTTPRouteHandler], *, public: bool = False) -> Router:
+    """Routes under /api/v1; all but public ones document the bearer token they need."""
+    return Router(
+        path="/api/v1",
+        tags=[tag],
+        route_handlers=[*_options_handlers(handlers), *handlers],
+        security=None if public else [{"bearer": []}],
+    )
+
+
+def _options_handlers(handlers: list[HTTPRouteHandler]) -> list[HTTPRouteHandler]:
+    """OPTIONS answers naming every method of a path.
+
+    Litestar 2 builds its automatic OPTIONS handler from the first handler
+    registered for a path and never updates it (litestar#4169, fixed in 3.0).
+    """
+    methods: dict[str, set[str]] = defaultdict(set)
+    for handler in handlers:
+        for path in handler.paths:
+            methods[path] |= {str(method) for method in handler.http_methods}
+    return [_options_handler(path, {*allowed, "OPTIONS"}) for path, allowed in methods.items()]
+
+
+def _options_handler(path: str, allowed: set[str]) -> HTTPRouteHandler:
+    allow = ", ".join(sorted(allowed))
+
+    def options() -> Response[None]:
+        return Response(content=None, status_code=204, headers={"Allow": allow})
+
+    return HTTPRouteHandler(
+        path=path, http_method=[HttpMethod.OPTIONS], include_in_schema=False, sync_to_thread=False
+    )(options)

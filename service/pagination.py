@@ -1,0 +1,51 @@
+"""Keyset pagination: lists answer {items, next_cursor} and take limit and cursor."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated, Any, Generic, TypeVar
+
+import msgspec
+from litestar.params import QueryParameter
+
+from service.errors import InvalidInput
+
+T = TypeVar("T")
+
+Limit = Annotated[int, QueryParameter(ge=1, le=200, description="How many items at most")]
+Cursor = Annotated[
+    str | None, QueryParameter(max_length=512, description="next_cursor of the previous page")
+]
+
+Search = Annotated[str | None, QueryParameter(max_length=200, description="Words to look for")]
+IdQuery = Annotated[str | None, QueryParameter(max_length=64)]
+
+
+class Page(msgspec.Struct, Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+def encode_cursor(*key: Any) -> str:
+    """An opaque cursor for the sort key of the last item on a page."""
+    return base64.urlsafe_b64encode(msgspec.json.encode(key)).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, key_type: Any) -> Any:
+    """The sort key a cursor stands for, or None on the first page."""
+    if cursor is None:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        return msgspec.json.decode(raw, type=key_type)
+    except (binascii.Error, ValueError, msgspec.DecodeError) as error:
+        raise InvalidInput("cursor", "not a cursor this list gave out") from error
+
+
+def page_of(rows: list[T], limit: int, cursor_of: Any) -> Page[T]:
+    """Cut one extra fetched row off and turn it into the next cursor."""
+    if len(rows) <= limit:
+        return Page(items=rows, next_cursor=None)
+    items = rows[:limit]
+    return Page(items=items, next_cursor=encode_cursor(*cursor_of(items[-1])))

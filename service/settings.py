@@ -1,0 +1,64 @@
+"""Typed settings from the environment and an optional `.env` file."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+
+import msgspec
+from dotenv import dotenv_values
+
+# Field name → environment variable. The environment wins over `.env`.
+ENVIRONMENT_NAMES = {
+    "database_url": "DATABASE_URL",
+    "redis_url": "REDIS_URL",
+    "public_url": "POLKU_PUBLIC_URL",
+    "smtp_url": "SMTP_URL",
+    "mail_from": "MAIL_FROM",
+    "sms_gateway_url": "SMS_GATEWAY_URL",
+    "data_dir": "POLKU_DATA_DIR",
+    "token_ttl": "POLKU_TOKEN_TTL",
+    "log_level": "POLKU_LOG_LEVEL",
+}
+
+
+class SettingsError(ValueError):
+    """A setting has a value Polku cannot use; the message names the variable."""
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    database_url: str | None = None
+    redis_url: str | None = None
+    public_url: str = "http://127.0.0.1:8000"
+    smtp_url: str | None = None
+    mail_from: str = "Polku <polku@localhost>"
+    sms_gateway_url: str | None = None
+    data_dir: str = ".polku"
+    token_ttl: timedelta = timedelta(hours=12)
+    log_level: str = "INFO"
+
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).expanduser().resolve()
+
+    @property
+    def uses_embedded_servers(self) -> bool:
+        return self.database_url is None or self.redis_url is None
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Settings:
+    values: dict[str, str | None] = {}
+    if env_file is not None and env_file.is_file():
+        values.update(dotenv_values(env_file))
+    values.update(os.environ if environ is None else environ)
+    raw = {field: value for field, name in ENVIRONMENT_NAMES.items() if (value := values.get(name))}
+    try:
+        return msgspec.convert(raw, Settings, strict=False)
+    except msgspec.ValidationError as error:
+        field = str(error).rsplit("$.", 1)[-1].rstrip("`")
+        name = ENVIRONMENT_NAMES.get(field, field)
+        raise SettingsError(f"{name}: {str(error).split(' - at ')[0]}") from error

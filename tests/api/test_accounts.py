@@ -1,0 +1,211 @@
+"""Sign-in, tokens, throttling, organisations and staff accounts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+from httpx import AsyncClient
+
+from service.accounts import throttle
+from tests.factories import PASSWORD, Factory
+
+
+async def sign_in(api: AsyncClient, email: str, password: str = PASSWORD) -> dict:
+    response = await api.post("/api/v1/auth/token", json={"email": email, "password": password})
+    return {"status": response.status_code, **response.json()}
+
+
+async def test_sign_in_gives_a_bearer_token_that_works(api: AsyncClient, make: Factory) -> None:
+    coach = await make.staff("coach", name="Aino Coach")
+    answer = await sign_in(api, coach.email.upper())
+    assert answer["status"] == 200
+    assert answer["token_type"] == "bearer"
+    expires = datetime.fromisoformat(answer["expires_at"])
+    assert timedelta(hours=11) < expires - datetime.now(UTC) <= timedelta(hours=12)
+    me = await api.get("/api/v1/me", headers={"Authorization": f"Bearer {answer['access_token']}"})
+    assert me.status_code == 200
+    assert me.json() == {
+        "id": coach.id,
+        "email": coach.email,
+        "name": "Aino Coach",
+        "roles": ["coach"],
+        "organisation_id": coach.organisation_id,
+    }
+
+
+async def test_tokens_are_stored_only_as_digests(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    coach = await make.staff("coach")
+    token = (await sign_in(api, coach.email))["access_token"]
+    stored = await db.fetch("SELECT token_hash FROM access_tokens")
+    assert all(token.encode() not in bytes(row["token_hash"]) for row in stored)
+    assert len(token) > 40
+
+
+async def test_wrong_password_and_unknown_email_are_the_same_401(
+    api: AsyncClient, make: Factory
+) -> None:
+    coach = await make.staff("coach")
+    wrong = await sign_in(api, coach.email, "not the password")
+    unknown = await sign_in(api, "nobody@polku.test")
+    assert wrong["status"] == unknown["status"] == 401
+    assert wrong["detail"] == unknown["detail"]
+
+
+async def test_repeated_failures_are_throttled(api: AsyncClient, make: Factory) -> None:
+    coach = await make.staff("coach")
+    for _ in range(throttle.MAX_FAILURES_PER_ACCOUNT):
+        assert (await sign_in(api, coach.email, "guess")).get("status") == 401
+    response = await api.post(
+        "/api/v1/auth/token", json={"email": coach.email, "password": PASSWORD}
+    )
+    assert response.status_code == 429
+    assert 0 < int(response.headers["retry-after"]) <= throttle.WINDOW_SECONDS
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_success_clears_the_failure_count(api: AsyncClient, make: Factory) -> None:
+    coach = await make.staff("coach")
+    for _ in range(throttle.MAX_FAILURES_PER_ACCOUNT - 1):
+        await sign_in(api, coach.email, "guess")
+    assert (await sign_in(api, coach.email))["status"] == 200
+    for _ in range(throttle.MAX_FAILURES_PER_ACCOUNT - 1):
+        await sign_in(api, coach.email, "guess")
+    assert (await sign_in(api, coach.email))["status"] == 200
+
+
+async def test_logout_revokes_the_token(api: AsyncClient, make: Factory) -> None:
+    coach = await make.staff("coach")
+    assert (await api.post("/api/v1/auth/logout", headers=coach.headers)).status_code == 204
+    assert (await api.get("/api/v1/me", headers=coach.headers)).status_code == 401
+
+
+async def test_expired_token_and_deactivated_account_are_401(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    expired = await make.staff("coach")
+    await db.execute(
+        "UPDATE access_tokens SET expires_at = now() - interval '1 second' WHERE staff_id = $1",
+        expired.id,
+    )
+    assert (await api.get("/api/v1/me", headers=expired.headers)).status_code == 401
+    deactivated = await make.staff("coach")
+    await db.execute("UPDATE staff SET active = false WHERE id = $1", deactivated.id)
+    response = await api.get("/api/v1/me", headers=deactivated.headers)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert (await sign_in(api, deactivated.email))["status"] == 401
+
+
+async def test_missing_or_malformed_authorization_is_401(api: AsyncClient) -> None:
+    for headers in [{}, {"Authorization": "Basic abc"}, {"Authorization": "Bearer nope"}]:
+        assert (await api.get("/api/v1/me", headers=headers)).status_code == 401
+
+
+async def test_admin_creates_partner_organisation_and_its_staff(
+    api: AsyncClient, make: Factory
+) -> None:
+    admin = await make.staff("admin")
+    created = await api.post(
+        "/api/v1/organisations", json={"name": "Askel ry", "kind": "ngo"}, headers=admin.headers
+    )
+    assert created.status_code == 201, created.text
+    partner = created.json()
+    assert partner["managed_by"] == admin.organisation_id
+    duplicate = await api.post(
+        "/api/v1/organisations", json={"name": "ASKEL RY", "kind": "ngo"}, headers=admin.headers
+    )
+    assert duplicate.status_code == 409
+    assert duplicate.json()["existing_id"] == partner["id"]
+
+    user = {
+        "email": "aino@askel.example",
+        "name": "Aino Lahtinen",
+        "password": "a long enough password",
+        "roles": ["coach", "coach"],
+        "organisation_id": partner["id"],
+    }
+    response = await api.post("/api/v1/users", json=user, headers=admin.headers)
+    assert response.status_code == 201, response.text
+    assert response.json()["roles"] == ["coach"]
+    assert "password" not in response.json()
+    assert (await sign_in(api, "aino@askel.example", "a long enough password"))["status"] == 200
+    again = await api.post("/api/v1/users", json=user, headers=admin.headers)
+    assert again.status_code == 409
+
+
+async def test_admin_cannot_create_staff_in_an_organisation_it_does_not_manage(
+    api: AsyncClient, make: Factory
+) -> None:
+    admin = await make.staff("admin")
+    elsewhere = await make.organisation()
+    response = await api.post(
+        "/api/v1/users",
+        json={
+            "email": "x@y.example",
+            "name": "X",
+            "password": "a long enough password",
+            "roles": ["coach"],
+            "organisation_id": elsewhere,
+        },
+        headers=admin.headers,
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "organisation_id"
+
+
+async def test_only_admins_manage_accounts(api: AsyncClient, make: Factory) -> None:
+    coach = await make.staff("coach")
+    organisation = await api.post(
+        "/api/v1/organisations", json={"name": "X ry", "kind": "ngo"}, headers=coach.headers
+    )
+    assert organisation.status_code == 403
+    user = await api.post(
+        "/api/v1/users",
+        json={"email": "a@b.example", "name": "A", "password": "a long enough password",
+              "roles": ["admin"], "organisation_id": coach.organisation_id},
+        headers=coach.headers,
+    )  # fmt: skip
+    assert user.status_code == 403
+
+
+async def test_staff_edit_own_profile_but_not_own_roles(api: AsyncClient, make: Factory) -> None:
+    coach = await make.staff("coach")
+    own = await api.patch(
+        f"/api/v1/users/{coach.id}", json={"phone": "+358 40 123 4567"}, headers=coach.headers
+    )
+    assert own.status_code == 200
+    assert own.json()["phone"] == "+358 40 123 4567"
+    roles = await api.patch(
+        f"/api/v1/users/{coach.id}", json={"roles": ["admin"]}, headers=coach.headers
+    )
+    assert roles.status_code == 403
+
+
+async def test_deactivation_by_admin_ends_sessions(api: AsyncClient, make: Factory) -> None:
+    admin = await make.staff("admin")
+    coach = await make.staff("coach", organisation_id=admin.organisation_id)
+    response = await api.patch(
+        f"/api/v1/users/{coach.id}", json={"active": False}, headers=admin.headers
+    )
+    assert response.status_code == 200
+    assert (await api.get("/api/v1/me", headers=coach.headers)).status_code == 401
+    itself = await api.patch(
+        f"/api/v1/users/{admin.id}", json={"active": False}, headers=admin.headers
+    )
+    assert itself.status_code == 409
+
+
+async def test_staff_lists_are_per_organisation(api: AsyncClient, make: Factory) -> None:
+    admin = await make.staff("admin")
+    coach = await make.staff("coach", organisation_id=admin.organisation_id)
+    stranger = await make.staff("coach")
+    own = await api.get("/api/v1/users", params={"role": "coach"}, headers=admin.headers)
+    assert [u["id"] for u in own.json()["items"]] == [coach.id]
+    other = await api.get(
+        "/api/v1/users", params={"organisation_id": stranger.organisation_id}, headers=coach.headers
+    )
+    assert other.status_code == 422
+    assert (await api.get(f"/api/v1/users/{stranger.id}", headers=coach.headers)).status_code == 404

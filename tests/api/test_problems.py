@@ -1,0 +1,78 @@
+"""Every error is RFC 9457 problem+json; 422 names the field."""
+
+from __future__ import annotations
+
+from httpx import AsyncClient
+
+from tests.factories import Factory
+
+
+async def test_unknown_field_is_refused_by_name(api: AsyncClient, make: Factory) -> None:
+    worker = await make.staff("referrer")
+    response = await api.post(
+        "/api/v1/clients",
+        json={"first_name": "A", "last_name": "B", "diagnosis": "secret"},
+        headers=worker.headers,
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert body["errors"] == [
+        {"field": "diagnosis", "message": "Object contains unknown field `diagnosis`"}
+    ]
+    assert {"type", "title", "status", "detail"} <= body.keys()
+
+
+async def test_missing_and_mistyped_fields_are_named(api: AsyncClient, make: Factory) -> None:
+    worker = await make.staff("referrer")
+    missing = await api.post("/api/v1/clients", json={"first_name": "A"}, headers=worker.headers)
+    assert missing.json()["errors"][0]["field"] == "last_name"
+    mistyped = await api.post(
+        "/api/v1/clients",
+        json={"first_name": "A", "last_name": "B", "plain_language": "yes"},
+        headers=worker.headers,
+    )
+    assert mistyped.status_code == 422
+    assert mistyped.json()["errors"][0]["field"] == "plain_language"
+
+
+async def test_query_parameter_limits_are_422(api: AsyncClient, make: Factory) -> None:
+    worker = await make.staff("referrer")
+    for limit in ["0", "201", "many"]:
+        response = await api.get("/api/v1/clients", params={"limit": limit}, headers=worker.headers)
+        assert response.status_code == 422, limit
+        assert response.json()["errors"][0]["field"] == "limit"
+
+
+async def test_malformed_json_is_a_400_problem(api: AsyncClient, make: Factory) -> None:
+    worker = await make.staff("referrer")
+    response = await api.post(
+        "/api/v1/clients",
+        content=b'{"first_name": ',
+        headers={**worker.headers, "content-type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_unknown_route_and_method_are_problems(api: AsyncClient) -> None:
+    missing = await api.get("/api/v1/nothing-here")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"].startswith("application/problem+json")
+    wrong_method = await api.put("/api/v1/me")
+    assert wrong_method.status_code == 405
+    assert wrong_method.json()["status"] == 405
+
+
+async def test_request_id_is_echoed_or_made(api: AsyncClient) -> None:
+    given = await api.get("/health", headers={"X-Request-ID": "abc-123"})
+    assert given.headers["x-request-id"] == "abc-123"
+    made = await api.get("/health", headers={"X-Request-ID": "bad id with spaces"})
+    assert made.headers["x-request-id"] != "bad id with spaces"
+    assert len(made.headers["x-request-id"]) == 32
+
+
+async def test_health_answers_when_database_and_redis_answer(api: AsyncClient) -> None:
+    response = await api.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
