@@ -1,0 +1,148 @@
+-- name: insert_client(organisation_id, first_name, last_name, birth_date, gender, home_municipality, email, phone, language, plain_language, timezone, labour_market_status, education_level, created_by)^
+WITH client AS (
+    INSERT INTO clients (
+        organisation_id, first_name, last_name, birth_date, gender, home_municipality,
+        email, phone, language, plain_language, timezone, labour_market_status,
+        education_level, created_by
+    ) VALUES (
+        :organisation_id, :first_name, :last_name, :birth_date, :gender, :home_municipality,
+        :email, :phone, :language, :plain_language, :timezone, :labour_market_status,
+        :education_level, :created_by
+    )
+    RETURNING *
+), worker AS (
+    INSERT INTO client_workers (client_id, staff_id)
+    SELECT id, :created_by FROM client
+)
+SELECT id, organisation_id, first_name, last_name, birth_date, gender, home_municipality,
+       email, phone, language, plain_language, timezone, labour_market_status,
+       education_level, created_at, updated_at
+FROM client;
+
+-- name: reachable_client(viewer, id)^
+SELECT id, organisation_id, first_name, last_name, birth_date, gender, home_municipality,
+       email, phone, language, plain_language, timezone, labour_market_status,
+       education_level, created_at, updated_at
+FROM clients
+WHERE id = :id AND can_reach_client(:viewer, :id);
+
+-- name: can_reach(viewer, id)$
+SELECT can_reach_client(:viewer, :id);
+
+-- name: lock_reachable_client(viewer, id)$
+SELECT id FROM clients WHERE id = :id AND can_reach_client(:viewer, :id) FOR UPDATE;
+
+-- name: update_client(id, fields)^
+-- `fields` is a JSON object of the columns to change; absent keys stay.
+UPDATE clients SET
+    first_name = CASE WHEN :fields ? 'first_name' THEN :fields->>'first_name' ELSE first_name END,
+    last_name = CASE WHEN :fields ? 'last_name' THEN :fields->>'last_name' ELSE last_name END,
+    birth_date = CASE WHEN :fields ? 'birth_date' THEN (:fields->>'birth_date')::date ELSE birth_date END,
+    gender = CASE WHEN :fields ? 'gender' THEN :fields->>'gender' ELSE gender END,
+    home_municipality = CASE WHEN :fields ? 'home_municipality' THEN :fields->>'home_municipality' ELSE home_municipality END,
+    email = CASE WHEN :fields ? 'email' THEN :fields->>'email' ELSE email END,
+    phone = CASE WHEN :fields ? 'phone' THEN :fields->>'phone' ELSE phone END,
+    language = CASE WHEN :fields ? 'language' THEN :fields->>'language' ELSE language END,
+    plain_language = CASE WHEN :fields ? 'plain_language' THEN (:fields->>'plain_language')::boolean ELSE plain_language END,
+    timezone = CASE WHEN :fields ? 'timezone' THEN :fields->>'timezone' ELSE timezone END,
+    labour_market_status = CASE WHEN :fields ? 'labour_market_status' THEN :fields->>'labour_market_status' ELSE labour_market_status END,
+    education_level = CASE WHEN :fields ? 'education_level' THEN :fields->>'education_level' ELSE education_level END,
+    updated_at = now()
+WHERE id = :id
+RETURNING id, organisation_id, first_name, last_name, birth_date, gender, home_municipality,
+          email, phone, language, plain_language, timezone, labour_market_status,
+          education_level, created_at, updated_at;
+
+-- name: list_clients(viewer, after_name, after_id, limit)
+SELECT id, organisation_id, first_name, last_name, birth_date, gender, home_municipality,
+       email, phone, language, plain_language, timezone, labour_market_status,
+       education_level, created_at, updated_at, sort_name
+FROM clients
+WHERE id IN (SELECT client_id FROM reachable_clients(:viewer))
+  AND (sort_name, id) > (:after_name, :after_id::uuid)
+ORDER BY sort_name, id
+LIMIT :limit;
+
+-- name: search_clients(viewer, longest_pattern, patterns, after_name, after_id, limit)
+-- The longest word alone is what the trigram index can use; every word must match.
+SELECT id, organisation_id, first_name, last_name, birth_date, gender, home_municipality,
+       email, phone, language, plain_language, timezone, labour_market_status,
+       education_level, created_at, updated_at, sort_name
+FROM clients
+WHERE id IN (SELECT client_id FROM reachable_clients(:viewer))
+  AND sort_name LIKE :longest_pattern
+  AND sort_name LIKE ALL (:patterns::text[])
+  AND (sort_name, id) > (:after_name, :after_id::uuid)
+ORDER BY sort_name, id
+LIMIT :limit;
+
+-- name: client_workers(client_id)
+SELECT w.staff_id, s.name, s.email, s.phone, s.organisation_id, w.relation, w.since
+FROM client_workers w
+JOIN staff s ON s.id = w.staff_id
+WHERE w.client_id = :client_id
+ORDER BY w.since, w.staff_id;
+
+-- name: add_client_worker(client_id, staff_id)!
+INSERT INTO client_workers (client_id, staff_id)
+VALUES (:client_id, :staff_id)
+ON CONFLICT DO NOTHING;
+
+-- name: remove_client_worker(client_id, staff_id)$
+WITH removed AS (
+    DELETE FROM client_workers
+    WHERE client_id = :client_id AND staff_id = :staff_id
+      AND (SELECT count(*) FROM client_workers WHERE client_id = :client_id) > 1
+    RETURNING 1
+)
+SELECT count(*) FROM removed;
+
+-- name: active_staff(id)^
+SELECT id, organisation_id, roles FROM staff WHERE id = :id AND active;
+
+-- name: insert_consent(client_id, purpose, organisation_ids, valid_until, recorded_by)^
+INSERT INTO consents AS c (client_id, purpose, organisation_ids, valid_until, recorded_by)
+VALUES (:client_id, :purpose, :organisation_ids, :valid_until, :recorded_by)
+RETURNING c.id, c.client_id, c.purpose, c.organisation_ids, c.given_at, c.valid_until,
+          c.recorded_by, c.revoked_at, c.revocation_reason, consent_is_valid(c, now()) AS valid;
+
+-- name: count_known_organisations(ids)$
+SELECT count(*) FROM organisations WHERE id = ANY (:ids::uuid[]);
+
+-- name: list_consents(client_id, after_given_at, after_id, limit)
+SELECT c.id, c.client_id, c.purpose, c.organisation_ids, c.given_at, c.valid_until,
+       c.recorded_by, c.revoked_at, c.revocation_reason, consent_is_valid(c, now()) AS valid
+FROM consents c
+WHERE c.client_id = :client_id
+  AND (c.given_at, c.id) < (:after_given_at, :after_id::uuid)
+ORDER BY c.given_at DESC, c.id DESC
+LIMIT :limit;
+
+-- name: consent_client(id)$
+SELECT client_id FROM consents WHERE id = :id;
+
+-- name: revoke_consent(id, revoked_by, reason)^
+UPDATE consents AS c
+SET revoked_at = now(), revoked_by = :revoked_by, revocation_reason = :reason
+WHERE c.id = :id AND c.revoked_at IS NULL
+RETURNING c.id, c.client_id, c.purpose, c.organisation_ids, c.given_at, c.valid_until,
+          c.recorded_by, c.revoked_at, c.revocation_reason, consent_is_valid(c, now()) AS valid;
+
+-- name: audit_events(client_id, before_id, limit)
+SELECT e.id, e.occurred_at, e.actor_id, s.name AS actor_name, e.action, e.outcome,
+       e.subject_type, e.subject_id, e.request_id, e.detail
+FROM audit_events e
+LEFT JOIN staff s ON s.id = e.actor_id
+WHERE e.client_id = :client_id AND e.id < :before_id
+ORDER BY e.id DESC
+LIMIT :limit;
+
+-- name: consent_pathway(client_id)
+SELECT id, purpose, given_at, revoked_at, revocation_reason, valid_until
+FROM consents
+WHERE client_id = :client_id;
+
+-- name: client_created(client_id)^
+SELECT c.created_at, s.name AS created_by_name
+FROM clients c LEFT JOIN staff s ON s.id = c.created_by
+WHERE c.id = :client_id;

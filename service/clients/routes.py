@@ -1,0 +1,137 @@
+"""HTTP routes for clients, their workers, consent, audit trail and pathway."""
+
+from __future__ import annotations
+
+from litestar import delete, get, patch, post
+from litestar.params import JSONBody
+
+from service.accounts.auth import CurrentActor
+from service.clients import pathway, service
+from service.clients.types import (
+    AuditEventOut,
+    ClientIn,
+    ClientOut,
+    ClientPatch,
+    ConsentIn,
+    ConsentOut,
+    Pathway,
+    RevokeIn,
+    WorkerIn,
+    WorkerOut,
+)
+from service.errors import problems
+from service.http import Conn, PathId, api_router
+from service.pagination import Cursor, Limit, Page, Search
+
+
+@post("/clients", responses=problems(401, 403, 422))
+async def create_client(data: JSONBody[ClientIn], conn: Conn, actor: CurrentActor) -> ClientOut:
+    return await service.create_client(conn, actor, data)
+
+
+@get("/clients", responses=problems(401, 422), summary="Clients in your reach, by name")
+async def list_clients(
+    conn: Conn,
+    actor: CurrentActor,
+    q: Search = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[ClientOut]:
+    return await service.list_clients(conn, actor, q=q, limit=limit, cursor=cursor)
+
+
+@get("/clients/{client_id:str}", responses=problems(401, 404))
+async def get_client(client_id: PathId, conn: Conn, actor: CurrentActor) -> ClientOut:
+    return await service.get_client(conn, actor, client_id)
+
+
+@patch("/clients/{client_id:str}", responses=problems(401, 404, 422))
+async def update_client(
+    client_id: PathId, data: JSONBody[ClientPatch], conn: Conn, actor: CurrentActor
+) -> ClientOut:
+    return await service.update_client(conn, actor, client_id, data)
+
+
+@get("/clients/{client_id:str}/workers", responses=problems(401, 404))
+async def list_workers(client_id: PathId, conn: Conn, actor: CurrentActor) -> list[WorkerOut]:
+    return await service.list_workers(conn, actor, client_id)
+
+
+@post("/clients/{client_id:str}/workers", responses=problems(401, 403, 404, 422))
+async def add_worker(
+    client_id: PathId, data: JSONBody[WorkerIn], conn: Conn, actor: CurrentActor
+) -> list[WorkerOut]:
+    return await service.add_worker(conn, actor, client_id, data)
+
+
+@delete("/clients/{client_id:str}/workers/{staff_id:str}", responses=problems(401, 403, 404, 409))
+async def remove_worker(
+    client_id: PathId, staff_id: PathId, conn: Conn, actor: CurrentActor
+) -> None:
+    await service.remove_worker(conn, actor, client_id, staff_id)
+
+
+@get("/clients/{client_id:str}/pathway", responses=problems(401, 404))
+async def get_pathway(client_id: PathId, conn: Conn, actor: CurrentActor) -> Pathway:
+    return await pathway.client_pathway(conn, actor, client_id)
+
+
+@post("/clients/{client_id:str}/consents", responses=problems(401, 403, 404, 422))
+async def give_consent(
+    client_id: PathId, data: JSONBody[ConsentIn], conn: Conn, actor: CurrentActor
+) -> ConsentOut:
+    return await service.give_consent(conn, actor, client_id, data)
+
+
+@get("/clients/{client_id:str}/consents", responses=problems(401, 404, 422))
+async def list_consents(
+    client_id: PathId,
+    conn: Conn,
+    actor: CurrentActor,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[ConsentOut]:
+    return await service.list_consents(conn, actor, client_id, limit=limit, cursor=cursor)
+
+
+@post(
+    "/consents/{consent_id:str}/revoke",
+    status_code=200,
+    responses=problems(401, 403, 404, 409, 422),
+)
+async def revoke_consent(
+    consent_id: PathId, conn: Conn, actor: CurrentActor, data: JSONBody[RevokeIn | None] = None
+) -> ConsentOut:
+    return await service.revoke_consent(conn, actor, consent_id, data or RevokeIn())
+
+
+@get("/clients/{client_id:str}/audit", responses=problems(401, 403, 404, 422))
+async def get_audit_trail(
+    client_id: PathId,
+    conn: Conn,
+    actor: CurrentActor,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[AuditEventOut]:
+    return await service.audit_trail(conn, actor, client_id, limit=limit, cursor=cursor)
+
+
+routers = [
+    api_router(
+        "clients",
+        [
+            create_client,
+            list_clients,
+            get_client,
+            update_client,
+            list_workers,
+            add_worker,
+            remove_worker,
+            get_pathway,
+            give_consent,
+            list_consents,
+            revoke_consent,
+            get_audit_trail,
+        ],
+    )
+]

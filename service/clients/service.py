@@ -1,0 +1,270 @@
+"""Client records, their responsible workers, consent and the audit trail."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import asyncpg
+import msgspec
+
+from db.queries import load_queries
+from service import audit
+from service.accounts.auth import Actor
+from service.clients.types import (
+    AuditEventOut,
+    ClientIn,
+    ClientOut,
+    ClientPatch,
+    ConsentIn,
+    ConsentOut,
+    RevokeIn,
+    WorkerIn,
+    WorkerOut,
+)
+from service.clock import today_in_finland
+from service.errors import ClientOutOfReach, Conflict, InvalidInput, NotFound
+from service.ids import is_id
+from service.pagination import Page, decode_cursor, page_of
+
+queries = load_queries(Path(__file__).with_name("queries.sql"))
+
+# Staff who work with clients; analysts see aggregates only.
+CLIENT_WORK_ROLES = ("admin", "coach", "referrer")
+_FIRST_KEY = ("", "00000000-0000-0000-0000-000000000000")
+_LIKE_SPECIAL = re.compile(r"([\\%_])")
+
+
+async def require_reach(
+    conn: asyncpg.Connection, actor: Actor, client_id: str, action: str, *, lock: bool = False
+) -> None:
+    """Continue only for a client the actor may see; otherwise the audited 404."""
+    if not is_id(client_id):
+        raise ClientOutOfReach(client_id, action)
+    if lock:
+        found = await queries.lock_reachable_client(conn, viewer=actor.id, id=client_id)
+    else:
+        found = await queries.can_reach(conn, viewer=actor.id, id=client_id)
+    if not found:
+        raise ClientOutOfReach(client_id, action)
+
+
+def _check_client_fields(birth_date: date | None, timezone: str | None) -> None:
+    if birth_date is not None and not date(1900, 1, 1) <= birth_date <= date.today():
+        raise InvalidInput("birth_date", "must be between 1900-01-01 and today")
+    if timezone is not None:
+        try:
+            zoneinfo.ZoneInfo(timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+            raise InvalidInput("timezone", "not an IANA time zone") from error
+
+
+async def create_client(conn: asyncpg.Connection, actor: Actor, data: ClientIn) -> ClientOut:
+    actor.require_role(*CLIENT_WORK_ROLES)
+    _check_client_fields(data.birth_date, data.timezone)
+    values = msgspec.structs.asdict(data)
+    values.update(first_name=data.first_name.strip(), last_name=data.last_name.strip())
+    row = await queries.insert_client(
+        conn, organisation_id=actor.organisation_id, created_by=actor.id, **values
+    )
+    client = msgspec.convert(dict(row), ClientOut)
+    await audit.log_action(conn, actor, "client.create", client_id=client.id)
+    return client
+
+
+async def get_client(conn: asyncpg.Connection, actor: Actor, client_id: str) -> ClientOut:
+    row = None
+    if is_id(client_id):
+        row = await queries.reachable_client(conn, viewer=actor.id, id=client_id)
+    if row is None:
+        raise ClientOutOfReach(client_id, "client.read")
+    await audit.log_action(conn, actor, "client.read", client_id=client_id)
+    return msgspec.convert(dict(row), ClientOut)
+
+
+async def update_client(
+    conn: asyncpg.Connection, actor: Actor, client_id: str, data: ClientPatch
+) -> ClientOut:
+    await require_reach(conn, actor, client_id, "client.update", lock=True)
+    fields = {
+        name: value.strip() if name in {"first_name", "last_name"} else value
+        for name, value in msgspec.structs.asdict(data).items()
+        if value is not msgspec.UNSET
+    }
+    _check_client_fields(fields.get("birth_date"), fields.get("timezone"))
+    row = await queries.update_client(conn, id=client_id, fields=fields)
+    await audit.log_action(
+        conn, actor, "client.update", client_id=client_id, detail={"fields": sorted(fields)}
+    )
+    return msgspec.convert(dict(row), ClientOut)
+
+
+def _search_patterns(q: str) -> list[str]:
+    words = [word for word in q.lower().split() if word][:5]
+    return ["%" + _LIKE_SPECIAL.sub(r"\\\1", word) + "%" for word in words]
+
+
+async def list_clients(
+    conn: asyncpg.Connection, actor: Actor, *, q: str | None, limit: int, cursor: str | None
+) -> Page[ClientOut]:
+    """Clients in the caller's reach by name, optionally those matching every word of q."""
+    after_name, after_id = decode_cursor(cursor, tuple[str, str]) or _FIRST_KEY
+    patterns = _search_patterns(q or "")
+    if patterns:
+        rows = await queries.search_clients(
+            conn,
+            viewer=actor.id,
+            longest_pattern=max(patterns, key=len),
+            patterns=patterns,
+            after_name=after_name,
+            after_id=after_id,
+            limit=limit + 1,
+        )
+    else:
+        rows = await queries.list_clients(
+            conn, viewer=actor.id, after_name=after_name, after_id=after_id, limit=limit + 1
+        )
+    sort_names = {row["id"]: row["sort_name"] for row in rows}
+    page = page_of(
+        [msgspec.convert(dict(row), ClientOut) for row in rows],
+        limit,
+        lambda client: (sort_names[client.id], client.id),
+    )
+    await audit.log_reads(conn, actor, "client.list", [client.id for client in page.items])
+    return page
+
+
+# Responsible workers ---------------------------------------------------------
+
+
+async def list_workers(conn: asyncpg.Connection, actor: Actor, client_id: str) -> list[WorkerOut]:
+    await require_reach(conn, actor, client_id, "client.workers.read")
+    rows = await queries.client_workers(conn, client_id=client_id)
+    await audit.log_action(conn, actor, "client.workers.read", client_id=client_id)
+    return [msgspec.convert(dict(row), WorkerOut) for row in rows]
+
+
+async def add_worker(
+    conn: asyncpg.Connection, actor: Actor, client_id: str, data: WorkerIn
+) -> list[WorkerOut]:
+    """Make another staff member responsible for the client (a hand-over, a second worker)."""
+    actor.require_role(*CLIENT_WORK_ROLES)
+    await require_reach(conn, actor, client_id, "client.workers.add", lock=True)
+    staff = await queries.active_staff(conn, id=data.staff_id) if is_id(data.staff_id) else None
+    if staff is None or not set(staff["roles"]) & set(CLIENT_WORK_ROLES):
+        raise InvalidInput(
+            "staff_id", "unknown staff member, or one who does not work with clients"
+        )
+    await queries.add_client_worker(conn, client_id=client_id, staff_id=data.staff_id)
+    await audit.log_action(
+        conn, actor, "client.workers.add", client_id=client_id, subject=("staff", data.staff_id)
+    )
+    return await list_workers(conn, actor, client_id)
+
+
+async def remove_worker(
+    conn: asyncpg.Connection, actor: Actor, client_id: str, staff_id: str
+) -> None:
+    actor.require_role(*CLIENT_WORK_ROLES)
+    await require_reach(conn, actor, client_id, "client.workers.remove", lock=True)
+    removed = is_id(staff_id) and await queries.remove_client_worker(
+        conn, client_id=client_id, staff_id=staff_id
+    )
+    if not removed:
+        workers = await queries.client_workers(conn, client_id=client_id)
+        if any(worker["staff_id"] == staff_id for worker in workers):
+            raise Conflict("a client always keeps at least one responsible worker")
+        raise NotFound("that staff member is not responsible for this client")
+    await audit.log_action(
+        conn, actor, "client.workers.remove", client_id=client_id, subject=("staff", staff_id)
+    )
+
+
+# Consent ---------------------------------------------------------------------
+
+
+async def give_consent(
+    conn: asyncpg.Connection, actor: Actor, client_id: str, data: ConsentIn
+) -> ConsentOut:
+    actor.require_role(*CLIENT_WORK_ROLES)
+    await require_reach(conn, actor, client_id, "consent.create", lock=True)
+    organisation_ids = sorted(set(data.organisation_ids))
+    if data.purpose == "data_sharing":
+        if not organisation_ids:
+            raise InvalidInput("organisation_ids", "data sharing names the organisations it covers")
+        all_ids = all(is_id(i) for i in organisation_ids)
+        known = all_ids and await queries.count_known_organisations(conn, ids=organisation_ids)
+        if known != len(organisation_ids):
+            raise InvalidInput("organisation_ids", "names an unknown organisation")
+    elif organisation_ids:
+        raise InvalidInput("organisation_ids", "only data sharing consent names organisations")
+    if data.valid_until is not None and data.valid_until < today_in_finland():
+        raise InvalidInput("valid_until", "is in the past")
+    row = await queries.insert_consent(
+        conn,
+        client_id=client_id,
+        purpose=data.purpose,
+        organisation_ids=organisation_ids,
+        valid_until=data.valid_until,
+        recorded_by=actor.id,
+    )
+    consent = msgspec.convert(dict(row), ConsentOut)
+    await audit.log_action(
+        conn, actor, "consent.create", client_id=client_id, subject=("consent", consent.id),
+        detail={"purpose": data.purpose},
+    )  # fmt: skip
+    return consent
+
+
+async def list_consents(
+    conn: asyncpg.Connection, actor: Actor, client_id: str, *, limit: int, cursor: str | None
+) -> Page[ConsentOut]:
+    await require_reach(conn, actor, client_id, "consent.read")
+    after = decode_cursor(cursor, tuple[datetime, str])
+    rows = await queries.list_consents(
+        conn,
+        client_id=client_id,
+        after_given_at=after[0] if after else datetime.max.replace(tzinfo=UTC),
+        after_id=after[1] if after else "ffffffff-ffff-ffff-ffff-ffffffffffff",
+        limit=limit + 1,
+    )
+    await audit.log_action(conn, actor, "consent.read", client_id=client_id)
+    items = [msgspec.convert(dict(row), ConsentOut) for row in rows]
+    return page_of(items, limit, lambda consent: (consent.given_at, consent.id))
+
+
+async def revoke_consent(
+    conn: asyncpg.Connection, actor: Actor, consent_id: str, data: RevokeIn
+) -> ConsentOut:
+    actor.require_role(*CLIENT_WORK_ROLES)
+    client_id = await queries.consent_client(conn, id=consent_id) if is_id(consent_id) else None
+    if client_id is None:
+        raise NotFound("consent not found")
+    await require_reach(conn, actor, client_id, "consent.revoke", lock=True)
+    row = await queries.revoke_consent(conn, id=consent_id, revoked_by=actor.id, reason=data.reason)
+    if row is None:
+        raise Conflict("this consent is already revoked")
+    await audit.log_action(
+        conn, actor, "consent.revoke", client_id=client_id, subject=("consent", consent_id)
+    )
+    return msgspec.convert(dict(row), ConsentOut)
+
+
+# Audit trail -----------------------------------------------------------------
+
+
+async def audit_trail(
+    conn: asyncpg.Connection, actor: Actor, client_id: str, *, limit: int, cursor: str | None
+) -> Page[AuditEventOut]:
+    """Who read or changed this client's data, newest first. Admins only."""
+    actor.require_role("admin")
+    await require_reach(conn, actor, client_id, "audit.read")
+    before = decode_cursor(cursor, tuple[int])
+    rows = await queries.audit_events(
+        conn, client_id=client_id, before_id=before[0] if before else 2**63 - 1, limit=limit + 1
+    )
+    await audit.log_action(conn, actor, "audit.read", client_id=client_id)
+    items = [msgspec.convert(dict(row), AuditEventOut) for row in rows]
+    return page_of(items, limit, lambda event: (event.id,))

@@ -1,0 +1,139 @@
+"""Request and response bodies for clients, consent, audit and the pathway."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from service.accounts.types import Body, Email, Name, Phone
+
+Language = Literal["fi", "sv", "en"]
+Gender = Literal["female", "male", "non_binary", "unknown"]
+LabourMarketStatus = Literal[
+    "employed", "unemployed", "long_term_unemployed", "inactive", "in_education"
+]
+EducationLevel = Literal["isced_0_2", "isced_3_4", "isced_5_8"]
+ConsentPurpose = Literal["data_sharing", "email_reminders", "sms_reminders", "calendar_feed"]
+ShortText = Annotated[str, msgspec.Meta(max_length=200)]
+TimeZone = Annotated[str, msgspec.Meta(max_length=64, pattern=r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$")]
+
+
+class ClientIn(Body):
+    first_name: Name
+    last_name: Name
+    birth_date: date | None = None
+    gender: Gender | None = None
+    home_municipality: ShortText | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+    language: Language = "fi"
+    plain_language: bool = False
+    timezone: TimeZone = "Europe/Helsinki"
+    labour_market_status: LabourMarketStatus | None = None
+    education_level: EducationLevel | None = None
+
+
+class ClientPatch(Body):
+    """Fields left out stay as they are; null clears an optional field."""
+
+    first_name: Name | UnsetType = UNSET
+    last_name: Name | UnsetType = UNSET
+    birth_date: date | UnsetType | None = UNSET
+    gender: Gender | UnsetType | None = UNSET
+    home_municipality: ShortText | UnsetType | None = UNSET
+    email: Email | UnsetType | None = UNSET
+    phone: Phone | UnsetType | None = UNSET
+    language: Language | UnsetType = UNSET
+    plain_language: bool | UnsetType = UNSET
+    timezone: TimeZone | UnsetType = UNSET
+    labour_market_status: LabourMarketStatus | UnsetType | None = UNSET
+    education_level: EducationLevel | UnsetType | None = UNSET
+
+
+class ClientOut(msgspec.Struct, kw_only=True):
+    id: str
+    organisation_id: str
+    first_name: str
+    last_name: str
+    birth_date: date | None
+    gender: Gender | None
+    home_municipality: str | None
+    email: str | None
+    phone: str | None
+    language: Language
+    plain_language: bool
+    timezone: str
+    labour_market_status: LabourMarketStatus | None
+    education_level: EducationLevel | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class WorkerIn(Body):
+    staff_id: Annotated[str, msgspec.Meta(max_length=64)]
+
+
+class WorkerOut(msgspec.Struct, kw_only=True):
+    staff_id: str
+    name: str
+    email: str
+    phone: str | None
+    organisation_id: str
+    relation: Literal["responsible"]
+    since: datetime
+
+
+class ConsentIn(Body):
+    purpose: ConsentPurpose
+    organisation_ids: Annotated[list[Annotated[str, msgspec.Meta(max_length=64)]],
+                                msgspec.Meta(max_length=50)] = []  # fmt: skip
+    valid_until: date | None = None
+
+
+class RevokeIn(Body):
+    reason: Annotated[str, msgspec.Meta(max_length=1000)] | None = None
+
+
+class ConsentOut(msgspec.Struct, kw_only=True):
+    id: str
+    client_id: str
+    purpose: ConsentPurpose
+    organisation_ids: list[str]
+    given_at: datetime
+    valid_until: date | None
+    recorded_by: str
+    revoked_at: datetime | None
+    revocation_reason: str | None
+    valid: bool
+
+
+class AuditEventOut(msgspec.Struct, kw_only=True):
+    id: int
+    occurred_at: datetime
+    actor_id: str | None
+    actor_name: str | None
+    action: str
+    outcome: Literal["ok", "denied"]
+    subject_type: str | None
+    subject_id: str | None
+    request_id: str | None
+    detail: dict[str, Any] | None
+
+
+class PathwayEvent(msgspec.Struct, kw_only=True):
+    """One step on a client's path: what happened, when, and what it concerns."""
+
+    at: datetime
+    kind: str
+    summary: str
+    subject_type: str
+    subject_id: str
+    details: dict[str, Any] = {}
+
+
+class Pathway(msgspec.Struct, kw_only=True):
+    client_id: str
+    events: list[PathwayEvent]
