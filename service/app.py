@@ -1,0 +1,108 @@
+"""The Litestar application: lifespan (pool, Redis), routers, one error mapper."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+import msgspec
+from litestar import Litestar, Request, Response, get
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+from redis.asyncio import Redis
+
+from db.pool import create_pool
+from service.accounts import routes as accounts
+from service.accounts.auth import provide_actor
+from service.clients import routes as clients
+from service.errors import EXCEPTION_HANDLERS
+from service.http import provide_connection, request_id_middleware
+from service.settings import Settings
+
+HEALTH_TIMEOUT_SECONDS = 2.0
+
+
+class Health(msgspec.Struct):
+    status: str
+    database: str
+    redis: str
+
+
+@get("/health", tags=["operations"], summary="200 when the database and Redis answer")
+async def health(state: State) -> Response[Health]:
+    async def check(probe: Any) -> str:
+        try:
+            await asyncio.wait_for(probe, HEALTH_TIMEOUT_SECONDS)
+        except Exception:  # any failure means "not healthy", whatever raised it
+            return "unavailable"
+        return "ok"
+
+    database = await check(state.pool.fetchval("SELECT 1"))
+    redis = await check(state.redis.ping())
+    healthy = database == redis == "ok"
+    return Response(
+        Health(status="ok" if healthy else "unavailable", database=database, redis=redis),
+        status_code=200 if healthy else 503,
+    )
+
+
+def create_app(settings: Settings, *, pool_size: int = 20) -> Litestar:
+    if settings.database_url is None or settings.redis_url is None:
+        raise ValueError("create_app needs resolved DATABASE_URL and REDIS_URL")
+    database_url, redis_url = settings.database_url, settings.redis_url
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        app.state.pool = await create_pool(database_url, max_size=pool_size)
+        app.state.redis = Redis.from_url(redis_url)
+        try:
+            yield
+        finally:
+            await app.state.redis.aclose()
+            await app.state.pool.close()
+
+    def provide_settings() -> Settings:
+        return settings
+
+    def provide_redis(request: Request[Any, Any, Any]) -> Redis:
+        redis: Redis = request.app.state.redis
+        return redis
+
+    def provide_pool(request: Request[Any, Any, Any]) -> asyncpg.Pool:
+        pool: asyncpg.Pool = request.app.state.pool
+        return pool
+
+    return Litestar(
+        route_handlers=[health, *accounts.routers, *clients.routers],
+        lifespan=[lifespan],
+        dependencies={
+            "conn": Provide(provide_connection),
+            "actor": Provide(provide_actor),
+            "settings": Provide(provide_settings, sync_to_thread=False),
+            "redis": Provide(provide_redis, sync_to_thread=False),
+            "pool": Provide(provide_pool, sync_to_thread=False),
+        },
+        middleware=[request_id_middleware],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="Polku",
+            version="1",
+            description="Group programmes, coaching, referral pathways, reminders and calendars "
+            "for social-rehabilitation work.",
+            path="/schema",
+            render_plugins=[ScalarRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="opaque")
+                }
+            ),
+        ),
+        logging_config=None,
+        debug=False,
+    )

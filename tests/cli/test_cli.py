@@ -1,0 +1,152 @@
+"""The `polku` command as a newcomer uses it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+import pytest
+
+from service.settings import Settings
+
+POLKU = str(Path(sys.executable).parent / "polku")
+
+
+def run(
+    args: list[str], env: dict[str, str], timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [POLKU, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+@pytest.fixture
+def external_env(settings: Settings, tmp_path: Path) -> dict[str, str]:
+    """The environment of a production-like run against the test servers."""
+    assert settings.database_url and settings.redis_url
+    return {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "POLKU_DATA_DIR": str(tmp_path / "data"),
+    }
+
+
+def test_migrate_twice_is_a_no_op(external_env: dict[str, str]) -> None:
+    first = run(["migrate"], external_env)
+    assert first.returncode == 0, first.stderr
+    second = run(["migrate"], external_env)
+    assert second.stdout.strip() == "database is up to date"
+
+
+async def test_admin_create_then_sign_in(
+    external_env: dict[str, str], api: httpx.AsyncClient
+) -> None:
+    args = ["admin", "create", "--email", "root@polku.test", "--password", "a long password 1",
+            "--organisation", "Järvimaan hyvinvointialue"]  # fmt: skip
+    created = run(args, external_env)
+    assert created.returncode == 0, created.stderr
+    assert "created admin root@polku.test in Järvimaan hyvinvointialue" in created.stdout
+    token = await api.post(
+        "/api/v1/auth/token", json={"email": "root@polku.test", "password": "a long password 1"}
+    )
+    me = await api.get(
+        "/api/v1/me", headers={"Authorization": f"Bearer {token.json()['access_token']}"}
+    )
+    assert me.json()["roles"] == ["admin"]
+    again = run(args, external_env)
+    assert again.returncode == 1
+    assert again.stderr.strip().splitlines() == [
+        "polku: a staff account with e-mail root@polku.test exists already"
+    ]
+    weak = run(["admin", "create", "--email", "x@polku.test", "--password", "short"], external_env)
+    assert weak.returncode == 1
+    assert "--password" in weak.stderr
+    assert "Traceback" not in weak.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_healthy(url: str, timeout: float) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return time.monotonic() - started
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"{url} was not healthy within {timeout} s")
+
+
+@pytest.mark.slow
+def test_dev_runs_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env["POLKU_DATA_DIR"] = str(tmp_path / "data")
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+
+    def start(extra: list[str]) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [POLKU, "dev", "--port", str(port), *extra],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+
+    dev = start(["--demo"])
+    try:
+        _wait_healthy(base, 30)
+        # A second dev on the same data, and anything on a taken port, explain in one line.
+        second = run(["dev", "--port", str(_free_port())], env)
+        assert second.returncode == 1
+        assert second.stderr.strip().splitlines() == [
+            f"polku: polku dev is already running with data in {tmp_path / 'data'}"
+        ]
+        taken = run(["dev", "--port", str(port)], {**env, "POLKU_DATA_DIR": str(tmp_path / "x")})
+        assert taken.returncode == 1
+        assert taken.stderr.strip().splitlines() == [
+            f"polku: port {port} on 127.0.0.1 is already in use; stop what uses it or pass --port"
+        ]
+        # Other commands use the servers dev started, and leave them running.
+        assert run(["migrate"], env).stdout.strip() == "database is up to date"
+        token = httpx.post(
+            f"{base}/api/v1/auth/token",
+            json={"email": "sanna.virtanen@jarvimaa.example", "password": "polku-demo-2026"},
+        )
+        assert token.status_code == 200
+        state = json.loads((tmp_path / "data" / "servers.json").read_text())
+    finally:
+        dev.send_signal(signal.SIGINT)
+        out, err = dev.communicate(timeout=30)
+    assert dev.returncode == 0, err
+    assert "admin@jarvimaa.example / polku-demo-2026" in out
+    assert "Traceback" not in err
+    for pid in (state["postgres_pid"], state["valkey_pid"]):
+        assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+
+    # A warm restart keeps every record and is healthy quickly.
+    dev = start([])
+    try:
+        assert _wait_healthy(base, 10) < 10
+        token = httpx.post(
+            f"{base}/api/v1/auth/token",
+            json={"email": "sanna.virtanen@jarvimaa.example", "password": "polku-demo-2026"},
+        )
+        headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        clients = httpx.get(f"{base}/api/v1/clients", headers=headers).json()["items"]
+        assert len(clients) == 4
+    finally:
+        dev.send_signal(signal.SIGINT)
+        dev.communicate(timeout=30)
+    assert dev.returncode == 0

@@ -1,0 +1,36 @@
+"""The worker runs its periodic jobs against the real database and Redis."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+
+from service.settings import Settings
+from tests.factories import Factory
+from workers.main import TOKEN_RETENTION, create_worker
+
+
+async def test_token_purge_forgets_long_dead_tokens_only(
+    settings: Settings, make: Factory, db: asyncpg.Connection
+) -> None:
+    coach = await make.staff("coach")
+    now = datetime.now(UTC)
+    await db.execute(
+        "UPDATE access_tokens SET expires_at = $1 WHERE staff_id = $2",
+        now - TOKEN_RETENTION - timedelta(minutes=1),
+        coach.id,
+    )
+    recent = await make.staff("coach")
+    await db.execute(
+        "UPDATE access_tokens SET expires_at = $1 WHERE staff_id = $2",
+        now - timedelta(hours=1),
+        recent.id,
+    )
+    worker = create_worker(settings, burst=True, handle_signals=False)
+    try:
+        await worker.main()
+    finally:
+        await worker.close()
+    remaining = await db.fetch("SELECT staff_id FROM access_tokens")
+    assert [row["staff_id"] for row in remaining] == [recent.id]
