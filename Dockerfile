@@ -1,0 +1,15 @@
+FROM python:3.12-slim
+COPY --from=ghcr.io/astral-sh/uv:0.9 /uv /usr/local/bin/uv
+WORKDIR /app
+ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PROJECT_ENVIRONMENT=/opt/polku
+COPY pyproject.toml uv.lock README.md ./
+RUN uv sync --frozen --no-dev --no-install-project
+COPY service ./service
+COPY db ./db
+COPY workers ./workers
+RUN uv sync --frozen --no-dev
+ENV PATH="/opt/polku/bin:$PATH"
+RUN useradd --system --home /app polku
+USER polku
+EXPOSE 8000
+CMD ["polku", "serve"]
