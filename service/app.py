@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -52,19 +53,32 @@ async def health(state: State) -> Response[Health]:
     )
 
 
-def create_app(settings: Settings, *, pool_size: int = 20) -> Litestar:
+def create_app(settings: Settings) -> Litestar:
     if settings.database_url is None or settings.redis_url is None:
         raise ValueError("create_app needs resolved DATABASE_URL and REDIS_URL")
     database_url, redis_url = settings.database_url, settings.redis_url
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        app.state.pool = await create_pool(database_url, max_size=pool_size)
+        size = settings.db_pool_size
+        app.state.pool = await create_pool(database_url, min_size=1, max_size=size)
+        # Reads write only their audit rows; see Settings.read_audit_commit.
+        app.state.read_pool = await create_pool(
+            database_url,
+            min_size=1,
+            max_size=size,
+            synchronous_commit="off" if settings.read_audit_commit == "async" else "on",
+        )
         app.state.redis = Redis.from_url(redis_url)
+        # Everything built so far lives as long as the app: keep it out of the
+        # collector's full passes, which otherwise stall requests now and then.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:
             await app.state.redis.aclose()
+            await app.state.read_pool.close()
             await app.state.pool.close()
 
     def provide_settings() -> Settings:

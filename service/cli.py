@@ -264,10 +264,15 @@ def admin_create(email: str, password: str, name: str | None, organisation: str,
 
     try:
         data = msgspec.convert(
-            {"email": email, "password": password, "name": name or email.split("@")[0],
-             "roles": ["admin"], "organisation_id": "-"},
+            {
+                "email": email,
+                "password": password,
+                "name": name or email.split("@")[0],
+                "roles": ["admin"],
+                "organisation_id": "-",
+            },
             UserIn,
-        )  # fmt: skip
+        )
     except msgspec.ValidationError as error:
         fail(str(error).replace("$.", "--"))
     with resolved(_settings()) as ready:

@@ -24,31 +24,43 @@ from service.ids import is_id
 Conn = NamedDependency[asyncpg.Connection]
 PathId = Annotated[str, PathParameter(max_length=100, description="An opaque id")]
 
+_READ_METHODS = frozenset({"GET", "HEAD"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
 async def provide_connection(
     request: Request[Any, Any, Any],
 ) -> AsyncGenerator[asyncpg.Connection, None]:
-    """The request's connection, inside a transaction that commits when the handler succeeds."""
-    pool: asyncpg.Pool = request.app.state.pool
+    """The request's connection: one transaction for requests that change things.
+
+    Reads (GET, HEAD) come from the read pool and run without BEGIN/COMMIT:
+    each statement sees committed data, and the audit row a read appends is
+    written before the response is built, so nothing is shown unless its audit
+    row was committed.
+    """
+    reading = request.method in _READ_METHODS
+    pool: asyncpg.Pool = request.app.state.read_pool if reading else request.app.state.pool
     async with pool.acquire() as proxy:
         conn = cast(asyncpg.Connection, proxy)
-        transaction = conn.transaction()
-        await transaction.start()
+        transaction = None if reading else conn.transaction()
+        if transaction is not None:
+            await transaction.start()
         try:
             yield conn
         except ClientOutOfReach as refusal:
-            await transaction.rollback()
+            if transaction is not None:
+                await transaction.rollback()
             # The refusal itself is evidence worth keeping, so it is written
             # after the rollback, on its own.
             await _audit_refusal(conn, request, refusal)
             raise
         except BaseException:
-            await transaction.rollback()
+            if transaction is not None:
+                await transaction.rollback()
             raise
         else:
-            await transaction.commit()
+            if transaction is not None:
+                await transaction.commit()
 
 
 async def _audit_refusal(
@@ -57,7 +69,7 @@ async def _audit_refusal(
     known = is_id(refusal.client_id)
     await audit.log_action(
         conn,
-        request.state.get("actor"),
+        request.scope["state"].get("actor"),
         refusal.action,
         client_id=refusal.client_id if known else None,
         subject=None if known else ("client", refusal.client_id[:100]),

@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Annotated, Literal
 
 import msgspec
 from dotenv import dotenv_values
@@ -21,6 +22,8 @@ ENVIRONMENT_NAMES = {
     "data_dir": "POLKU_DATA_DIR",
     "token_ttl": "POLKU_TOKEN_TTL",
     "log_level": "POLKU_LOG_LEVEL",
+    "db_pool_size": "POLKU_DB_POOL_SIZE",
+    "read_audit_commit": "POLKU_READ_AUDIT_COMMIT",
 }
 
 
@@ -38,6 +41,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     data_dir: str = ".polku"
     token_ttl: timedelta = timedelta(hours=12)
     log_level: str = "INFO"
+    # Connections per pool and API process (there is one pool for reads, one for changes).
+    db_pool_size: Annotated[int, msgspec.Meta(ge=1, le=200)] = 10
+    # How the audit rows of reads are committed: "async" does not wait for the
+    # disk (a PostgreSQL or OS crash can lose the last fraction of a second of
+    # them); "sync" waits, at about a quarter of the read throughput.
+    read_audit_commit: Literal["async", "sync"] = "async"
 
     @property
     def data_path(self) -> Path:

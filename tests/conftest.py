@@ -124,7 +124,7 @@ async def db(owner_pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
 
 @pytest.fixture(scope="session")
 def app(settings: Settings) -> Litestar:
-    return create_app(settings, pool_size=10)
+    return create_app(settings)
 
 
 @pytest.fixture(scope="session")

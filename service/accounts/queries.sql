@@ -9,7 +9,7 @@ VALUES (:token_hash, :staff_id, :expires_at);
 
 -- name: actor_for_token(token_hash)^
 -- The staff member a live token belongs to.
-SELECT s.id, s.organisation_id, s.email, s.name, s.roles
+SELECT s.id, s.organisation_id, s.email, s.name, s.roles, t.expires_at
 FROM access_tokens t
 JOIN staff s ON s.id = t.staff_id
 WHERE t.token_hash = :token_hash

@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 
 from service import audit
 from service.accounts import passwords, throttle
-from service.accounts.auth import Actor, queries
+from service.accounts.auth import Actor, queries, token_cache
 from service.accounts.types import (
     Me,
     OrganisationIn,
@@ -50,9 +50,14 @@ async def login(
     if passwords.needs_rehash(password_hash):
         new_hash = await passwords.hash_password(password)
         await queries.update_staff(
-            conn, id=staff["id"], name=None, phone=None, roles=None, active=None,
+            conn,
+            id=staff["id"],
+            name=None,
+            phone=None,
+            roles=None,
+            active=None,
             password_hash=new_hash,
-        )  # fmt: skip
+        )
     return await issue_token(conn, staff["id"], token_ttl)
 
 
@@ -67,6 +72,7 @@ async def issue_token(conn: asyncpg.Connection, staff_id: str, ttl: timedelta) -
 
 async def logout(conn: asyncpg.Connection, token: str) -> None:
     await queries.revoke_token(conn, token_hash=digest(token))
+    token_cache.forget(digest(token))
 
 
 async def purge_expired_tokens(conn: asyncpg.Connection, keep_for: timedelta) -> int:
@@ -261,6 +267,7 @@ async def update_user(
     )
     if data.active is False or password_hash is not None:
         await queries.revoke_staff_tokens(conn, staff_id=target.id)
+        token_cache.forget_staff(target.id)
     changed = [field for field in data.__struct_fields__ if getattr(data, field) is not None]
     await audit.log_action(
         conn, actor, "staff.update", subject=("staff", target.id), detail={"fields": changed}

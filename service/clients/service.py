@@ -77,10 +77,11 @@ async def create_client(conn: asyncpg.Connection, actor: Actor, data: ClientIn) 
 async def get_client(conn: asyncpg.Connection, actor: Actor, client_id: str) -> ClientOut:
     row = None
     if is_id(client_id):
-        row = await queries.reachable_client(conn, viewer=actor.id, id=client_id)
+        row = await queries.read_client(
+            conn, viewer=actor.id, id=client_id, request_id=actor.request_id
+        )
     if row is None:
         raise ClientOutOfReach(client_id, "client.read")
-    await audit.log_action(conn, actor, "client.read", client_id=client_id)
     return msgspec.convert(dict(row), ClientOut)
 
 
@@ -212,9 +213,13 @@ async def give_consent(
     )
     consent = msgspec.convert(dict(row), ConsentOut)
     await audit.log_action(
-        conn, actor, "consent.create", client_id=client_id, subject=("consent", consent.id),
+        conn,
+        actor,
+        "consent.create",
+        client_id=client_id,
+        subject=("consent", consent.id),
         detail={"purpose": data.purpose},
-    )  # fmt: skip
+    )
     return consent
 
 

@@ -88,8 +88,9 @@ class WorkerOut(msgspec.Struct, kw_only=True):
 
 class ConsentIn(Body):
     purpose: ConsentPurpose
-    organisation_ids: Annotated[list[Annotated[str, msgspec.Meta(max_length=64)]],
-                                msgspec.Meta(max_length=50)] = []  # fmt: skip
+    organisation_ids: Annotated[
+        list[Annotated[str, msgspec.Meta(max_length=64)]], msgspec.Meta(max_length=50)
+    ] = []
     valid_until: date | None = None
 
 

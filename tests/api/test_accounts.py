@@ -164,10 +164,15 @@ async def test_only_admins_manage_accounts(api: AsyncClient, make: Factory) -> N
     assert organisation.status_code == 403
     user = await api.post(
         "/api/v1/users",
-        json={"email": "a@b.example", "name": "A", "password": "a long enough password",
-              "roles": ["admin"], "organisation_id": coach.organisation_id},
+        json={
+            "email": "a@b.example",
+            "name": "A",
+            "password": "a long enough password",
+            "roles": ["admin"],
+            "organisation_id": coach.organisation_id,
+        },
         headers=coach.headers,
-    )  # fmt: skip
+    )
     assert user.status_code == 403
 
 

@@ -60,3 +60,14 @@ async def test_even_the_owner_cannot_rewrite_audit_rows_by_accident(
         "SELECT count(*) FROM audit_events WHERE client_id = $1", client_id
     )
     assert remaining == 1
+
+
+async def test_reads_and_changes_use_their_own_commit_modes(
+    app: Litestar, api: AsyncClient
+) -> None:
+    """Changes always wait for the disk; read audits follow POLKU_READ_AUDIT_COMMIT."""
+    await api.get("/health")  # the pools live in the app's event loop, which is this one
+    async with app.state.pool.acquire() as conn:
+        assert await conn.fetchval("SHOW synchronous_commit") == "on"
+    async with app.state.read_pool.acquire() as conn:
+        assert await conn.fetchval("SHOW synchronous_commit") == "off"

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 
 import httpx
+import msgspec
 import pytest
 import schemathesis
 import uvicorn
@@ -34,7 +35,11 @@ def live_server(settings: Settings) -> Iterator[str]:
     """The real app on a real socket, in a thread with its own event loop."""
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, pool_size=4), port=port, log_level="error")
+        uvicorn.Config(
+            create_app(msgspec.structs.replace(settings, db_pool_size=4)),
+            port=port,
+            log_level="error",
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -50,8 +50,16 @@ def test_migrate_twice_is_a_no_op(external_env: dict[str, str]) -> None:
 async def test_admin_create_then_sign_in(
     external_env: dict[str, str], api: httpx.AsyncClient
 ) -> None:
-    args = ["admin", "create", "--email", "root@polku.test", "--password", "a long password 1",
-            "--organisation", "Järvimaan hyvinvointialue"]  # fmt: skip
+    args = [
+        "admin",
+        "create",
+        "--email",
+        "root@polku.test",
+        "--password",
+        "a long password 1",
+        "--organisation",
+        "Järvimaan hyvinvointialue",
+    ]
     created = run(args, external_env)
     assert created.returncode == 0, created.stderr
     assert "created admin root@polku.test in Järvimaan hyvinvointialue" in created.stdout
@@ -101,8 +109,11 @@ def test_dev_runs_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) ->
     def start(extra: list[str]) -> subprocess.Popen[str]:
         return subprocess.Popen(
             [POLKU, "dev", "--port", str(port), *extra],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     dev = start(["--demo"])
     try:

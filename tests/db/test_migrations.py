@@ -21,8 +21,9 @@ async def scratch(settings: Settings) -> AsyncIterator[asyncpg.Connection]:
     name = f"{await admin.fetchval('SELECT current_database()')}_scratch"
     await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     await admin.execute(f'CREATE DATABASE "{name}"')
-    url = settings.database_url.replace(f"/{await admin.fetchval('SELECT current_database()')}",
-                                        f"/{name}", 1)  # fmt: skip
+    url = settings.database_url.replace(
+        f"/{await admin.fetchval('SELECT current_database()')}", f"/{name}", 1
+    )
     conn = await connect(url, as_app=False)
     try:
         yield conn
