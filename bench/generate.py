@@ -1,0 +1,285 @@
+"""A synthetic region for benchmarks: `--clients N` working-age people of a wellbeing
+county, the municipalities and NGOs that serve them, and their staff.
+
+Everything loads through COPY. Names come from Faker's Finnish lists and are
+drawn with a seeded random generator, so the same scale gives the same data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import asyncpg
+from faker.providers.address.fi_FI import Provider as FinnishAddresses
+from faker.providers.person.fi_FI import Provider as FinnishNames
+
+from service.accounts.passwords import hash_password_sync
+from service.tokens import digest
+
+BENCH_PASSWORD = "benchmark-password"
+# Fixed tokens for the load generator; they open only a benchmark database.
+WORKER_TOKEN = "polku_bench-worker-token-0000000000000000000000000"
+ADMIN_TOKEN = "polku_bench-admin-token-00000000000000000000000000"
+WORKER_CLIENTS = 200  # the benchmark worker's caseload, as in the stalled-paths budget
+
+FEMALE_NAMES = list(FinnishNames.first_names_female)
+MALE_NAMES = list(FinnishNames.first_names_male)
+LAST_NAMES = list(FinnishNames.last_names)
+MUNICIPALITIES = list(FinnishAddresses.cities)
+NGO_NAMES = [
+    "Askel",
+    "Polku",
+    "Silta",
+    "Verso",
+    "Kiintopiste",
+    "Majakka",
+    "Tuulensuoja",
+    "Harjun Tuki",
+    "Kipinä",
+    "Luotsi",
+    "Ankkuri",
+    "Välitila",
+]
+
+
+@dataclass
+class Region:
+    """Ids of what has been generated, for the generators that build on it."""
+
+    county: str = ""
+    municipalities: list[str] = field(default_factory=list)
+    ngos: list[str] = field(default_factory=list)
+    referrers: list[str] = field(default_factory=list)
+    coaches: list[str] = field(default_factory=list)
+    admins: dict[str, str] = field(default_factory=dict)
+    clients: list[str] = field(default_factory=list)
+    client_worker: dict[str, str] = field(default_factory=dict)
+    bench_worker: str = ""
+    bench_admin: str = ""
+
+
+def _id() -> str:
+    return str(uuid.uuid4())
+
+
+async def _copy(conn: asyncpg.Connection, table: str, columns: list[str], rows: list[Any]) -> None:
+    await conn.copy_records_to_table(table, records=rows, columns=columns)
+
+
+async def generate_accounts(
+    conn: asyncpg.Connection, rng: random.Random, clients: int, region: Region
+) -> None:
+    now = datetime.now(UTC)
+    region.county = _id()
+    region.municipalities = [_id() for _ in range(max(3, clients // 5000))]
+    region.ngos = [_id() for _ in range(max(2, clients // 2500))]
+    organisations = [(region.county, "Järvimaan hyvinvointialue", "wellbeing_county", None, now)]
+    for i, org in enumerate(region.municipalities):
+        organisations.append(
+            (
+                org,
+                f"{MUNICIPALITIES[i % len(MUNICIPALITIES)]} {i}",
+                "municipality",
+                region.county,
+                now,
+            )
+        )
+    for i, org in enumerate(region.ngos):
+        organisations.append(
+            (org, f"{NGO_NAMES[i % len(NGO_NAMES)]} ry {i}", "ngo", region.county, now)
+        )
+    await _copy(
+        conn, "organisations", ["id", "name", "kind", "managed_by", "created_at"], organisations
+    )
+
+    password_hash = hash_password_sync(BENCH_PASSWORD)
+    staff = []
+
+    def person(organisation: str, roles: list[str]) -> str:
+        staff_id = _id()
+        first, last = rng.choice(FEMALE_NAMES + MALE_NAMES), rng.choice(LAST_NAMES)
+        email = f"{first}.{last}.{len(staff)}@bench.example".lower()
+        phone = f"+358 40 {rng.randrange(1000000, 9999999)}"
+        staff.append(
+            (
+                staff_id,
+                organisation,
+                email,
+                f"{first} {last}",
+                phone,
+                password_hash,
+                roles,
+                True,
+                now,
+            )
+        )
+        return staff_id
+
+    for org in [region.county, *region.municipalities, *region.ngos]:
+        region.admins[org] = person(org, ["admin"])
+    referrer_orgs = [region.county, *region.municipalities]
+    region.referrers = [
+        person(rng.choice(referrer_orgs), ["referrer"])
+        for _ in range(max(2, clients // WORKER_CLIENTS))
+    ]
+    region.coaches = [
+        person(rng.choice(region.ngos), ["coach"]) for _ in range(max(2, clients // 100))
+    ]
+    for _ in range(3):
+        person(region.county, ["analyst"])
+    region.bench_worker = region.referrers[0]
+    region.bench_admin = region.admins[region.county]
+    await _copy(
+        conn,
+        "staff",
+        [
+            "id",
+            "organisation_id",
+            "email",
+            "name",
+            "phone",
+            "password_hash",
+            "roles",
+            "active",
+            "created_at",
+        ],
+        staff,
+    )
+    await _copy(
+        conn,
+        "access_tokens",
+        ["token_hash", "staff_id", "expires_at"],
+        [
+            (digest(WORKER_TOKEN), region.bench_worker, now + timedelta(days=365)),
+            (digest(ADMIN_TOKEN), region.bench_admin, now + timedelta(days=365)),
+        ],
+    )
+
+
+async def generate_clients(
+    conn: asyncpg.Connection, rng: random.Random, clients: int, region: Region
+) -> None:
+    now = datetime.now(UTC)
+    staff_org = dict(await conn.fetch("SELECT id::text, organisation_id::text FROM staff"))
+    rows, workers, consents = [], [], []
+    # The benchmark worker carries exactly WORKER_CLIENTS clients; the rest are spread.
+    others = region.referrers[1:] or region.referrers
+    for n in range(clients):
+        client_id = _id()
+        worker = region.bench_worker if n < WORKER_CLIENTS else rng.choice(others)
+        female = rng.random() < 0.45
+        first = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
+        last = rng.choice(LAST_NAMES)
+        born = date(1960, 1, 1) + timedelta(days=rng.randrange(0, 365 * 45))
+        status = rng.choices(
+            ["long_term_unemployed", "unemployed", "inactive", "employed", "in_education"],
+            [45, 25, 20, 5, 5],
+        )[0]
+        education = rng.choices(["isced_0_2", "isced_3_4", "isced_5_8"], [35, 50, 15])[0]
+        language = rng.choices(["fi", "sv", "en"], [88, 6, 6])[0]
+        created = now - timedelta(days=rng.randrange(0, 730))
+        rows.append(
+            (
+                client_id,
+                staff_org[worker],
+                first,
+                last,
+                born,
+                "female" if female else "male",
+                rng.choice(MUNICIPALITIES[:40]),
+                f"{first}.{last}.{n}@example.org".lower(),
+                f"+358 50 {rng.randrange(1000000, 9999999)}",
+                language,
+                rng.random() < 0.2,
+                status,
+                education,
+                worker,
+                created,
+                created,
+            )
+        )
+        workers.append((client_id, worker, created))
+        region.clients.append(client_id)
+        region.client_worker[client_id] = worker
+        for purpose, share in [
+            ("data_sharing", 0.8),
+            ("email_reminders", 0.6),
+            ("sms_reminders", 0.4),
+            ("calendar_feed", 0.3),
+        ]:
+            if rng.random() < share:
+                organisations = rng.sample(region.ngos, 1) if purpose == "data_sharing" else []
+                consents.append((_id(), client_id, purpose, organisations, created, worker))
+    await _copy(
+        conn,
+        "clients",
+        [
+            "id",
+            "organisation_id",
+            "first_name",
+            "last_name",
+            "birth_date",
+            "gender",
+            "home_municipality",
+            "email",
+            "phone",
+            "language",
+            "plain_language",
+            "labour_market_status",
+            "education_level",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ],
+        rows,
+    )
+    await _copy(conn, "client_workers", ["client_id", "staff_id", "since"], workers)
+    await _copy(
+        conn,
+        "consents",
+        ["id", "client_id", "purpose", "organisation_ids", "given_at", "recorded_by"],
+        consents,
+    )
+
+
+GENERATORS = [generate_accounts, generate_clients]
+
+
+async def generate(conn: asyncpg.Connection, clients: int, seed: int = 2026) -> Region:
+    """Fill an empty, migrated database; returns what was made."""
+    rng = random.Random(seed)
+    region = Region()
+    async with conn.transaction():
+        for generator in GENERATORS:
+            started = time.monotonic()
+            await generator(conn, rng, clients, region)
+            print(f"  {generator.__name__:<24} {time.monotonic() - started:6.1f} s", flush=True)
+    await conn.execute("ANALYZE")
+    return region
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("database_url")
+    parser.add_argument("--clients", type=int, default=50_000)
+    args = parser.parse_args()
+
+    async def run() -> None:
+        conn = await asyncpg.connect(args.database_url)
+        try:
+            await generate(conn, args.clients)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,370 @@
+"""One command for the benchmark suite: generate data, start a fresh server on it,
+drive every scenario with wrk beside its floor, and print one table.
+
+    uv run python -m bench.run                 # 50,000 clients, every scenario
+    uv run python -m bench.run --clients 5000 --seconds 5 --only client_read
+
+Results go to bench/results/latest.json and latest.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import platform
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+import psutil
+
+from bench import generate
+from bench.load import Measurement, Request, measure, wrk_path
+from db.embedded import EmbeddedServers
+from db.migrate import migrate
+from db.pool import connect
+
+ROOT = Path(__file__).resolve().parent
+RESULTS = ROOT / "results"
+
+
+@dataclass
+class Data:
+    """What scenarios need to know about the generated database."""
+
+    worker_clients: list[str]
+
+
+@dataclass
+class Scenario:
+    name: str
+    title: str
+    requests: Callable[[Data], list[Request]]
+    token: str
+    floor: Callable[[Data], list[Request]] | None = None
+    floor_min_ratio: float | None = None  # budget: at least this share of the floor's rps
+    connections: int = 50
+
+
+SCENARIOS = [
+    Scenario(
+        name="client_read",
+        title="GET /api/v1/clients/{id}",
+        requests=lambda d: [Request("GET", f"/api/v1/clients/{c}") for c in d.worker_clients],
+        token=generate.WORKER_TOKEN,
+        floor=lambda d: [Request("GET", f"/floor/clients/{c}") for c in d.worker_clients],
+        floor_min_ratio=0.40,
+    ),
+]
+
+
+@dataclass
+class Row:
+    scenario: Scenario
+    clients: int
+    result: Measurement
+    floor: Measurement | None = None
+    checks: list[tuple[str, bool]] = field(default_factory=list)
+
+
+# Servers and data ---------------------------------------------------------------
+
+
+def _with_database(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+async def prepare_database(server_url: str, clients: int) -> str:
+    """A migrated database holding exactly this scale of generated data (made once)."""
+    name = f"polku_bench_{clients}"
+    url = _with_database(server_url, name)
+    admin = await connect(server_url, as_app=False)
+    try:
+        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if exists:
+            conn = await asyncpg.connect(url)
+            try:
+                ready = (
+                    await conn.fetchval("SELECT to_regclass('bench_meta') IS NOT NULL")
+                    and await conn.fetchval("SELECT clients FROM bench_meta") == clients
+                )
+            finally:
+                await conn.close()
+            if ready:
+                owner = await connect(url, as_app=False)
+                try:
+                    if await migrate(owner):  # new migrations: regenerate from scratch
+                        ready = False
+                finally:
+                    await owner.close()
+            if ready:
+                return url
+            await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    owner = await connect(url, as_app=False)
+    try:
+        await migrate(owner)
+    finally:
+        await owner.close()
+    print(f"generating {clients:,} clients into {name}", flush=True)
+    started = time.monotonic()
+    conn = await asyncpg.connect(url)
+    try:
+        await generate.generate(conn, clients)
+        await conn.execute("CREATE TABLE bench_meta (clients int NOT NULL)")
+        await conn.execute("INSERT INTO bench_meta VALUES ($1)", clients)
+    finally:
+        await conn.close()
+    print(f"generated in {time.monotonic() - started:.1f} s", flush=True)
+    return url
+
+
+async def load_data(url: str) -> Data:
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch(
+            "SELECT w.client_id::text FROM client_workers w JOIN access_tokens t "
+            "ON t.staff_id = w.staff_id WHERE t.token_hash = $1 ORDER BY 1",
+            generate.digest(generate.WORKER_TOKEN),
+        )
+    finally:
+        await conn.close()
+    return Data(worker_clients=[row[0] for row in rows])
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class PeakMemory:
+    """Samples the resident memory of a process and its children."""
+
+    def __init__(self, pid: int) -> None:
+        self.peak_mb = 0.0
+        self._process = psutil.Process(pid)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.2):
+            with contextlib.suppress(psutil.Error):
+                processes = [self._process, *self._process.children(recursive=True)]
+                rss = sum(p.memory_info().rss for p in processes)
+                self.peak_mb = max(self.peak_mb, rss / 2**20)
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak_mb
+
+
+@contextlib.contextmanager
+def bench_server(database_url: str, redis_url: str) -> Iterator[tuple[str, PeakMemory]]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "POLKU_LOG_LEVEL": "WARNING",
+    }
+    process = subprocess.Popen([sys.executable, "-m", "bench.server", "--port", str(port)], env=env)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(f"{base}/health").status_code == 200:
+                    break
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise SystemExit("bench: the server did not become healthy")
+            time.sleep(0.1)
+        memory = PeakMemory(process.pid)
+        yield base, memory
+    finally:
+        process.terminate()
+        process.wait(15)
+
+
+# Running and reporting ------------------------------------------------------------
+
+
+def _median(measurements: list[Measurement]) -> Measurement:
+    ordered = sorted(measurements, key=lambda m: m.rps)
+    return ordered[len(ordered) // 2]
+
+
+def run_scenarios(
+    base: str, data: Data, scenarios: list[Scenario], clients: int, seconds: int, rounds: int
+) -> list[Row]:
+    """Each scenario and its floor in alternating rounds; the medians are reported, so
+    a noisy moment on a shared machine moves neither figure alone."""
+    rows = []
+    for scenario in scenarios:
+        headers = {"Authorization": f"Bearer {scenario.token}"}
+        requests = scenario.requests(data)
+        floor_requests = scenario.floor(data) if scenario.floor else None
+        measure(base, requests, headers, connections=scenario.connections, seconds=2)  # warm-up
+        results, floors = [], []
+        for _ in range(rounds):
+            results.append(
+                measure(base, requests, headers, connections=scenario.connections, seconds=seconds)
+            )
+            if floor_requests is not None:
+                floors.append(
+                    measure(
+                        base,
+                        floor_requests,
+                        headers,
+                        connections=scenario.connections,
+                        seconds=seconds,
+                    )
+                )
+        result = _median(results)
+        row = Row(scenario, clients, result, _median(floors) if floors else None)
+        if row.floor is not None and scenario.floor_min_ratio is not None:
+            ratio = result.rps / row.floor.rps
+            row.checks.append(
+                (
+                    f"≥ {scenario.floor_min_ratio:.0%} of floor ({ratio:.0%})",
+                    ratio >= scenario.floor_min_ratio,
+                )
+            )
+        failures = sum(m.failures for m in results)
+        row.checks.append((f"no failed requests ({failures})", failures == 0))
+        rows.append(row)
+        print(
+            f"  {scenario.name:<16} {result.rps:9.1f} rps  p99 {result.p99_ms:7.2f} ms", flush=True
+        )
+    return rows
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+        "load_generator": subprocess.run([wrk_path(), "--version"], capture_output=True, text=True)
+        .stdout.split("\n")[0]
+        .strip(),
+    }
+
+
+def report(rows: list[Row], memory_mb: dict[str, float], info: dict[str, Any]) -> str:
+    columns = [
+        "scenario",
+        "data (clients)",
+        "rps",
+        "p50 ms",
+        "p99 ms",
+        "floor rps",
+        "floor p99 ms",
+        "ratio",
+        "budget",
+    ]
+    lines = ["| " + " | ".join(columns) + " |", "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for row in rows:
+        floor = row.floor
+        ratio = f"{row.result.rps / floor.rps:.2f}" if floor else "–"
+        budget = "; ".join(("pass " if ok else "MISS ") + text for text, ok in row.checks)
+        lines.append(
+            f"| {row.scenario.title} | {row.clients:,} | {row.result.rps:,.0f} | "
+            f"{row.result.p50_ms:.2f} | {row.result.p99_ms:.2f} | "
+            f"{f'{floor.rps:,.0f}' if floor else '–'} | {f'{floor.p99_ms:.2f}' if floor else '–'} "
+            f"| {ratio} | {budget} |"
+        )
+    lines.append("")
+    lines.append("Peak RSS: " + ", ".join(f"{k} {v:.0f} MiB" for k, v in memory_mb.items()))
+    lines.append("")
+    lines.append(
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {info['cpu']}, "
+        f"{info['cores']} cores, {info['memory_gib']} GiB, Python {info['python']}; "
+        f"load from {info['load_generator']} at 50 connections."
+    )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--clients", type=int, default=50_000, help="data scale (1×)")
+    parser.add_argument("--seconds", type=int, default=5, help="measuring time per round")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per scenario")
+    parser.add_argument("--only", nargs="*", help="scenario names")
+    parser.add_argument(
+        "--data-dir",
+        default=str(ROOT / ".data"),
+        help="embedded servers' data (unless DATABASE_URL/REDIS_URL are set)",
+    )
+    args = parser.parse_args()
+    wrk_path()
+    scenarios = [s for s in SCENARIOS if not args.only or s.name in args.only]
+
+    with contextlib.ExitStack() as stack:
+        database_url, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
+        if not (database_url and redis_url):
+            urls = stack.enter_context(EmbeddedServers(Path(args.data_dir)))
+            database_url, redis_url = urls.database_url, urls.redis_url
+        url = asyncio.run(prepare_database(database_url, args.clients))
+        data = asyncio.run(load_data(url))
+        print(f"running {len(scenarios)} scenario(s) at {args.clients:,} clients", flush=True)
+        with bench_server(url, redis_url) as (base, memory):
+            rows = run_scenarios(base, data, scenarios, args.clients, args.seconds, args.rounds)
+            memory_mb = {"API": memory.stop()}
+
+    info = machine()
+    table = report(rows, memory_mb, info)
+    print()
+    print(table)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "latest.md").write_text(table + "\n")
+    (RESULTS / "latest.json").write_text(
+        json.dumps(
+            {
+                "machine": info,
+                "memory_mb": memory_mb,
+                "rows": [
+                    {
+                        "scenario": r.scenario.name,
+                        "clients": r.clients,
+                        **r.result.as_dict(),
+                        "floor": r.floor.as_dict() if r.floor else None,
+                        "checks": [{"budget": t, "pass": ok} for t, ok in r.checks],
+                    }
+                    for r in rows
+                ],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+
+
+if __name__ == "__main__":
+    main()

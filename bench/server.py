@@ -1,0 +1,75 @@
+"""`polku serve`'s app plus floor routes: bare Litestar handlers in the same app and
+server that return, from memory, the same bodies the real endpoints build.
+
+    python -m bench.server --port 8765   (DATABASE_URL and REDIS_URL set)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from typing import Any
+
+import msgspec
+import uvicorn
+from litestar import Litestar, get
+
+from bench import generate
+from db.pool import connect
+from service.app import create_app
+from service.clients.types import ClientOut
+from service.settings import load_settings
+
+FLOOR: dict[str, Any] = {}
+
+
+@get("/floor/clients/{client_id:str}", include_in_schema=False)
+async def floor_client(client_id: str) -> ClientOut:
+    client: ClientOut = FLOOR["clients"][client_id]
+    return client
+
+
+async def _load_floor(database_url: str) -> None:
+    conn = await connect(database_url)
+    try:
+        rows = await conn.fetch(
+            """
+            SELECT c.id, c.organisation_id, c.first_name, c.last_name, c.birth_date, c.gender,
+                   c.home_municipality, c.email, c.phone, c.language, c.plain_language,
+                   c.timezone, c.labour_market_status, c.education_level, c.created_at,
+                   c.updated_at
+            FROM clients c JOIN client_workers w ON w.client_id = c.id
+            JOIN access_tokens t ON t.staff_id = w.staff_id
+            WHERE t.token_hash = $1
+            """,
+            generate.digest(generate.WORKER_TOKEN),
+        )
+    finally:
+        await conn.close()
+    FLOOR["clients"] = {row["id"]: msgspec.convert(dict(row), ClientOut) for row in rows}
+
+
+def create_bench_app() -> Litestar:
+    settings = load_settings()
+    assert settings.database_url is not None
+    asyncio.run(_load_floor(settings.database_url))
+    app = create_app(settings)
+    app.register(floor_client)
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    uvicorn.run(
+        create_bench_app(),
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+    )
+
+
+if __name__ == "__main__":
+    main()
