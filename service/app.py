@@ -24,6 +24,7 @@ from service.accounts.auth import provide_actor
 from service.clients import routes as clients
 from service.errors import EXCEPTION_HANDLERS
 from service.http import provide_connection, request_id_middleware
+from service.programmes import routes as programmes
 from service.settings import Settings
 
 HEALTH_TIMEOUT_SECONDS = 2.0
@@ -93,7 +94,7 @@ def create_app(settings: Settings) -> Litestar:
         return pool
 
     return Litestar(
-        route_handlers=[health, *accounts.routers, *clients.routers],
+        route_handlers=[health, *accounts.routers, *clients.routers, *programmes.routers],
         lifespan=[lifespan],
         dependencies={
             "conn": Provide(provide_connection),

@@ -48,9 +48,9 @@ async def log_action(
     )
 
 
-async def log_reads(
+async def log_for_clients(
     conn: asyncpg.Connection, actor: Actor, action: str, client_ids: Sequence[str]
 ) -> None:
-    """One event per client shown, for lists and searches."""
+    """One event per client, for lists, searches and changes that touch many clients."""
     if client_ids:
         await conn.execute(_INSERT_MANY, actor.id, action, list(client_ids), actor.request_id)

@@ -8,6 +8,7 @@ from service import audit
 from service.accounts.auth import Actor
 from service.clients.service import queries, require_reach
 from service.clients.types import Pathway, PathwayEvent
+from service.programmes.pathway import programme_events
 
 
 async def _client_events(conn: asyncpg.Connection, client_id: str) -> list[PathwayEvent]:
@@ -47,7 +48,7 @@ async def _client_events(conn: asyncpg.Connection, client_id: str) -> list[Pathw
     return events
 
 
-SOURCES = [_client_events]
+SOURCES = [_client_events, programme_events]
 
 
 async def client_pathway(conn: asyncpg.Connection, actor: Actor, client_id: str) -> Pathway:

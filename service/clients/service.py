@@ -133,7 +133,7 @@ async def list_clients(
         limit,
         lambda client: (sort_names[client.id], client.id),
     )
-    await audit.log_reads(conn, actor, "client.list", [client.id for client in page.items])
+    await audit.log_for_clients(conn, actor, "client.list", [client.id for client in page.items])
     return page
 
 

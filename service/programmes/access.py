@@ -1,0 +1,34 @@
+"""Who manages a programme, and the programme row locked for a change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import asyncpg
+
+from db.queries import load_queries
+from service.accounts.auth import Actor
+from service.errors import Forbidden, NotFound
+from service.ids import require_id
+
+queries = load_queries(Path(__file__).with_name("queries.sql"))
+
+
+def programme_not_found() -> NotFound:
+    return NotFound("programme not found")
+
+
+async def require_manager(conn: asyncpg.Connection, actor: Actor, programme_id: str) -> None:
+    """Facilitators and admins of the owning organisation manage a programme."""
+    if not await queries.manages_programme(conn, viewer=actor.id, programme_id=programme_id):
+        raise Forbidden("only the programme's facilitators and its organisation's admins may")
+
+
+async def lock_programme(conn: asyncpg.Connection, programme_id: str) -> asyncpg.Record:
+    """The programme row, locked until the transaction ends: enrolments and withdrawals
+    of one programme happen one after another, so capacity is never exceeded."""
+    require_id(programme_id, programme_not_found())
+    row: asyncpg.Record | None = await queries.lock_programme(conn, id=programme_id)
+    if row is None:
+        raise programme_not_found()
+    return row

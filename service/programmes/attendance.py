@@ -1,0 +1,196 @@
+"""Attendance per session, and the clients it shows are slipping away."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import asyncpg
+
+from service import audit
+from service.accounts.auth import Actor
+from service.errors import Conflict, InvalidInput, NotFound
+from service.ids import is_id, require_id
+from service.pagination import Page, decode_cursor, page_of
+from service.programmes.access import queries, require_manager
+from service.programmes.types import (
+    AttendanceIn,
+    AttendanceOut,
+    AttendanceRecordOut,
+    AttentionOut,
+)
+
+ATTENDED = frozenset({"present", "remote"})
+
+
+@dataclass(frozen=True)
+class AbsenceVerdict:
+    """What a client's record says: flag since a moment, clear an open flag, or neither."""
+
+    flag_since: datetime | None = None
+    clear: bool = False
+    absent_sessions: tuple[str, ...] = ()
+
+
+def judge_absences(history: Sequence[tuple[str, datetime, str | None]]) -> AbsenceVerdict:
+    """Read (session id, start, status or None) in session order, held sessions only.
+
+    Two unexcused absences in a row, with nothing recorded after them, raise a flag
+    from the second one; attending a later session clears it. A session with no
+    record, or an excused one, breaks a run of absences.
+    """
+    recorded = [i for i, (_, _, status) in enumerate(history) if status is not None]
+    if not recorded:
+        return AbsenceVerdict()
+    last = recorded[-1]
+    if history[last][2] in ATTENDED:
+        return AbsenceVerdict(clear=True)
+    run = []
+    for session_id, starts_at, status in reversed(history[: last + 1]):
+        if status != "absent":
+            break
+        run.append((session_id, starts_at))
+    if len(run) < 2:
+        return AbsenceVerdict()
+    run.reverse()
+    return AbsenceVerdict(flag_since=run[1][1], absent_sessions=tuple(s for s, _ in run))
+
+
+async def _lock_held_session(
+    conn: asyncpg.Connection, actor: Actor, session_id: str
+) -> asyncpg.Record:
+    require_id(session_id, NotFound("session not found"))
+    session: asyncpg.Record | None = await queries.lock_session(conn, id=session_id)
+    if session is None:
+        raise NotFound("session not found")
+    await require_manager(conn, actor, session["programme_id"])
+    if session["status"] == "cancelled":
+        raise Conflict("the session was cancelled; there is no attendance to record")
+    if session["starts_at"] > datetime.now(UTC):
+        raise Conflict("attendance is recorded once the session has started")
+    return session
+
+
+async def record_attendance(
+    conn: asyncpg.Connection, actor: Actor, session_id: str, data: AttendanceIn
+) -> AttendanceOut:
+    """The session's attendance becomes exactly these records (PUT: idempotent)."""
+    session = await _lock_held_session(conn, actor, session_id)
+    client_ids = [record.client_id for record in data.records]
+    seen: set[str] = set()
+    for index, client_id in enumerate(client_ids):
+        if client_id in seen:
+            raise InvalidInput(f"records[{index}].client_id", "appears twice")
+        seen.add(client_id)
+    enrolled = set()
+    if all(is_id(c) for c in client_ids):
+        rows = await queries.attendable_clients(conn, session_id=session_id, client_ids=client_ids)
+        enrolled = {row["client_id"] for row in rows}
+    for index, client_id in enumerate(client_ids):
+        if client_id not in enrolled:
+            raise InvalidInput(f"records[{index}].client_id", "not enrolled in this programme")
+    changed = await queries.replace_attendance(
+        conn,
+        session_id=session_id,
+        client_ids=client_ids,
+        statuses=[record.status for record in data.records],
+        recorded_by=actor.id,
+    )
+    changed_ids = [row["client_id"] for row in changed]
+    await _update_attention(conn, session["programme_id"], changed_ids)
+    await audit.log_for_clients(conn, actor, "attendance.record", changed_ids)
+    return await _attendance(conn, actor, session_id, all_clients=True)
+
+
+async def _update_attention(
+    conn: asyncpg.Connection, programme_id: str, client_ids: list[str]
+) -> None:
+    if not client_ids:
+        return
+    rows = await queries.absence_histories(conn, programme_id=programme_id, client_ids=client_ids)
+    histories: dict[str, list[tuple[str, datetime, str | None]]] = defaultdict(list)
+    for row in rows:
+        histories[row["client_id"]].append((row["session_id"], row["starts_at"], row["status"]))
+    for client_id in client_ids:
+        verdict = judge_absences(histories.get(client_id, []))
+        if verdict.clear:
+            await queries.resolve_attention_flag(
+                conn, client_id=client_id, programme_id=programme_id
+            )
+        elif verdict.flag_since is not None:
+            await queries.open_attention_flag(
+                conn,
+                client_id=client_id,
+                programme_id=programme_id,
+                since=verdict.flag_since,
+                details={"absent_sessions": list(verdict.absent_sessions)},
+            )
+
+
+async def read_attendance(conn: asyncpg.Connection, actor: Actor, session_id: str) -> AttendanceOut:
+    require_id(session_id, NotFound("session not found"))
+    session = await queries.session(conn, id=session_id)
+    if session is None:
+        raise NotFound("session not found")
+    manages = await queries.manages_programme(
+        conn, viewer=actor.id, programme_id=session["programme_id"]
+    )
+    attendance = await _attendance(conn, actor, session_id, all_clients=manages)
+    await audit.log_for_clients(
+        conn, actor, "attendance.read", [record.client_id for record in attendance.records]
+    )
+    return attendance
+
+
+async def _attendance(
+    conn: asyncpg.Connection, actor: Actor, session_id: str, *, all_clients: bool
+) -> AttendanceOut:
+    rows = await queries.session_attendance(
+        conn, session_id=session_id, viewer=actor.id, all_clients=all_clients
+    )
+    return AttendanceOut(
+        session_id=session_id,
+        records=[
+            AttendanceRecordOut(
+                client_id=row["client_id"],
+                status=row["status"],
+                recorded_at=row["recorded_at"],
+                recorded_by=row["recorded_by"],
+            )
+            for row in rows
+        ],
+    )
+
+
+async def needs_attention(
+    conn: asyncpg.Connection, actor: Actor, *, limit: int, cursor: str | None
+) -> Page[AttentionOut]:
+    """Open flags on the clients the caller is responsible for."""
+    after = decode_cursor(cursor, tuple[datetime, str])
+    rows = await queries.attention_for_worker(
+        conn,
+        viewer=actor.id,
+        after_since=after[0] if after else datetime.max.replace(tzinfo=UTC),
+        after_id=after[1] if after else "ffffffff-ffff-ffff-ffff-ffffffffffff",
+        limit=limit + 1,
+    )
+    items = [
+        AttentionOut(
+            id=row["id"],
+            client_id=row["client_id"],
+            client_name=row["client_name"],
+            programme_id=row["programme_id"],
+            programme_title=row["programme_title"],
+            reason=row["reason"],
+            since=row["since"],
+            details=row["details"],
+        )
+        for row in rows
+    ]
+    page = page_of(items, limit, lambda item: (item.since, item.id))
+    await audit.log_for_clients(
+        conn, actor, "attention.read", [item.client_id for item in page.items]
+    )
+    return page

@@ -1,0 +1,156 @@
+"""Enrolment: a place while there is one, the waiting list after that, and a freed place
+going to the first in line. The programme row lock serialises all of it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import asyncpg
+import msgspec
+
+from service import audit
+from service.accounts.auth import Actor
+from service.clients.service import require_reach
+from service.errors import Conflict, Forbidden, NotFound
+from service.ids import require_id
+from service.pagination import Page, decode_cursor, page_of
+from service.programmes.access import lock_programme, queries
+from service.programmes.types import EnrolmentListItem, EnrolmentOut
+
+_FIRST_KEY = ("", "00000000-0000-0000-0000-000000000000")
+
+
+async def _may_enrol(conn: asyncpg.Connection, actor: Actor, programme_id: str) -> None:
+    """The programme's managers, and the municipal workers linked to it as contacts."""
+    if await queries.manages_programme(conn, viewer=actor.id, programme_id=programme_id):
+        return
+    if not await queries.is_programme_contact(conn, viewer=actor.id, programme_id=programme_id):
+        raise Forbidden("only the programme's facilitators, contacts and admins enrol clients")
+
+
+async def enrol(
+    conn: asyncpg.Connection,
+    actor: Actor,
+    programme_id: str,
+    client_id: str,
+    *,
+    referral_id: str | None = None,
+    check_permission: bool = True,
+) -> EnrolmentOut:
+    """A place if one is free, otherwise the next position on the waiting list.
+
+    `check_permission=False` is for callers that have decided already (accepting
+    a referral to the programme).
+    """
+    programme = await lock_programme(conn, programme_id)
+    if check_permission:
+        await _may_enrol(conn, actor, programme_id)
+    await require_reach(conn, actor, client_id, "enrolment.create")
+    if programme["cancelled_at"] is not None:
+        raise Conflict("the programme is cancelled")
+    if programme["ends_at"] <= datetime.now(UTC):
+        raise Conflict("the programme has ended")
+    existing = await queries.live_enrolment(conn, programme_id=programme_id, client_id=client_id)
+    if existing is not None:
+        raise Conflict("the client is already enrolled or waiting", existing_id=existing)
+    counts = await queries.enrolment_counts(conn, programme_id=programme_id)
+    has_place = counts["enrolled"] < programme["capacity"]
+    row = await queries.insert_enrolment(
+        conn,
+        programme_id=programme_id,
+        client_id=client_id,
+        referral_id=referral_id,
+        status="enrolled" if has_place else "waitlisted",
+        waitlist_position=None if has_place else counts["last_position"] + 1,
+        created_by=actor.id,
+    )
+    enrolment = msgspec.convert(dict(row), EnrolmentOut)
+    await audit.log_action(
+        conn,
+        actor,
+        "enrolment.create",
+        client_id=client_id,
+        subject=("enrolment", enrolment.id),
+        detail={"programme_id": programme_id, "status": enrolment.status},
+    )
+    return enrolment
+
+
+async def withdraw(
+    conn: asyncpg.Connection, actor: Actor, enrolment_id: str, reason: str
+) -> EnrolmentOut:
+    """Withdraw a client; a freed place goes to the first on the waiting list."""
+    require_id(enrolment_id, NotFound("enrolment not found"))
+    current = await queries.enrolment(conn, id=enrolment_id)
+    if current is None:
+        raise NotFound("enrolment not found")
+    await lock_programme(conn, current["programme_id"])
+    current = await queries.enrolment(conn, id=enrolment_id)  # as it is under the lock
+    await require_reach(conn, actor, current["client_id"], "enrolment.withdraw")
+    if current["status"] == "withdrawn":
+        raise Conflict("the enrolment is already withdrawn")
+    row = await queries.withdraw_enrolment(
+        conn, id=enrolment_id, withdrawn_by=actor.id, reason=reason
+    )
+    if current["status"] == "waitlisted":
+        await queries.close_waitlist_gap(
+            conn, programme_id=current["programme_id"], position=current["waitlist_position"]
+        )
+    await audit.log_action(
+        conn,
+        actor,
+        "enrolment.withdraw",
+        client_id=current["client_id"],
+        subject=("enrolment", enrolment_id),
+        detail={"reason": reason},
+    )
+    await fill_free_places(conn, actor, current["programme_id"])
+    return msgspec.convert(dict(row), EnrolmentOut)
+
+
+async def fill_free_places(conn: asyncpg.Connection, actor: Actor, programme_id: str) -> None:
+    """Move people from the waiting list into free places, first in line first.
+    The caller holds the programme lock."""
+    programme = await queries.lock_programme(conn, id=programme_id)
+    counts = await queries.enrolment_counts(conn, programme_id=programme_id)
+    for _ in range(programme["capacity"] - counts["enrolled"]):
+        promoted = await queries.promote_first_waitlisted(conn, programme_id=programme_id)
+        if promoted is None:
+            return
+        await queries.close_waitlist_gap(conn, programme_id=programme_id, position=1)
+        await audit.log_action(
+            conn,
+            actor,
+            "enrolment.promote",
+            client_id=promoted["client_id"],
+            subject=("enrolment", promoted["id"]),
+            detail={"programme_id": programme_id},
+        )
+
+
+async def list_enrolments(
+    conn: asyncpg.Connection, actor: Actor, programme_id: str, *, limit: int, cursor: str | None
+) -> Page[EnrolmentListItem]:
+    """Managers see everyone in the group; others only the clients in their own reach."""
+    require_id(programme_id, NotFound("programme not found"))
+    if await queries.programme(conn, id=programme_id) is None:
+        raise NotFound("programme not found")
+    manages = await queries.manages_programme(conn, viewer=actor.id, programme_id=programme_id)
+    after_name, after_id = decode_cursor(cursor, tuple[str, str]) or _FIRST_KEY
+    rows = await queries.list_enrolments(
+        conn,
+        programme_id=programme_id,
+        viewer=actor.id,
+        all_clients=manages,
+        after_name=after_name,
+        after_id=after_id,
+        limit=limit + 1,
+    )
+    sort_names = {row["id"]: row["sort_name"] for row in rows}
+    page = page_of(
+        [msgspec.convert(dict(row), EnrolmentListItem) for row in rows],
+        limit,
+        lambda e: (sort_names[e.id], e.id),
+    )
+    await audit.log_for_clients(conn, actor, "enrolment.list", [e.client_id for e in page.items])
+    return page

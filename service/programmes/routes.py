@@ -1,0 +1,187 @@
+"""HTTP routes for programmes, sessions, enrolment, attendance and the attention list."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from litestar import get, patch, post, put
+from litestar.params import FromQuery, JSONBody, QueryParameter
+
+from service.accounts.auth import CurrentActor
+from service.errors import problems
+from service.http import Conn, PathId, api_router
+from service.pagination import Cursor, IdQuery, Limit, Page
+from service.programmes import attendance, enrolment, service
+from service.programmes.types import (
+    AttendanceIn,
+    AttendanceOut,
+    AttentionOut,
+    CancelIn,
+    EnrolmentIn,
+    EnrolmentListItem,
+    EnrolmentOut,
+    ProgrammeIn,
+    ProgrammeOut,
+    ProgrammePatch,
+    ProgrammeStatus,
+    ProgrammeSummary,
+    SessionOut,
+    SessionPatch,
+    WithdrawIn,
+)
+
+FromDate = Annotated[date | None, QueryParameter(name="from", description="First day (Finnish)")]
+ToDate = Annotated[date | None, QueryParameter(name="to", description="Last day (Finnish)")]
+
+
+@post("/programmes", responses=problems(401, 403, 422))
+async def create_programme(
+    data: JSONBody[ProgrammeIn], conn: Conn, actor: CurrentActor
+) -> ProgrammeOut:
+    return await service.create_programme(conn, actor, data)
+
+
+@get("/programmes", responses=problems(401, 422), summary="Programmes meeting in a period")
+async def list_programmes(
+    conn: Conn,
+    actor: CurrentActor,
+    status: FromQuery[ProgrammeStatus | None] = None,
+    from_date: FromDate = None,
+    to_date: ToDate = None,
+    organisation_id: IdQuery = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[ProgrammeSummary]:
+    return await service.list_programmes(
+        conn,
+        status=status,
+        from_date=from_date,
+        to_date=to_date,
+        organisation_id=organisation_id,
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+@get("/programmes/{programme_id:str}", responses=problems(401, 404))
+async def get_programme(programme_id: PathId, conn: Conn, actor: CurrentActor) -> ProgrammeOut:
+    return await service.get_programme(conn, programme_id)
+
+
+@patch("/programmes/{programme_id:str}", responses=problems(401, 403, 404, 409, 422))
+async def update_programme(
+    programme_id: PathId, data: JSONBody[ProgrammePatch], conn: Conn, actor: CurrentActor
+) -> ProgrammeOut:
+    return await service.update_programme(conn, actor, programme_id, data)
+
+
+@post(
+    "/programmes/{programme_id:str}/cancel",
+    status_code=200,
+    responses=problems(401, 403, 404, 409, 422),
+    summary="Cancel every future session",
+)
+async def cancel_programme(
+    programme_id: PathId, data: JSONBody[CancelIn], conn: Conn, actor: CurrentActor
+) -> ProgrammeOut:
+    return await service.cancel_programme(conn, actor, programme_id, data.reason)
+
+
+@get("/sessions/{session_id:str}", responses=problems(401, 404))
+async def get_session(session_id: PathId, conn: Conn, actor: CurrentActor) -> SessionOut:
+    return await service.get_session(conn, session_id)
+
+
+@patch("/sessions/{session_id:str}", responses=problems(401, 403, 404, 409, 422))
+async def update_session(
+    session_id: PathId, data: JSONBody[SessionPatch], conn: Conn, actor: CurrentActor
+) -> SessionOut:
+    return await service.update_session(conn, actor, session_id, data)
+
+
+@post(
+    "/sessions/{session_id:str}/cancel",
+    status_code=200,
+    responses=problems(401, 403, 404, 409, 422),
+)
+async def cancel_session(
+    session_id: PathId, data: JSONBody[CancelIn], conn: Conn, actor: CurrentActor
+) -> SessionOut:
+    return await service.cancel_session(conn, actor, session_id, data.reason)
+
+
+@post("/programmes/{programme_id:str}/enrolments", responses=problems(401, 403, 404, 409, 422))
+async def enrol(
+    programme_id: PathId, data: JSONBody[EnrolmentIn], conn: Conn, actor: CurrentActor
+) -> EnrolmentOut:
+    return await enrolment.enrol(conn, actor, programme_id, data.client_id)
+
+
+@get("/programmes/{programme_id:str}/enrolments", responses=problems(401, 404, 422))
+async def list_enrolments(
+    programme_id: PathId,
+    conn: Conn,
+    actor: CurrentActor,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[EnrolmentListItem]:
+    return await enrolment.list_enrolments(conn, actor, programme_id, limit=limit, cursor=cursor)
+
+
+@post(
+    "/enrolments/{enrolment_id:str}/withdraw",
+    status_code=200,
+    responses=problems(401, 404, 409, 422),
+    summary="Withdraw; a freed place goes to the first on the waiting list",
+)
+async def withdraw(
+    enrolment_id: PathId, data: JSONBody[WithdrawIn], conn: Conn, actor: CurrentActor
+) -> EnrolmentOut:
+    return await enrolment.withdraw(conn, actor, enrolment_id, data.reason)
+
+
+@put("/sessions/{session_id:str}/attendance", responses=problems(401, 403, 404, 409, 422))
+async def record_attendance(
+    session_id: PathId, data: JSONBody[AttendanceIn], conn: Conn, actor: CurrentActor
+) -> AttendanceOut:
+    return await attendance.record_attendance(conn, actor, session_id, data)
+
+
+@get("/sessions/{session_id:str}/attendance", responses=problems(401, 404))
+async def read_attendance(session_id: PathId, conn: Conn, actor: CurrentActor) -> AttendanceOut:
+    return await attendance.read_attendance(conn, actor, session_id)
+
+
+@get(
+    "/attention",
+    responses=problems(401, 422),
+    summary="Your clients who need attention (repeated absence)",
+)
+async def needs_attention(
+    conn: Conn, actor: CurrentActor, limit: Limit = 50, cursor: Cursor = None
+) -> Page[AttentionOut]:
+    return await attendance.needs_attention(conn, actor, limit=limit, cursor=cursor)
+
+
+routers = [
+    api_router(
+        "programmes",
+        [
+            create_programme,
+            list_programmes,
+            get_programme,
+            update_programme,
+            cancel_programme,
+            get_session,
+            update_session,
+            cancel_session,
+            enrol,
+            list_enrolments,
+            withdraw,
+            record_attendance,
+            read_attendance,
+            needs_attention,
+        ],
+    )
+]

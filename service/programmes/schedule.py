@@ -1,0 +1,88 @@
+"""Weekly session schedules in local wall time: a 10:00 group stays at 10:00 when the
+clocks change, and a week that falls on a Finnish public holiday moves one week on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+WEEK = timedelta(weeks=1)
+# A programme that keeps meeting a holiday week after week still ends: this many
+# weeks of searching is far beyond any real calendar.
+MAX_SKIPPED_WEEKS = 26
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    number: int
+    local_date: date
+    starts_at: datetime
+    ends_at: datetime
+    theme: str | None
+
+
+@lru_cache(maxsize=64)
+def _finnish_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("FI", years=year))
+
+
+def is_finnish_public_holiday(day: date) -> bool:
+    return day in _finnish_holidays(day.year)
+
+
+def local_instant(day: date, wall_time: time, zone: ZoneInfo) -> datetime:
+    """The instant a wall clock in `zone` shows `wall_time` on `day`, as UTC.
+
+    On the night clocks spring forward a wall time may not exist; it is read as
+    the same number of minutes after the change, as a clock on the wall would
+    be set. Where clocks fall back, the earlier (summer time) reading is used.
+    """
+    wall = datetime.combine(day, wall_time, tzinfo=zone)
+    instant = wall.astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None):
+        gap = wall.replace(fold=1).utcoffset() - wall.replace(fold=0).utcoffset()  # type: ignore[operator]
+        instant = (wall + abs(gap)).astimezone(UTC)
+    return instant
+
+
+def plan_sessions(
+    *,
+    first_session_date: date,
+    start_time: time,
+    duration_minutes: int,
+    weeks: int,
+    timezone: str,
+    skip_public_holidays: bool = True,
+    themes: list[str] | None = None,
+    is_holiday: Callable[[date], bool] = is_finnish_public_holiday,
+) -> list[PlannedSession]:
+    """`weeks` sessions, one a week from `first_session_date`, skipping holiday weeks."""
+    zone = ZoneInfo(timezone)
+    themes = themes or []
+    sessions: list[PlannedSession] = []
+    day = first_session_date
+    skipped = 0
+    while len(sessions) < weeks:
+        if skip_public_holidays and is_holiday(day):
+            skipped += 1
+            if skipped > MAX_SKIPPED_WEEKS:
+                raise ValueError("too many holiday weeks in a row to plan this programme")
+        else:
+            starts_at = local_instant(day, start_time, zone)
+            number = len(sessions) + 1
+            sessions.append(
+                PlannedSession(
+                    number=number,
+                    local_date=day,
+                    starts_at=starts_at,
+                    ends_at=starts_at + timedelta(minutes=duration_minutes),
+                    theme=themes[number - 1] if number <= len(themes) else None,
+                )
+            )
+        day += WEEK
+    return sessions

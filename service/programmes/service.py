@@ -1,0 +1,387 @@
+"""Group programmes and their sessions: planning, reading, editing, moving, cancelling."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from service.accounts.auth import Actor
+from service.accounts.auth import queries as account_queries
+from service.errors import Conflict, InvalidInput, NotFound
+from service.ids import is_id, require_id
+from service.pagination import Page, decode_cursor, page_of
+from service.programmes import enrolment, schedule
+from service.programmes.access import lock_programme, programme_not_found, queries, require_manager
+from service.programmes.types import (
+    Location,
+    ProgrammeIn,
+    ProgrammeOut,
+    ProgrammePatch,
+    ProgrammeStatus,
+    ProgrammeSummary,
+    SessionOut,
+    SessionPatch,
+    SessionStatus,
+)
+
+_FIRST_KEY = (datetime.min.replace(tzinfo=UTC), "00000000-0000-0000-0000-000000000000")
+
+
+def _zone(timezone: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise InvalidInput("timezone", "not an IANA time zone") from error
+
+
+async def _check_staff(
+    conn: asyncpg.Connection, ids: list[str], role: str, field: str
+) -> list[str]:
+    unique = sorted(set(ids))
+    found = set()
+    if all(is_id(i) for i in unique):
+        found = {row["id"] for row in await queries.staff_with_role(conn, ids=unique, role=role)}
+    if found != set(unique):
+        raise InvalidInput(field, f"every id must be an active staff member with the {role} role")
+    return unique
+
+
+async def _check_organisation(conn: asyncpg.Connection, actor: Actor, organisation_id: str) -> None:
+    if organisation_id == actor.organisation_id:
+        return
+    manages = (
+        actor.has_role("admin")
+        and is_id(organisation_id)
+        and await account_queries.manages_organisation(
+            conn, admin_organisation_id=actor.organisation_id, organisation_id=organisation_id
+        )
+    )
+    if not manages:
+        raise InvalidInput("organisation_id", "must be your organisation or one it manages")
+
+
+async def create_programme(
+    conn: asyncpg.Connection, actor: Actor, data: ProgrammeIn
+) -> ProgrammeOut:
+    actor.require_role("coach", "admin")
+    await _check_organisation(conn, actor, data.organisation_id)
+    facilitators = await _check_staff(conn, data.facilitator_ids, "coach", "facilitator_ids")
+    contacts = await _check_staff(conn, data.contact_ids, "referrer", "contact_ids")
+    _zone(data.timezone)
+    themes = data.session_themes or []
+    if len(themes) > data.weeks:
+        raise InvalidInput("session_themes", "more themes than weeks")
+    try:
+        planned = schedule.plan_sessions(
+            first_session_date=data.first_session_date,
+            start_time=time.fromisoformat(data.start_time),
+            duration_minutes=data.duration_minutes,
+            weeks=data.weeks,
+            timezone=data.timezone,
+            skip_public_holidays=data.skip_public_holidays,
+            themes=themes,
+        )
+    except ValueError as error:
+        raise InvalidInput("first_session_date", str(error)) from error
+    programme_id = await queries.insert_programme(
+        conn,
+        organisation_id=data.organisation_id,
+        title=data.title.strip(),
+        description=data.description,
+        first_session_date=data.first_session_date,
+        start_time=time.fromisoformat(data.start_time),
+        duration_minutes=data.duration_minutes,
+        weeks=data.weeks,
+        timezone=data.timezone,
+        capacity=data.capacity,
+        location_name=data.location.name,
+        location_address=data.location.address,
+        online_url=data.online_url,
+        skip_public_holidays=data.skip_public_holidays,
+        reminder_offsets=data.reminder_offsets,
+        starts_at=planned[0].starts_at,
+        ends_at=planned[-1].ends_at,
+        created_by=actor.id,
+    )
+    await queries.insert_sessions(
+        conn,
+        programme_id=programme_id,
+        numbers=[s.number for s in planned],
+        starts=[s.starts_at for s in planned],
+        ends=[s.ends_at for s in planned],
+        themes=[s.theme for s in planned],
+    )
+    await queries.replace_programme_staff(
+        conn, programme_id=programme_id, role="facilitator", staff_ids=facilitators
+    )
+    await queries.replace_programme_staff(
+        conn, programme_id=programme_id, role="contact", staff_ids=contacts
+    )
+    return await get_programme(conn, programme_id)
+
+
+def session_out(row: Any, programme: Any, zone: zoneinfo.ZoneInfo, now: datetime) -> SessionOut:
+    overrides_place = row["location_name"] is not None
+    status: SessionStatus
+    if row["status"] == "cancelled":
+        status = "cancelled"
+    else:
+        status = "held" if row["starts_at"] <= now else "scheduled"
+    return SessionOut(
+        id=row["id"],
+        number=row["number"],
+        starts_at=row["starts_at"].astimezone(zone),
+        ends_at=row["ends_at"].astimezone(zone),
+        theme=row["theme"],
+        status=status,
+        location=Location(
+            name=row["location_name"] if overrides_place else programme["location_name"],
+            address=row["location_address"] if overrides_place else programme["location_address"],
+        ),
+        online_url=row["online_url"] or programme["online_url"],
+        moved=row["starts_at"] != row["planned_starts_at"],
+        revision=row["revision"],
+        cancellation_reason=row["cancellation_reason"],
+    )
+
+
+def _summary_fields(row: Any, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "organisation_id": row["organisation_id"],
+        "title": row["title"],
+        "status": row["status"],
+        "starts_at": row["starts_at"].astimezone(zone),
+        "ends_at": row["ends_at"].astimezone(zone),
+        "weeks": row["weeks"],
+        "capacity": row["capacity"],
+        "enrolled_count": row["enrolled_count"],
+        "waitlisted_count": row["waitlisted_count"],
+        "location": Location(name=row["location_name"], address=row["location_address"]),
+        "online_url": row["online_url"],
+    }
+
+
+async def get_programme(conn: asyncpg.Connection, programme_id: str) -> ProgrammeOut:
+    """Programmes are a catalogue every staff member may read; who is in them is not here."""
+    require_id(programme_id, programme_not_found())
+    row = await queries.programme(conn, id=programme_id)
+    if row is None:
+        raise programme_not_found()
+    sessions = await queries.programme_sessions(conn, programme_id=programme_id)
+    zone = zoneinfo.ZoneInfo(row["timezone"])
+    now = datetime.now(UTC)
+    return ProgrammeOut(
+        **_summary_fields(row, zone),
+        description=row["description"],
+        first_session_date=row["first_session_date"],
+        start_time=row["start_time"],
+        duration_minutes=row["duration_minutes"],
+        timezone=row["timezone"],
+        skip_public_holidays=row["skip_public_holidays"],
+        reminder_offsets=list(row["reminder_offsets"]),
+        facilitator_ids=list(row["facilitator_ids"]),
+        contact_ids=list(row["contact_ids"]),
+        cancelled_at=row["cancelled_at"],
+        cancellation_reason=row["cancellation_reason"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        sessions=[session_out(s, row, zone, now) for s in sessions],
+    )
+
+
+def _start_of_finnish_day(day: date) -> datetime:
+    return schedule.local_instant(day, time(0, 0), zoneinfo.ZoneInfo("Europe/Helsinki"))
+
+
+async def list_programmes(
+    conn: asyncpg.Connection,
+    *,
+    status: ProgrammeStatus | None,
+    from_date: date | None,
+    to_date: date | None,
+    organisation_id: str | None,
+    limit: int,
+    cursor: str | None,
+) -> Page[ProgrammeSummary]:
+    """Programmes meeting between from_date and to_date (inclusive, Finnish dates)."""
+    if from_date and to_date and to_date < from_date:
+        raise InvalidInput("to", "is before from")
+    if organisation_id is not None and not is_id(organisation_id):
+        return Page(items=[], next_cursor=None)
+    after = decode_cursor(cursor, tuple[datetime, str]) or _FIRST_KEY
+    period_start = _start_of_finnish_day(from_date) if from_date else datetime.min
+    period_end = datetime.max
+    if to_date and to_date < date.max:
+        period_end = _start_of_finnish_day(to_date + timedelta(days=1))
+    rows = await queries.list_programmes(
+        conn,
+        status=status,
+        organisation_id=organisation_id,
+        period_start=period_start.replace(tzinfo=period_start.tzinfo or UTC),
+        period_end=period_end.replace(tzinfo=period_end.tzinfo or UTC),
+        after_start=after[0],
+        after_id=after[1],
+        limit=limit + 1,
+    )
+    items = [
+        ProgrammeSummary(**_summary_fields(row, zoneinfo.ZoneInfo("Europe/Helsinki")))
+        for row in rows
+    ]
+    return page_of(items, limit, lambda p: (p.starts_at, p.id))
+
+
+async def update_programme(
+    conn: asyncpg.Connection, actor: Actor, programme_id: str, data: ProgrammePatch
+) -> ProgrammeOut:
+    programme = await lock_programme(conn, programme_id)
+    await require_manager(conn, actor, programme_id)
+    if programme["cancelled_at"] is not None:
+        raise Conflict("the programme is cancelled")
+    fields = {
+        name: value
+        for name, value in msgspec.structs.asdict(data).items()
+        if value is not msgspec.UNSET
+    }
+    if isinstance(data.facilitator_ids, list):
+        facilitators = await _check_staff(conn, data.facilitator_ids, "coach", "facilitator_ids")
+        await queries.replace_programme_staff(
+            conn, programme_id=programme_id, role="facilitator", staff_ids=facilitators
+        )
+    if isinstance(data.contact_ids, list):
+        contacts = await _check_staff(conn, data.contact_ids, "referrer", "contact_ids")
+        await queries.replace_programme_staff(
+            conn, programme_id=programme_id, role="contact", staff_ids=contacts
+        )
+    if isinstance(data.capacity, int):
+        counts = await queries.enrolment_counts(conn, programme_id=programme_id)
+        if data.capacity < counts["enrolled"]:
+            raise Conflict(
+                f"{counts['enrolled']} clients are enrolled; withdraw some before lowering "
+                "the capacity below that"
+            )
+    columns = {k: v for k, v in fields.items() if k not in {"facilitator_ids", "contact_ids"}}
+    if isinstance(data.location, Location):
+        columns["location"] = msgspec.structs.asdict(data.location)
+    await queries.update_programme(conn, id=programme_id, fields=columns)
+    if "location" in columns or "online_url" in columns:
+        await queries.touch_future_sessions(conn, programme_id=programme_id)
+    if isinstance(data.capacity, int):
+        await enrolment.fill_free_places(conn, actor, programme_id)
+    return await get_programme(conn, programme_id)
+
+
+async def cancel_programme(
+    conn: asyncpg.Connection, actor: Actor, programme_id: str, reason: str
+) -> ProgrammeOut:
+    programme = await lock_programme(conn, programme_id)
+    await require_manager(conn, actor, programme_id)
+    if programme["cancelled_at"] is not None:
+        raise Conflict("the programme is already cancelled")
+    if programme["ends_at"] <= datetime.now(UTC):
+        raise Conflict("the programme has already ended")
+    await queries.cancel_programme(conn, id=programme_id, cancelled_by=actor.id, reason=reason)
+    cancelled = await queries.cancel_future_sessions(conn, programme_id=programme_id, reason=reason)
+    for row in cancelled:
+        await queries.record_session_change(
+            conn,
+            session_id=row["id"],
+            changed_by=actor.id,
+            changes={"status": ["scheduled", "cancelled"]},
+            reason=reason,
+        )
+    return await get_programme(conn, programme_id)
+
+
+# Sessions ---------------------------------------------------------------------
+
+
+async def _lock_open_session(
+    conn: asyncpg.Connection, actor: Actor, session_id: str
+) -> asyncpg.Record:
+    require_id(session_id, NotFound("session not found"))
+    session: asyncpg.Record | None = await queries.lock_session(conn, id=session_id)
+    if session is None:
+        raise NotFound("session not found")
+    await require_manager(conn, actor, session["programme_id"])
+    if session["status"] == "cancelled":
+        raise Conflict("the session is cancelled")
+    if session["starts_at"] <= datetime.now(UTC):
+        raise Conflict("the session has already been held")
+    return session
+
+
+async def update_session(
+    conn: asyncpg.Connection, actor: Actor, session_id: str, data: SessionPatch
+) -> SessionOut:
+    session = await _lock_open_session(conn, actor, session_id)
+    starts_at, ends_at = session["starts_at"], session["ends_at"]
+    if isinstance(data.starts_at, datetime):
+        starts_at = data.starts_at.astimezone(UTC)
+        if data.ends_at is msgspec.UNSET:
+            ends_at = starts_at + (session["ends_at"] - session["starts_at"])
+        if starts_at <= datetime.now(UTC):
+            raise InvalidInput("starts_at", "must be in the future")
+    if isinstance(data.ends_at, datetime):
+        ends_at = data.ends_at.astimezone(UTC)
+    if ends_at <= starts_at:
+        raise InvalidInput("ends_at", "must be after starts_at")
+    location_name, location_address = session["location_name"], session["location_address"]
+    if data.location is None:
+        location_name = location_address = None
+    elif isinstance(data.location, Location):
+        location_name, location_address = data.location.name, data.location.address
+    online_url = session["online_url"] if data.online_url is msgspec.UNSET else data.online_url
+    theme = session["theme"] if data.theme is msgspec.UNSET else data.theme
+    new = {
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "theme": theme,
+        "location_name": location_name,
+        "location_address": location_address,
+        "online_url": online_url,
+    }
+    changes = {
+        field: [session[field], value] for field, value in new.items() if session[field] != value
+    }
+    if changes:
+        await queries.update_session(conn, id=session_id, **new)
+        await queries.record_session_change(
+            conn,
+            session_id=session_id,
+            changed_by=actor.id,
+            changes=msgspec.to_builtins(changes),
+            reason=data.reason,
+        )
+        await queries.refresh_programme_period(conn, programme_id=session["programme_id"])
+    return await get_session(conn, session_id)
+
+
+async def cancel_session(
+    conn: asyncpg.Connection, actor: Actor, session_id: str, reason: str
+) -> SessionOut:
+    session = await _lock_open_session(conn, actor, session_id)
+    await queries.cancel_session(conn, id=session_id, reason=reason)
+    await queries.record_session_change(
+        conn,
+        session_id=session_id,
+        changed_by=actor.id,
+        changes={"status": ["scheduled", "cancelled"]},
+        reason=reason,
+    )
+    await queries.refresh_programme_period(conn, programme_id=session["programme_id"])
+    return await get_session(conn, session_id)
+
+
+async def get_session(conn: asyncpg.Connection, session_id: str) -> SessionOut:
+    require_id(session_id, NotFound("session not found"))
+    row = await queries.session(conn, id=session_id)
+    if row is None:
+        raise NotFound("session not found")
+    programme = await queries.programme(conn, id=row["programme_id"])
+    zone = zoneinfo.ZoneInfo(programme["timezone"])
+    return session_out(row, programme, zone, datetime.now(UTC))

@@ -1,0 +1,188 @@
+"""Request and response bodies for group programmes, sessions, enrolment and attendance."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from service.accounts.types import Body, Name
+from service.clients.types import ShortText, TimeZone
+
+Id = Annotated[str, msgspec.Meta(max_length=64)]
+WallTime = Annotated[str, msgspec.Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["10:00"])]
+Url = Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$", max_length=500)]
+Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=1000, pattern=r"\S")]
+Theme = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+# Days, hours and minutes before a session: P1D, PT2H, P1DT12H, PT30M.
+Offset = Annotated[
+    str, msgspec.Meta(pattern=r"^P(?=\d|T\d)(\d{1,2}D)?(T(?=\d)(\d{1,3}H)?(\d{1,4}M)?)?$")
+]
+AwareDateTime = Annotated[datetime, msgspec.Meta(tz=True)]
+
+ProgrammeStatus = Literal["planned", "running", "completed", "cancelled"]
+SessionStatus = Literal["scheduled", "held", "cancelled"]
+EnrolmentStatus = Literal["enrolled", "waitlisted", "withdrawn"]
+AttendanceStatus = Literal["present", "remote", "absent", "excused"]
+
+
+class Location(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    name: Name
+    address: ShortText | None = None
+
+
+class ProgrammeIn(Body):
+    title: Name
+    organisation_id: Id
+    first_session_date: date
+    start_time: WallTime
+    duration_minutes: Annotated[int, msgspec.Meta(ge=15, le=720)]
+    capacity: Annotated[int, msgspec.Meta(ge=1, le=200)]
+    location: Location
+    facilitator_ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=10)]
+    contact_ids: Annotated[list[Id], msgspec.Meta(max_length=20)] = []
+    weeks: Annotated[int, msgspec.Meta(ge=1, le=52)] = 8
+    timezone: TimeZone = "Europe/Helsinki"
+    online_url: Url | None = None
+    session_themes: Annotated[list[Theme], msgspec.Meta(max_length=52)] | None = None
+    skip_public_holidays: bool = True
+    reminder_offsets: Annotated[list[Offset], msgspec.Meta(max_length=5)] = msgspec.field(
+        default_factory=lambda: ["P1D", "PT2H"]
+    )
+    description: Annotated[str, msgspec.Meta(max_length=5000)] | None = None
+
+
+class ProgrammePatch(Body):
+    """Fields left out stay; null clears an optional field."""
+
+    title: Name | UnsetType = UNSET
+    description: Annotated[str, msgspec.Meta(max_length=5000)] | UnsetType | None = UNSET
+    capacity: Annotated[int, msgspec.Meta(ge=1, le=200)] | UnsetType = UNSET
+    location: Location | UnsetType = UNSET
+    online_url: Url | UnsetType | None = UNSET
+    facilitator_ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=10)] | UnsetType = (
+        UNSET
+    )
+    contact_ids: Annotated[list[Id], msgspec.Meta(max_length=20)] | UnsetType = UNSET
+    reminder_offsets: Annotated[list[Offset], msgspec.Meta(max_length=5)] | UnsetType = UNSET
+
+
+class CancelIn(Body):
+    reason: Reason
+
+
+class SessionOut(msgspec.Struct, kw_only=True):
+    id: str
+    number: int
+    starts_at: datetime
+    ends_at: datetime
+    theme: str | None
+    status: SessionStatus
+    location: Location
+    online_url: str | None
+    moved: bool
+    revision: int
+    cancellation_reason: str | None
+
+
+class ProgrammeSummary(msgspec.Struct, kw_only=True):
+    id: str
+    organisation_id: str
+    title: str
+    status: ProgrammeStatus
+    starts_at: datetime
+    ends_at: datetime
+    weeks: int
+    capacity: int
+    enrolled_count: int
+    waitlisted_count: int
+    location: Location
+    online_url: str | None
+
+
+class ProgrammeOut(ProgrammeSummary, kw_only=True):
+    description: str | None
+    first_session_date: date
+    start_time: str
+    duration_minutes: int
+    timezone: str
+    skip_public_holidays: bool
+    reminder_offsets: list[str]
+    facilitator_ids: list[str]
+    contact_ids: list[str]
+    cancelled_at: datetime | None
+    cancellation_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+    sessions: list[SessionOut]
+
+
+class SessionPatch(Body):
+    """Move a session or change its place; null location or link falls back to the
+    programme's."""
+
+    starts_at: AwareDateTime | UnsetType = UNSET
+    ends_at: AwareDateTime | UnsetType = UNSET
+    location: Location | UnsetType | None = UNSET
+    online_url: Url | UnsetType | None = UNSET
+    theme: Theme | UnsetType | None = UNSET
+    reason: Reason | None = None
+
+
+class EnrolmentIn(Body):
+    client_id: Id
+
+
+class WithdrawIn(Body):
+    reason: Reason
+
+
+class EnrolmentOut(msgspec.Struct, kw_only=True):
+    id: str
+    programme_id: str
+    client_id: str
+    status: EnrolmentStatus
+    waitlist_position: int | None = None
+    referral_id: str | None
+    created_at: datetime
+    enrolled_at: datetime | None
+    withdrawn_at: datetime | None
+    withdrawal_reason: str | None
+
+
+class EnrolmentListItem(EnrolmentOut, kw_only=True):
+    client_name: str
+
+
+class AttendanceRecordIn(msgspec.Struct, forbid_unknown_fields=True):
+    client_id: Id
+    status: AttendanceStatus
+
+
+class AttendanceIn(Body):
+    records: Annotated[list[AttendanceRecordIn], msgspec.Meta(max_length=200)]
+
+
+class AttendanceRecordOut(msgspec.Struct, kw_only=True):
+    client_id: str
+    status: AttendanceStatus
+    recorded_at: datetime
+    recorded_by: str | None
+
+
+class AttendanceOut(msgspec.Struct, kw_only=True):
+    session_id: str
+    records: list[AttendanceRecordOut]
+
+
+class AttentionOut(msgspec.Struct, kw_only=True):
+    id: str
+    client_id: str
+    client_name: str
+    programme_id: str
+    programme_title: str
+    reason: Literal["repeated_absence"]
+    since: datetime
+    details: dict[str, object]

@@ -1,0 +1,111 @@
+"""Attendance per held session, and repeated absence flagged to responsible workers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from httpx import AsyncClient
+
+from tests.api.programmes import create_programme, days_from_today, enrol
+from tests.factories import Factory, Person
+
+
+async def group_with_history(api: AsyncClient, make: Factory) -> tuple[Person, Person, dict, list]:
+    """A programme that started four weeks ago (sessions 1–4 held), two clients in it."""
+    coach = await make.staff("coach")
+    worker = await make.staff("referrer")
+    programme = await create_programme(
+        api, coach, first_session_date=days_from_today(-22), contact_ids=[worker.id]
+    )
+    clients = [await make.client(worker), await make.client(worker)]
+    for client_id in clients:
+        assert (await enrol(api, worker, programme["id"], client_id)).status_code == 201
+    return coach, worker, programme, clients
+
+
+async def put(api: AsyncClient, coach: Person, session: dict, records: list[Any]) -> Any:
+    return await api.put(
+        f"/api/v1/sessions/{session['id']}/attendance",
+        json={"records": [{"client_id": c, "status": s} for c, s in records]},
+        headers=coach.headers,
+    )
+
+
+async def test_recording_is_idempotent_and_replaces_the_session_list(
+    api: AsyncClient, make: Factory
+) -> None:
+    coach, worker, programme, (anna, ben) = await group_with_history(api, make)
+    session = programme["sessions"][0]
+    first = await put(api, coach, session, [(anna, "present"), (ben, "excused")])
+    assert first.status_code == 200, first.text
+    again = await put(api, coach, session, [(anna, "present"), (ben, "excused")])
+    assert [(r["client_id"], r["status"]) for r in again.json()["records"]] == sorted(
+        [(anna, "present"), (ben, "excused")]
+    )
+    assert again.json()["records"] == first.json()["records"]
+    only_anna = await put(api, coach, session, [(anna, "remote")])
+    assert [(r["client_id"], r["status"]) for r in only_anna.json()["records"]] == [
+        (anna, "remote")
+    ]
+    read = await api.get(f"/api/v1/sessions/{session['id']}/attendance", headers=worker.headers)
+    assert [r["status"] for r in read.json()["records"]] == ["remote"]
+
+
+async def test_only_held_sessions_and_enrolled_clients(api: AsyncClient, make: Factory) -> None:
+    coach, worker, programme, (anna, _) = await group_with_history(api, make)
+    future = programme["sessions"][6]
+    assert (await put(api, coach, future, [(anna, "present")])).status_code == 409
+    held = programme["sessions"][1]
+    stranger = await make.client(coach)
+    unknown = await put(api, coach, held, [(anna, "present"), (stranger, "present")])
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["field"] == "records[1].client_id"
+    twice = await put(api, coach, held, [(anna, "present"), (anna, "absent")])
+    assert twice.json()["errors"][0]["field"] == "records[1].client_id"
+    bad_status = await put(api, coach, held, [(anna, "asleep")])
+    assert bad_status.status_code == 422
+    by_contact = await put(api, worker, held, [(anna, "present")])
+    assert by_contact.status_code == 403
+
+
+async def test_cancelled_session_takes_no_attendance(api: AsyncClient, make: Factory) -> None:
+    coach, _, programme, (anna, _) = await group_with_history(api, make)
+    future = programme["sessions"][5]
+    await api.post(
+        f"/api/v1/sessions/{future['id']}/cancel", json={"reason": "x"}, headers=coach.headers
+    )
+    assert (await put(api, coach, future, [(anna, "present")])).status_code == 409
+
+
+async def test_two_absences_in_a_row_flag_the_client_until_they_come_back(
+    api: AsyncClient, make: Factory
+) -> None:
+    coach, worker, programme, (anna, ben) = await group_with_history(api, make)
+    s1, s2, s3, s4 = programme["sessions"][:4]
+    await put(api, coach, s1, [(anna, "absent"), (ben, "absent")])
+    await put(api, coach, s2, [(anna, "absent"), (ben, "excused")])
+
+    async def flagged() -> list[tuple[str, str]]:
+        response = await api.get("/api/v1/attention", headers=worker.headers)
+        assert response.status_code == 200
+        return [(f["client_id"], f["since"]) for f in response.json()["items"]]
+
+    flags = await flagged()
+    assert [client for client, _ in flags] == [anna]
+    assert flags[0][1][:10] == s2["starts_at"][:10]
+    # The coach does not answer for these clients: nothing on their list.
+    coach_list = await api.get("/api/v1/attention", headers=coach.headers)
+    assert coach_list.json()["items"] == []
+    await put(api, coach, s3, [(anna, "absent"), (ben, "present")])
+    assert [client for client, _ in await flagged()] == [anna]
+    await put(api, coach, s4, [(anna, "present"), (ben, "absent")])
+    assert await flagged() == []
+
+
+async def test_attendance_is_on_the_pathway(api: AsyncClient, make: Factory) -> None:
+    coach, worker, programme, (anna, _) = await group_with_history(api, make)
+    await put(api, coach, programme["sessions"][0], [(anna, "present")])
+    pathway = await api.get(f"/api/v1/clients/{anna}/pathway", headers=worker.headers)
+    kinds = [e["kind"] for e in pathway.json()["events"]]
+    assert kinds.index("enrolment.enrolled") >= 0
+    assert "attendance.recorded" in kinds

@@ -1,0 +1,156 @@
+"""Enrolment: capacity, waiting list, withdrawal, who may enrol and who sees whom."""
+
+from __future__ import annotations
+
+import asyncpg
+from httpx import AsyncClient
+
+from tests.api.programmes import create_programme, enrol
+from tests.factories import Factory
+
+
+async def test_places_then_waiting_list_then_promotion(api: AsyncClient, make: Factory) -> None:
+    coach = await make.staff("coach")
+    programme = await create_programme(api, coach, capacity=2)
+    clients = [await make.client(coach) for _ in range(4)]
+    answers = [(await enrol(api, coach, programme["id"], c)).json() for c in clients]
+    assert [(a["status"], a["waitlist_position"]) for a in answers] == [
+        ("enrolled", None),
+        ("enrolled", None),
+        ("waitlisted", 1),
+        ("waitlisted", 2),
+    ]
+    read = await api.get(f"/api/v1/programmes/{programme['id']}", headers=coach.headers)
+    assert (read.json()["enrolled_count"], read.json()["waitlisted_count"]) == (2, 2)
+
+    withdrawn = await api.post(
+        f"/api/v1/enrolments/{answers[0]['id']}/withdraw",
+        json={"reason": "moved to another town"},
+        headers=coach.headers,
+    )
+    assert withdrawn.status_code == 200
+    assert withdrawn.json()["status"] == "withdrawn"
+    listed = await api.get(
+        f"/api/v1/programmes/{programme['id']}/enrolments", headers=coach.headers
+    )
+    by_client = {
+        e["client_id"]: (e["status"], e["waitlist_position"]) for e in listed.json()["items"]
+    }
+    assert by_client[clients[2]] == ("enrolled", None)
+    assert by_client[clients[3]] == ("waitlisted", 1)
+    again = await api.post(
+        f"/api/v1/enrolments/{answers[0]['id']}/withdraw",
+        json={"reason": "x"},
+        headers=coach.headers,
+    )
+    assert again.status_code == 409
+
+
+async def test_leaving_the_waiting_list_closes_the_gap(api: AsyncClient, make: Factory) -> None:
+    coach = await make.staff("coach")
+    programme = await create_programme(api, coach, capacity=1)
+    clients = [await make.client(coach) for _ in range(4)]
+    answers = [(await enrol(api, coach, programme["id"], c)).json() for c in clients]
+    await api.post(
+        f"/api/v1/enrolments/{answers[1]['id']}/withdraw",
+        json={"reason": "x"},
+        headers=coach.headers,
+    )
+    listed = await api.get(
+        f"/api/v1/programmes/{programme['id']}/enrolments", headers=coach.headers
+    )
+    positions = {e["client_id"]: e["waitlist_position"] for e in listed.json()["items"]}
+    assert (positions[clients[2]], positions[clients[3]]) == (1, 2)
+
+
+async def test_raising_capacity_lets_the_waiting_list_in(api: AsyncClient, make: Factory) -> None:
+    coach = await make.staff("coach")
+    programme = await create_programme(api, coach, capacity=1)
+    for _ in range(3):
+        await enrol(api, coach, programme["id"], await make.client(coach))
+    raised = await api.patch(
+        f"/api/v1/programmes/{programme['id']}", json={"capacity": 2}, headers=coach.headers
+    )
+    assert (raised.json()["enrolled_count"], raised.json()["waitlisted_count"]) == (2, 1)
+
+
+async def test_the_same_client_twice_is_a_conflict(api: AsyncClient, make: Factory) -> None:
+    coach = await make.staff("coach")
+    programme = await create_programme(api, coach)
+    client_id = await make.client(coach)
+    first = await enrol(api, coach, programme["id"], client_id)
+    second = await enrol(api, coach, programme["id"], client_id)
+    assert second.status_code == 409
+    assert second.json()["existing_id"] == first.json()["id"]
+    await api.post(
+        f"/api/v1/enrolments/{first.json()['id']}/withdraw",
+        json={"reason": "x"},
+        headers=coach.headers,
+    )
+    assert (await enrol(api, coach, programme["id"], client_id)).status_code == 201
+
+
+async def test_who_may_enrol(api: AsyncClient, make: Factory) -> None:
+    coach = await make.staff("coach")
+    contact = await make.staff("referrer")
+    outsider = await make.staff("referrer")
+    programme = await create_programme(api, coach, contact_ids=[contact.id])
+    contacts_client = await make.client(contact)
+    outsiders_client = await make.client(outsider)
+    assert (await enrol(api, contact, programme["id"], contacts_client)).status_code == 201
+    assert (await enrol(api, outsider, programme["id"], outsiders_client)).status_code == 403
+    # A client the coach cannot see is answered as missing.
+    assert (await enrol(api, coach, programme["id"], outsiders_client)).status_code == 404
+
+
+async def test_facilitators_reach_their_group_and_contacts_see_only_their_own(
+    api: AsyncClient, make: Factory
+) -> None:
+    coach = await make.staff("coach")
+    other_coach = await make.staff("coach")
+    contact = await make.staff("referrer")
+    programme = await create_programme(
+        api, coach, facilitator_ids=[coach.id, other_coach.id], contact_ids=[contact.id]
+    )
+    mine = await make.client(contact)
+    theirs = await make.client(coach)
+    await enrol(api, contact, programme["id"], mine)
+    await enrol(api, coach, programme["id"], theirs)
+    assert (
+        await api.get(f"/api/v1/clients/{mine}", headers=other_coach.headers)
+    ).status_code == 200
+    listed = await api.get(
+        f"/api/v1/programmes/{programme['id']}/enrolments", headers=contact.headers
+    )
+    assert [e["client_id"] for e in listed.json()["items"]] == [mine]
+    everyone = await api.get(
+        f"/api/v1/programmes/{programme['id']}/enrolments", headers=other_coach.headers
+    )
+    assert {e["client_id"] for e in everyone.json()["items"]} == {mine, theirs}
+
+
+async def test_no_enrolment_into_a_cancelled_programme(api: AsyncClient, make: Factory) -> None:
+    coach = await make.staff("coach")
+    programme = await create_programme(api, coach)
+    await api.post(
+        f"/api/v1/programmes/{programme['id']}/cancel", json={"reason": "x"}, headers=coach.headers
+    )
+    response = await enrol(api, coach, programme["id"], await make.client(coach))
+    assert response.status_code == 409
+
+
+async def test_enrolment_is_audited_and_on_the_pathway(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    coach = await make.staff("coach")
+    programme = await create_programme(api, coach, title="Arjen taidot")
+    client_id = await make.client(coach)
+    await enrol(api, coach, programme["id"], client_id)
+    action = await db.fetchval(
+        "SELECT action FROM audit_events WHERE client_id = $1 AND action LIKE 'enrolment%'",
+        client_id,
+    )
+    assert action == "enrolment.create"
+    pathway = await api.get(f"/api/v1/clients/{client_id}/pathway", headers=coach.headers)
+    events = [(e["kind"], e["summary"]) for e in pathway.json()["events"]]
+    assert ("enrolment.enrolled", "Enrolled in Arjen taidot") in events
