@@ -10,10 +10,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 
 import asyncpg
@@ -21,12 +21,15 @@ from faker.providers.address.fi_FI import Provider as FinnishAddresses
 from faker.providers.person.fi_FI import Provider as FinnishNames
 
 from service.accounts.passwords import hash_password_sync
+from service.clock import HELSINKI
+from service.programmes.schedule import plan_sessions
 from service.tokens import digest
 
 BENCH_PASSWORD = "benchmark-password"
 # Fixed tokens for the load generator; they open only a benchmark database.
 WORKER_TOKEN = "polku_bench-worker-token-0000000000000000000000000"
 ADMIN_TOKEN = "polku_bench-admin-token-00000000000000000000000000"
+COACH_TOKEN = "polku_bench-coach-token-00000000000000000000000000"
 WORKER_CLIENTS = 200  # the benchmark worker's caseload, as in the stalled-paths budget
 
 FEMALE_NAMES = list(FinnishNames.first_names_female)
@@ -63,6 +66,8 @@ class Region:
     client_worker: dict[str, str] = field(default_factory=dict)
     bench_worker: str = ""
     bench_admin: str = ""
+    bench_coach: str = ""
+    programmes: list[str] = field(default_factory=list)
 
 
 def _id() -> str:
@@ -136,6 +141,7 @@ async def generate_accounts(
         person(region.county, ["analyst"])
     region.bench_worker = region.referrers[0]
     region.bench_admin = region.admins[region.county]
+    region.bench_coach = region.coaches[0]
     await _copy(
         conn,
         "staff",
@@ -159,6 +165,7 @@ async def generate_accounts(
         [
             (digest(WORKER_TOKEN), region.bench_worker, now + timedelta(days=365)),
             (digest(ADMIN_TOKEN), region.bench_admin, now + timedelta(days=365)),
+            (digest(COACH_TOKEN), region.bench_coach, now + timedelta(days=365)),
         ],
     )
 
@@ -249,7 +256,187 @@ async def generate_clients(
     )
 
 
-GENERATORS = [generate_accounts, generate_clients]
+START_TIMES = [time(9, 0), time(10, 0), time(12, 30), time(13, 0), time(14, 0)]
+THEMES = [
+    "Tutustuminen",
+    "Terveys ja arki",
+    "Vapaa-aika",
+    "Vahvuudet",
+    "Työelämävierailu",
+    "CV",
+    "Tulevaisuuden suunnitelmat",
+    "Päätös",
+]
+# The benchmark coach runs this many groups, full and under way, whose sessions
+# the attendance benchmark writes to.
+COACH_PROGRAMMES = 100
+
+
+async def generate_programmes(
+    conn: asyncpg.Connection, rng: random.Random, clients: int, region: Region
+) -> None:
+    """Eight-week groups, one for every ten clients: two years back to two months ahead,
+    with enrolments and the attendance of every session already held."""
+    now = datetime.now(UTC)
+    today = now.date()
+    programmes, staff, sessions, enrolments, attendance = [], [], [], [], []
+    pool = list(region.clients)
+    rng.shuffle(pool)
+    next_client = 0
+    count = max(10, clients // 10)
+    for n in range(count):
+        programme_id = _id()
+        region.programmes.append(programme_id)
+        coach_group = n < min(COACH_PROGRAMMES, count // 5)
+        if coach_group:
+            first = today - timedelta(days=rng.randrange(8, 50))
+            facilitator, capacity, participants = region.bench_coach, 12, 12
+        else:
+            first = today + timedelta(days=rng.randrange(-730, 60))
+            facilitator = rng.choice(region.coaches)
+            capacity = rng.choice([8, 10, 12])
+            participants = rng.randint(6, capacity)
+        first += timedelta(days=(7 - first.weekday()) % 7 if first.weekday() > 4 else 0)
+        planned = plan_sessions(
+            first_session_date=first,
+            start_time=rng.choice(START_TIMES),
+            duration_minutes=120,
+            weeks=8,
+            timezone="Europe/Helsinki",
+            themes=THEMES,
+        )
+        programmes.append(
+            (
+                programme_id,
+                rng.choice(region.ngos),
+                f"Arjen polku {n}",
+                first,
+                planned[0].starts_at.astimezone(HELSINKI).time(),
+                120,
+                8,
+                "Europe/Helsinki",
+                capacity,
+                "Kohtaamispaikka",
+                f"Kauppakatu {n % 90 + 1}",
+                None,
+                True,
+                ["P1D", "PT2H"],
+                planned[0].starts_at,
+                planned[-1].ends_at,
+                facilitator,
+                now,
+                now,
+            )
+        )
+        staff.append((programme_id, facilitator, "facilitator"))
+        staff.append((programme_id, rng.choice(region.referrers), "contact"))
+        held = []
+        for s in planned:
+            session_id = _id()
+            sessions.append(
+                (
+                    session_id,
+                    programme_id,
+                    s.number,
+                    s.starts_at,
+                    s.ends_at,
+                    s.starts_at,
+                    s.theme,
+                    "scheduled",
+                    0,
+                    now,
+                )
+            )
+            if s.starts_at < now:
+                held.append(session_id)
+        for _ in range(participants):
+            client_id = pool[next_client % len(pool)]
+            next_client += 1
+            withdrawn = not coach_group and rng.random() < 0.1
+            enrolled_at = datetime.combine(first, time(8), UTC) - timedelta(days=14)
+            enrolments.append(
+                (
+                    _id(),
+                    programme_id,
+                    client_id,
+                    "withdrawn" if withdrawn else "enrolled",
+                    enrolled_at,
+                    enrolled_at,
+                    enrolled_at + timedelta(days=30) if withdrawn else None,
+                    "moved away" if withdrawn else None,
+                )
+            )
+            for session_id in held:
+                status = rng.choices(["present", "remote", "absent", "excused"], [70, 5, 15, 10])[0]
+                attendance.append((session_id, client_id, status, facilitator, now))
+    await _copy(
+        conn,
+        "programmes",
+        [
+            "id",
+            "organisation_id",
+            "title",
+            "first_session_date",
+            "start_time",
+            "duration_minutes",
+            "weeks",
+            "timezone",
+            "capacity",
+            "location_name",
+            "location_address",
+            "online_url",
+            "skip_public_holidays",
+            "reminder_offsets",
+            "starts_at",
+            "ends_at",
+            "created_by",
+            "created_at",
+            "updated_at",
+        ],
+        programmes,
+    )
+    await _copy(conn, "programme_staff", ["programme_id", "staff_id", "role"], staff)
+    await _copy(
+        conn,
+        "sessions",
+        [
+            "id",
+            "programme_id",
+            "number",
+            "starts_at",
+            "ends_at",
+            "planned_starts_at",
+            "theme",
+            "status",
+            "revision",
+            "updated_at",
+        ],
+        sessions,
+    )
+    await _copy(
+        conn,
+        "enrolments",
+        [
+            "id",
+            "programme_id",
+            "client_id",
+            "status",
+            "created_at",
+            "enrolled_at",
+            "withdrawn_at",
+            "withdrawal_reason",
+        ],
+        enrolments,
+    )
+    await _copy(
+        conn,
+        "attendance",
+        ["session_id", "client_id", "status", "recorded_by", "recorded_at"],
+        attendance,
+    )
+
+
+GENERATORS = [generate_accounts, generate_clients, generate_programmes]
 
 
 async def generate(conn: asyncpg.Connection, clients: int, seed: int = 2026) -> Region:
@@ -258,9 +445,9 @@ async def generate(conn: asyncpg.Connection, clients: int, seed: int = 2026) -> 
     region = Region()
     async with conn.transaction():
         for generator in GENERATORS:
-            started = time.monotonic()
+            started = monotonic()
             await generator(conn, rng, clients, region)
-            print(f"  {generator.__name__:<24} {time.monotonic() - started:6.1f} s", flush=True)
+            print(f"  {generator.__name__:<24} {monotonic() - started:6.1f} s", flush=True)
     await conn.execute("ANALYZE")
     return region
 

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +32,8 @@ import httpx
 import psutil
 
 from bench import generate
-from bench.load import Measurement, Request, measure, wrk_path
+from bench.load import Measurement, measure, wrk_path
+from bench.scenarios import SCENARIOS, Data, Scenario, load_data
 from db.embedded import EmbeddedServers
 from db.migrate import migrate
 from db.pool import connect
@@ -42,41 +43,13 @@ RESULTS = ROOT / "results"
 
 
 @dataclass
-class Data:
-    """What scenarios need to know about the generated database."""
-
-    worker_clients: list[str]
-
-
-@dataclass
-class Scenario:
-    name: str
-    title: str
-    requests: Callable[[Data], list[Request]]
-    token: str
-    floor: Callable[[Data], list[Request]] | None = None
-    floor_min_ratio: float | None = None  # budget: at least this share of the floor's rps
-    connections: int = 50
-
-
-SCENARIOS = [
-    Scenario(
-        name="client_read",
-        title="GET /api/v1/clients/{id}",
-        requests=lambda d: [Request("GET", f"/api/v1/clients/{c}") for c in d.worker_clients],
-        token=generate.WORKER_TOKEN,
-        floor=lambda d: [Request("GET", f"/floor/clients/{c}") for c in d.worker_clients],
-        floor_min_ratio=0.40,
-    ),
-]
-
-
-@dataclass
 class Row:
     scenario: Scenario
     clients: int
     result: Measurement
     floor: Measurement | None = None
+    scale_ratio: float | None = None
+    scale_p99_ratio: float | None = None
     checks: list[tuple[str, bool]] = field(default_factory=list)
 
 
@@ -134,19 +107,6 @@ async def prepare_database(server_url: str, clients: int) -> str:
     return url
 
 
-async def load_data(url: str) -> Data:
-    conn = await asyncpg.connect(url)
-    try:
-        rows = await conn.fetch(
-            "SELECT w.client_id::text FROM client_workers w JOIN access_tokens t "
-            "ON t.staff_id = w.staff_id WHERE t.token_hash = $1 ORDER BY 1",
-            generate.digest(generate.WORKER_TOKEN),
-        )
-    finally:
-        await conn.close()
-    return Data(worker_clients=[row[0] for row in rows])
-
-
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -177,7 +137,9 @@ class PeakMemory:
 
 
 @contextlib.contextmanager
-def bench_server(database_url: str, redis_url: str) -> Iterator[tuple[str, PeakMemory]]:
+def bench_server(
+    database_url: str, redis_url: str, workers: int = 1
+) -> Iterator[tuple[str, PeakMemory]]:
     port = _free_port()
     env = {
         **os.environ,
@@ -185,7 +147,8 @@ def bench_server(database_url: str, redis_url: str) -> Iterator[tuple[str, PeakM
         "REDIS_URL": redis_url,
         "POLKU_LOG_LEVEL": "WARNING",
     }
-    process = subprocess.Popen([sys.executable, "-m", "bench.server", "--port", str(port)], env=env)
+    command = [sys.executable, "-m", "bench.server", "--port", str(port), "--workers", str(workers)]
+    process = subprocess.Popen(command, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -211,14 +174,14 @@ def _median(measurements: list[Measurement]) -> Measurement:
     return ordered[len(ordered) // 2]
 
 
-def run_scenarios(
+def measure_scenarios(
     base: str, data: Data, scenarios: list[Scenario], clients: int, seconds: int, rounds: int
 ) -> list[Row]:
-    """Each scenario and its floor in alternating rounds; the medians are reported, so
-    a noisy moment on a shared machine moves neither figure alone."""
+    """Each scenario, and its floor, in alternating rounds; medians are reported, so a
+    noisy moment on a shared machine moves neither figure alone."""
     rows = []
     for scenario in scenarios:
-        headers = {"Authorization": f"Bearer {scenario.token}"}
+        headers = {"Authorization": f"Bearer {scenario.token}", "Content-Type": "application/json"}
         requests = scenario.requests(data)
         floor_requests = scenario.floor(data) if scenario.floor else None
         measure(base, requests, headers, connections=scenario.connections, seconds=2)  # warm-up
@@ -251,9 +214,34 @@ def run_scenarios(
         row.checks.append((f"no failed requests ({failures})", failures == 0))
         rows.append(row)
         print(
-            f"  {scenario.name:<16} {result.rps:9.1f} rps  p99 {result.p99_ms:7.2f} ms", flush=True
+            f"  {scenario.name:<18} {clients:>9,} clients {result.rps:9.1f} rps"
+            f"  p99 {result.p99_ms:7.2f} ms",
+            flush=True,
         )
     return rows
+
+
+def compare_scales(rows: list[Row]) -> None:
+    """Add each scenario's scale budget: the largest data against the smallest."""
+    by_scenario: dict[str, list[Row]] = {}
+    for row in rows:
+        by_scenario.setdefault(row.scenario.name, []).append(row)
+    for scenario_rows in by_scenario.values():
+        smallest = min(scenario_rows, key=lambda r: r.clients)
+        for row in scenario_rows:
+            if row is smallest:
+                continue
+            row.scale_ratio = smallest.result.rps / row.result.rps
+            row.scale_p99_ratio = row.result.p99_ms / smallest.result.p99_ms
+            budget = row.scenario.scale_max_ratio
+            if budget is not None:
+                size = row.clients / smallest.clients
+                row.checks.append(
+                    (
+                        f"≤ {budget}× slower than {size:g}× less data ({row.scale_ratio:.2f}×)",
+                        row.scale_ratio <= budget,
+                    )
+                )
 
 
 def machine() -> dict[str, Any]:
@@ -283,28 +271,40 @@ def report(rows: list[Row], memory_mb: dict[str, float], info: dict[str, Any]) -
         "p50 ms",
         "p99 ms",
         "floor rps",
-        "floor p99 ms",
-        "ratio",
+        "vs floor",
+        "vs 10× less data (rps, p99)",
         "budget",
     ]
     lines = ["| " + " | ".join(columns) + " |", "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
-    for row in rows:
+    for row in sorted(rows, key=lambda r: (SCENARIOS.index(r.scenario), r.clients)):
         floor = row.floor
-        ratio = f"{row.result.rps / floor.rps:.2f}" if floor else "–"
-        budget = "; ".join(("pass " if ok else "MISS ") + text for text, ok in row.checks)
-        lines.append(
-            f"| {row.scenario.title} | {row.clients:,} | {row.result.rps:,.0f} | "
-            f"{row.result.p50_ms:.2f} | {row.result.p99_ms:.2f} | "
-            f"{f'{floor.rps:,.0f}' if floor else '–'} | {f'{floor.p99_ms:.2f}' if floor else '–'} "
-            f"| {ratio} | {budget} |"
+        vs_floor = f"{row.result.rps / floor.rps:.2f}" if floor else "–"
+        vs_scale = (
+            f"{row.scale_ratio:.2f}×, {row.scale_p99_ratio:.2f}×"
+            if row.scale_ratio is not None and row.scale_p99_ratio is not None
+            else "–"
         )
+        budget = "; ".join(("pass " if ok else "MISS ") + text for text, ok in row.checks)
+        cells = [
+            row.scenario.title,
+            f"{row.clients:,}",
+            f"{row.result.rps:,.0f}",
+            f"{row.result.p50_ms:.2f}",
+            f"{row.result.p99_ms:.2f}",
+            f"{floor.rps:,.0f}" if floor else "–",
+            vs_floor,
+            vs_scale,
+            budget,
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     lines.append("Peak RSS: " + ", ".join(f"{k} {v:.0f} MiB" for k, v in memory_mb.items()))
     lines.append("")
     lines.append(
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {info['cpu']}, "
         f"{info['cores']} cores, {info['memory_gib']} GiB, Python {info['python']}; "
-        f"load from {info['load_generator']} at 50 connections."
+        f"load from {info['load_generator']}, 50 connections, median of "
+        f"{info['rounds']} rounds of {info['seconds']} s."
     )
     return "\n".join(lines)
 
@@ -313,10 +313,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--clients", type=int, default=50_000, help="data scale (1×)")
+    parser.add_argument("--clients", type=int, default=50_000, help="data scale 1×")
+    parser.add_argument(
+        "--scales", default="0.1,1", help="data sizes as multiples of --clients (default 0.1,1)"
+    )
     parser.add_argument("--seconds", type=int, default=5, help="measuring time per round")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per scenario")
     parser.add_argument("--only", nargs="*", help="scenario names")
+    parser.add_argument("--workers", type=int, default=1, help="API processes (polku serve)")
     parser.add_argument(
         "--data-dir",
         default=str(ROOT / ".data"),
@@ -325,45 +329,47 @@ def main() -> None:
     args = parser.parse_args()
     wrk_path()
     scenarios = [s for s in SCENARIOS if not args.only or s.name in args.only]
+    sizes = sorted({max(100, round(args.clients * float(x))) for x in args.scales.split(",")})
 
+    rows: list[Row] = []
+    memory_mb: dict[str, float] = {}
     with contextlib.ExitStack() as stack:
         database_url, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
         if not (database_url and redis_url):
             urls = stack.enter_context(EmbeddedServers(Path(args.data_dir)))
             database_url, redis_url = urls.database_url, urls.redis_url
-        url = asyncio.run(prepare_database(database_url, args.clients))
-        data = asyncio.run(load_data(url))
-        print(f"running {len(scenarios)} scenario(s) at {args.clients:,} clients", flush=True)
-        with bench_server(url, redis_url) as (base, memory):
-            rows = run_scenarios(base, data, scenarios, args.clients, args.seconds, args.rounds)
-            memory_mb = {"API": memory.stop()}
+        for clients in sizes:
+            url = asyncio.run(prepare_database(database_url, clients))
+            data = asyncio.run(load_data(url))
+            print(f"running {len(scenarios)} scenario(s) at {clients:,} clients", flush=True)
+            with bench_server(url, redis_url, args.workers) as (base, memory):
+                rows += measure_scenarios(base, data, scenarios, clients, args.seconds, args.rounds)
+                memory_mb[f"API at {clients:,} clients"] = memory.stop()
+    compare_scales(rows)
 
-    info = machine()
+    info = {**machine(), "rounds": args.rounds, "seconds": args.seconds}
     table = report(rows, memory_mb, info)
     print()
     print(table)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.md").write_text(table + "\n")
-    (RESULTS / "latest.json").write_text(
-        json.dumps(
+    results = {
+        "machine": info,
+        "memory_mb": memory_mb,
+        "rows": [
             {
-                "machine": info,
-                "memory_mb": memory_mb,
-                "rows": [
-                    {
-                        "scenario": r.scenario.name,
-                        "clients": r.clients,
-                        **r.result.as_dict(),
-                        "floor": r.floor.as_dict() if r.floor else None,
-                        "checks": [{"budget": t, "pass": ok} for t, ok in r.checks],
-                    }
-                    for r in rows
-                ],
-            },
-            indent=2,
-        )
-        + "\n"
-    )
+                "scenario": r.scenario.name,
+                "clients": r.clients,
+                **r.result.as_dict(),
+                "floor": r.floor.as_dict() if r.floor else None,
+                "scale_ratio": r.scale_ratio,
+                "scale_p99_ratio": r.scale_p99_ratio,
+                "checks": [{"budget": t, "pass": ok} for t, ok in r.checks],
+            }
+            for r in rows
+        ],
+    }
+    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ server that return, from memory, the same bodies the real endpoints build.
 from __future__ import annotations
 
 import argparse
-import asyncio
 from typing import Any
 
 import msgspec
@@ -51,19 +50,27 @@ async def _load_floor(database_url: str) -> None:
 
 def create_bench_app() -> Litestar:
     settings = load_settings()
-    assert settings.database_url is not None
-    asyncio.run(_load_floor(settings.database_url))
+    database_url = settings.database_url
+    assert database_url is not None
     app = create_app(settings)
     app.register(floor_client)
+
+    async def load_floor() -> None:
+        await _load_floor(database_url)
+
+    app.on_startup.append(load_floor)
     return app
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
     uvicorn.run(
-        create_bench_app(),
+        "bench.server:create_bench_app",
+        factory=True,
+        workers=args.workers,
         host="127.0.0.1",
         port=args.port,
         log_level="warning",

@@ -113,20 +113,19 @@ async def _update_attention(
     histories: dict[str, list[tuple[str, datetime, str | None]]] = defaultdict(list)
     for row in rows:
         histories[row["client_id"]].append((row["session_id"], row["starts_at"], row["status"]))
-    for client_id in client_ids:
-        verdict = judge_absences(histories.get(client_id, []))
-        if verdict.clear:
-            await queries.resolve_attention_flag(
-                conn, client_id=client_id, programme_id=programme_id
-            )
-        elif verdict.flag_since is not None:
-            await queries.open_attention_flag(
-                conn,
-                client_id=client_id,
-                programme_id=programme_id,
-                since=verdict.flag_since,
-                details={"absent_sessions": list(verdict.absent_sessions)},
-            )
+    verdicts = {client_id: judge_absences(histories[client_id]) for client_id in client_ids}
+    cleared = [client_id for client_id, verdict in verdicts.items() if verdict.clear]
+    flagged = [(c, v) for c, v in verdicts.items() if v.flag_since is not None]
+    if cleared:
+        await queries.resolve_attention_flags(conn, programme_id=programme_id, client_ids=cleared)
+    if flagged:
+        await queries.open_attention_flags(
+            conn,
+            programme_id=programme_id,
+            client_ids=[client_id for client_id, _ in flagged],
+            since=[verdict.flag_since for _, verdict in flagged],
+            details=[{"absent_sessions": list(verdict.absent_sessions)} for _, verdict in flagged],
+        )
 
 
 async def read_attendance(conn: asyncpg.Connection, actor: Actor, session_id: str) -> AttendanceOut:

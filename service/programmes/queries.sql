@@ -293,14 +293,16 @@ LEFT JOIN attendance a ON a.session_id = s.id AND a.client_id = c.client_id
 WHERE s.programme_id = :programme_id AND s.status = 'scheduled' AND s.starts_at <= now()
 ORDER BY c.client_id, s.starts_at;
 
--- name: open_attention_flag(client_id, programme_id, since, details)!
+-- name: open_attention_flags(programme_id, client_ids, since, details)!
 INSERT INTO attention_flags (client_id, programme_id, reason, since, details)
-VALUES (:client_id, :programme_id, 'repeated_absence', :since, :details)
+SELECT client_id, :programme_id, 'repeated_absence', since, details
+FROM unnest(:client_ids::uuid[], :since::timestamptz[], :details::jsonb[])
+    AS flag (client_id, since, details)
 ON CONFLICT (client_id, programme_id, reason) WHERE resolved_at IS NULL DO NOTHING;
 
--- name: resolve_attention_flag(client_id, programme_id)!
+-- name: resolve_attention_flags(programme_id, client_ids)!
 UPDATE attention_flags SET resolved_at = now()
-WHERE client_id = :client_id AND programme_id = :programme_id
+WHERE programme_id = :programme_id AND client_id = ANY (:client_ids::uuid[])
   AND reason = 'repeated_absence' AND resolved_at IS NULL;
 
 -- name: attention_for_worker(viewer, after_since, after_id, limit)

@@ -1,0 +1,110 @@
+"""What the benchmark measures, each with its budget from the issue that asked for it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import asyncpg
+
+from bench import generate
+from bench.load import Request
+
+
+@dataclass
+class Data:
+    """What scenarios need to know about a generated database."""
+
+    worker_clients: list[str]
+    programmes: list[str]
+    # The benchmark coach's held sessions, each with the clients enrolled in it.
+    coach_sessions: list[tuple[str, list[str]]]
+
+
+async def load_data(url: str) -> Data:
+    conn = await asyncpg.connect(url)
+    try:
+        worker_clients = await conn.fetch(
+            "SELECT w.client_id::text FROM client_workers w JOIN access_tokens t "
+            "ON t.staff_id = w.staff_id WHERE t.token_hash = $1 ORDER BY 1",
+            generate.digest(generate.WORKER_TOKEN),
+        )
+        programmes = await conn.fetch(
+            "SELECT id::text FROM programmes ORDER BY md5(id::text) LIMIT 500"
+        )
+        sessions = await conn.fetch(
+            """
+            SELECT s.id::text, array_agg(e.client_id::text ORDER BY e.client_id) AS clients
+            FROM access_tokens t
+            JOIN programme_staff ps ON ps.staff_id = t.staff_id AND ps.role = 'facilitator'
+            JOIN sessions s ON s.programme_id = ps.programme_id AND s.starts_at < now()
+            JOIN enrolments e ON e.programme_id = s.programme_id AND e.status = 'enrolled'
+            WHERE t.token_hash = $1
+            GROUP BY s.id
+            ORDER BY s.id
+            LIMIT 400
+            """,
+            generate.digest(generate.COACH_TOKEN),
+        )
+    finally:
+        await conn.close()
+    return Data(
+        worker_clients=[row[0] for row in worker_clients],
+        programmes=[row[0] for row in programmes],
+        coach_sessions=[(row[0], list(row[1])) for row in sessions],
+    )
+
+
+@dataclass
+class Scenario:
+    name: str
+    title: str
+    requests: Callable[[Data], list[Request]]
+    token: str
+    floor: Callable[[Data], list[Request]] | None = None
+    # Budgets: at least this share of the floor's throughput; at most this much
+    # slower on the largest data than on data ten times smaller.
+    floor_min_ratio: float | None = None
+    scale_max_ratio: float | None = None
+    connections: int = 50
+
+
+def _attendance_puts(data: Data) -> list[Request]:
+    """Two versions of each session's attendance, alternated, so every PUT writes."""
+    requests = []
+    for variant in ("present", "absent"):
+        for session_id, clients in data.coach_sessions:
+            records = [
+                {"client_id": c, "status": variant if i % 3 == 0 else "present"}
+                for i, c in enumerate(clients)
+            ]
+            body = json.dumps({"records": records})
+            requests.append(Request("PUT", f"/api/v1/sessions/{session_id}/attendance", body))
+    return requests
+
+
+SCENARIOS = [
+    Scenario(
+        name="client_read",
+        title="GET /api/v1/clients/{id}",
+        requests=lambda d: [Request("GET", f"/api/v1/clients/{c}") for c in d.worker_clients],
+        token=generate.WORKER_TOKEN,
+        floor=lambda d: [Request("GET", f"/floor/clients/{c}") for c in d.worker_clients],
+        floor_min_ratio=0.40,
+    ),
+    Scenario(
+        name="programme_read",
+        title="GET /api/v1/programmes/{id}",
+        requests=lambda d: [Request("GET", f"/api/v1/programmes/{p}") for p in d.programmes],
+        token=generate.WORKER_TOKEN,
+        scale_max_ratio=1.5,
+    ),
+    Scenario(
+        name="attendance_write",
+        title="PUT /api/v1/sessions/{id}/attendance (12 people)",
+        requests=_attendance_puts,
+        token=generate.COACH_TOKEN,
+        scale_max_ratio=1.5,
+    ),
+]
