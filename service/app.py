@@ -21,9 +21,11 @@ from redis.asyncio import Redis
 from db.pool import create_pool
 from service.accounts import routes as accounts
 from service.accounts.auth import provide_actor
+from service.calendar import routes as calendar
 from service.clients import routes as clients
 from service.errors import EXCEPTION_HANDLERS
 from service.http import provide_connection, request_id_middleware
+from service.notifications import routes as notifications
 from service.programmes import routes as programmes
 from service.settings import Settings
 
@@ -94,7 +96,14 @@ def create_app(settings: Settings) -> Litestar:
         return pool
 
     return Litestar(
-        route_handlers=[health, *accounts.routers, *clients.routers, *programmes.routers],
+        route_handlers=[
+            health,
+            *accounts.routers,
+            *clients.routers,
+            *programmes.routers,
+            *notifications.routers,
+            *calendar.routers,
+        ],
         lifespan=[lifespan],
         dependencies={
             "conn": Provide(provide_connection),

@@ -24,6 +24,8 @@ ENVIRONMENT_NAMES = {
     "log_level": "POLKU_LOG_LEVEL",
     "db_pool_size": "POLKU_DB_POOL_SIZE",
     "read_audit_commit": "POLKU_READ_AUDIT_COMMIT",
+    "send_lease": "POLKU_SEND_LEASE",
+    "requeue_after": "POLKU_REQUEUE_AFTER",
 }
 
 
@@ -47,6 +49,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # disk (a PostgreSQL or OS crash can lose the last fraction of a second of
     # them); "sync" waits, at about a quarter of the read throughput.
     read_audit_commit: Literal["async", "sync"] = "async"
+    # A worker sending a message owns it this long; if it dies, the message is due again.
+    send_lease: timedelta = timedelta(minutes=5)
+    # A due message handed to Redis this long ago and still unsent is handed over again.
+    requeue_after: timedelta = timedelta(minutes=1)
 
     @property
     def data_path(self) -> Path:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import fasteners
 import httpx
+import msgspec
 import pytest
 from asgi_lifespan import LifespanManager
 from litestar import Litestar
@@ -23,6 +24,7 @@ from db.pool import connect, create_pool
 from service.app import create_app
 from service.settings import Settings
 from tests import factories
+from tests.mail import MailServer
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATA_DIR = Path(os.environ.get("POLKU_TEST_DATA_DIR", ROOT / ".polku-test"))
@@ -141,3 +143,20 @@ async def api(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def make(db: asyncpg.Connection) -> factories.Factory:
     return factories.Factory(db)
+
+
+@pytest.fixture
+def mail_server() -> Iterator[MailServer]:
+    with MailServer() as server:
+        yield server
+
+
+@pytest.fixture
+def worker_settings(settings: Settings, mail_server: MailServer, tmp_path: Path) -> Settings:
+    """Settings for a worker that mails to the loopback server and logs SMS to a file."""
+    return msgspec.structs.replace(
+        settings,
+        smtp_url=mail_server.url,
+        sms_gateway_url=f"log:{tmp_path / 'sms.log'}",
+        mail_from="Polku <polku@polku.test>",
+    )

@@ -6,12 +6,15 @@ import logging
 from datetime import timedelta
 from typing import Any
 
+import httpx
 from arq import cron
 from arq.connections import RedisSettings
-from arq.worker import Worker
+from arq.worker import Worker, func
 
 from db.pool import create_pool
 from service.accounts import service as accounts
+from service.notifications.dispatch import SEND_JOB, dispatch_due
+from service.notifications.sender import Sender
 from service.settings import Settings
 
 logger = logging.getLogger("polku.worker")
@@ -28,36 +31,51 @@ async def purge_tokens(ctx: dict[str, Any]) -> int:
     return purged
 
 
+async def dispatch_messages(ctx: dict[str, Any]) -> int:
+    """Hand due messages to the queue (every few seconds)."""
+    settings: Settings = ctx["settings"]
+    return await dispatch_due(ctx["pool"], ctx["redis"], settings.requeue_after)
+
+
+async def send_message(ctx: dict[str, Any], message_id: str) -> str:
+    sender: Sender = ctx["sender"]
+    return await sender.send(message_id)
+
+
 async def startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx["settings"]
     assert settings.database_url is not None
     ctx["pool"] = await create_pool(settings.database_url, min_size=1, max_size=10)
+    ctx["http"] = httpx.AsyncClient()
+    ctx["sender"] = Sender(ctx["pool"], settings, ctx["http"])
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    if "http" in ctx:
+        await ctx["http"].aclose()
     if "pool" in ctx:
         await ctx["pool"].close()
 
 
-class WorkerSettings:
-    """What the worker runs; `create_worker` adds where Redis is."""
-
-    functions: list[Any] = []
-    cron_jobs = [
+def cron_jobs() -> list[Any]:
+    """Fresh each time: arq keeps each cron job's next run on the object itself."""
+    return [
         cron(purge_tokens, minute=set(range(0, 60, 10)), run_at_startup=True, unique=True),
+        cron(dispatch_messages, second=set(range(0, 60, 5)), run_at_startup=True, unique=True),
     ]
-    on_startup = startup
-    on_shutdown = shutdown
 
 
 def create_worker(settings: Settings, **options: Any) -> Worker:
+    """The worker: periodic jobs, and message sends that never outlive their claim
+    (Settings.send_lease)."""
     assert settings.redis_url is not None
     return Worker(
-        functions=WorkerSettings.functions,
-        cron_jobs=WorkerSettings.cron_jobs,
-        on_startup=WorkerSettings.on_startup,
-        on_shutdown=WorkerSettings.on_shutdown,
+        functions=[func(send_message, name=SEND_JOB, timeout=60, max_tries=1)],
+        cron_jobs=cron_jobs(),
+        on_startup=startup,
+        on_shutdown=shutdown,
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         ctx={"settings": settings},
+        max_jobs=20,
         **options,
     )

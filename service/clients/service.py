@@ -13,6 +13,7 @@ import msgspec
 from db.queries import load_queries
 from service import audit
 from service.accounts.auth import Actor
+from service.calendar import store as calendar_store
 from service.clients.types import (
     AuditEventOut,
     ClientIn,
@@ -27,6 +28,7 @@ from service.clients.types import (
 from service.clock import today_in_finland
 from service.errors import ClientOutOfReach, Conflict, InvalidInput, NotFound
 from service.ids import is_id
+from service.notifications import outbox
 from service.pagination import Page, decode_cursor, page_of
 
 queries = load_queries(Path(__file__).with_name("queries.sql"))
@@ -251,6 +253,9 @@ async def revoke_consent(
     row = await queries.revoke_consent(conn, id=consent_id, revoked_by=actor.id, reason=data.reason)
     if row is None:
         raise Conflict("this consent is already revoked")
+    await outbox.consent_revoked(conn, client_id, row["purpose"])
+    if row["purpose"] == "calendar_feed":
+        await calendar_store.revoke_client_feeds(conn, client_id)
     await audit.log_action(
         conn, actor, "consent.revoke", client_id=client_id, subject=("consent", consent_id)
     )

@@ -13,6 +13,7 @@ from service.accounts.auth import Actor
 from service.clients.service import require_reach
 from service.errors import Conflict, Forbidden, NotFound
 from service.ids import require_id
+from service.notifications import outbox
 from service.pagination import Page, decode_cursor, page_of
 from service.programmes.access import lock_programme, queries
 from service.programmes.types import EnrolmentListItem, EnrolmentOut
@@ -65,6 +66,8 @@ async def enrol(
         created_by=actor.id,
     )
     enrolment = msgspec.convert(dict(row), EnrolmentOut)
+    if enrolment.status == "enrolled":
+        await outbox.client_joined(conn, programme_id, client_id)
     await audit.log_action(
         conn,
         actor,
@@ -89,6 +92,8 @@ async def withdraw(
     await require_reach(conn, actor, current["client_id"], "enrolment.withdraw")
     if current["status"] == "withdrawn":
         raise Conflict("the enrolment is already withdrawn")
+    if current["status"] == "enrolled":
+        await outbox.client_left(conn, current["programme_id"], current["client_id"])
     row = await queries.withdraw_enrolment(
         conn, id=enrolment_id, withdrawn_by=actor.id, reason=reason
     )
@@ -118,6 +123,7 @@ async def fill_free_places(conn: asyncpg.Connection, actor: Actor, programme_id:
         if promoted is None:
             return
         await queries.close_waitlist_gap(conn, programme_id=programme_id, position=1)
+        await outbox.client_joined(conn, programme_id, promoted["client_id"])
         await audit.log_action(
             conn,
             actor,

@@ -140,6 +140,9 @@ FROM (
 ) AS period
 WHERE p.id = :programme_id AND period.starts_at IS NOT NULL;
 
+-- name: bump_ical_sequence(id)!
+UPDATE programmes SET ical_sequence = ical_sequence + 1, updated_at = now() WHERE id = :id;
+
 -- name: cancel_programme(id, cancelled_by, reason)!
 UPDATE programmes
 SET cancelled_at = now(), cancelled_by = :cancelled_by, cancellation_reason = :reason,

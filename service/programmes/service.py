@@ -13,6 +13,7 @@ from service.accounts.auth import Actor
 from service.accounts.auth import queries as account_queries
 from service.errors import Conflict, InvalidInput, NotFound
 from service.ids import is_id, require_id
+from service.notifications import outbox
 from service.pagination import Page, decode_cursor, page_of
 from service.programmes import enrolment, schedule
 from service.programmes.access import lock_programme, programme_not_found, queries, require_manager
@@ -270,6 +271,9 @@ async def update_programme(
     await queries.update_programme(conn, id=programme_id, fields=columns)
     if "location" in columns or "online_url" in columns:
         await queries.touch_future_sessions(conn, programme_id=programme_id)
+    if {"location", "online_url", "title"} & columns.keys():
+        await queries.bump_ical_sequence(conn, id=programme_id)
+        await outbox.programme_changed(conn, programme_id)
     if isinstance(data.capacity, int):
         await enrolment.fill_free_places(conn, actor, programme_id)
     return await get_programme(conn, programme_id)
@@ -285,6 +289,8 @@ async def cancel_programme(
     if programme["ends_at"] <= datetime.now(UTC):
         raise Conflict("the programme has already ended")
     await queries.cancel_programme(conn, id=programme_id, cancelled_by=actor.id, reason=reason)
+    await queries.bump_ical_sequence(conn, id=programme_id)
+    await outbox.programme_cancelled(conn, programme_id)
     cancelled = await queries.cancel_future_sessions(conn, programme_id=programme_id, reason=reason)
     for row in cancelled:
         await queries.record_session_change(
@@ -358,6 +364,7 @@ async def update_session(
             reason=data.reason,
         )
         await queries.refresh_programme_period(conn, programme_id=session["programme_id"])
+        await outbox.session_changed(conn, session["programme_id"], session_id)
     return await get_session(conn, session_id)
 
 
@@ -374,6 +381,7 @@ async def cancel_session(
         reason=reason,
     )
     await queries.refresh_programme_period(conn, programme_id=session["programme_id"])
+    await outbox.session_cancelled(conn, session["programme_id"], session_id)
     return await get_session(conn, session_id)
 
 

@@ -1,0 +1,169 @@
+"""Calendar subscription links for a client, a staff member or a programme.
+
+A link is a bearer URL: a long random token, stored only as a digest, rotated
+by asking again and gone at once when revoked. A feed shows time, place, link
+and the organiser's phone; no health or social detail and no other name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import msgspec
+
+from service import audit
+from service.accounts.auth import Actor
+from service.calendar import ics
+from service.calendar.store import queries, revoke_client_feeds
+from service.clients.service import CLIENT_WORK_ROLES, require_reach
+from service.errors import Conflict, NotFound
+from service.ids import require_id
+from service.programmes.access import queries as programme_queries
+from service.programmes.access import require_manager
+from service.settings import Settings
+from service.tokens import digest, new_secret
+
+TOKEN_PREFIX = "pf"
+_PHONE = {"fi": "Puhelin", "sv": "Telefon", "en": "Phone"}
+
+
+class FeedLinks(msgspec.Struct):
+    url: str
+    webcal_url: str
+
+
+async def _issue(
+    conn: asyncpg.Connection, settings: Settings, actor: Actor, **owner: str | None
+) -> FeedLinks:
+    await queries.revoke_feeds(conn, **owner)
+    token = new_secret(TOKEN_PREFIX)
+    await queries.insert_feed(conn, token_hash=digest(token), created_by=actor.id, **owner)
+    url = f"{settings.public_url.rstrip('/')}/feeds/{token}.ics"
+    return FeedLinks(url=url, webcal_url=urlunsplit(urlsplit(url)._replace(scheme="webcal")))
+
+
+async def client_feed(
+    conn: asyncpg.Connection, settings: Settings, actor: Actor, client_id: str
+) -> FeedLinks:
+    """A new link for the client's sessions and meetings; any earlier link stops working."""
+    actor.require_role(*CLIENT_WORK_ROLES)
+    await require_reach(conn, actor, client_id, "calendar_feed.create", lock=True)
+    if not await queries.has_calendar_consent(conn, client_id=client_id):
+        raise Conflict("the client has no valid calendar_feed consent")
+    links = await _issue(
+        conn, settings, actor, client_id=client_id, staff_id=None, programme_id=None
+    )
+    await audit.log_action(conn, actor, "calendar_feed.create", client_id=client_id)
+    return links
+
+
+async def revoke_client_feed(conn: asyncpg.Connection, actor: Actor, client_id: str) -> None:
+    await require_reach(conn, actor, client_id, "calendar_feed.revoke", lock=True)
+    await revoke_client_feeds(conn, client_id)
+    await audit.log_action(conn, actor, "calendar_feed.revoke", client_id=client_id)
+
+
+async def staff_feed(conn: asyncpg.Connection, settings: Settings, actor: Actor) -> FeedLinks:
+    return await _issue(conn, settings, actor, client_id=None, staff_id=actor.id, programme_id=None)
+
+
+async def revoke_staff_feed(conn: asyncpg.Connection, actor: Actor) -> None:
+    await queries.revoke_feeds(conn, client_id=None, staff_id=actor.id, programme_id=None)
+
+
+async def programme_feed(
+    conn: asyncpg.Connection, settings: Settings, actor: Actor, programme_id: str
+) -> FeedLinks:
+    require_id(programme_id, NotFound("programme not found"))
+    if await programme_queries.programme(conn, id=programme_id) is None:
+        raise NotFound("programme not found")
+    await require_manager(conn, actor, programme_id)
+    return await _issue(
+        conn, settings, actor, client_id=None, staff_id=None, programme_id=programme_id
+    )
+
+
+async def revoke_programme_feed(conn: asyncpg.Connection, actor: Actor, programme_id: str) -> None:
+    require_id(programme_id, NotFound("programme not found"))
+    await require_manager(conn, actor, programme_id)
+    await queries.revoke_feeds(conn, client_id=None, staff_id=None, programme_id=programme_id)
+
+
+# Serving ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderedFeed:
+    etag: str
+    body: bytes
+
+
+class FeedCache:
+    """The last rendering of each feed, keyed by what it was rendered from."""
+
+    def __init__(self, max_feeds: int = 5_000) -> None:
+        self._entries: OrderedDict[str, RenderedFeed] = OrderedDict()
+        self._max_feeds = max_feeds
+
+    def get(self, feed_id: str, etag: str) -> RenderedFeed | None:
+        entry = self._entries.get(feed_id)
+        if entry is None or entry.etag != etag:
+            return None
+        self._entries.move_to_end(feed_id)
+        return entry
+
+    def put(self, feed_id: str, rendered: RenderedFeed) -> None:
+        self._entries[feed_id] = rendered
+        self._entries.move_to_end(feed_id)
+        if len(self._entries) > self._max_feeds:
+            self._entries.popitem(last=False)
+
+
+cache = FeedCache()
+
+
+def _etag(rows: list[Any]) -> str:
+    fingerprint = hashlib.blake2b(digest_size=16)
+    for row in rows:
+        fingerprint.update(repr(tuple(row.values())).encode())
+    return f'"{fingerprint.hexdigest()}"'
+
+
+def _event(row: Any, language: str) -> ics.SingleEvent:
+    place = ", ".join(part for part in (row["location_name"], row["location_address"]) if part)
+    return ics.SingleEvent(
+        uid=ics.uid("session", row["id"]),
+        title=row["title"],
+        zone=row["timezone"],
+        starts_at=row["starts_at"],
+        ends_at=row["ends_at"],
+        location=place or None,
+        url=row["online_url"],
+        description=f"{_PHONE[language]}: {row['phone']}" if row["phone"] else None,
+        sequence=row["sequence"],
+        changed_at=row["changed_at"],
+    )
+
+
+async def read_feed(conn: asyncpg.Connection, token: str) -> RenderedFeed:
+    """The feed behind a token as ICS bytes with an ETag; NotFound for an unknown or
+    revoked token, or a client whose calendar consent has ended."""
+    rows = await queries.feed_events(conn, token_hash=digest(token))
+    if not rows:
+        raise NotFound("no such calendar feed")
+    first = rows[0]
+    etag = _etag(rows)
+    cached = cache.get(first["feed_id"], etag)
+    if cached is not None:
+        return cached
+    events = [_event(row, first["language"]) for row in rows if row["id"] is not None]
+    zone = events[0].zone if events else "Europe/Helsinki"
+    body = ics.feed(f"Polku: {first['owner_name']}", zone, events)
+    rendered = RenderedFeed(etag=etag, body=body)
+    cache.put(first["feed_id"], rendered)
+    return rendered

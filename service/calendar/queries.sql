@@ -1,0 +1,61 @@
+-- name: revoke_feeds(client_id, staff_id, programme_id)!
+UPDATE calendar_feeds SET revoked_at = now()
+WHERE revoked_at IS NULL
+  AND (client_id = :client_id OR staff_id = :staff_id OR programme_id = :programme_id);
+
+-- name: insert_feed(token_hash, client_id, staff_id, programme_id, created_by)$
+INSERT INTO calendar_feeds (token_hash, client_id, staff_id, programme_id, created_by)
+VALUES (:token_hash, :client_id, :staff_id, :programme_id, :created_by)
+RETURNING id;
+
+-- name: has_calendar_consent(client_id)$
+SELECT EXISTS (
+    SELECT FROM consents k
+    WHERE k.client_id = :client_id AND k.purpose = 'calendar_feed' AND consent_is_valid(k, now())
+);
+
+-- name: feed_events(token_hash)
+-- One round trip for a feed poll: the feed (if its token is live and, for a client,
+-- the calendar consent holds), and every meeting it shows; a feed with no meetings
+-- gives one row with empty meeting columns. Notes the fetch at most once an hour.
+WITH feed AS (
+    SELECT f.id AS feed_id, f.client_id, f.staff_id, f.programme_id,
+           coalesce(c.language, 'fi') AS language,
+           coalesce(c.first_name, st.name, fp.title) AS owner_name
+    FROM calendar_feeds f
+    LEFT JOIN clients c ON c.id = f.client_id
+    LEFT JOIN staff st ON st.id = f.staff_id
+    LEFT JOIN programmes fp ON fp.id = f.programme_id
+    WHERE f.token_hash = :token_hash AND f.revoked_at IS NULL
+      AND (f.client_id IS NULL OR EXISTS (
+            SELECT FROM consents k WHERE k.client_id = f.client_id
+            AND k.purpose = 'calendar_feed' AND consent_is_valid(k, now())))
+), noted AS (
+    UPDATE calendar_feeds SET last_fetched_at = now()
+    WHERE id = (SELECT feed_id FROM feed)
+      AND coalesce(last_fetched_at, '-infinity') < now() - interval '1 hour'
+), programmes_shown AS (
+    SELECT e.programme_id FROM feed JOIN enrolments e
+        ON e.client_id = feed.client_id AND e.status = 'enrolled'
+    UNION
+    SELECT ps.programme_id FROM feed JOIN programme_staff ps ON ps.staff_id = feed.staff_id
+    UNION
+    SELECT feed.programme_id FROM feed WHERE feed.programme_id IS NOT NULL
+), meetings AS (
+    SELECT s.id, s.starts_at, s.ends_at, s.revision + p.ical_sequence AS sequence,
+           greatest(s.updated_at, p.updated_at) AS changed_at, p.title, p.timezone,
+           coalesce(s.location_name, p.location_name) AS location_name,
+           CASE WHEN s.location_name IS NULL THEN p.location_address
+                ELSE s.location_address END AS location_address,
+           coalesce(s.online_url, p.online_url) AS online_url,
+           (SELECT st.phone FROM programme_staff ps JOIN staff st ON st.id = ps.staff_id
+            WHERE ps.programme_id = p.id AND ps.role = 'facilitator' AND st.phone IS NOT NULL
+            ORDER BY st.name LIMIT 1) AS phone
+    FROM programmes_shown
+    JOIN programmes p ON p.id = programmes_shown.programme_id AND p.cancelled_at IS NULL
+    JOIN sessions s ON s.programme_id = p.id AND s.status = 'scheduled'
+    WHERE s.ends_at > now() - interval '90 days'
+)
+SELECT feed.feed_id, feed.client_id, feed.language, feed.owner_name, meetings.*
+FROM feed LEFT JOIN meetings ON true
+ORDER BY meetings.starts_at, meetings.id;

@@ -1,0 +1,216 @@
+"""Writing messages into the outbox, in the same transaction as the change they announce.
+
+Every client gets each message on both channels they could be reached on; the
+sender checks consent when the time comes and records a skip with its reason
+when there is none. That keeps the delivery log honest about what was
+withheld and why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import asyncpg
+
+from db.queries import load_queries
+from service.notifications.rules import plan_reminders, send_time
+
+queries = load_queries(Path(__file__).with_name("queries.sql"))
+
+ANNOUNCEMENTS = ["invite", "update", "cancellation"]
+EVERYTHING = [*ANNOUNCEMENTS, "reminder"]
+
+
+@dataclass
+class _Batch:
+    rows: list[tuple[str, str, str, str, str | None, str | None, datetime]]
+
+    def add(
+        self,
+        client: Any,
+        kind: str,
+        programme_id: str,
+        session_id: str | None,
+        offset: str | None,
+        at: datetime,
+        channel: str,
+    ) -> None:
+        self.rows.append((client["client_id"], kind, channel, programme_id, session_id, offset, at))
+
+    async def write(self, conn: asyncpg.Connection) -> None:
+        if not self.rows:
+            return
+        columns = list(zip(*self.rows, strict=True))
+        await queries.insert_messages(
+            conn,
+            client_ids=list(columns[0]),
+            kinds=list(columns[1]),
+            channels=list(columns[2]),
+            programme_ids=list(columns[3]),
+            session_ids=list(columns[4]),
+            offsets=list(columns[5]),
+            scheduled=list(columns[6]),
+        )
+
+
+def _channels(client: Any) -> list[str]:
+    return [c for c, has in (("email", client["has_email"]), ("sms", client["has_phone"])) if has]
+
+
+async def _recipients(
+    conn: asyncpg.Connection, programme_id: str, client_ids: list[str] | None
+) -> list[Any]:
+    rows: list[Any] = await queries.recipients(
+        conn, programme_id=programme_id, client_ids=client_ids
+    )
+    return rows
+
+
+def _announce(
+    batch: _Batch,
+    clients: list[Any],
+    kind: str,
+    programme_id: str,
+    session_id: str | None,
+    now: datetime,
+) -> None:
+    for client in clients:
+        zone = ZoneInfo(client["timezone"])
+        for channel in _channels(client):
+            batch.add(
+                client, kind, programme_id, session_id, None, send_time(channel, now, zone), channel
+            )
+
+
+async def _remind(
+    conn: asyncpg.Connection,
+    batch: _Batch,
+    clients: list[Any],
+    programme_id: str,
+    session_id: str | None,
+    now: datetime,
+) -> None:
+    for session in await queries.future_sessions(
+        conn, programme_id=programme_id, session_id=session_id
+    ):
+        for client in clients:
+            for reminder in plan_reminders(
+                starts_at=session["starts_at"],
+                offsets=list(session["reminder_offsets"]),
+                channels=_channels(client),
+                zone=ZoneInfo(client["timezone"]),
+                now=now,
+            ):
+                batch.add(
+                    client,
+                    "reminder",
+                    programme_id,
+                    session["id"],
+                    reminder.offset,
+                    reminder.at,
+                    reminder.channel,
+                )
+
+
+async def client_joined(conn: asyncpg.Connection, programme_id: str, client_id: str) -> None:
+    """An invite to the whole series now, and reminders before each coming session."""
+    now = datetime.now(UTC)
+    clients = await _recipients(conn, programme_id, [client_id])
+    batch = _Batch([])
+    _announce(batch, clients, "invite", programme_id, None, now)
+    await _remind(conn, batch, clients, programme_id, None, now)
+    await batch.write(conn)
+
+
+async def client_left(conn: asyncpg.Connection, programme_id: str, client_id: str) -> None:
+    """Nothing more for this client; the series leaves their calendar. Called before the
+    enrolment stops being 'enrolled'."""
+    await queries.cancel_pending(
+        conn,
+        programme_id=programme_id,
+        session_id=None,
+        client_id=client_id,
+        kinds=EVERYTHING,
+        reason="the client left the programme",
+    )
+    batch = _Batch([])
+    clients = await _recipients(conn, programme_id, [client_id])
+    _announce(batch, clients, "cancellation", programme_id, None, datetime.now(UTC))
+    await batch.write(conn)
+
+
+async def session_changed(conn: asyncpg.Connection, programme_id: str, session_id: str) -> None:
+    """The session moved or changed place: an update now, and reminders planned anew."""
+    await queries.cancel_pending(
+        conn,
+        programme_id=programme_id,
+        session_id=session_id,
+        client_id=None,
+        kinds=["reminder", "update"],
+        reason="the session changed",
+    )
+    now = datetime.now(UTC)
+    clients = await _recipients(conn, programme_id, None)
+    batch = _Batch([])
+    _announce(batch, clients, "update", programme_id, session_id, now)
+    await _remind(conn, batch, clients, programme_id, session_id, now)
+    await batch.write(conn)
+
+
+async def session_cancelled(conn: asyncpg.Connection, programme_id: str, session_id: str) -> None:
+    await queries.cancel_pending(
+        conn,
+        programme_id=programme_id,
+        session_id=session_id,
+        client_id=None,
+        kinds=["reminder", "update"],
+        reason="the session was cancelled",
+    )
+    batch = _Batch([])
+    clients = await _recipients(conn, programme_id, None)
+    _announce(batch, clients, "cancellation", programme_id, session_id, datetime.now(UTC))
+    await batch.write(conn)
+
+
+async def programme_changed(conn: asyncpg.Connection, programme_id: str) -> None:
+    """The whole series changed (place, link): the full series again, as an update."""
+    await queries.cancel_pending(
+        conn,
+        programme_id=programme_id,
+        session_id=None,
+        client_id=None,
+        kinds=["update"],
+        reason="superseded by a newer update",
+    )
+    batch = _Batch([])
+    clients = await _recipients(conn, programme_id, None)
+    _announce(batch, clients, "update", programme_id, None, datetime.now(UTC))
+    await batch.write(conn)
+
+
+async def programme_cancelled(conn: asyncpg.Connection, programme_id: str) -> None:
+    await queries.cancel_pending(
+        conn,
+        programme_id=programme_id,
+        session_id=None,
+        client_id=None,
+        kinds=EVERYTHING,
+        reason="the programme was cancelled",
+    )
+    batch = _Batch([])
+    clients = await _recipients(conn, programme_id, None)
+    _announce(batch, clients, "cancellation", programme_id, None, datetime.now(UTC))
+    await batch.write(conn)
+
+
+async def consent_revoked(conn: asyncpg.Connection, client_id: str, purpose: str) -> None:
+    """Pending messages on a channel whose consent ended are withheld at once."""
+    channel = {"email_reminders": "email", "sms_reminders": "sms"}.get(purpose)
+    if channel is not None:
+        await queries.skip_pending_for_channel(
+            conn, client_id=client_id, channel=channel, reason=f"{purpose} consent revoked"
+        )

@@ -1,0 +1,125 @@
+-- Planning (the outbox) -------------------------------------------------------------
+
+-- name: recipients(programme_id, client_ids)
+-- Enrolled clients of a programme (all, or just these), with where they can be reached.
+SELECT c.id AS client_id, c.timezone, c.email IS NOT NULL AS has_email,
+       c.phone IS NOT NULL AS has_phone
+FROM enrolments e
+JOIN clients c ON c.id = e.client_id
+WHERE e.programme_id = :programme_id AND e.status = 'enrolled'
+  AND (:client_ids::uuid[] IS NULL OR c.id = ANY (:client_ids::uuid[]));
+
+-- name: future_sessions(programme_id, session_id)
+SELECT s.id, s.starts_at, p.reminder_offsets, p.timezone
+FROM sessions s JOIN programmes p ON p.id = s.programme_id
+WHERE s.programme_id = :programme_id AND s.status = 'scheduled' AND s.starts_at > now()
+  AND (:session_id::uuid IS NULL OR s.id = :session_id);
+
+-- name: insert_messages(client_ids, kinds, channels, programme_ids, session_ids, offsets, scheduled)!
+INSERT INTO messages (client_id, kind, channel, programme_id, session_id, offset_spec,
+                      scheduled_for)
+SELECT * FROM unnest(:client_ids::uuid[], :kinds::text[], :channels::text[],
+                     :programme_ids::uuid[], :session_ids::uuid[], :offsets::text[],
+                     :scheduled::timestamptz[]);
+
+-- name: cancel_pending(programme_id, session_id, client_id, kinds, reason)!
+-- Pending messages that no longer make sense: for a session, a programme, or one
+-- client in a programme.
+UPDATE messages
+SET status = 'cancelled', status_reason = :reason, updated_at = now()
+WHERE status = 'pending'
+  AND programme_id = :programme_id
+  AND (:session_id::uuid IS NULL OR session_id = :session_id)
+  AND (:client_id::uuid IS NULL OR client_id = :client_id)
+  AND kind = ANY (:kinds::text[]);
+
+-- name: skip_pending_for_channel(client_id, channel, reason)!
+UPDATE messages
+SET status = 'skipped', status_reason = :reason, updated_at = now()
+WHERE client_id = :client_id AND channel = :channel AND status = 'pending';
+
+-- Dispatching and sending ------------------------------------------------------------
+
+-- name: release_expired_claims()
+-- A worker that claimed a message and died: its attempt is over; try again.
+UPDATE messages
+SET status = 'pending', claimed_until = NULL, enqueued_at = NULL, updated_at = now(),
+    status_reason = 'the sending worker stopped before finishing'
+WHERE status = 'sending' AND claimed_until < now()
+RETURNING id;
+
+-- name: due_messages(requeue_after, limit)
+-- Due messages not yet handed to the queue, or handed long enough ago that the
+-- queue may have lost them (a flushed Redis); locked so dispatchers share them out.
+SELECT id, attempts FROM messages
+WHERE status = 'pending' AND scheduled_for <= now()
+  AND (enqueued_at IS NULL OR enqueued_at < now() - :requeue_after::interval)
+ORDER BY scheduled_for
+LIMIT :limit
+FOR UPDATE SKIP LOCKED;
+
+-- name: mark_enqueued(ids)!
+UPDATE messages SET enqueued_at = now() WHERE id = ANY (:ids::uuid[]);
+
+-- name: claim(id, lease)^
+-- Only one sender gets a message, however many jobs carry its id.
+UPDATE messages
+SET status = 'sending', attempts = attempts + 1, claimed_until = now() + :lease::interval,
+    updated_at = now()
+WHERE id = :id AND status = 'pending' AND scheduled_for <= now()
+RETURNING id, client_id, staff_id, kind, channel, programme_id, session_id, subject_type,
+          subject_id, offset_spec, attempts;
+
+-- name: finish(id, status, reason)!
+UPDATE messages
+SET status = :status, status_reason = :reason, claimed_until = NULL, updated_at = now(),
+    sent_at = CASE WHEN :status = 'sent' THEN now() END
+WHERE id = :id AND status = 'sending';
+
+-- name: retry_later(id, at, reason)!
+UPDATE messages
+SET status = 'pending', scheduled_for = :at, status_reason = :reason, claimed_until = NULL,
+    enqueued_at = NULL, updated_at = now()
+WHERE id = :id AND status = 'sending';
+
+-- name: client_contact(client_id)^
+SELECT c.id, c.first_name, c.last_name, c.email, c.phone, c.language, c.plain_language,
+       c.timezone,
+       EXISTS (SELECT FROM consents k WHERE k.client_id = c.id
+               AND k.purpose = 'email_reminders' AND consent_is_valid(k, now())) AS email_ok,
+       EXISTS (SELECT FROM consents k WHERE k.client_id = c.id
+               AND k.purpose = 'sms_reminders' AND consent_is_valid(k, now())) AS sms_ok
+FROM clients c
+WHERE c.id = :client_id;
+
+-- name: enrolment_status(programme_id, client_id)$
+SELECT status FROM enrolments
+WHERE programme_id = :programme_id AND client_id = :client_id
+ORDER BY created_at DESC
+LIMIT 1;
+
+-- name: programme_for_message(programme_id)^
+SELECT p.id, p.title, p.timezone, p.duration_minutes, p.location_name, p.location_address,
+       p.online_url, p.ical_sequence, p.updated_at, p.cancelled_at, o.name AS organisation,
+       (SELECT s.phone FROM programme_staff ps JOIN staff s ON s.id = ps.staff_id
+        WHERE ps.programme_id = p.id AND ps.role = 'facilitator' AND s.phone IS NOT NULL
+        ORDER BY s.name LIMIT 1) AS organiser_phone
+FROM programmes p JOIN organisations o ON o.id = p.organisation_id
+WHERE p.id = :programme_id;
+
+-- name: programme_occurrences(programme_id)
+SELECT id, planned_starts_at, starts_at, ends_at, location_name, location_address,
+       online_url, status, revision, updated_at
+FROM sessions
+WHERE programme_id = :programme_id
+ORDER BY number;
+
+-- Delivery log ------------------------------------------------------------------------
+
+-- name: client_messages(client_id, before_at, before_id, limit)
+SELECT id, kind, channel, status, scheduled_for, sent_at, status_reason, attempts,
+       programme_id, session_id
+FROM messages
+WHERE client_id = :client_id AND (scheduled_for, id) < (:before_at, :before_id::uuid)
+ORDER BY scheduled_for DESC, id DESC
+LIMIT :limit;

@@ -1,0 +1,26 @@
+"""HTTP routes for the delivery log."""
+
+from __future__ import annotations
+
+from litestar import get
+
+from service.accounts.auth import CurrentActor
+from service.errors import problems
+from service.http import Conn, PathId, api_router
+from service.notifications import log
+from service.notifications.types import MessageOut
+from service.pagination import Cursor, Limit, Page
+
+
+@get(
+    "/clients/{client_id:str}/messages",
+    responses=problems(401, 404, 422),
+    summary="The client's delivery log, newest first",
+)
+async def client_messages(
+    client_id: PathId, conn: Conn, actor: CurrentActor, limit: Limit = 50, cursor: Cursor = None
+) -> Page[MessageOut]:
+    return await log.client_messages(conn, actor, client_id, limit=limit, cursor=cursor)
+
+
+routers = [api_router("notifications", [client_messages])]

@@ -1,0 +1,240 @@
+"""Sending one outbox message: claim it, check it still holds, render, deliver, record.
+
+The claim is an UPDATE in PostgreSQL, so however many queue jobs carry the same
+message id (a double enqueue, a re-enqueue after Redis lost its queue), one
+sender gets it. A sender that dies keeps its claim only for the lease; after
+that the message is due again. Retries are rescheduled in the database too.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parseaddr
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+import asyncpg
+import httpx
+
+from service.calendar import ics
+from service.notifications import channels
+from service.notifications.outbox import queries
+from service.notifications.render import render, when
+from service.settings import Settings
+
+logger = logging.getLogger("polku.messages")
+
+# Waits before the 2nd, 3rd, … attempt; after the last one a message has failed.
+BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
+MAX_ATTEMPTS = len(BACKOFF) + 1
+_PHONE_LABEL = {"fi": "Puhelin", "sv": "Telefon", "en": "Phone"}
+
+
+@dataclass(frozen=True)
+class Skip:
+    reason: str
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    email: channels.Email | None = None
+    sms_to: str | None = None
+    sms_text: str | None = None
+
+
+def _place(name: str | None, address: str | None) -> str | None:
+    return ", ".join(part for part in (name, address) if part) or None
+
+
+def _occurrence(row: Any, programme: Any) -> ics.Occurrence:
+    own_place = row["location_name"] is not None
+    return ics.Occurrence(
+        planned_start=row["planned_starts_at"],
+        starts_at=row["starts_at"],
+        ends_at=row["ends_at"],
+        location=_place(row["location_name"], row["location_address"])
+        if own_place
+        else _place(programme["location_name"], programme["location_address"]),
+        url=row["online_url"] or programme["online_url"],
+        cancelled=row["status"] == "cancelled",
+        revision=row["revision"],
+        changed_at=row["updated_at"],
+    )
+
+
+def _series(
+    programme: Any, occurrences: list[ics.Occurrence], client: Any, settings: Settings
+) -> ics.Series:
+    sender_name, sender_address = parseaddr(settings.mail_from)
+    phone = programme["organiser_phone"]
+    return ics.Series(
+        uid=ics.uid("programme", programme["id"]),
+        title=programme["title"],
+        zone=programme["timezone"],
+        duration=timedelta(minutes=programme["duration_minutes"]),
+        location=_place(programme["location_name"], programme["location_address"]),
+        url=programme["online_url"],
+        description=f"{_PHONE_LABEL[client['language']]}: {phone}" if phone else None,
+        sequence=programme["ical_sequence"],
+        changed_at=programme["updated_at"],
+        occurrences=occurrences,
+        organizer=ics.Person(sender_address, programme["organisation"] or sender_name),
+        attendee=ics.Person(client["email"], f"{client['first_name']} {client['last_name']}")
+        if client["email"]
+        else None,
+    )
+
+
+async def _reachable(message: Any, client: Any) -> Skip | None:
+    if message["channel"] == "email":
+        if not client["email"]:
+            return Skip("no e-mail address")
+        if not client["email_ok"]:
+            return Skip("no valid email_reminders consent")
+    else:
+        if not client["phone"]:
+            return Skip("no phone number")
+        if not client["sms_ok"]:
+            return Skip("no valid sms_reminders consent")
+    return None
+
+
+async def compose(conn: asyncpg.Connection, settings: Settings, message: Any) -> Skip | Outgoing:
+    """What to send for this message now, or why nothing should go."""
+    client = await queries.client_contact(conn, client_id=message["client_id"])
+    if client is None:
+        return Skip("the client record is gone")
+    unreachable = await _reachable(message, client)
+    if unreachable is not None:
+        return unreachable
+    programme = await queries.programme_for_message(conn, programme_id=message["programme_id"])
+    rows = await queries.programme_occurrences(conn, programme_id=message["programme_id"])
+    occurrences = {row["id"]: _occurrence(row, programme) for row in rows}
+    kind, session_id = message["kind"], message["session_id"]
+    now = datetime.now(UTC)
+    if kind != "cancellation":
+        status = await queries.enrolment_status(
+            conn, programme_id=message["programme_id"], client_id=message["client_id"]
+        )
+        if status != "enrolled":
+            return Skip("the client is no longer enrolled")
+        if programme["cancelled_at"] is not None:
+            return Skip("the programme was cancelled")
+    occurrence = occurrences.get(session_id) if session_id else None
+    if kind in {"reminder", "update"} and occurrence is not None:
+        if occurrence.cancelled:
+            return Skip("the session was cancelled")
+        if occurrence.starts_at <= now:
+            return Skip("the session has already started")
+    series = _series(programme, list(occurrences.values()), client, settings)
+    if occurrence is not None:
+        moment = occurrence.starts_at
+    else:
+        upcoming = [
+            o.starts_at for o in series.occurrences if not o.cancelled and o.starts_at > now
+        ]
+        moment = min(upcoming) if upcoming else series.occurrences[0].starts_at
+    language = client["language"]
+    text = render(
+        kind,
+        language,
+        plain=client["plain_language"],
+        title=programme["title"],
+        when=when(moment, language, ZoneInfo(programme["timezone"])),
+        place=occurrence.location if occurrence else series.location,
+        online_url=occurrence.url if occurrence else series.url,
+        phone=programme["organiser_phone"],
+        whole=occurrence is None,
+    )
+    if message["channel"] == "sms":
+        return Outgoing(sms_to=client["phone"], sms_text=text.body)
+    calendar, method = _calendar(kind, series, occurrence)
+    return Outgoing(
+        email=channels.Email(
+            to=client["email"],
+            to_name=f"{client['first_name']} {client['last_name']}",
+            subject=text.subject,
+            text=text.body,
+            calendar=calendar,
+            method=method,
+        )
+    )
+
+
+def _calendar(
+    kind: str, series: ics.Series, occurrence: ics.Occurrence | None
+) -> tuple[bytes | None, str | None]:
+    if kind == "invite" or (kind == "update" and occurrence is None):
+        return ics.series_request(series), "REQUEST"
+    if kind == "update" and occurrence is not None:
+        return ics.occurrence_request(series, occurrence), "REQUEST"
+    if kind == "cancellation":
+        if occurrence is None:
+            return ics.series_cancel(series), "CANCEL"
+        return ics.occurrence_cancel(series, occurrence), "CANCEL"
+    return None, None
+
+
+@dataclass
+class Sender:
+    """What a worker needs to deliver messages."""
+
+    pool: asyncpg.Pool
+    settings: Settings
+    http: httpx.AsyncClient
+
+    async def send(self, message_id: str) -> str:
+        """Deliver one message if it is due and nobody else has it; returns the outcome."""
+        async with self.pool.acquire() as conn:
+            message = await queries.claim(conn, id=message_id, lease=self.settings.send_lease)
+            if message is None:
+                return "not due, or handled already"
+            outcome = await compose(cast(asyncpg.Connection, conn), self.settings, message)
+        if isinstance(outcome, Skip):
+            await self._finish(message_id, "skipped", outcome.reason)
+            return "skipped"
+        try:
+            await self._deliver(message, outcome)
+        except channels.PermanentFailure as error:
+            await self._finish(message_id, "failed", str(error))
+            return "failed"
+        except channels.TransientFailure as error:
+            return await self._retry(message, str(error))
+        await self._finish(message_id, "sent", None)
+        return "sent"
+
+    async def _deliver(self, message: Any, outgoing: Outgoing) -> None:
+        if outgoing.email is not None:
+            if not self.settings.smtp_url:
+                raise channels.PermanentFailure("no SMTP server configured (SMTP_URL)")
+            email = channels.build_email(
+                outgoing.email, sender=self.settings.mail_from, message_id=message["id"]
+            )
+            await channels.send_email(channels.SmtpServer.from_url(self.settings.smtp_url), email)
+        elif outgoing.sms_to is not None and outgoing.sms_text is not None:
+            if not self.settings.sms_gateway_url:
+                raise channels.PermanentFailure("no SMS gateway configured (SMS_GATEWAY_URL)")
+            await channels.send_sms(
+                self.settings.sms_gateway_url,
+                self.http,
+                to=outgoing.sms_to,
+                text=outgoing.sms_text,
+                message_id=message["id"],
+            )
+
+    async def _finish(self, message_id: str, status: str, reason: str | None) -> None:
+        async with self.pool.acquire() as conn:
+            await queries.finish(conn, id=message_id, status=status, reason=reason)
+
+    async def _retry(self, message: Any, reason: str) -> str:
+        attempts = message["attempts"]
+        if attempts >= MAX_ATTEMPTS:
+            await self._finish(message["id"], "failed", f"gave up after {attempts} tries: {reason}")
+            return "failed"
+        at = datetime.now(UTC) + BACKOFF[attempts - 1]
+        async with self.pool.acquire() as conn:
+            await queries.retry_later(conn, id=message["id"], at=at, reason=reason)
+        logger.info("message %s will be tried again at %s: %s", message["id"], at, reason)
+        return "retry"
