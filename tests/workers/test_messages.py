@@ -196,11 +196,13 @@ async def test_cancelling_a_session_and_the_programme(
     mail_server: MailServer,
 ) -> None:
     coach, programme, client_id = await enrolled_client(api, make)
+    await run_worker(worker_settings)  # the invite
     session = programme["sessions"][1]
     await api.post(
         f"/api/v1/sessions/{session['id']}/cancel", json={"reason": "x"}, headers=coach.headers
     )
     await run_worker(worker_settings)
+    assert len(mail_server.mailbox.messages) == 2
     method, calendar = calendar_part(mail_server.mailbox.messages[-1])
     assert method == "CANCEL"
     [instance] = calendar.walk("VEVENT")
@@ -211,6 +213,7 @@ async def test_cancelling_a_session_and_the_programme(
         f"/api/v1/programmes/{programme['id']}/cancel", json={"reason": "x"}, headers=coach.headers
     )
     await run_worker(worker_settings)
+    assert len(mail_server.mailbox.messages) == 3
     method, calendar = calendar_part(mail_server.mailbox.messages[-1])
     [master] = calendar.walk("VEVENT")
     assert (method, "RECURRENCE-ID" in master, master["SEQUENCE"]) == ("CANCEL", False, 1)
