@@ -21,6 +21,8 @@ import uvicorn
 from db.embedded import EmbeddedServerError, EmbeddedServers
 from db.migrate import MigrationError, migrate
 from db.pool import connect
+from service.demo import Demo
+from service.devmail import MailCatcher
 from service.settings import Settings, SettingsError, load_settings
 
 
@@ -113,30 +115,48 @@ def dev(host: str, port: int, demo: bool) -> None:
     if not dev_lock.acquire(blocking=False):
         fail(f"polku dev is already running with data in {settings.data_path}")
     _configure_logging(settings)
+    if settings.public_url == Settings().public_url:  # not configured: links point here
+        settings = msgspec.structs.replace(settings, public_url=f"http://{host}:{port}")
+    catcher = None
+    if not settings.smtp_url:
+        catcher = MailCatcher(settings.data_path / "mail")
+        catcher.start()
+        settings = msgspec.structs.replace(settings, smtp_url=catcher.url)
+    if not settings.sms_gateway_url:
+        settings = msgspec.structs.replace(
+            settings, sms_gateway_url=f"log:{settings.data_path / 'sms.log'}"
+        )
     try:
         with resolved(settings) as ready:
             applied = _apply_migrations(ready)
-            logins = asyncio.run(_seed_demo(ready)) if demo else []
-            _print_banner(ready, host, port, applied, logins)
+            seeded = asyncio.run(_seed_demo(ready)) if demo else None
+            _print_banner(ready, host, port, applied, seeded, catcher)
             asyncio.run(_run_dev(ready, host, port))
     finally:
+        if catcher is not None:
+            catcher.stop()
         dev_lock.release()
     click.echo("polku dev stopped; embedded servers stopped unless another polku command uses them")
 
 
-async def _seed_demo(settings: Settings) -> list[tuple[str, str, str]]:
+async def _seed_demo(settings: Settings) -> Demo:
     from service.demo import seed_demo
 
     assert settings.database_url is not None
     conn = await connect(settings.database_url)
     try:
-        return await seed_demo(conn)
+        return await seed_demo(conn, settings)
     finally:
         await conn.close()
 
 
 def _print_banner(
-    settings: Settings, host: str, port: int, applied: list[str], logins: list[tuple[str, str, str]]
+    settings: Settings,
+    host: str,
+    port: int,
+    applied: list[str],
+    demo: Demo | None,
+    catcher: MailCatcher | None,
 ) -> None:
     base = f"http://{host}:{port}"
     lines = [
@@ -146,8 +166,15 @@ def _print_banner(
         f"  data          {settings.data_path}",
         f"  migrations    {', '.join(applied) if applied else 'up to date'}",
     ]
-    for role, email, password in logins:
-        lines.append(f"  {role:<13} {email} / {password}")
+    if catcher is not None:
+        lines.append(f"  e-mail        kept as .eml files in {catcher.folder}")
+    if settings.sms_gateway_url and settings.sms_gateway_url.startswith("log:"):
+        lines.append(f"  SMS           written to {settings.sms_gateway_url.removeprefix('log:')}")
+    if demo is not None:
+        for role, email, password in demo.logins:
+            lines.append(f"  {role:<13} {email} / {password}")
+        for whose, link in demo.feeds:
+            lines.append(f"  calendar of {whose}: {link}")
     click.echo("\n".join(lines))
 
 

@@ -137,11 +137,16 @@ def test_dev_runs_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) ->
         )
         assert token.status_code == 200
         state = json.loads((tmp_path / "data" / "servers.json").read_text())
+        deadline = time.monotonic() + 20
+        while not list((tmp_path / "data" / "mail").glob("*.eml")):
+            assert time.monotonic() < deadline, "the demo's invites never reached the mail folder"
+            time.sleep(0.2)
     finally:
         dev.send_signal(signal.SIGINT)
         out, err = dev.communicate(timeout=30)
     assert dev.returncode == 0, err
     assert "admin@jarvimaa.example / polku-demo-2026" in out
+    assert f"calendar of Jari Mäkinen: {base}/feeds/pf_" in out
     assert "Traceback" not in err
     for pid in (state["postgres_pid"], state["valkey_pid"]):
         assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
@@ -157,6 +162,8 @@ def test_dev_runs_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) ->
         headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
         clients = httpx.get(f"{base}/api/v1/clients", headers=headers).json()["items"]
         assert len(clients) == 4
+        feed_line = next(line for line in out.splitlines() if "calendar of Jari" in line)
+        assert httpx.get(feed_line.split()[-1]).text.count("BEGIN:VEVENT") == 8
     finally:
         dev.send_signal(signal.SIGINT)
         dev.communicate(timeout=30)
