@@ -25,11 +25,15 @@ from service.clock import HELSINKI
 from service.programmes.schedule import plan_sessions
 from service.tokens import digest
 
+# Bump when the generated data changes, so existing benchmark databases are rebuilt.
+GENERATOR_VERSION = "2"
 BENCH_PASSWORD = "benchmark-password"
 # Fixed tokens for the load generator; they open only a benchmark database.
 WORKER_TOKEN = "polku_bench-worker-token-0000000000000000000000000"
 ADMIN_TOKEN = "polku_bench-admin-token-00000000000000000000000000"
 COACH_TOKEN = "polku_bench-coach-token-00000000000000000000000000"
+FEED_TOKEN = "pf_bench-feed-token-00000000000000000000000000000"
+FEED_PROGRAMMES = 5  # × 8 sessions: the 40-event client feed of the feed benchmark
 WORKER_CLIENTS = 200  # the benchmark worker's caseload, as in the stalled-paths budget
 
 FEMALE_NAMES = list(FinnishNames.first_names_female)
@@ -68,6 +72,11 @@ class Region:
     bench_admin: str = ""
     bench_coach: str = ""
     programmes: list[str] = field(default_factory=list)
+
+
+def _ascii(address: str) -> str:
+    """How Finnish names usually become e-mail addresses: mäkinen → makinen."""
+    return address.lower().translate(str.maketrans("äöåé", "aoae"))
 
 
 def _id() -> str:
@@ -110,7 +119,7 @@ async def generate_accounts(
     def person(organisation: str, roles: list[str]) -> str:
         staff_id = _id()
         first, last = rng.choice(FEMALE_NAMES + MALE_NAMES), rng.choice(LAST_NAMES)
-        email = f"{first}.{last}.{len(staff)}@bench.example".lower()
+        email = _ascii(f"{first}.{last}.{len(staff)}@bench.example")
         phone = f"+358 40 {rng.randrange(1000000, 9999999)}"
         staff.append(
             (
@@ -201,7 +210,7 @@ async def generate_clients(
                 born,
                 "female" if female else "male",
                 rng.choice(MUNICIPALITIES[:40]),
-                f"{first}.{last}.{n}@example.org".lower(),
+                _ascii(f"{first}.{last}.{n}@example.org"),
                 f"+358 50 {rng.randrange(1000000, 9999999)}",
                 language,
                 rng.random() < 0.2,
@@ -256,6 +265,16 @@ async def generate_clients(
     )
 
 
+PROGRAMME_COLUMNS = [
+    "id", "organisation_id", "title", "first_session_date", "start_time", "duration_minutes",
+    "weeks", "timezone", "capacity", "location_name", "location_address", "online_url",
+    "skip_public_holidays", "reminder_offsets", "starts_at", "ends_at", "created_by",
+    "created_at", "updated_at",
+]  # fmt: skip
+SESSION_COLUMNS = ["id", "programme_id", "number", "starts_at", "ends_at", "planned_starts_at",
+                   "theme", "status", "revision", "updated_at"]  # fmt: skip
+ENROLMENT_COLUMNS = ["id", "programme_id", "client_id", "status", "created_at", "enrolled_at",
+                     "withdrawn_at", "withdrawal_reason"]  # fmt: skip
 START_TIMES = [time(9, 0), time(10, 0), time(12, 30), time(13, 0), time(14, 0)]
 THEMES = [
     "Tutustuminen",
@@ -369,65 +388,10 @@ async def generate_programmes(
             for session_id in held:
                 status = rng.choices(["present", "remote", "absent", "excused"], [70, 5, 15, 10])[0]
                 attendance.append((session_id, client_id, status, facilitator, now))
-    await _copy(
-        conn,
-        "programmes",
-        [
-            "id",
-            "organisation_id",
-            "title",
-            "first_session_date",
-            "start_time",
-            "duration_minutes",
-            "weeks",
-            "timezone",
-            "capacity",
-            "location_name",
-            "location_address",
-            "online_url",
-            "skip_public_holidays",
-            "reminder_offsets",
-            "starts_at",
-            "ends_at",
-            "created_by",
-            "created_at",
-            "updated_at",
-        ],
-        programmes,
-    )
+    await _copy(conn, "programmes", PROGRAMME_COLUMNS, programmes)
     await _copy(conn, "programme_staff", ["programme_id", "staff_id", "role"], staff)
-    await _copy(
-        conn,
-        "sessions",
-        [
-            "id",
-            "programme_id",
-            "number",
-            "starts_at",
-            "ends_at",
-            "planned_starts_at",
-            "theme",
-            "status",
-            "revision",
-            "updated_at",
-        ],
-        sessions,
-    )
-    await _copy(
-        conn,
-        "enrolments",
-        [
-            "id",
-            "programme_id",
-            "client_id",
-            "status",
-            "created_at",
-            "enrolled_at",
-            "withdrawn_at",
-            "withdrawal_reason",
-        ],
-        enrolments,
-    )
+    await _copy(conn, "sessions", SESSION_COLUMNS, sessions)
+    await _copy(conn, "enrolments", ENROLMENT_COLUMNS, enrolments)
     await _copy(
         conn,
         "attendance",
@@ -436,7 +400,92 @@ async def generate_programmes(
     )
 
 
-GENERATORS = [generate_accounts, generate_clients, generate_programmes]
+async def generate_feed_client(
+    conn: asyncpg.Connection, rng: random.Random, clients: int, region: Region
+) -> None:
+    """A client in five coming groups, with a calendar link: forty events in the feed."""
+    now = datetime.now(UTC)
+    client_id, worker = _id(), region.bench_worker
+    organisation = await conn.fetchval(
+        "SELECT organisation_id::text FROM staff WHERE id = $1", worker
+    )
+    await _copy(
+        conn,
+        "clients",
+        ["id", "organisation_id", "first_name", "last_name", "email", "language", "created_by"],
+        [(client_id, organisation, "Kalle", "Kalenteri", "kalle@example.org", "fi", worker)],
+    )
+    await _copy(conn, "client_workers", ["client_id", "staff_id"], [(client_id, worker)])
+    await _copy(
+        conn,
+        "consents",
+        ["id", "client_id", "purpose", "recorded_by"],
+        [(_id(), client_id, purpose, worker) for purpose in ("calendar_feed", "email_reminders")],
+    )
+    programmes, staff, sessions, enrolments = [], [], [], []
+    for n in range(FEED_PROGRAMMES):
+        programme_id = _id()
+        first = now.date() + timedelta(days=7 + n)
+        planned = plan_sessions(
+            first_session_date=first,
+            start_time=START_TIMES[n],
+            duration_minutes=90,
+            weeks=8,
+            timezone="Europe/Helsinki",
+        )
+        programmes.append(
+            (
+                programme_id,
+                rng.choice(region.ngos),
+                f"Polkuryhmä {n + 1}",
+                first,
+                START_TIMES[n],
+                90,
+                8,
+                "Europe/Helsinki",
+                12,
+                "Kohtaamispaikka",
+                "Kauppakatu 1",
+                "https://meet.example/polku",
+                True,
+                ["P1D", "PT2H"],
+                planned[0].starts_at,
+                planned[-1].ends_at,
+                region.bench_coach,
+                now,
+                now,
+            )
+        )
+        staff.append((programme_id, region.bench_coach, "facilitator"))
+        sessions += [
+            (
+                _id(),
+                programme_id,
+                s.number,
+                s.starts_at,
+                s.ends_at,
+                s.starts_at,
+                None,
+                "scheduled",
+                0,
+                now,
+            )
+            for s in planned
+        ]
+        enrolments.append((_id(), programme_id, client_id, "enrolled", now, now, None, None))
+    await _copy(conn, "programmes", PROGRAMME_COLUMNS, programmes)
+    await _copy(conn, "programme_staff", ["programme_id", "staff_id", "role"], staff)
+    await _copy(conn, "sessions", SESSION_COLUMNS, sessions)
+    await _copy(conn, "enrolments", ENROLMENT_COLUMNS, enrolments)
+    await _copy(
+        conn,
+        "calendar_feeds",
+        ["token_hash", "client_id", "created_by"],
+        [(digest(FEED_TOKEN), client_id, worker)],
+    )
+
+
+GENERATORS = [generate_accounts, generate_clients, generate_programmes, generate_feed_client]
 
 
 async def generate(conn: asyncpg.Connection, clients: int, seed: int = 2026) -> Region:

@@ -32,7 +32,9 @@ import httpx
 import psutil
 
 from bench import generate
-from bench.load import Measurement, measure, wrk_path
+from bench.delivery import Delivery, measure_delivery
+from bench.load import Measurement, Request, measure, wrk_path
+from bench.peers import radicale
 from bench.scenarios import SCENARIOS, Data, Scenario, load_data
 from db.embedded import EmbeddedServers
 from db.migrate import migrate
@@ -48,8 +50,10 @@ class Row:
     clients: int
     result: Measurement
     floor: Measurement | None = None
+    peer: Measurement | None = None
     scale_ratio: float | None = None
     scale_p99_ratio: float | None = None
+    worker_peak_mb: float | None = None
     checks: list[tuple[str, bool]] = field(default_factory=list)
 
 
@@ -70,12 +74,12 @@ async def prepare_database(server_url: str, clients: int) -> str:
         if exists:
             conn = await asyncpg.connect(url)
             try:
-                ready = (
-                    await conn.fetchval("SELECT to_regclass('bench_meta') IS NOT NULL")
-                    and await conn.fetchval("SELECT clients FROM bench_meta") == clients
-                )
+                made = await conn.fetchval("SELECT clients || '/' || version FROM bench_meta")
+            except asyncpg.PostgresError:  # no such table or column: made by older code
+                made = None
             finally:
                 await conn.close()
+            ready = made == f"{clients}/{generate.GENERATOR_VERSION}"
             if ready:
                 owner = await connect(url, as_app=False)
                 try:
@@ -99,8 +103,10 @@ async def prepare_database(server_url: str, clients: int) -> str:
     conn = await asyncpg.connect(url)
     try:
         await generate.generate(conn, clients)
-        await conn.execute("CREATE TABLE bench_meta (clients int NOT NULL)")
-        await conn.execute("INSERT INTO bench_meta VALUES ($1)", clients)
+        await conn.execute("CREATE TABLE bench_meta (clients int NOT NULL, version text NOT NULL)")
+        await conn.execute(
+            "INSERT INTO bench_meta VALUES ($1, $2)", clients, generate.GENERATOR_VERSION
+        )
     finally:
         await conn.close()
     print(f"generated in {time.monotonic() - started:.1f} s", flush=True)
@@ -174,44 +180,67 @@ def _median(measurements: list[Measurement]) -> Measurement:
     return ordered[len(ordered) // 2]
 
 
+@dataclass(frozen=True)
+class Target:
+    """Something to measure: a base URL, its requests and headers."""
+
+    base: str
+    requests: list[Request]
+    headers: dict[str, str]
+
+    def measure(self, connections: int, seconds: int) -> Measurement:
+        return measure(
+            self.base, self.requests, self.headers, connections=connections, seconds=seconds
+        )
+
+
+def _alternate(
+    targets: list[Target], connections: int, seconds: int, rounds: int
+) -> list[Measurement]:
+    """Measure each target in turn, `rounds` times; the median of each. Alternating keeps a
+    noisy moment on a shared machine from favouring one of them."""
+    for target in targets:
+        target.measure(connections, 2)  # warm-up
+    runs: list[list[Measurement]] = [[] for _ in targets]
+    for _ in range(rounds):
+        for index, target in enumerate(targets):
+            runs[index].append(target.measure(connections, seconds))
+    return [_median(measurements) for measurements in runs]
+
+
+def _ratio_check(label: str, ratio: float, least: float | None) -> list[tuple[str, bool]]:
+    if least is None:
+        return []
+    return [(f"≥ {least:.0%} of {label} ({ratio:.0%})", ratio >= least)]
+
+
 def measure_scenarios(
     base: str, data: Data, scenarios: list[Scenario], clients: int, seconds: int, rounds: int
 ) -> list[Row]:
-    """Each scenario, and its floor, in alternating rounds; medians are reported, so a
-    noisy moment on a shared machine moves neither figure alone."""
     rows = []
-    for scenario in scenarios:
+    for scenario in (s for s in scenarios if s.kind == "http"):
         headers = {"Authorization": f"Bearer {scenario.token}", "Content-Type": "application/json"}
-        requests = scenario.requests(data)
-        floor_requests = scenario.floor(data) if scenario.floor else None
-        measure(base, requests, headers, connections=scenario.connections, seconds=2)  # warm-up
-        results, floors = [], []
-        for _ in range(rounds):
-            results.append(
-                measure(base, requests, headers, connections=scenario.connections, seconds=seconds)
+        targets = [Target(base, scenario.requests(data), headers)]
+        if scenario.floor is not None:
+            targets.append(Target(base, scenario.floor(data), headers))
+        with contextlib.ExitStack() as stack:
+            if scenario.peer == "radicale":
+                calendar = httpx.get(base + targets[0].requests[0].path).content
+                targets.append(Target(*stack.enter_context(radicale(calendar))))
+            measured = _alternate(targets, scenario.connections, seconds, rounds)
+        result = measured[0]
+        row = Row(scenario, clients, result)
+        if scenario.floor is not None:
+            row.floor = measured[1]
+            row.checks += _ratio_check(
+                "floor", result.rps / row.floor.rps, scenario.floor_min_ratio
             )
-            if floor_requests is not None:
-                floors.append(
-                    measure(
-                        base,
-                        floor_requests,
-                        headers,
-                        connections=scenario.connections,
-                        seconds=seconds,
-                    )
-                )
-        result = _median(results)
-        row = Row(scenario, clients, result, _median(floors) if floors else None)
-        if row.floor is not None and scenario.floor_min_ratio is not None:
-            ratio = result.rps / row.floor.rps
-            row.checks.append(
-                (
-                    f"≥ {scenario.floor_min_ratio:.0%} of floor ({ratio:.0%})",
-                    ratio >= scenario.floor_min_ratio,
-                )
+        if scenario.peer is not None:
+            row.peer = measured[-1]
+            row.checks += _ratio_check(
+                scenario.peer, result.rps / row.peer.rps, scenario.peer_min_ratio
             )
-        failures = sum(m.failures for m in results)
-        row.checks.append((f"no failed requests ({failures})", failures == 0))
+        row.checks.append((f"no failed requests ({result.failures})", result.failures == 0))
         rows.append(row)
         print(
             f"  {scenario.name:<18} {clients:>9,} clients {result.rps:9.1f} rps"
@@ -219,6 +248,31 @@ def measure_scenarios(
             flush=True,
         )
     return rows
+
+
+def delivery_row(scenario: Scenario, clients: int, delivery: Delivery) -> Row:
+    def rate(per_second: float) -> Measurement:
+        return Measurement(
+            requests=delivery.messages,
+            seconds=delivery.messages / per_second,
+            rps=per_second,
+            p50_ms=0.0,
+            p99_ms=0.0,
+            failures=0,
+        )
+
+    row = Row(
+        scenario,
+        clients,
+        rate(delivery.rate),
+        floor=rate(delivery.baseline_rate),
+        worker_peak_mb=delivery.worker_peak_mb,
+    )
+    row.checks += _ratio_check(
+        "raw aiosmtplib", delivery.rate / delivery.baseline_rate, scenario.floor_min_ratio
+    )
+    print(f"  reminder_delivery  {delivery.rate:9.1f} msg/s (raw {delivery.baseline_rate:.1f})")
+    return row
 
 
 def compare_scales(rows: list[Row]) -> None:
@@ -272,10 +326,13 @@ def report(rows: list[Row], memory_mb: dict[str, float], info: dict[str, Any]) -
         "p99 ms",
         "floor rps",
         "vs floor",
+        "peer rps",
+        "vs peer",
         "vs 10× less data (rps, p99)",
         "budget",
     ]
-    lines = ["| " + " | ".join(columns) + " |", "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+    alignment = ["---"] + ["---:"] * (len(columns) - 2) + ["---"]
+    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join(alignment) + "|"]
     for row in sorted(rows, key=lambda r: (SCENARIOS.index(r.scenario), r.clients)):
         floor = row.floor
         vs_floor = f"{row.result.rps / floor.rps:.2f}" if floor else "–"
@@ -289,10 +346,12 @@ def report(rows: list[Row], memory_mb: dict[str, float], info: dict[str, Any]) -
             row.scenario.title,
             f"{row.clients:,}",
             f"{row.result.rps:,.0f}",
-            f"{row.result.p50_ms:.2f}",
-            f"{row.result.p99_ms:.2f}",
+            f"{row.result.p50_ms:.2f}" if row.scenario.kind == "http" else "–",
+            f"{row.result.p99_ms:.2f}" if row.scenario.kind == "http" else "–",
             f"{floor.rps:,.0f}" if floor else "–",
             vs_floor,
+            f"{row.peer.rps:,.0f} ({row.scenario.peer})" if row.peer else "–",
+            f"{row.result.rps / row.peer.rps:.2f}" if row.peer else "–",
             vs_scale,
             budget,
         ]
@@ -345,6 +404,15 @@ def main() -> None:
             with bench_server(url, redis_url, args.workers) as (base, memory):
                 rows += measure_scenarios(base, data, scenarios, clients, args.seconds, args.rounds)
                 memory_mb[f"API at {clients:,} clients"] = memory.stop()
+            delivery = next((s for s in scenarios if s.kind == "delivery"), None)
+            if delivery is not None and clients == sizes[-1]:
+                print("  reminder_delivery: 10,000 reminders through the worker", flush=True)
+                rows.append(
+                    delivery_row(
+                        delivery, clients, measure_delivery(url, redis_url, rounds=args.rounds)
+                    )
+                )
+                memory_mb["worker"] = rows[-1].worker_peak_mb or 0.0
     compare_scales(rows)
 
     info = {**machine(), "rounds": args.rounds, "seconds": args.seconds}
@@ -362,6 +430,7 @@ def main() -> None:
                 "clients": r.clients,
                 **r.result.as_dict(),
                 "floor": r.floor.as_dict() if r.floor else None,
+                "peer": {"name": r.scenario.peer, **r.peer.as_dict()} if r.peer else None,
                 "scale_ratio": r.scale_ratio,
                 "scale_p99_ratio": r.scale_p99_ratio,
                 "checks": [{"budget": t, "pass": ok} for t, ok in r.checks],

@@ -67,7 +67,12 @@ class Scenario:
     # slower on the largest data than on data ten times smaller.
     floor_min_ratio: float | None = None
     scale_max_ratio: float | None = None
+    # A peer server doing the same job (Radicale), and the least throughput ratio to it.
+    peer: str | None = None
+    peer_min_ratio: float | None = None
     connections: int = 50
+    # "http" is driven by wrk; "delivery" sends reminders through the worker.
+    kind: str = "http"
 
 
 def _attendance_puts(data: Data) -> list[Request]:
@@ -99,6 +104,24 @@ SCENARIOS = [
         requests=lambda d: [Request("GET", f"/api/v1/programmes/{p}") for p in d.programmes],
         token=generate.WORKER_TOKEN,
         scale_max_ratio=1.5,
+    ),
+    Scenario(
+        name="feed_read",
+        title="GET /feeds/{token}.ics (40 events)",
+        requests=lambda d: [Request("GET", f"/feeds/{generate.FEED_TOKEN}.ics")],
+        token=generate.WORKER_TOKEN,
+        floor=lambda d: [Request("GET", "/floor/feed")],
+        floor_min_ratio=0.50,
+        peer="radicale",
+        peer_min_ratio=1.0,
+    ),
+    Scenario(
+        name="reminder_delivery",
+        title="Reminder delivery: 10,000 e-mails to loopback SMTP (msg/s)",
+        requests=lambda d: [],
+        token="",
+        floor_min_ratio=0.50,
+        kind="delivery",
     ),
     Scenario(
         name="attendance_write",

@@ -11,15 +11,21 @@ from typing import Any
 
 import msgspec
 import uvicorn
-from litestar import Litestar, get
+from litestar import Litestar, Response, get
 
 from bench import generate
-from db.pool import connect
+from db.pool import connect, create_pool
 from service.app import create_app
+from service.calendar import feeds
 from service.clients.types import ClientOut
 from service.settings import load_settings
 
 FLOOR: dict[str, Any] = {}
+
+
+@get("/floor/feed", include_in_schema=False, media_type="text/calendar")
+async def floor_feed() -> Response[bytes]:
+    return Response(content=FLOOR["feed"], media_type="text/calendar")
 
 
 @get("/floor/clients/{client_id:str}", include_in_schema=False)
@@ -45,6 +51,11 @@ async def _load_floor(database_url: str) -> None:
         )
     finally:
         await conn.close()
+    pool = await create_pool(database_url, min_size=1, max_size=1)
+    try:
+        FLOOR["feed"] = (await feeds.read_feed(pool, generate.FEED_TOKEN)).body
+    finally:
+        await pool.close()
     FLOOR["clients"] = {row["id"]: msgspec.convert(dict(row), ClientOut) for row in rows}
 
 
@@ -54,6 +65,7 @@ def create_bench_app() -> Litestar:
     assert database_url is not None
     app = create_app(settings)
     app.register(floor_client)
+    app.register(floor_feed)
 
     async def load_floor() -> None:
         await _load_floor(database_url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +23,7 @@ from db.pool import create_pool
 from service.accounts import routes as accounts
 from service.accounts.auth import provide_actor
 from service.calendar import routes as calendar
+from service.calendar.cache import listen as feed_cache_listener
 from service.clients import routes as clients
 from service.errors import EXCEPTION_HANDLERS
 from service.http import provide_connection, request_id_middleware
@@ -75,11 +77,15 @@ def create_app(settings: Settings) -> Litestar:
         app.state.redis = Redis.from_url(redis_url)
         # Everything built so far lives as long as the app: keep it out of the
         # collector's full passes, which otherwise stall requests now and then.
+        listener = asyncio.create_task(feed_cache_listener(database_url))
         gc.collect()
         gc.freeze()
         try:
             yield
         finally:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
             await app.state.redis.aclose()
             await app.state.read_pool.close()
             await app.state.pool.close()

@@ -17,6 +17,7 @@ import click
 import fasteners
 import msgspec
 import uvicorn
+import uvloop
 
 from db.embedded import EmbeddedServerError, EmbeddedServers
 from db.migrate import MigrationError, migrate
@@ -131,7 +132,7 @@ def dev(host: str, port: int, demo: bool) -> None:
             applied = _apply_migrations(ready)
             seeded = asyncio.run(_seed_demo(ready)) if demo else None
             _print_banner(ready, host, port, applied, seeded, catcher)
-            asyncio.run(_run_dev(ready, host, port))
+            uvloop.run(_run_dev(ready, host, port))
     finally:
         if catcher is not None:
             catcher.stop()
@@ -257,7 +258,7 @@ def worker() -> None:
             await create_worker(ready).async_run()
 
         with contextlib.suppress(asyncio.CancelledError):
-            asyncio.run(run())
+            uvloop.run(run())
 
 
 @main.command(name="migrate")

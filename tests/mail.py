@@ -57,7 +57,9 @@ class MailServer:
     def __init__(self) -> None:
         self.mailbox = Mailbox()
         self.port = free_port()
-        self._controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(
+            self.mailbox, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=True
+        )
 
     @property
     def url(self) -> str:

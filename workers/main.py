@@ -13,6 +13,7 @@ from arq.worker import Worker, func
 
 from db.pool import create_pool
 from service.accounts import service as accounts
+from service.notifications.channels import SmtpPool, SmtpServer
 from service.notifications.dispatch import SEND_JOB, dispatch_due
 from service.notifications.sender import Sender
 from service.settings import Settings
@@ -45,12 +46,19 @@ async def send_message(ctx: dict[str, Any], message_id: str) -> str:
 async def startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx["settings"]
     assert settings.database_url is not None
-    ctx["pool"] = await create_pool(settings.database_url, min_size=1, max_size=10)
+    ctx["pool"] = await create_pool(settings.database_url, min_size=1, max_size=20)
     ctx["http"] = httpx.AsyncClient()
-    ctx["sender"] = Sender(ctx["pool"], settings, ctx["http"])
+    ctx["smtp"] = (
+        SmtpPool(SmtpServer.from_url(settings.smtp_url, settings.mail_from))
+        if settings.smtp_url
+        else None
+    )
+    ctx["sender"] = Sender(ctx["pool"], settings, ctx["http"], ctx["smtp"])
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    if ctx.get("smtp") is not None:
+        await ctx["smtp"].close()
     if "http" in ctx:
         await ctx["http"].aclose()
     if "pool" in ctx:
@@ -70,12 +78,13 @@ def create_worker(settings: Settings, **options: Any) -> Worker:
     (Settings.send_lease)."""
     assert settings.redis_url is not None
     return Worker(
-        functions=[func(send_message, name=SEND_JOB, timeout=60, max_tries=1)],
+        # No result kept: the message row is the record, and its claim stops repeats.
+        functions=[func(send_message, name=SEND_JOB, timeout=60, max_tries=1, keep_result=0)],
         cron_jobs=cron_jobs(),
         on_startup=startup,
         on_shutdown=shutdown,
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
         ctx={"settings": settings},
-        max_jobs=20,
-        **options,
+        # Sends wait on SMTP most of the time: many at once, and the queue polled often.
+        **{"max_jobs": 100, "poll_delay": 0.05, **options},
     )

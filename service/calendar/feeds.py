@@ -8,8 +8,6 @@ and the organiser's phone; no health or social detail and no other name.
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -19,6 +17,7 @@ import msgspec
 from service import audit
 from service.accounts.auth import Actor
 from service.calendar import ics
+from service.calendar.cache import RenderedFeed, cache
 from service.calendar.store import queries, revoke_client_feeds
 from service.clients.service import CLIENT_WORK_ROLES, require_reach
 from service.errors import Conflict, NotFound
@@ -65,6 +64,7 @@ async def client_feed(
 async def revoke_client_feed(conn: asyncpg.Connection, actor: Actor, client_id: str) -> None:
     await require_reach(conn, actor, client_id, "calendar_feed.revoke", lock=True)
     await revoke_client_feeds(conn, client_id)
+    cache.invalidate()
     await audit.log_action(conn, actor, "calendar_feed.revoke", client_id=client_id)
 
 
@@ -74,6 +74,7 @@ async def staff_feed(conn: asyncpg.Connection, settings: Settings, actor: Actor)
 
 async def revoke_staff_feed(conn: asyncpg.Connection, actor: Actor) -> None:
     await queries.revoke_feeds(conn, client_id=None, staff_id=actor.id, programme_id=None)
+    cache.invalidate()
 
 
 async def programme_feed(
@@ -92,46 +93,10 @@ async def revoke_programme_feed(conn: asyncpg.Connection, actor: Actor, programm
     require_id(programme_id, NotFound("programme not found"))
     await require_manager(conn, actor, programme_id)
     await queries.revoke_feeds(conn, client_id=None, staff_id=None, programme_id=programme_id)
+    cache.invalidate()
 
 
 # Serving ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RenderedFeed:
-    etag: str
-    body: bytes
-
-
-class FeedCache:
-    """The last rendering of each feed, keyed by what it was rendered from."""
-
-    def __init__(self, max_feeds: int = 5_000) -> None:
-        self._entries: OrderedDict[str, RenderedFeed] = OrderedDict()
-        self._max_feeds = max_feeds
-
-    def get(self, feed_id: str, etag: str) -> RenderedFeed | None:
-        entry = self._entries.get(feed_id)
-        if entry is None or entry.etag != etag:
-            return None
-        self._entries.move_to_end(feed_id)
-        return entry
-
-    def put(self, feed_id: str, rendered: RenderedFeed) -> None:
-        self._entries[feed_id] = rendered
-        self._entries.move_to_end(feed_id)
-        if len(self._entries) > self._max_feeds:
-            self._entries.popitem(last=False)
-
-
-cache = FeedCache()
-
-
-def _etag(rows: list[Any]) -> str:
-    fingerprint = hashlib.blake2b(digest_size=16)
-    for row in rows:
-        fingerprint.update(repr(tuple(row.values())).encode())
-    return f'"{fingerprint.hexdigest()}"'
 
 
 def _event(row: Any, language: str) -> ics.SingleEvent:
@@ -150,20 +115,25 @@ def _event(row: Any, language: str) -> ics.SingleEvent:
     )
 
 
-async def read_feed(conn: asyncpg.Connection, token: str) -> RenderedFeed:
+async def read_feed(pool: asyncpg.Pool, token: str) -> RenderedFeed:
     """The feed behind a token as ICS bytes with an ETag; NotFound for an unknown or
-    revoked token, or a client whose calendar consent has ended."""
-    rows = await queries.feed_events(conn, token_hash=digest(token))
+    revoked token, or a client whose calendar consent has ended. A feed unchanged
+    since it was last rendered comes from memory without a database connection."""
+    token_hash = digest(token)
+    cached = cache.get(token_hash)
+    if cached is not None:
+        return cached
+    generation = cache.generation
+    async with pool.acquire() as conn:
+        rows = await queries.feed_events(conn, token_hash=token_hash)
     if not rows:
         raise NotFound("no such calendar feed")
     first = rows[0]
-    etag = _etag(rows)
-    cached = cache.get(first["feed_id"], etag)
-    if cached is not None:
-        return cached
     events = [_event(row, first["language"]) for row in rows if row["id"] is not None]
     zone = events[0].zone if events else "Europe/Helsinki"
     body = ics.feed(f"Polku: {first['owner_name']}", zone, events)
-    rendered = RenderedFeed(etag=etag, body=body)
-    cache.put(first["feed_id"], rendered)
+    rendered = RenderedFeed(
+        etag=f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"', body=body
+    )
+    cache.put(token_hash, rendered, generation)
     return rendered

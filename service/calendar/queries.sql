@@ -15,9 +15,9 @@ SELECT EXISTS (
 );
 
 -- name: feed_events(token_hash)
--- One round trip for a feed poll: the feed (if its token is live and, for a client,
--- the calendar consent holds), and every meeting it shows; a feed with no meetings
--- gives one row with empty meeting columns. Notes the fetch at most once an hour.
+-- The feed (if its token is live and, for a client, the calendar consent holds), and
+-- every meeting it shows; a feed with no meetings gives one row with empty meeting columns.
+-- Notes the fetch at most once an hour.
 WITH feed AS (
     SELECT f.id AS feed_id, f.client_id, f.staff_id, f.programme_id,
            coalesce(c.language, 'fi') AS language,

@@ -64,12 +64,10 @@ async def revoke_programme_feed(programme_id: PathId, conn: Conn, actor: Current
     responses=problems(404),
     media_type="text/calendar",
 )
-async def read_feed(
-    filename: FromPath[str], request: Request[Any, Any, Any], conn: Conn
-) -> Response[bytes]:
+async def read_feed(filename: FromPath[str], request: Request[Any, Any, Any]) -> Response[bytes]:
     if not filename.endswith(".ics"):
         raise NotFound("no such calendar feed")
-    rendered = await feeds.read_feed(conn, filename.removesuffix(".ics"))
+    rendered = await feeds.read_feed(request.app.state.read_pool, filename.removesuffix(".ics"))
     headers = {"ETag": rendered.etag, "Cache-Control": "private, no-cache"}
     if request.headers.get("if-none-match") == rendered.etag:
         return Response(content=b"", status_code=304, headers=headers)

@@ -21,22 +21,35 @@ def job_id(message_id: str, attempts: int) -> str:
     return f"message:{message_id}:{attempts}"
 
 
-async def dispatch_due(pool: asyncpg.Pool, queue: Any, requeue_after: timedelta) -> int:
-    """Enqueue due messages; returns how many were handed over."""
+async def dispatch_due(
+    pool: asyncpg.Pool, queue: Any, requeue_after: timedelta, max_batches: int = 50
+) -> int:
+    """Enqueue due messages, a batch at a time until none are left (or max_batches);
+    returns how many were handed over."""
     async with pool.acquire() as conn:
         await queries.release_expired_claims(conn)
-        async with conn.transaction():
-            rows = await queries.due_messages(conn, requeue_after=requeue_after, limit=BATCH)
-            ids = [row["id"] for row in rows]
-            for start in range(0, len(rows), 100):
-                await asyncio.gather(
-                    *(
-                        queue.enqueue_job(
-                            SEND_JOB, row["id"], _job_id=job_id(row["id"], row["attempts"])
-                        )
-                        for row in rows[start : start + 100]
+    handed = 0
+    for _ in range(max_batches):
+        count = await _dispatch_batch(pool, queue, requeue_after)
+        handed += count
+        if count < BATCH:
+            break
+    return handed
+
+
+async def _dispatch_batch(pool: asyncpg.Pool, queue: Any, requeue_after: timedelta) -> int:
+    async with pool.acquire() as conn, conn.transaction():
+        rows = await queries.due_messages(conn, requeue_after=requeue_after, limit=BATCH)
+        ids = [row["id"] for row in rows]
+        for start in range(0, len(rows), 100):
+            await asyncio.gather(
+                *(
+                    queue.enqueue_job(
+                        SEND_JOB, row["id"], _job_id=job_id(row["id"], row["attempts"])
                     )
+                    for row in rows[start : start + 100]
                 )
-            if ids:
-                await queries.mark_enqueued(conn, ids=ids)
+            )
+        if ids:
+            await queries.mark_enqueued(conn, ids=ids)
     return len(ids)

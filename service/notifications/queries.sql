@@ -61,15 +61,6 @@ FOR UPDATE SKIP LOCKED;
 -- name: mark_enqueued(ids)!
 UPDATE messages SET enqueued_at = now() WHERE id = ANY (:ids::uuid[]);
 
--- name: claim(id, lease)^
--- Only one sender gets a message, however many jobs carry its id.
-UPDATE messages
-SET status = 'sending', attempts = attempts + 1, claimed_until = now() + :lease::interval,
-    updated_at = now()
-WHERE id = :id AND status = 'pending' AND scheduled_for <= now()
-RETURNING id, client_id, staff_id, kind, channel, programme_id, session_id, subject_type,
-          subject_id, offset_spec, attempts;
-
 -- name: finish(id, status, reason)!
 UPDATE messages
 SET status = :status, status_reason = :reason, claimed_until = NULL, updated_at = now(),
@@ -82,30 +73,41 @@ SET status = 'pending', scheduled_for = :at, status_reason = :reason, claimed_un
     enqueued_at = NULL, updated_at = now()
 WHERE id = :id AND status = 'sending';
 
--- name: client_contact(client_id)^
-SELECT c.id, c.first_name, c.last_name, c.email, c.phone, c.language, c.plain_language,
-       c.timezone,
+-- name: claim(id, lease)^
+-- Only one sender gets a message, however many jobs carry its id. Returns with it
+-- everything the message needs: where the client can be reached and may be, whether
+-- they are still in the programme, the programme, and the session.
+WITH claimed AS (
+    UPDATE messages
+    SET status = 'sending', attempts = attempts + 1,
+        claimed_until = now() + :lease::interval, updated_at = now()
+    WHERE id = :id AND status = 'pending' AND scheduled_for <= now()
+    RETURNING id, client_id, kind, channel, programme_id, session_id, attempts
+)
+SELECT m.id, m.client_id, m.kind, m.channel, m.programme_id, m.session_id, m.attempts,
+       c.first_name, c.last_name, c.email, c.phone, c.language, c.plain_language,
        EXISTS (SELECT FROM consents k WHERE k.client_id = c.id
                AND k.purpose = 'email_reminders' AND consent_is_valid(k, now())) AS email_ok,
        EXISTS (SELECT FROM consents k WHERE k.client_id = c.id
-               AND k.purpose = 'sms_reminders' AND consent_is_valid(k, now())) AS sms_ok
-FROM clients c
-WHERE c.id = :client_id;
-
--- name: enrolment_status(programme_id, client_id)$
-SELECT status FROM enrolments
-WHERE programme_id = :programme_id AND client_id = :client_id
-ORDER BY created_at DESC
-LIMIT 1;
-
--- name: programme_for_message(programme_id)^
-SELECT p.id, p.title, p.timezone, p.duration_minutes, p.location_name, p.location_address,
+               AND k.purpose = 'sms_reminders' AND consent_is_valid(k, now())) AS sms_ok,
+       (SELECT e.status FROM enrolments e
+        WHERE e.programme_id = p.id AND e.client_id = c.id
+        ORDER BY e.created_at DESC LIMIT 1) AS enrolment_status,
+       p.title, p.timezone, p.duration_minutes, p.location_name, p.location_address,
        p.online_url, p.ical_sequence, p.updated_at, p.cancelled_at, o.name AS organisation,
-       (SELECT s.phone FROM programme_staff ps JOIN staff s ON s.id = ps.staff_id
-        WHERE ps.programme_id = p.id AND ps.role = 'facilitator' AND s.phone IS NOT NULL
-        ORDER BY s.name LIMIT 1) AS organiser_phone
-FROM programmes p JOIN organisations o ON o.id = p.organisation_id
-WHERE p.id = :programme_id;
+       (SELECT st.phone FROM programme_staff ps JOIN staff st ON st.id = ps.staff_id
+        WHERE ps.programme_id = p.id AND ps.role = 'facilitator' AND st.phone IS NOT NULL
+        ORDER BY st.name LIMIT 1) AS organiser_phone,
+       s.planned_starts_at, s.starts_at, s.ends_at,
+       s.location_name AS session_location_name,
+       s.location_address AS session_location_address,
+       s.online_url AS session_online_url, s.status AS session_status, s.revision,
+       s.updated_at AS session_updated_at
+FROM claimed m
+LEFT JOIN clients c ON c.id = m.client_id
+LEFT JOIN programmes p ON p.id = m.programme_id
+LEFT JOIN organisations o ON o.id = p.organisation_id
+LEFT JOIN sessions s ON s.id = m.session_id;
 
 -- name: programme_occurrences(programme_id)
 SELECT id, planned_starts_at, starts_at, ends_at, location_name, location_address,

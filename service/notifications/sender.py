@@ -70,7 +70,7 @@ def _series(
     sender_name, sender_address = parseaddr(settings.mail_from)
     phone = programme["organiser_phone"]
     return ics.Series(
-        uid=ics.uid("programme", programme["id"]),
+        uid=ics.uid("programme", programme["programme_id"]),
         title=programme["title"],
         zone=programme["timezone"],
         duration=timedelta(minutes=programme["duration_minutes"]),
@@ -102,59 +102,73 @@ async def _reachable(message: Any, client: Any) -> Skip | None:
 
 
 async def compose(conn: asyncpg.Connection, settings: Settings, message: Any) -> Skip | Outgoing:
-    """What to send for this message now, or why nothing should go."""
-    client = await queries.client_contact(conn, client_id=message["client_id"])
-    if client is None:
+    """What to send for a claimed message now (it comes with its context), or why
+    nothing should go."""
+    context = message
+    if context["first_name"] is None:
         return Skip("the client record is gone")
-    unreachable = await _reachable(message, client)
+    unreachable = await _reachable(message, context)
     if unreachable is not None:
         return unreachable
-    programme = await queries.programme_for_message(conn, programme_id=message["programme_id"])
-    rows = await queries.programme_occurrences(conn, programme_id=message["programme_id"])
-    occurrences = {row["id"]: _occurrence(row, programme) for row in rows}
-    kind, session_id = message["kind"], message["session_id"]
-    now = datetime.now(UTC)
+    kind, now = message["kind"], datetime.now(UTC)
     if kind != "cancellation":
-        status = await queries.enrolment_status(
-            conn, programme_id=message["programme_id"], client_id=message["client_id"]
-        )
-        if status != "enrolled":
+        if context["enrolment_status"] != "enrolled":
             return Skip("the client is no longer enrolled")
-        if programme["cancelled_at"] is not None:
+        if context["cancelled_at"] is not None:
             return Skip("the programme was cancelled")
-    occurrence = occurrences.get(session_id) if session_id else None
-    if kind in {"reminder", "update"} and occurrence is not None:
-        if occurrence.cancelled:
+    occurrence = None
+    if context["session_id"] is not None and context["starts_at"] is not None:
+        occurrence = _occurrence(
+            {
+                "planned_starts_at": context["planned_starts_at"],
+                "starts_at": context["starts_at"],
+                "ends_at": context["ends_at"],
+                "location_name": context["session_location_name"],
+                "location_address": context["session_location_address"],
+                "online_url": context["session_online_url"],
+                "status": context["session_status"],
+                "revision": context["revision"],
+                "updated_at": context["session_updated_at"],
+            },
+            context,
+        )
+        if kind in {"reminder", "update"} and occurrence.cancelled:
             return Skip("the session was cancelled")
-        if occurrence.starts_at <= now:
+        if kind in {"reminder", "update"} and occurrence.starts_at <= now:
             return Skip("the session has already started")
-    series = _series(programme, list(occurrences.values()), client, settings)
+    series = None
+    if kind != "reminder" or occurrence is None:
+        rows = await queries.programme_occurrences(conn, programme_id=context["programme_id"])
+        series = _series(context, [_occurrence(row, context) for row in rows], context, settings)
     if occurrence is not None:
         moment = occurrence.starts_at
     else:
+        assert series is not None
         upcoming = [
             o.starts_at for o in series.occurrences if not o.cancelled and o.starts_at > now
         ]
         moment = min(upcoming) if upcoming else series.occurrences[0].starts_at
-    language = client["language"]
+    language = context["language"]
+    where: ics.Occurrence | ics.Series | None = occurrence if occurrence is not None else series
+    assert where is not None
     text = render(
         kind,
         language,
-        plain=client["plain_language"],
-        title=programme["title"],
-        when=when(moment, language, ZoneInfo(programme["timezone"])),
-        place=occurrence.location if occurrence else series.location,
-        online_url=occurrence.url if occurrence else series.url,
-        phone=programme["organiser_phone"],
+        plain=context["plain_language"],
+        title=context["title"],
+        when=when(moment, language, ZoneInfo(context["timezone"])),
+        place=where.location,
+        online_url=where.url,
+        phone=context["organiser_phone"],
         whole=occurrence is None,
     )
     if message["channel"] == "sms":
-        return Outgoing(sms_to=client["phone"], sms_text=text.body)
-    calendar, method = _calendar(kind, series, occurrence)
+        return Outgoing(sms_to=context["phone"], sms_text=text.body)
+    calendar, method = _calendar(kind, series, occurrence) if series else (None, None)
     return Outgoing(
         email=channels.Email(
-            to=client["email"],
-            to_name=f"{client['first_name']} {client['last_name']}",
+            to=context["email"],
+            to_name=f"{context['first_name']} {context['last_name']}",
             subject=text.subject,
             text=text.body,
             calendar=calendar,
@@ -184,35 +198,40 @@ class Sender:
     pool: asyncpg.Pool
     settings: Settings
     http: httpx.AsyncClient
+    smtp: channels.SmtpPool | None = None
 
     async def send(self, message_id: str) -> str:
         """Deliver one message if it is due and nobody else has it; returns the outcome."""
         async with self.pool.acquire() as conn:
             message = await queries.claim(conn, id=message_id, lease=self.settings.send_lease)
-            if message is None:
-                return "not due, or handled already"
-            outcome = await compose(cast(asyncpg.Connection, conn), self.settings, message)
-        if isinstance(outcome, Skip):
-            await self._finish(message_id, "skipped", outcome.reason)
-            return "skipped"
+        if message is None:
+            return "not due, or handled already"
         try:
+            async with self.pool.acquire() as conn:
+                outcome = await compose(cast(asyncpg.Connection, conn), self.settings, message)
+            if isinstance(outcome, Skip):
+                await self._finish(message_id, "skipped", outcome.reason)
+                return "skipped"
             await self._deliver(message, outcome)
         except channels.PermanentFailure as error:
             await self._finish(message_id, "failed", str(error))
             return "failed"
         except channels.TransientFailure as error:
             return await self._retry(message, str(error))
+        except Exception as error:  # a fault of ours: record it and try again later
+            logger.exception("sending message %s failed", message_id)
+            return await self._retry(message, f"internal error: {type(error).__name__}")
         await self._finish(message_id, "sent", None)
         return "sent"
 
     async def _deliver(self, message: Any, outgoing: Outgoing) -> None:
         if outgoing.email is not None:
-            if not self.settings.smtp_url:
+            if self.smtp is None:
                 raise channels.PermanentFailure("no SMTP server configured (SMTP_URL)")
             email = channels.build_email(
                 outgoing.email, sender=self.settings.mail_from, message_id=message["id"]
             )
-            await channels.send_email(channels.SmtpServer.from_url(self.settings.smtp_url), email)
+            await self.smtp.send(email)
         elif outgoing.sms_to is not None and outgoing.sms_text is not None:
             if not self.settings.sms_gateway_url:
                 raise channels.PermanentFailure("no SMS gateway configured (SMS_GATEWAY_URL)")

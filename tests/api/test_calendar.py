@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import asyncpg
 import icalendar
 import recurring_ical_events
 from httpx import AsyncClient
@@ -155,3 +157,20 @@ async def test_staff_and_programme_feeds(api: AsyncClient, make: Factory) -> Non
     programme_text = (await api.get(shared.json()["url"].removeprefix("http://polku.test"))).text
     assert "X-WR-CALNAME:Polku: Arjen taidot" in programme_text
     assert programme_text.count("BEGIN:VEVENT") == 8
+
+
+async def test_a_change_made_elsewhere_reaches_the_cached_feed(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    """Another API process (here: a direct SQL change) revokes the link: PostgreSQL's
+    NOTIFY makes this process drop its rendered copy."""
+    coach, _, client_id = await client_in_group(api, make)
+    path = await new_link(api, coach, client_id)
+    assert (await api.get(path)).status_code == 200
+    assert (await api.get(path)).status_code == 200  # from memory now
+    await db.execute("UPDATE calendar_feeds SET revoked_at = now() WHERE client_id = $1", client_id)
+    for _ in range(100):
+        if (await api.get(path)).status_code == 404:
+            break
+        await asyncio.sleep(0.01)
+    assert (await api.get(path)).status_code == 404

@@ -317,3 +317,12 @@ async def test_delivery_log(
     stranger = await make.staff("coach")
     hidden = await api.get(f"/api/v1/clients/{client_id}/messages", headers=stranger.headers)
     assert hidden.status_code == 404
+
+
+async def test_an_address_outside_ascii_is_delivered(
+    api: AsyncClient, make: Factory, worker_settings: Settings, mail_server: MailServer
+) -> None:
+    await enrolled_client(api, make, email="jörö.mäkinen@example.org")
+    await run_worker(worker_settings)
+    [invite] = mail_server.mailbox.to("jörö.mäkinen@example.org")
+    assert calendar_part(invite)[0] == "REQUEST"
