@@ -25,6 +25,8 @@ from service.accounts.auth import provide_actor
 from service.calendar import routes as calendar
 from service.calendar.cache import listen as feed_cache_listener
 from service.clients import routes as clients
+from service.coaching import routes as coaching
+from service.coaching.assessments import install_shipped
 from service.errors import EXCEPTION_HANDLERS
 from service.http import provide_connection, request_id_middleware
 from service.notifications import routes as notifications
@@ -75,6 +77,8 @@ def create_app(settings: Settings) -> Litestar:
             synchronous_commit="off" if settings.read_audit_commit == "async" else "on",
         )
         app.state.redis = Redis.from_url(redis_url)
+        async with app.state.pool.acquire() as conn:
+            await install_shipped(conn)
         # Everything built so far lives as long as the app: keep it out of the
         # collector's full passes, which otherwise stall requests now and then.
         listener = asyncio.create_task(feed_cache_listener(database_url))
@@ -107,6 +111,7 @@ def create_app(settings: Settings) -> Litestar:
             *accounts.routers,
             *clients.routers,
             *programmes.routers,
+            *coaching.routers,
             *notifications.routers,
             *calendar.routers,
         ],

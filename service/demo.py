@@ -7,7 +7,7 @@ name is invented; running it again changes nothing and prints the same logins.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import asyncpg
@@ -20,6 +20,10 @@ from service.accounts.types import Role
 from service.calendar import feeds
 from service.clients import service as clients
 from service.clients.types import ClientIn, ConsentIn
+from service.clock import HELSINKI
+from service.coaching import assessments, meetings, plans
+from service.coaching.instruments import shipped
+from service.coaching.types import AssessmentIn, GoalIn, GoalLevels, MeetingIn, PlanIn, RatingIn
 from service.programmes import enrolment
 from service.programmes import service as programmes
 from service.programmes.types import Location, ProgrammeIn
@@ -98,6 +102,30 @@ DEMO_CLIENT = "SELECT id FROM clients WHERE first_name = $1 AND last_name = $2"
 COACH = "aino.lahtinen@askel.example"
 WORKER = "sanna.virtanen@jarvimaa.example"
 FEED_CLIENT = ("Jari", "Mäkinen")
+GOALS = [
+    (
+        "Päivärytmi",
+        2.0,
+        (
+            "Herää iltapäivällä, ei aamuohjelmaa",
+            "Herää kymmeneltä kahtena aamuna viikossa",
+            "Herää yhdeksältä arkiaamuisin",
+            "Herää kahdeksalta ja syö aamupalan arkiaamuisin",
+            "Aamurutiini joka päivä, myös viikonloppuisin",
+        ),
+    ),
+    (
+        "Työkokeilu",
+        1.0,
+        (
+            "Ei tiedä, millainen työ kiinnostaisi",
+            "Tietää kaksi kiinnostavaa alaa",
+            "Käy tutustumassa yhteen työpaikkaan",
+            "Hakee työkokeilupaikkaa",
+            "Aloittaa työkokeilun",
+        ),
+    ),
+]
 
 
 async def _create(conn: asyncpg.Connection) -> None:
@@ -163,3 +191,50 @@ async def _create(conn: asyncpg.Connection) -> None:
         ):
             await clients.give_consent(conn, worker, client.id, consent)
         await enrolment.enrol(conn, worker, programme.id, client.id)
+        if (first, last) == FEED_CLIENT:
+            await _coaching(conn, coach, client.id, today)
+
+
+async def _coaching(conn: asyncpg.Connection, coach: Actor, client_id: str, today: date) -> None:
+    """A goal-coaching plan with two goals, a first rating, a self-assessment and a
+    meeting next week."""
+    plan = await plans.create_plan(
+        conn,
+        coach,
+        client_id,
+        PlanIn(kind="goal_coaching", coach_ids=[coach.id], starts_on=today - timedelta(days=14)),
+    )
+    for title, weight, levels in GOALS:
+        goal = await plans.add_goal(
+            conn,
+            coach,
+            plan.id,
+            GoalIn(title=title, baseline=-1, weight=weight, levels=GoalLevels(*levels)),
+        )
+        await plans.rate_goal(
+            conn, coach, goal.id, RatingIn(level=0, rated_on=today - timedelta(days=1))
+        )
+    await assessments.install_shipped(conn)
+    work_ability = next(i for i in shipped() if i.key == "work_ability")
+    await assessments.record_assessment(
+        conn,
+        coach,
+        client_id,
+        AssessmentIn(
+            instrument="work_ability",
+            assessed_on=today - timedelta(days=14),
+            answers={item.key: 5 if item.domain == "overall" else 3 for item in work_ability.items},
+        ),
+    )
+    monday = today + timedelta(days=7 - today.weekday())
+    starts_at = datetime.combine(monday, time(13, 0), HELSINKI)
+    await meetings.create_meeting(
+        conn,
+        coach,
+        plan.id,
+        MeetingIn(
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=1),
+            location=Location(name="Askeleen olohuone", address="Kauppakatu 12, Järvilä"),
+        ),
+    )

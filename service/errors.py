@@ -108,6 +108,24 @@ class PreconditionFailed(PolkuError):
     slug = "precondition-failed"
 
 
+class PreconditionRequired(PolkuError):
+    status = HTTPStatus.PRECONDITION_REQUIRED
+    slug = "precondition-required"
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def require_match(if_match: str | None, version: int) -> None:
+    """An edit of a document people share must name the version it was based on
+    (If-Match, the ETag it was read with); a stale one is refused."""
+    if if_match is None:
+        raise PreconditionRequired("send If-Match with the ETag you read the document with")
+    if if_match.strip() not in {etag(version), "*"}:
+        raise PreconditionFailed("the document changed since you read it; read it again")
+
+
 class InvalidInput(PolkuError):
     status = HTTPStatus.UNPROCESSABLE_ENTITY
     slug = "validation"
@@ -223,6 +241,7 @@ _DESCRIPTIONS = {
     404: "Not found, or outside the caller's reach",
     409: "The change conflicts with the current state",
     412: "The document changed since it was read (If-Match)",
+    428: "If-Match is required: the ETag the document was read with",
     422: "Invalid input; `errors` names each field",
     429: "Too many attempts; retry after the given seconds",
 }

@@ -22,6 +22,7 @@ from db.embedded import EmbeddedServers
 from db.migrate import migrate
 from db.pool import connect, create_pool
 from service.app import create_app
+from service.coaching.assessments import install_shipped
 from service.settings import Settings
 from tests import factories
 from tests.mail import MailServer
@@ -115,6 +116,8 @@ async def _empty_database(
     request: pytest.FixtureRequest, owner_pool: asyncpg.Pool, table_names: list[str], redis: Redis
 ) -> None:
     await owner_pool.execute(f"TRUNCATE {', '.join(table_names)} CASCADE")
+    async with owner_pool.acquire() as conn:
+        await install_shipped(conn)  # as the app does when it starts
     await redis.flushdb()
 
 

@@ -99,11 +99,16 @@ async def revoke_programme_feed(conn: asyncpg.Connection, actor: Actor, programm
 # Serving ------------------------------------------------------------------------
 
 
+MEETING_TITLE = {"fi": "Valmennustapaaminen", "sv": "Coachningsträff", "en": "Coaching meeting"}
+
+
 def _event(row: Any, language: str) -> ics.SingleEvent:
+    """A group session (it has a title), or a one-to-one meeting (titled by language)."""
     place = ", ".join(part for part in (row["location_name"], row["location_address"]) if part)
+    session = row["title"] is not None
     return ics.SingleEvent(
-        uid=ics.uid("session", row["id"]),
-        title=row["title"],
+        uid=ics.uid("session" if session else "meeting", row["id"]),
+        title=row["title"] if session else MEETING_TITLE[language],
         zone=row["timezone"],
         starts_at=row["starts_at"],
         ends_at=row["ends_at"],

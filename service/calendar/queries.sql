@@ -55,6 +55,18 @@ WITH feed AS (
     JOIN programmes p ON p.id = programmes_shown.programme_id AND p.cancelled_at IS NULL
     JOIN sessions s ON s.programme_id = p.id AND s.status = 'scheduled'
     WHERE s.ends_at > now() - interval '90 days'
+    UNION ALL
+    -- One-to-one coaching meetings: of the client's plans, or of the plans one coaches.
+    SELECT m.id, m.starts_at, m.ends_at, m.revision, m.updated_at, NULL, m.timezone,
+           m.location_name, m.location_address, m.online_url,
+           (SELECT st.phone FROM plan_coaches pc JOIN staff st ON st.id = pc.staff_id
+            WHERE pc.plan_id = m.plan_id AND st.phone IS NOT NULL
+            ORDER BY st.name LIMIT 1)
+    FROM feed
+    JOIN plans pl ON pl.client_id = feed.client_id
+        OR pl.id IN (SELECT plan_id FROM plan_coaches WHERE staff_id = feed.staff_id)
+    JOIN meetings m ON m.plan_id = pl.id AND m.status = 'scheduled'
+    WHERE m.ends_at > now() - interval '90 days'
 )
 SELECT feed.feed_id, feed.client_id, feed.language, feed.owner_name, meetings.*
 FROM feed LEFT JOIN meetings ON true

@@ -28,19 +28,22 @@ EVERYTHING = [*ANNOUNCEMENTS, "reminder"]
 
 @dataclass
 class _Batch:
-    rows: list[tuple[str, str, str, str, str | None, str | None, datetime]]
+    rows: list[tuple[str, str, str, str | None, str | None, str | None, str | None, datetime]]
 
     def add(
         self,
         client: Any,
         kind: str,
-        programme_id: str,
+        programme_id: str | None,
         session_id: str | None,
         offset: str | None,
         at: datetime,
         channel: str,
+        meeting_id: str | None = None,
     ) -> None:
-        self.rows.append((client["client_id"], kind, channel, programme_id, session_id, offset, at))
+        self.rows.append(
+            (client["client_id"], kind, channel, programme_id, session_id, meeting_id, offset, at)
+        )
 
     async def write(self, conn: asyncpg.Connection) -> None:
         # Whatever is announced also changes calendars: this process forgets its
@@ -56,8 +59,9 @@ class _Batch:
             channels=list(columns[2]),
             programme_ids=list(columns[3]),
             session_ids=list(columns[4]),
-            offsets=list(columns[5]),
-            scheduled=list(columns[6]),
+            meeting_ids=list(columns[5]),
+            offsets=list(columns[6]),
+            scheduled=list(columns[7]),
         )
 
 
@@ -218,3 +222,59 @@ async def consent_revoked(conn: asyncpg.Connection, client_id: str, purpose: str
         await queries.skip_pending_for_channel(
             conn, client_id=client_id, channel=channel, reason=f"{purpose} consent revoked"
         )
+
+
+# One-to-one meetings ---------------------------------------------------------------
+
+MEETING_REMINDERS = ["P1D", "PT2H"]
+
+
+async def _meeting_messages(
+    conn: asyncpg.Connection, meeting_id: str, kind: str, remind: bool
+) -> None:
+    now = datetime.now(UTC)
+    batch = _Batch([])
+    for client in await queries.meeting_recipient(conn, meeting_id=meeting_id):
+        zone = ZoneInfo(client["timezone"])
+        for channel in _channels(client):
+            batch.add(
+                client, kind, None, None, None, send_time(channel, now, zone), channel, meeting_id
+            )
+        if remind:
+            for reminder in plan_reminders(
+                starts_at=client["starts_at"],
+                offsets=MEETING_REMINDERS,
+                channels=_channels(client),
+                zone=zone,
+                now=now,
+            ):
+                batch.add(
+                    client,
+                    "reminder",
+                    None,
+                    None,
+                    reminder.offset,
+                    reminder.at,
+                    reminder.channel,
+                    meeting_id,
+                )
+    await batch.write(conn)
+
+
+async def meeting_planned(conn: asyncpg.Connection, meeting_id: str) -> None:
+    await _meeting_messages(conn, meeting_id, "invite", remind=True)
+
+
+async def meeting_changed(conn: asyncpg.Connection, meeting_id: str) -> None:
+    await queries.cancel_pending_for_meeting(
+        conn, meeting_id=meeting_id, kinds=["reminder", "update"], reason="the meeting changed"
+    )
+    await _meeting_messages(conn, meeting_id, "update", remind=True)
+
+
+async def meeting_cancelled(conn: asyncpg.Connection, meeting_id: str) -> None:
+    """Called before the meeting's status changes, while its client is still found."""
+    await queries.cancel_pending_for_meeting(
+        conn, meeting_id=meeting_id, kinds=EVERYTHING, reason="the meeting was cancelled"
+    )
+    await _meeting_messages(conn, meeting_id, "cancellation", remind=False)

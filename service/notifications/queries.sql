@@ -15,12 +15,26 @@ FROM sessions s JOIN programmes p ON p.id = s.programme_id
 WHERE s.programme_id = :programme_id AND s.status = 'scheduled' AND s.starts_at > now()
   AND (:session_id::uuid IS NULL OR s.id = :session_id);
 
--- name: insert_messages(client_ids, kinds, channels, programme_ids, session_ids, offsets, scheduled)!
-INSERT INTO messages (client_id, kind, channel, programme_id, session_id, offset_spec,
-                      scheduled_for)
+-- name: insert_messages(client_ids, kinds, channels, programme_ids, session_ids, meeting_ids, offsets, scheduled)!
+INSERT INTO messages (client_id, kind, channel, programme_id, session_id, meeting_id,
+                      offset_spec, scheduled_for)
 SELECT * FROM unnest(:client_ids::uuid[], :kinds::text[], :channels::text[],
-                     :programme_ids::uuid[], :session_ids::uuid[], :offsets::text[],
-                     :scheduled::timestamptz[]);
+                     :programme_ids::uuid[], :session_ids::uuid[], :meeting_ids::uuid[],
+                     :offsets::text[], :scheduled::timestamptz[]);
+
+-- name: meeting_recipient(meeting_id)
+-- The client a one-to-one meeting is with, and where they can be reached.
+SELECT c.id AS client_id, c.timezone, c.email IS NOT NULL AS has_email,
+       c.phone IS NOT NULL AS has_phone, m.starts_at
+FROM meetings m
+JOIN plans p ON p.id = m.plan_id
+JOIN clients c ON c.id = p.client_id
+WHERE m.id = :meeting_id AND m.status = 'scheduled';
+
+-- name: cancel_pending_for_meeting(meeting_id, kinds, reason)!
+UPDATE messages
+SET status = 'cancelled', status_reason = :reason, updated_at = now()
+WHERE status = 'pending' AND meeting_id = :meeting_id AND kind = ANY (:kinds::text[]);
 
 -- name: cancel_pending(programme_id, session_id, client_id, kinds, reason)!
 -- Pending messages that no longer make sense: for a session, a programme, or one
@@ -82,9 +96,10 @@ WITH claimed AS (
     SET status = 'sending', attempts = attempts + 1,
         claimed_until = now() + :lease::interval, updated_at = now()
     WHERE id = :id AND status = 'pending' AND scheduled_for <= now()
-    RETURNING id, client_id, kind, channel, programme_id, session_id, attempts
+    RETURNING id, client_id, kind, channel, programme_id, session_id, meeting_id, attempts
 )
-SELECT m.id, m.client_id, m.kind, m.channel, m.programme_id, m.session_id, m.attempts,
+SELECT m.id, m.client_id, m.kind, m.channel, m.programme_id, m.session_id, m.meeting_id,
+       m.attempts,
        c.first_name, c.last_name, c.email, c.phone, c.language, c.plain_language,
        EXISTS (SELECT FROM consents k WHERE k.client_id = c.id
                AND k.purpose = 'email_reminders' AND consent_is_valid(k, now())) AS email_ok,
@@ -102,12 +117,22 @@ SELECT m.id, m.client_id, m.kind, m.channel, m.programme_id, m.session_id, m.att
        s.location_name AS session_location_name,
        s.location_address AS session_location_address,
        s.online_url AS session_online_url, s.status AS session_status, s.revision,
-       s.updated_at AS session_updated_at
+       s.updated_at AS session_updated_at,
+       c.timezone AS client_timezone,
+       mt.starts_at AS meeting_starts_at, mt.ends_at AS meeting_ends_at,
+       mt.timezone AS meeting_timezone, mt.location_name AS meeting_location_name,
+       mt.location_address AS meeting_location_address,
+       mt.online_url AS meeting_online_url, mt.status AS meeting_status,
+       mt.revision AS meeting_revision, mt.updated_at AS meeting_updated_at,
+       (SELECT st.phone FROM plan_coaches pc JOIN staff st ON st.id = pc.staff_id
+        WHERE pc.plan_id = mt.plan_id AND st.phone IS NOT NULL
+        ORDER BY st.name LIMIT 1) AS coach_phone
 FROM claimed m
 LEFT JOIN clients c ON c.id = m.client_id
 LEFT JOIN programmes p ON p.id = m.programme_id
 LEFT JOIN organisations o ON o.id = p.organisation_id
-LEFT JOIN sessions s ON s.id = m.session_id;
+LEFT JOIN sessions s ON s.id = m.session_id
+LEFT JOIN meetings mt ON mt.id = m.meeting_id;
 
 -- name: programme_occurrences(programme_id)
 SELECT id, planned_starts_at, starts_at, ends_at, location_name, location_address,

@@ -110,6 +110,8 @@ async def compose(conn: asyncpg.Connection, settings: Settings, message: Any) ->
     unreachable = await _reachable(message, context)
     if unreachable is not None:
         return unreachable
+    if context["meeting_id"] is not None:
+        return _compose_meeting(settings, context)
     kind, now = message["kind"], datetime.now(UTC)
     if kind != "cancellation":
         if context["enrolment_status"] != "enrolled":
@@ -161,6 +163,7 @@ async def compose(conn: asyncpg.Connection, settings: Settings, message: Any) ->
         online_url=where.url,
         phone=context["organiser_phone"],
         whole=occurrence is None,
+        meeting=False,
     )
     if message["channel"] == "sms":
         return Outgoing(sms_to=context["phone"], sms_text=text.body)
@@ -173,6 +176,65 @@ async def compose(conn: asyncpg.Connection, settings: Settings, message: Any) ->
             text=text.body,
             calendar=calendar,
             method=method,
+        )
+    )
+
+
+MEETING_TITLE = {"fi": "Valmennustapaaminen", "sv": "Coachningsträff", "en": "Coaching meeting"}
+
+
+def _compose_meeting(settings: Settings, context: Any) -> Skip | Outgoing:
+    """A one-to-one coaching meeting: a single event rather than a series."""
+    kind = context["kind"]
+    if kind != "cancellation" and context["meeting_status"] == "cancelled":
+        return Skip("the meeting was cancelled")
+    if kind in {"reminder", "update"} and context["meeting_starts_at"] <= datetime.now(UTC):
+        return Skip("the meeting has already started")
+    language = context["language"]
+    place = _place(context["meeting_location_name"], context["meeting_location_address"])
+    phone = context["coach_phone"]
+    text = render(
+        kind,
+        language,
+        plain=context["plain_language"],
+        title=MEETING_TITLE[language],
+        when=when(context["meeting_starts_at"], language, ZoneInfo(context["meeting_timezone"])),
+        place=place,
+        online_url=context["meeting_online_url"],
+        phone=phone,
+        whole=False,
+        meeting=True,
+    )
+    if context["channel"] == "sms":
+        return Outgoing(sms_to=context["phone"], sms_text=text.body)
+    calendar = None
+    if kind != "reminder":
+        event = ics.SingleEvent(
+            uid=ics.uid("meeting", context["meeting_id"]),
+            title=MEETING_TITLE[language],
+            zone=context["meeting_timezone"],
+            starts_at=context["meeting_starts_at"],
+            ends_at=context["meeting_ends_at"],
+            location=place,
+            url=context["meeting_online_url"],
+            description=f"{_PHONE_LABEL[language]}: {phone}" if phone else None,
+            sequence=context["meeting_revision"],
+            changed_at=context["meeting_updated_at"],
+            cancelled=kind == "cancellation",
+        )
+        sender_name, sender_address = parseaddr(settings.mail_from)
+        attendee = ics.Person(context["email"], f"{context['first_name']} {context['last_name']}")
+        calendar = ics.single_request(event, ics.Person(sender_address, sender_name), attendee)
+    return Outgoing(
+        email=channels.Email(
+            to=context["email"],
+            to_name=f"{context['first_name']} {context['last_name']}",
+            subject=text.subject,
+            text=text.body,
+            calendar=calendar,
+            method=None
+            if calendar is None
+            else ("CANCEL" if kind == "cancellation" else "REQUEST"),
         )
     )
 

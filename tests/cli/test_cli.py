@@ -162,8 +162,14 @@ def test_dev_runs_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) ->
         headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
         clients = httpx.get(f"{base}/api/v1/clients", headers=headers).json()["items"]
         assert len(clients) == 4
+        jari = next(c["id"] for c in clients if c["first_name"] == "Jari")
+        [plan] = httpx.get(f"{base}/api/v1/clients/{jari}/plans", headers=headers).json()["items"]
+        gas = httpx.get(f"{base}/api/v1/plans/{plan['id']}/gas", headers=headers).json()
+        assert (gas["baseline_t_score"], gas["t_score"]) == (37.95, 50.0)
         feed_line = next(line for line in out.splitlines() if "calendar of Jari" in line)
-        assert httpx.get(feed_line.split()[-1]).text.count("BEGIN:VEVENT") == 8
+        feed = httpx.get(feed_line.split()[-1]).text
+        assert feed.count("BEGIN:VEVENT") == 9  # eight group sessions and a coaching meeting
+        assert "SUMMARY:Valmennustapaaminen" in feed
     finally:
         dev.send_signal(signal.SIGINT)
         dev.communicate(timeout=30)

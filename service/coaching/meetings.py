@@ -1,0 +1,118 @@
+"""One-to-one coaching meetings: in the client's and the coaches' calendars, with the
+same invites and reminders as group sessions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import asyncpg
+import msgspec
+
+from service import audit
+from service.accounts.auth import Actor
+from service.clients.service import require_reach
+from service.coaching.plans import _client_of, meeting_out, queries, require_editor
+from service.coaching.types import MeetingIn, MeetingOut, MeetingPatch
+from service.errors import Conflict, InvalidInput, NotFound
+from service.ids import require_id
+from service.notifications import outbox
+from service.programmes.types import Location
+
+
+def _check_times(starts_at: datetime, ends_at: datetime) -> None:
+    if starts_at <= datetime.now(UTC):
+        raise InvalidInput("starts_at", "must be in the future")
+    if ends_at <= starts_at:
+        raise InvalidInput("ends_at", "must be after starts_at")
+
+
+async def create_meeting(
+    conn: asyncpg.Connection, actor: Actor, plan_id: str, data: MeetingIn
+) -> MeetingOut:
+    client_id = await _client_of(conn, actor, plan_id, "meeting.create")
+    await require_editor(conn, actor, plan_id)
+    _check_times(data.starts_at, data.ends_at)
+    meeting_id = await queries.insert_meeting(
+        conn,
+        plan_id=plan_id,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        location_name=data.location.name if data.location else None,
+        location_address=data.location.address if data.location else None,
+        online_url=data.online_url,
+        created_by=actor.id,
+    )
+    await outbox.meeting_planned(conn, meeting_id)
+    await audit.log_action(
+        conn, actor, "meeting.create", client_id=client_id, subject=("meeting", meeting_id)
+    )
+    return meeting_out(await queries.meeting(conn, id=meeting_id))
+
+
+async def _lock_open_meeting(
+    conn: asyncpg.Connection, actor: Actor, meeting_id: str, action: str
+) -> asyncpg.Record:
+    require_id(meeting_id, NotFound("meeting not found"))
+    meeting: asyncpg.Record | None = await queries.lock_meeting(conn, id=meeting_id)
+    if meeting is None:
+        raise NotFound("meeting not found")
+    await require_reach(conn, actor, meeting["client_id"], action)
+    await require_editor(conn, actor, meeting["plan_id"])
+    if meeting["status"] == "cancelled":
+        raise Conflict("the meeting is cancelled")
+    if meeting["starts_at"] <= datetime.now(UTC):
+        raise Conflict("the meeting has already been held")
+    return meeting
+
+
+async def update_meeting(
+    conn: asyncpg.Connection, actor: Actor, meeting_id: str, data: MeetingPatch
+) -> MeetingOut:
+    meeting = await _lock_open_meeting(conn, actor, meeting_id, "meeting.update")
+    starts_at = meeting["starts_at"] if data.starts_at is msgspec.UNSET else data.starts_at
+    ends_at = meeting["ends_at"]
+    if isinstance(data.ends_at, datetime):
+        ends_at = data.ends_at
+    elif isinstance(data.starts_at, datetime):
+        ends_at = data.starts_at + (meeting["ends_at"] - meeting["starts_at"])
+    _check_times(starts_at, ends_at)
+    name, address = meeting["location_name"], meeting["location_address"]
+    if data.location is None:
+        name = address = None
+    elif isinstance(data.location, Location):
+        name, address = data.location.name, data.location.address
+    online_url = meeting["online_url"] if data.online_url is msgspec.UNSET else data.online_url
+    await queries.update_meeting(
+        conn,
+        id=meeting_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location_name=name,
+        location_address=address,
+        online_url=online_url,
+    )
+    await outbox.meeting_changed(conn, meeting_id)
+    await audit.log_action(
+        conn,
+        actor,
+        "meeting.update",
+        client_id=meeting["client_id"],
+        subject=("meeting", meeting_id),
+    )
+    return meeting_out(await queries.meeting(conn, id=meeting_id))
+
+
+async def cancel_meeting(
+    conn: asyncpg.Connection, actor: Actor, meeting_id: str, reason: str
+) -> MeetingOut:
+    meeting = await _lock_open_meeting(conn, actor, meeting_id, "meeting.cancel")
+    await outbox.meeting_cancelled(conn, meeting_id)
+    await queries.cancel_meeting(conn, id=meeting_id, reason=reason)
+    await audit.log_action(
+        conn,
+        actor,
+        "meeting.cancel",
+        client_id=meeting["client_id"],
+        subject=("meeting", meeting_id),
+    )
+    return meeting_out(await queries.meeting(conn, id=meeting_id))

@@ -1,0 +1,313 @@
+"""HTTP routes for coaching plans, goals, GAS, meetings, notes, assessments and the CV."""
+
+from __future__ import annotations
+
+from typing import Annotated, TypeVar
+
+from litestar import Response, get, patch, post, put
+from litestar.enums import MediaType
+from litestar.params import FromQuery, HeaderParameter, JSONBody, QueryParameter
+
+from service.accounts.auth import CurrentActor
+from service.clients.types import Language
+from service.coaching import assessments, cv, meetings, plans
+from service.coaching.instruments import Instrument
+from service.coaching.types import (
+    AssessmentIn,
+    AssessmentOut,
+    ContinuationIn,
+    ContinuationOut,
+    GasOut,
+    GoalIn,
+    GoalOut,
+    GoalPatch,
+    MeetingCancelIn,
+    MeetingIn,
+    MeetingOut,
+    MeetingPatch,
+    NoteIn,
+    NoteOut,
+    PlanIn,
+    PlanOut,
+    PlanPatch,
+    PlanSummary,
+    RatingIn,
+    RatingOut,
+    StrengthsCvIn,
+    StrengthsCvOut,
+)
+from service.errors import etag, problems
+from service.http import Conn, PathId, api_router
+from service.pagination import Cursor, Limit, Page
+
+IfMatch = Annotated[
+    str | None,
+    HeaderParameter(
+        name="If-Match", max_length=100, description="The ETag the document was read with"
+    ),
+]
+
+
+Versioned = TypeVar("Versioned", PlanOut, GoalOut, StrengthsCvOut)
+
+
+def _tagged(document: Versioned, status_code: int = 200) -> Response[Versioned]:
+    """The document with its ETag, which edits send back as If-Match."""
+    return Response(document, status_code=status_code, headers={"ETag": etag(document.version)})
+
+
+# Plans ------------------------------------------------------------------------------
+
+
+@post("/clients/{client_id:str}/plans", responses=problems(401, 403, 404, 422))
+async def create_plan(
+    client_id: PathId, data: JSONBody[PlanIn], conn: Conn, actor: CurrentActor
+) -> Response[PlanOut]:
+    return _tagged(await plans.create_plan(conn, actor, client_id, data), 201)
+
+
+@get("/clients/{client_id:str}/plans", responses=problems(401, 404, 422))
+async def list_plans(
+    client_id: PathId, conn: Conn, actor: CurrentActor, limit: Limit = 50, cursor: Cursor = None
+) -> Page[PlanSummary]:
+    return await plans.list_plans(conn, actor, client_id, limit=limit, cursor=cursor)
+
+
+@get(
+    "/plans/{plan_id:str}",
+    responses=problems(401, 404),
+    summary="A plan with its goals, ratings, GAS summary, continuation and meetings",
+)
+async def get_plan(plan_id: PathId, conn: Conn, actor: CurrentActor) -> Response[PlanOut]:
+    return _tagged(await plans.get_plan(conn, actor, plan_id))
+
+
+@patch("/plans/{plan_id:str}", responses=problems(401, 403, 404, 412, 422, 428))
+async def update_plan(
+    plan_id: PathId,
+    data: JSONBody[PlanPatch],
+    conn: Conn,
+    actor: CurrentActor,
+    if_match: IfMatch = None,
+) -> Response[PlanOut]:
+    return _tagged(await plans.update_plan(conn, actor, plan_id, data, if_match))
+
+
+# Goals and GAS ------------------------------------------------------------------------
+
+
+@post("/plans/{plan_id:str}/goals", responses=problems(401, 403, 404, 422))
+async def add_goal(
+    plan_id: PathId, data: JSONBody[GoalIn], conn: Conn, actor: CurrentActor
+) -> Response[GoalOut]:
+    return _tagged(await plans.add_goal(conn, actor, plan_id, data), 201)
+
+
+@get("/goals/{goal_id:str}", responses=problems(401, 404))
+async def get_goal(goal_id: PathId, conn: Conn, actor: CurrentActor) -> Response[GoalOut]:
+    return _tagged(await plans.get_goal(conn, actor, goal_id))
+
+
+@patch("/goals/{goal_id:str}", responses=problems(401, 403, 404, 412, 422, 428))
+async def update_goal(
+    goal_id: PathId,
+    data: JSONBody[GoalPatch],
+    conn: Conn,
+    actor: CurrentActor,
+    if_match: IfMatch = None,
+) -> Response[GoalOut]:
+    return _tagged(await plans.update_goal(conn, actor, goal_id, data, if_match))
+
+
+@post("/goals/{goal_id:str}/ratings", responses=problems(401, 403, 404, 422))
+async def rate_goal(
+    goal_id: PathId, data: JSONBody[RatingIn], conn: Conn, actor: CurrentActor
+) -> RatingOut:
+    return await plans.rate_goal(conn, actor, goal_id, data)
+
+
+@get(
+    "/plans/{plan_id:str}/gas",
+    responses=problems(401, 404),
+    summary="GAS summary T-score at baseline, now, and after each rating day",
+)
+async def gas_summary(plan_id: PathId, conn: Conn, actor: CurrentActor) -> GasOut:
+    return await plans.gas_summary(conn, actor, plan_id)
+
+
+@put("/plans/{plan_id:str}/continuation", responses=problems(401, 403, 404, 422))
+async def set_continuation(
+    plan_id: PathId, data: JSONBody[ContinuationIn], conn: Conn, actor: CurrentActor
+) -> ContinuationOut:
+    return await plans.set_continuation(conn, actor, plan_id, data)
+
+
+# Meetings -------------------------------------------------------------------------------
+
+
+@post("/plans/{plan_id:str}/meetings", responses=problems(401, 403, 404, 422))
+async def create_meeting(
+    plan_id: PathId, data: JSONBody[MeetingIn], conn: Conn, actor: CurrentActor
+) -> MeetingOut:
+    return await meetings.create_meeting(conn, actor, plan_id, data)
+
+
+@patch("/meetings/{meeting_id:str}", responses=problems(401, 403, 404, 409, 422))
+async def update_meeting(
+    meeting_id: PathId, data: JSONBody[MeetingPatch], conn: Conn, actor: CurrentActor
+) -> MeetingOut:
+    return await meetings.update_meeting(conn, actor, meeting_id, data)
+
+
+@post(
+    "/meetings/{meeting_id:str}/cancel",
+    status_code=200,
+    responses=problems(401, 403, 404, 409, 422),
+)
+async def cancel_meeting(
+    meeting_id: PathId, data: JSONBody[MeetingCancelIn], conn: Conn, actor: CurrentActor
+) -> MeetingOut:
+    return await meetings.cancel_meeting(conn, actor, meeting_id, data.reason)
+
+
+# Confidential notes ----------------------------------------------------------------------
+
+
+@post("/plans/{plan_id:str}/notes", responses=problems(401, 403, 404, 422))
+async def add_note(
+    plan_id: PathId, data: JSONBody[NoteIn], conn: Conn, actor: CurrentActor
+) -> NoteOut:
+    return await plans.add_note(conn, actor, plan_id, data)
+
+
+@get(
+    "/plans/{plan_id:str}/notes",
+    responses=problems(401, 403, 404, 422),
+    summary="Confidential notes: the plan's coaches and admins only; every read audited",
+)
+async def read_notes(
+    plan_id: PathId, conn: Conn, actor: CurrentActor, limit: Limit = 50, cursor: Cursor = None
+) -> Page[NoteOut]:
+    return await plans.read_notes(conn, actor, plan_id, limit=limit, cursor=cursor)
+
+
+# Instruments and assessments -------------------------------------------------------------
+
+
+@get("/instruments", responses=problems(401, 422), summary="Assessment instruments")
+async def list_instruments(
+    conn: Conn,
+    actor: CurrentActor,
+    every_version: Annotated[
+        bool, QueryParameter(description="Also the older versions, not just the newest")
+    ] = False,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[Instrument]:
+    return await assessments.list_instruments(
+        conn, every_version=every_version, limit=limit, cursor=cursor
+    )
+
+
+@post(
+    "/instruments",
+    responses=problems(401, 403, 409, 422),
+    summary="Add an instrument or a new version of one (admins)",
+)
+async def add_instrument(data: JSONBody[Instrument], conn: Conn, actor: CurrentActor) -> Instrument:
+    return await assessments.add_instrument(conn, actor, data)
+
+
+@post("/clients/{client_id:str}/assessments", responses=problems(401, 403, 404, 422))
+async def record_assessment(
+    client_id: PathId, data: JSONBody[AssessmentIn], conn: Conn, actor: CurrentActor
+) -> AssessmentOut:
+    return await assessments.record_assessment(conn, actor, client_id, data)
+
+
+@get(
+    "/clients/{client_id:str}/assessments",
+    responses=problems(401, 404, 422),
+    summary="Assessments, oldest first, each with its domains' change since the first",
+)
+async def list_assessments(
+    client_id: PathId,
+    conn: Conn,
+    actor: CurrentActor,
+    instrument: Annotated[str | None, QueryParameter(max_length=64)] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[AssessmentOut]:
+    return await assessments.list_assessments(
+        conn, actor, client_id, instrument=instrument, limit=limit, cursor=cursor
+    )
+
+
+# Strengths CV ------------------------------------------------------------------------------
+
+
+@put("/clients/{client_id:str}/strengths-cv", responses=problems(401, 403, 404, 412, 422))
+async def put_cv(
+    client_id: PathId,
+    data: JSONBody[StrengthsCvIn],
+    conn: Conn,
+    actor: CurrentActor,
+    if_match: IfMatch = None,
+) -> Response[StrengthsCvOut]:
+    return _tagged(await cv.put_cv(conn, actor, client_id, data, if_match))
+
+
+@get("/clients/{client_id:str}/strengths-cv", responses=problems(401, 404))
+async def get_cv(client_id: PathId, conn: Conn, actor: CurrentActor) -> Response[StrengthsCvOut]:
+    return _tagged(await cv.get_cv(conn, actor, client_id))
+
+
+@get(
+    "/clients/{client_id:str}/strengths-cv.html",
+    media_type=MediaType.HTML,
+    responses=problems(401, 404, 422),
+    summary="The strengths CV as a page that prints on one A4 sheet",
+)
+async def cv_page(
+    client_id: PathId,
+    conn: Conn,
+    actor: CurrentActor,
+    language: FromQuery[Language | None] = None,
+) -> str:
+    return await cv.cv_page(conn, actor, client_id, language)
+
+
+routers = [
+    api_router(
+        "coaching",
+        [
+            create_plan,
+            list_plans,
+            get_plan,
+            update_plan,
+            add_goal,
+            get_goal,
+            update_goal,
+            rate_goal,
+            gas_summary,
+            set_continuation,
+            create_meeting,
+            update_meeting,
+            cancel_meeting,
+            add_note,
+            read_notes,
+        ],
+    ),
+    api_router(
+        "assessments",
+        [
+            list_instruments,
+            add_instrument,
+            record_assessment,
+            list_assessments,
+            put_cv,
+            get_cv,
+            cv_page,
+        ],
+    ),
+]

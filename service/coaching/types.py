@@ -1,0 +1,235 @@
+"""Request and response bodies for coaching."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from service.accounts.types import Body
+from service.programmes.types import AwareDateTime, Id, Location, Reason, Url
+
+PlanKind = Literal["goal_coaching", "job_coaching"]
+NextStep = Literal[
+    "education", "employment", "work_trial", "rehabilitation", "other_service", "none"
+]
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=r"\S")]
+LevelText = Annotated[str, msgspec.Meta(min_length=1, max_length=1000, pattern=r"\S")]
+Weight = Annotated[float, msgspec.Meta(gt=0, le=100)]
+Level = Annotated[int, msgspec.Meta(ge=-2, le=2)]
+Text = Annotated[str, msgspec.Meta(max_length=5000)]
+
+
+class PlanIn(Body):
+    kind: PlanKind
+    coach_ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=5)]
+    starts_on: date
+    ends_on: date | None = None
+
+
+class PlanPatch(Body):
+    coach_ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=5)] | UnsetType = UNSET
+    starts_on: date | UnsetType = UNSET
+    ends_on: date | UnsetType | None = UNSET
+
+
+class GoalLevels(msgspec.Struct, forbid_unknown_fields=True, rename={
+    "minus_two": "-2", "minus_one": "-1", "zero": "0", "plus_one": "1", "plus_two": "2"
+}):  # fmt: skip
+    """What each level of a goal means, written with the client."""
+
+    minus_two: LevelText
+    minus_one: LevelText
+    zero: LevelText
+    plus_one: LevelText
+    plus_two: LevelText
+
+
+class GoalIn(Body):
+    title: Title
+    baseline: Literal[-2, -1]
+    levels: GoalLevels
+    weight: Weight = 1.0
+
+
+class GoalPatch(Body):
+    title: Title | UnsetType = UNSET
+    weight: Weight | UnsetType = UNSET
+    levels: GoalLevels | UnsetType = UNSET
+
+
+class RatingIn(Body):
+    level: Level
+    rated_on: date
+    note: Text | None = None
+
+
+class RatingOut(msgspec.Struct, kw_only=True):
+    id: str
+    level: int
+    rated_on: date
+    note: str | None
+    rated_by: str | None
+    created_at: datetime
+
+
+class GoalOut(msgspec.Struct, kw_only=True):
+    id: str
+    title: str
+    weight: float
+    baseline: int
+    levels: GoalLevels
+    latest_level: int
+    ratings: list[RatingOut]
+    version: int
+
+
+class GasGoal(msgspec.Struct, kw_only=True):
+    id: str
+    weight: float
+    baseline: int
+    latest_level: int
+
+
+class GasPoint(msgspec.Struct, kw_only=True):
+    on: date
+    t_score: float
+
+
+class GasOut(msgspec.Struct, kw_only=True):
+    t_score: float | None
+    baseline_t_score: float | None
+    rho: float
+    goals: list[GasGoal]
+    history: list[GasPoint]
+
+
+class ContinuationIn(Body):
+    next_step: NextStep
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=5000, pattern=r"\S")]
+    target_date: date | None = None
+
+
+class ContinuationOut(msgspec.Struct, kw_only=True):
+    next_step: NextStep
+    description: str
+    target_date: date | None
+    updated_at: datetime
+
+
+class MeetingIn(Body):
+    starts_at: AwareDateTime
+    ends_at: AwareDateTime
+    location: Location | None = None
+    online_url: Url | None = None
+
+
+class MeetingPatch(Body):
+    starts_at: AwareDateTime | UnsetType = UNSET
+    ends_at: AwareDateTime | UnsetType = UNSET
+    location: Location | UnsetType | None = UNSET
+    online_url: Url | UnsetType | None = UNSET
+
+
+class MeetingCancelIn(Body):
+    reason: Reason
+
+
+class MeetingOut(msgspec.Struct, kw_only=True):
+    id: str
+    plan_id: str
+    starts_at: datetime
+    ends_at: datetime
+    location: Location | None
+    online_url: str | None
+    status: Literal["scheduled", "held", "cancelled"]
+    revision: int
+
+
+class PlanOut(msgspec.Struct, kw_only=True):
+    id: str
+    client_id: str
+    kind: PlanKind
+    coach_ids: list[str]
+    starts_on: date
+    ends_on: date | None
+    goals: list[GoalOut]
+    gas: GasOut
+    continuation: ContinuationOut | None
+    meetings: list[MeetingOut]
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class PlanSummary(msgspec.Struct, kw_only=True):
+    id: str
+    client_id: str
+    kind: PlanKind
+    coach_ids: list[str]
+    starts_on: date
+    ends_on: date | None
+    version: int
+
+
+class NoteIn(Body):
+    body: Annotated[str, msgspec.Meta(min_length=1, max_length=20000, pattern=r"\S")]
+
+
+class NoteOut(msgspec.Struct, kw_only=True):
+    id: str
+    body: str
+    author_id: str
+    author_name: str
+    created_at: datetime
+
+
+# The CV prints on one A4 page; these limits are what fits on it.
+CvEntry = Annotated[str, msgspec.Meta(min_length=1, max_length=30, pattern=r"\S")]
+
+
+class ExperienceEntry(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    title: Annotated[str, msgspec.Meta(min_length=1, max_length=50, pattern=r"\S")]
+    place: Annotated[str, msgspec.Meta(max_length=50)] | None = None
+    period: Annotated[str, msgspec.Meta(max_length=25)] | None = None
+    description: Annotated[str, msgspec.Meta(max_length=150)] | None = None
+
+
+class StrengthsCvIn(Body):
+    summary: Annotated[str, msgspec.Meta(max_length=400)] = ""
+    strengths: Annotated[list[CvEntry], msgspec.Meta(max_length=6)] = []
+    skills: Annotated[list[CvEntry], msgspec.Meta(max_length=8)] = []
+    experience: Annotated[list[ExperienceEntry], msgspec.Meta(max_length=4)] = []
+    interests: Annotated[list[CvEntry], msgspec.Meta(max_length=6)] = []
+
+
+class StrengthsCvOut(msgspec.Struct, kw_only=True):
+    client_id: str
+    summary: str
+    strengths: list[str]
+    skills: list[str]
+    experience: list[ExperienceEntry]
+    interests: list[str]
+    updated_at: datetime
+    version: int
+
+
+class AssessmentIn(Body):
+    instrument: Annotated[str, msgspec.Meta(max_length=100)]
+    assessed_on: date
+    answers: dict[str, Any]
+    instrument_version: Annotated[int, msgspec.Meta(ge=1)] | None = None
+
+
+class AssessmentOut(msgspec.Struct, kw_only=True):
+    id: str
+    client_id: str
+    instrument: str
+    instrument_version: int
+    assessed_on: date
+    answers: dict[str, Any]
+    scores: dict[str, Any]
+    change_since_first: dict[str, float] | None
+    created_at: datetime
