@@ -10,23 +10,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import uuid
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from time import monotonic
-from typing import Any
 
 import asyncpg
 from faker.providers.address.fi_FI import Provider as FinnishAddresses
 from faker.providers.person.fi_FI import Provider as FinnishNames
 
+from bench.generate_coaching import generate_coaching
+from bench.region import WORKER_CLIENTS, Region, copy_rows, new_id
 from service.accounts.passwords import hash_password_sync
 from service.clock import HELSINKI
 from service.programmes.schedule import plan_sessions
 from service.tokens import digest
 
 # Bump when the generated data changes, so existing benchmark databases are rebuilt.
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 BENCH_PASSWORD = "benchmark-password"
 # Fixed tokens for the load generator; they open only a benchmark database.
 WORKER_TOKEN = "polku_bench-worker-token-0000000000000000000000000"
@@ -34,7 +33,6 @@ ADMIN_TOKEN = "polku_bench-admin-token-00000000000000000000000000"
 COACH_TOKEN = "polku_bench-coach-token-00000000000000000000000000"
 FEED_TOKEN = "pf_bench-feed-token-00000000000000000000000000000"
 FEED_PROGRAMMES = 5  # × 8 sessions: the 40-event client feed of the feed benchmark
-WORKER_CLIENTS = 200  # the benchmark worker's caseload, as in the stalled-paths budget
 
 FEMALE_NAMES = list(FinnishNames.first_names_female)
 MALE_NAMES = list(FinnishNames.first_names_male)
@@ -56,44 +54,18 @@ NGO_NAMES = [
 ]
 
 
-@dataclass
-class Region:
-    """Ids of what has been generated, for the generators that build on it."""
-
-    county: str = ""
-    municipalities: list[str] = field(default_factory=list)
-    ngos: list[str] = field(default_factory=list)
-    referrers: list[str] = field(default_factory=list)
-    coaches: list[str] = field(default_factory=list)
-    admins: dict[str, str] = field(default_factory=dict)
-    clients: list[str] = field(default_factory=list)
-    client_worker: dict[str, str] = field(default_factory=dict)
-    bench_worker: str = ""
-    bench_admin: str = ""
-    bench_coach: str = ""
-    programmes: list[str] = field(default_factory=list)
-
-
 def _ascii(address: str) -> str:
     """How Finnish names usually become e-mail addresses: mäkinen → makinen."""
     return address.lower().translate(str.maketrans("äöåé", "aoae"))
-
-
-def _id() -> str:
-    return str(uuid.uuid4())
-
-
-async def _copy(conn: asyncpg.Connection, table: str, columns: list[str], rows: list[Any]) -> None:
-    await conn.copy_records_to_table(table, records=rows, columns=columns)
 
 
 async def generate_accounts(
     conn: asyncpg.Connection, rng: random.Random, clients: int, region: Region
 ) -> None:
     now = datetime.now(UTC)
-    region.county = _id()
-    region.municipalities = [_id() for _ in range(max(3, clients // 5000))]
-    region.ngos = [_id() for _ in range(max(2, clients // 2500))]
+    region.county = new_id()
+    region.municipalities = [new_id() for _ in range(max(3, clients // 5000))]
+    region.ngos = [new_id() for _ in range(max(2, clients // 2500))]
     organisations = [(region.county, "Järvimaan hyvinvointialue", "wellbeing_county", None, now)]
     for i, org in enumerate(region.municipalities):
         organisations.append(
@@ -109,7 +81,7 @@ async def generate_accounts(
         organisations.append(
             (org, f"{NGO_NAMES[i % len(NGO_NAMES)]} ry {i}", "ngo", region.county, now)
         )
-    await _copy(
+    await copy_rows(
         conn, "organisations", ["id", "name", "kind", "managed_by", "created_at"], organisations
     )
 
@@ -117,7 +89,7 @@ async def generate_accounts(
     staff = []
 
     def person(organisation: str, roles: list[str]) -> str:
-        staff_id = _id()
+        staff_id = new_id()
         first, last = rng.choice(FEMALE_NAMES + MALE_NAMES), rng.choice(LAST_NAMES)
         email = _ascii(f"{first}.{last}.{len(staff)}@bench.example")
         phone = f"+358 40 {rng.randrange(1000000, 9999999)}"
@@ -151,7 +123,7 @@ async def generate_accounts(
     region.bench_worker = region.referrers[0]
     region.bench_admin = region.admins[region.county]
     region.bench_coach = region.coaches[0]
-    await _copy(
+    await copy_rows(
         conn,
         "staff",
         [
@@ -167,7 +139,7 @@ async def generate_accounts(
         ],
         staff,
     )
-    await _copy(
+    await copy_rows(
         conn,
         "access_tokens",
         ["token_hash", "staff_id", "expires_at"],
@@ -188,7 +160,7 @@ async def generate_clients(
     # The benchmark worker carries exactly WORKER_CLIENTS clients; the rest are spread.
     others = region.referrers[1:] or region.referrers
     for n in range(clients):
-        client_id = _id()
+        client_id = new_id()
         worker = region.bench_worker if n < WORKER_CLIENTS else rng.choice(others)
         female = rng.random() < 0.45
         first = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
@@ -232,8 +204,8 @@ async def generate_clients(
         ]:
             if rng.random() < share:
                 organisations = rng.sample(region.ngos, 1) if purpose == "data_sharing" else []
-                consents.append((_id(), client_id, purpose, organisations, created, worker))
-    await _copy(
+                consents.append((new_id(), client_id, purpose, organisations, created, worker))
+    await copy_rows(
         conn,
         "clients",
         [
@@ -256,8 +228,8 @@ async def generate_clients(
         ],
         rows,
     )
-    await _copy(conn, "client_workers", ["client_id", "staff_id", "since"], workers)
-    await _copy(
+    await copy_rows(conn, "client_workers", ["client_id", "staff_id", "since"], workers)
+    await copy_rows(
         conn,
         "consents",
         ["id", "client_id", "purpose", "organisation_ids", "given_at", "recorded_by"],
@@ -304,7 +276,7 @@ async def generate_programmes(
     next_client = 0
     count = max(10, clients // 10)
     for n in range(count):
-        programme_id = _id()
+        programme_id = new_id()
         region.programmes.append(programme_id)
         coach_group = n < min(COACH_PROGRAMMES, count // 5)
         if coach_group:
@@ -351,7 +323,7 @@ async def generate_programmes(
         staff.append((programme_id, rng.choice(region.referrers), "contact"))
         held = []
         for s in planned:
-            session_id = _id()
+            session_id = new_id()
             sessions.append(
                 (
                     session_id,
@@ -375,7 +347,7 @@ async def generate_programmes(
             enrolled_at = datetime.combine(first, time(8), UTC) - timedelta(days=14)
             enrolments.append(
                 (
-                    _id(),
+                    new_id(),
                     programme_id,
                     client_id,
                     "withdrawn" if withdrawn else "enrolled",
@@ -388,11 +360,11 @@ async def generate_programmes(
             for session_id in held:
                 status = rng.choices(["present", "remote", "absent", "excused"], [70, 5, 15, 10])[0]
                 attendance.append((session_id, client_id, status, facilitator, now))
-    await _copy(conn, "programmes", PROGRAMME_COLUMNS, programmes)
-    await _copy(conn, "programme_staff", ["programme_id", "staff_id", "role"], staff)
-    await _copy(conn, "sessions", SESSION_COLUMNS, sessions)
-    await _copy(conn, "enrolments", ENROLMENT_COLUMNS, enrolments)
-    await _copy(
+    await copy_rows(conn, "programmes", PROGRAMME_COLUMNS, programmes)
+    await copy_rows(conn, "programme_staff", ["programme_id", "staff_id", "role"], staff)
+    await copy_rows(conn, "sessions", SESSION_COLUMNS, sessions)
+    await copy_rows(conn, "enrolments", ENROLMENT_COLUMNS, enrolments)
+    await copy_rows(
         conn,
         "attendance",
         ["session_id", "client_id", "status", "recorded_by", "recorded_at"],
@@ -405,26 +377,29 @@ async def generate_feed_client(
 ) -> None:
     """A client in five coming groups, with a calendar link: forty events in the feed."""
     now = datetime.now(UTC)
-    client_id, worker = _id(), region.bench_worker
+    client_id, worker = new_id(), region.bench_worker
     organisation = await conn.fetchval(
         "SELECT organisation_id::text FROM staff WHERE id = $1", worker
     )
-    await _copy(
+    await copy_rows(
         conn,
         "clients",
         ["id", "organisation_id", "first_name", "last_name", "email", "language", "created_by"],
         [(client_id, organisation, "Kalle", "Kalenteri", "kalle@example.org", "fi", worker)],
     )
-    await _copy(conn, "client_workers", ["client_id", "staff_id"], [(client_id, worker)])
-    await _copy(
+    await copy_rows(conn, "client_workers", ["client_id", "staff_id"], [(client_id, worker)])
+    await copy_rows(
         conn,
         "consents",
         ["id", "client_id", "purpose", "recorded_by"],
-        [(_id(), client_id, purpose, worker) for purpose in ("calendar_feed", "email_reminders")],
+        [
+            (new_id(), client_id, purpose, worker)
+            for purpose in ("calendar_feed", "email_reminders")
+        ],
     )
     programmes, staff, sessions, enrolments = [], [], [], []
     for n in range(FEED_PROGRAMMES):
-        programme_id = _id()
+        programme_id = new_id()
         first = now.date() + timedelta(days=7 + n)
         planned = plan_sessions(
             first_session_date=first,
@@ -459,7 +434,7 @@ async def generate_feed_client(
         staff.append((programme_id, region.bench_coach, "facilitator"))
         sessions += [
             (
-                _id(),
+                new_id(),
                 programme_id,
                 s.number,
                 s.starts_at,
@@ -472,12 +447,12 @@ async def generate_feed_client(
             )
             for s in planned
         ]
-        enrolments.append((_id(), programme_id, client_id, "enrolled", now, now, None, None))
-    await _copy(conn, "programmes", PROGRAMME_COLUMNS, programmes)
-    await _copy(conn, "programme_staff", ["programme_id", "staff_id", "role"], staff)
-    await _copy(conn, "sessions", SESSION_COLUMNS, sessions)
-    await _copy(conn, "enrolments", ENROLMENT_COLUMNS, enrolments)
-    await _copy(
+        enrolments.append((new_id(), programme_id, client_id, "enrolled", now, now, None, None))
+    await copy_rows(conn, "programmes", PROGRAMME_COLUMNS, programmes)
+    await copy_rows(conn, "programme_staff", ["programme_id", "staff_id", "role"], staff)
+    await copy_rows(conn, "sessions", SESSION_COLUMNS, sessions)
+    await copy_rows(conn, "enrolments", ENROLMENT_COLUMNS, enrolments)
+    await copy_rows(
         conn,
         "calendar_feeds",
         ["token_hash", "client_id", "created_by"],
@@ -485,7 +460,13 @@ async def generate_feed_client(
     )
 
 
-GENERATORS = [generate_accounts, generate_clients, generate_programmes, generate_feed_client]
+GENERATORS = [
+    generate_accounts,
+    generate_clients,
+    generate_programmes,
+    generate_feed_client,
+    generate_coaching,
+]
 
 
 async def generate(conn: asyncpg.Connection, clients: int, seed: int = 2026) -> Region:

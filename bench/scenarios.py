@@ -20,6 +20,8 @@ class Data:
     programmes: list[str]
     # The benchmark coach's held sessions, each with the clients enrolled in it.
     coach_sessions: list[tuple[str, list[str]]]
+    # The benchmark coach's plans (six goals, forty ratings each).
+    coach_plans: list[str]
 
 
 async def load_data(url: str) -> Data:
@@ -47,12 +49,18 @@ async def load_data(url: str) -> Data:
             """,
             generate.digest(generate.COACH_TOKEN),
         )
+        plans = await conn.fetch(
+            "SELECT pc.plan_id::text FROM access_tokens t "
+            "JOIN plan_coaches pc ON pc.staff_id = t.staff_id WHERE t.token_hash = $1 ORDER BY 1",
+            generate.digest(generate.COACH_TOKEN),
+        )
     finally:
         await conn.close()
     return Data(
         worker_clients=[row[0] for row in worker_clients],
         programmes=[row[0] for row in programmes],
         coach_sessions=[(row[0], list(row[1])) for row in sessions],
+        coach_plans=[row[0] for row in plans],
     )
 
 
@@ -129,5 +137,17 @@ SCENARIOS = [
         requests=_attendance_puts,
         token=generate.COACH_TOKEN,
         scale_max_ratio=1.5,
+    ),
+    Scenario(
+        name="plan_read",
+        title="GET /api/v1/plans/{id} (6 goals, 40 ratings)",
+        requests=lambda d: [Request("GET", f"/api/v1/plans/{p}") for p in d.coach_plans],
+        token=generate.COACH_TOKEN,
+    ),
+    Scenario(
+        name="gas_read",
+        title="GET /api/v1/plans/{id}/gas (6 goals, 40 ratings)",
+        requests=lambda d: [Request("GET", f"/api/v1/plans/{p}/gas") for p in d.coach_plans],
+        token=generate.COACH_TOKEN,
     ),
 ]
