@@ -28,7 +28,7 @@ from service.clients import routes as clients
 from service.coaching import routes as coaching
 from service.coaching.assessments import install_shipped
 from service.errors import EXCEPTION_HANDLERS
-from service.http import provide_connection, request_id_middleware
+from service.http import provide_connection, refuse_nul_characters, request_id_middleware
 from service.notifications import routes as notifications
 from service.programmes import routes as programmes
 from service.settings import Settings
@@ -124,6 +124,7 @@ def create_app(settings: Settings) -> Litestar:
             "pool": Provide(provide_pool, sync_to_thread=False),
         },
         middleware=[request_id_middleware],
+        before_request=refuse_nul_characters,
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="Polku",

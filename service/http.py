@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
 from collections import defaultdict
 from collections.abc import AsyncGenerator
 from typing import Annotated, Any, cast
+from urllib.parse import parse_qsl
 
 import asyncpg
+import msgspec
 from litestar import Request, Response, Router
 from litestar.di import NamedDependency
 from litestar.enums import HttpMethod, ScopeType
@@ -17,7 +20,7 @@ from litestar.params import PathParameter
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import audit
-from service.errors import ClientOutOfReach
+from service.errors import ClientOutOfReach, InvalidInput
 from service.ids import is_id
 
 # What route handlers ask for by name; `provide_connection` and the others fill them.
@@ -75,6 +78,48 @@ async def _audit_refusal(
         subject=None if known else ("client", refusal.client_id[:100]),
         outcome="denied",
     )
+
+
+_NUL = "\x00"
+
+
+def _nul_at(value: Any, path: str) -> str | None:
+    """Where in decoded JSON a NUL character sits, as a field path, if anywhere."""
+    if isinstance(value, str):
+        return (path or "body") if _NUL in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if _NUL in key:
+                return where
+            found = _nul_at(item, where)
+            if found:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _nul_at(item, f"{path}[{index}]")
+            if found:
+                return found
+    return None
+
+
+async def refuse_nul_characters(request: Request[Any, Any, Any]) -> None:
+    """PostgreSQL cannot store the NUL character in text; refuse it up front, naming
+    the field, rather than fail on the way into the database."""
+    query = request.scope["query_string"]
+    if b"%00" in query or b"\x00" in query:
+        for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+            if _NUL in name or _NUL in value:
+                raise InvalidInput(name.replace(_NUL, ""), "must not contain the NUL character")
+    if request.method in _READ_METHODS:
+        return
+    body = await request.body()
+    if b"\\u0000" not in body:
+        return
+    with contextlib.suppress(msgspec.DecodeError):  # not JSON: the handler says so
+        where = _nul_at(msgspec.json.decode(body), "")
+        if where:
+            raise InvalidInput(where.replace(_NUL, ""), "must not contain the NUL character")
 
 
 def request_id_middleware(app: ASGIApp) -> ASGIApp:

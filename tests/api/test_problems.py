@@ -76,3 +76,29 @@ async def test_health_answers_when_database_and_redis_answer(api: AsyncClient) -
     response = await api.get("/health")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+async def test_the_nul_character_is_refused_by_field(api: AsyncClient, make: Factory) -> None:
+    # PostgreSQL cannot store it; without this check it surfaced as a 500.
+    worker = await make.staff("referrer")
+    login = await api.post("/api/v1/auth/token", json={"email": "a\u0000b", "password": "x"})
+    assert login.status_code == 422
+    assert login.json()["errors"][0]["field"] == "email"
+    nested = await api.post(
+        "/api/v1/clients",
+        json={"first_name": "A", "last_name": "B", "extra": [{"deep": "x\u0000"}]},
+        headers=worker.headers,
+    )
+    assert nested.json()["errors"][0]["field"] == "extra[0].deep"
+    search = await api.get("/api/v1/clients", params={"q": "Vir\u0000"}, headers=worker.headers)
+    assert search.status_code == 422
+    assert search.json()["errors"][0]["field"] == "q"
+    feed = await api.get("/feeds/pf_%00.ics")
+    assert feed.status_code == 404
+    # An escaped backslash before u0000 is ordinary text, not a NUL.
+    fine = await api.post(
+        "/api/v1/clients",
+        json={"first_name": "A\\u0000", "last_name": "B"},
+        headers=worker.headers,
+    )
+    assert fine.status_code == 201, fine.text
