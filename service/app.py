@@ -31,6 +31,7 @@ from service.errors import EXCEPTION_HANDLERS
 from service.http import provide_connection, refuse_nul_characters, request_id_middleware
 from service.notifications import routes as notifications
 from service.programmes import routes as programmes
+from service.referrals import routes as referrals
 from service.settings import Settings
 
 HEALTH_TIMEOUT_SECONDS = 2.0
@@ -112,6 +113,7 @@ def create_app(settings: Settings) -> Litestar:
             *clients.routers,
             *programmes.routers,
             *coaching.routers,
+            *referrals.routers,
             *notifications.routers,
             *calendar.routers,
         ],

@@ -1,12 +1,52 @@
-"""Finnish local time, which decides dates such as a consent's last day."""
+"""Finnish local time and the Finnish calendar: which decide dates such as a consent's
+last day, a holiday week of a group, and when a referral has waited too long."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import holidays
+
 HELSINKI = ZoneInfo("Europe/Helsinki")
+DAY = timedelta(days=1)
 
 
 def today_in_finland() -> date:
     return datetime.now(HELSINKI).date()
+
+
+@lru_cache(maxsize=64)
+def _finnish_holidays(year: int) -> frozenset[date]:
+    # Includes Midsummer Eve and Christmas Eve, on which Finland does not work either.
+    return frozenset(holidays.country_holidays("FI", years=year))
+
+
+def is_finnish_public_holiday(day: date) -> bool:
+    return day in _finnish_holidays(day.year)
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and not is_finnish_public_holiday(day)
+
+
+def add_working_days(day: date, count: int) -> date:
+    """The `count`th working day after `day` (`day` itself does not count)."""
+    if count < 0:
+        raise ValueError("count working days forward")
+    while count:
+        day += DAY
+        if is_working_day(day):
+            count -= 1
+    return day
+
+
+def latest_start_before(today: date, working_days: int) -> date:
+    """The last day something may have started and still have had `working_days` full
+    working days to be answered before `today`: anything started on or before it and
+    still unanswered is overdue today."""
+    day = today - DAY
+    while add_working_days(day, working_days) >= today:
+        day -= DAY
+    return day

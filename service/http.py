@@ -22,6 +22,8 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from service import audit
 from service.errors import ClientOutOfReach, InvalidInput
 from service.ids import is_id
+from service.text import NUL as _NUL
+from service.text import nul_at
 
 # What route handlers ask for by name; `provide_connection` and the others fill them.
 Conn = NamedDependency[asyncpg.Connection]
@@ -80,29 +82,6 @@ async def _audit_refusal(
     )
 
 
-_NUL = "\x00"
-
-
-def _nul_at(value: Any, path: str) -> str | None:
-    """Where in decoded JSON a NUL character sits, as a field path, if anywhere."""
-    if isinstance(value, str):
-        return (path or "body") if _NUL in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            where = f"{path}.{key}" if path else str(key)
-            if _NUL in key:
-                return where
-            found = _nul_at(item, where)
-            if found:
-                return found
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _nul_at(item, f"{path}[{index}]")
-            if found:
-                return found
-    return None
-
-
 async def refuse_nul_characters(request: Request[Any, Any, Any]) -> None:
     """PostgreSQL cannot store the NUL character in text; refuse it up front, naming
     the field, rather than fail on the way into the database."""
@@ -117,7 +96,7 @@ async def refuse_nul_characters(request: Request[Any, Any, Any]) -> None:
     if b"\\u0000" not in body:
         return
     with contextlib.suppress(msgspec.DecodeError):  # not JSON: the handler says so
-        where = _nul_at(msgspec.json.decode(body), "")
+        where = nul_at(msgspec.json.decode(body))
         if where:
             raise InvalidInput(where.replace(_NUL, ""), "must not contain the NUL character")
 

@@ -10,6 +10,7 @@ from service.clients.service import queries, require_reach
 from service.clients.types import Pathway, PathwayEvent
 from service.coaching.pathway import coaching_events
 from service.programmes.pathway import programme_events
+from service.referrals.pathway import referral_events
 
 
 async def _client_events(conn: asyncpg.Connection, client_id: str) -> list[PathwayEvent]:
@@ -49,7 +50,7 @@ async def _client_events(conn: asyncpg.Connection, client_id: str) -> list[Pathw
     return events
 
 
-SOURCES = [_client_events, programme_events, coaching_events]
+SOURCES = [_client_events, programme_events, coaching_events, referral_events]
 
 
 async def client_pathway(conn: asyncpg.Connection, actor: Actor, client_id: str) -> Pathway:

@@ -69,7 +69,7 @@ def build_email(email: Email, *, sender: str, message_id: str) -> Message:
     name, address = parseaddr(sender)
     message["From"] = formataddr((name, address), charset=_UTF8_BASE64)
     message["To"] = formataddr((email.to_name or "", email.to), charset=_UTF8_BASE64)
-    message["Subject"] = Header(email.subject, _UTF8_BASE64).encode()
+    message["Subject"] = Header(email.subject, _UTF8_BASE64, header_name="Subject").encode()
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(idstring=message_id, domain="polku")
     return message

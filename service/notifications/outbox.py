@@ -278,3 +278,16 @@ async def meeting_cancelled(conn: asyncpg.Connection, meeting_id: str) -> None:
         conn, meeting_id=meeting_id, kinds=EVERYTHING, reason="the meeting was cancelled"
     )
     await _meeting_messages(conn, meeting_id, "cancellation", remind=False)
+
+
+# Notices to staff ---------------------------------------------------------------------
+
+
+async def staff_notice(
+    conn: asyncpg.Connection, staff_id: str, subject_type: str, subject_id: str
+) -> None:
+    """An e-mail to a member of staff about something that needs their eye (a change to
+    a referral they made). It names no client: the details are in Polku."""
+    await queries.insert_staff_notice(
+        conn, staff_id=staff_id, subject_type=subject_type, subject_id=subject_id
+    )

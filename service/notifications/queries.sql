@@ -22,6 +22,20 @@ SELECT * FROM unnest(:client_ids::uuid[], :kinds::text[], :channels::text[],
                      :programme_ids::uuid[], :session_ids::uuid[], :meeting_ids::uuid[],
                      :offsets::text[], :scheduled::timestamptz[]);
 
+-- name: insert_staff_notice(staff_id, subject_type, subject_id)!
+INSERT INTO messages (staff_id, kind, channel, subject_type, subject_id, scheduled_for)
+VALUES (:staff_id, 'notice', 'email', :subject_type, :subject_id, now());
+
+-- name: referral_notice(event_id)^
+-- What a notice about a referral event says: where to, and what happened.
+SELECT r.id AS referral_id, e.from_status, e.to_status, e.at,
+       coalesce(p.title, sv.name) AS target_name
+FROM referral_events e
+JOIN referrals r ON r.id = e.referral_id
+LEFT JOIN programmes p ON p.id = r.programme_id
+LEFT JOIN services sv ON sv.id = r.service_id
+WHERE e.id = :event_id;
+
 -- name: meeting_recipient(meeting_id)
 -- The client a one-to-one meeting is with, and where they can be reached.
 SELECT c.id AS client_id, c.timezone, c.email IS NOT NULL AS has_email,
@@ -96,10 +110,12 @@ WITH claimed AS (
     SET status = 'sending', attempts = attempts + 1,
         claimed_until = now() + :lease::interval, updated_at = now()
     WHERE id = :id AND status = 'pending' AND scheduled_for <= now()
-    RETURNING id, client_id, kind, channel, programme_id, session_id, meeting_id, attempts
+    RETURNING id, client_id, staff_id, kind, channel, programme_id, session_id, meeting_id,
+              subject_type, subject_id, attempts
 )
 SELECT m.id, m.client_id, m.kind, m.channel, m.programme_id, m.session_id, m.meeting_id,
-       m.attempts,
+       m.attempts, m.staff_id, m.subject_type, m.subject_id,
+       staff.email AS staff_email, staff.name AS staff_name, staff.active AS staff_active,
        c.first_name, c.last_name, c.email, c.phone, c.language, c.plain_language,
        EXISTS (SELECT FROM consents k WHERE k.client_id = c.id
                AND k.purpose = 'email_reminders' AND consent_is_valid(k, now())) AS email_ok,
@@ -128,6 +144,7 @@ SELECT m.id, m.client_id, m.kind, m.channel, m.programme_id, m.session_id, m.mee
         WHERE pc.plan_id = mt.plan_id AND st.phone IS NOT NULL
         ORDER BY st.name LIMIT 1) AS coach_phone
 FROM claimed m
+LEFT JOIN staff ON staff.id = m.staff_id
 LEFT JOIN clients c ON c.id = m.client_id
 LEFT JOIN programmes p ON p.id = m.programme_id
 LEFT JOIN organisations o ON o.id = p.organisation_id

@@ -19,6 +19,7 @@ import asyncpg
 import httpx
 
 from service.calendar import ics
+from service.clock import HELSINKI
 from service.notifications import channels
 from service.notifications.outbox import queries
 from service.notifications.render import render, when
@@ -105,6 +106,8 @@ async def compose(conn: asyncpg.Connection, settings: Settings, message: Any) ->
     """What to send for a claimed message now (it comes with its context), or why
     nothing should go."""
     context = message
+    if context["staff_id"] is not None:
+        return await _compose_notice(conn, context)
     if context["first_name"] is None:
         return Skip("the client record is gone")
     unreachable = await _reachable(message, context)
@@ -176,6 +179,51 @@ async def compose(conn: asyncpg.Connection, settings: Settings, message: Any) ->
             text=text.body,
             calendar=calendar,
             method=method,
+        )
+    )
+
+
+STATUS_FI = {
+    "requested": "lähetetty",
+    "received": "vastaanotettu",
+    "accepted": "hyväksytty",
+    "rejected": "hylätty",
+    "in-progress": "aloitettu",
+    "on-hold": "tauolla",
+    "completed": "päättynyt",
+    "cancelled": "peruttu",
+    "failed": "ei toteutunut",
+}
+
+
+async def _compose_notice(conn: asyncpg.Connection, context: Any) -> Skip | Outgoing:
+    """An e-mail to staff about a change to their referral; it names no client."""
+    if not context["staff_active"]:
+        return Skip("the staff account is no longer active")
+    if context["subject_type"] != "referral_event":
+        return Skip(f"no notice for {context['subject_type']}")
+    event = await queries.referral_notice(conn, event_id=context["subject_id"])
+    if event is None:
+        return Skip("the referral is gone")
+    status = event["to_status"]
+    text = render(
+        "notice",
+        "fi",
+        plain=False,
+        target=event["target_name"],
+        status_fi=STATUS_FI[status],
+        status_en=status.replace("-", " "),
+        when=when(event["at"], "fi", HELSINKI),
+        referral_id=event["referral_id"],
+    )
+    return Outgoing(
+        email=channels.Email(
+            to=context["staff_email"],
+            to_name=context["staff_name"],
+            subject=text.subject,
+            text=text.body,
+            calendar=None,
+            method=None,
         )
     )
 

@@ -21,6 +21,7 @@ from service.programmes.types import (
     AttendanceRecordOut,
     AttentionOut,
 )
+from service.referrals import referrals
 
 ATTENDED = frozenset({"present", "remote"})
 
@@ -73,6 +74,9 @@ async def _lock_held_session(
     return session
 
 
+ATTENDED = frozenset({"present", "remote"})
+
+
 async def record_attendance(
     conn: asyncpg.Connection, actor: Actor, session_id: str, data: AttendanceIn
 ) -> AttendanceOut:
@@ -100,6 +104,11 @@ async def record_attendance(
     )
     changed_ids = [row["client_id"] for row in changed]
     await _update_attention(conn, session["programme_id"], changed_ids)
+    changed_now = set(changed_ids)
+    attended = [
+        r.client_id for r in data.records if r.status in ATTENDED and r.client_id in changed_now
+    ]
+    await referrals.clients_started(conn, actor, session["programme_id"], attended)
     await audit.log_for_clients(conn, actor, "attendance.record", changed_ids)
     return await _attendance(conn, actor, session_id, all_clients=True)
 

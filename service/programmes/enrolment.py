@@ -40,13 +40,13 @@ async def enrol(
 ) -> EnrolmentOut:
     """A place if one is free, otherwise the next position on the waiting list.
 
-    `check_permission=False` is for callers that have decided already (accepting
-    a referral to the programme).
+    `check_permission=False` is for callers that have decided already: accepting a
+    referral to the programme, whose receiving side need not reach the client yet.
     """
     programme = await lock_programme(conn, programme_id)
     if check_permission:
         await _may_enrol(conn, actor, programme_id)
-    await require_reach(conn, actor, client_id, "enrolment.create")
+        await require_reach(conn, actor, client_id, "enrolment.create")
     if programme["cancelled_at"] is not None:
         raise Conflict("the programme is cancelled")
     if programme["ends_at"] <= datetime.now(UTC):

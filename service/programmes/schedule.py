@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
+from service.clock import is_finnish_public_holiday
 
 WEEK = timedelta(weeks=1)
 # A programme that keeps meeting a holiday week after week still ends: this many
@@ -24,15 +23,6 @@ class PlannedSession:
     starts_at: datetime
     ends_at: datetime
     theme: str | None
-
-
-@lru_cache(maxsize=64)
-def _finnish_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("FI", years=year))
-
-
-def is_finnish_public_holiday(day: date) -> bool:
-    return day in _finnish_holidays(day.year)
 
 
 def local_instant(day: date, wall_time: time, zone: ZoneInfo) -> datetime:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
@@ -174,3 +175,40 @@ def test_dev_runs_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) ->
         dev.send_signal(signal.SIGINT)
         dev.communicate(timeout=30)
     assert dev.returncode == 0
+
+
+async def test_services_import_reports_bad_rows_and_imports_all_or_nothing(
+    external_env: dict[str, str], db: Any
+) -> None:
+    fixtures = Path(__file__).parent.parent / "fixtures" / "hsds"
+    broken = run(["services", "import", str(fixtures / "broken.json")], external_env)
+    assert broken.returncode == 1
+    assert broken.stderr.splitlines() == [
+        f"{fixtures / 'broken.json'}: line 7, email: Expected `str` matching regex "
+        "'^[^@\\\\s]+@[^@\\\\s]+\\\\.[^@\\\\s]+$'",
+        f"{fixtures / 'broken.json'}: line 13, name: missing",
+        "polku: 2 bad row(s); nothing imported (--skip-bad-rows imports the rest)",
+    ]
+    assert await db.fetchval("SELECT count(*) FROM services") == 0
+    skipped = run(
+        ["services", "import", "--skip-bad-rows", str(fixtures / "broken.json")], external_env
+    )
+    assert skipped.returncode == 0, skipped.stderr
+    assert skipped.stdout.strip() == "imported 1 service(s): 1 new, 0 updated, skipped 2 bad row(s)"
+
+    first = run(["services", "import", str(fixtures / "services.json")], external_env)
+    assert first.stdout.strip() == "imported 2 service(s): 2 new, 0 updated"
+    again = run(["services", "import", str(fixtures / "services.json")], external_env)
+    assert again.stdout.strip() == "imported 2 service(s): 0 new, 2 updated"
+    rows = await db.fetch(
+        "SELECT s.name, o.name AS provider, o.kind FROM services s "
+        "JOIN organisations o ON o.id = s.organisation_id ORDER BY s.name"
+    )
+    assert [(r["name"], r["provider"]) for r in rows] == [
+        ("Hyvä palvelu", "Askel ry"),
+        ("Päihdetyön avopalvelut", "Järvimaan hyvinvointialue"),
+        ("Työhönvalmennus", "Askel ry"),
+    ]
+    missing = run(["services", "import", "/nonexistent.json"], external_env)
+    assert missing.returncode == 2
+    assert "Traceback" not in missing.stderr

@@ -1,0 +1,162 @@
+"""The catalogue of services clients can be referred to: adding, editing, searching."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from db.queries import load_queries
+from service import audit
+from service.accounts import service as accounts
+from service.accounts.auth import Actor
+from service.errors import Forbidden, InvalidInput, NotFound
+from service.ids import is_id, require_id
+from service.pagination import Page, decode_cursor, page_of
+from service.referrals.hsds import ImportedService
+from service.referrals.types import ServiceIn, ServiceOut, ServicePatch
+
+queries = load_queries(Path(__file__).with_name("queries.sql"))
+
+CATALOGUE_ROLES = ("admin", "coach")
+_WORD = re.compile(r"[\w-]+")
+
+
+def _not_found() -> NotFound:
+    return NotFound("service not found")
+
+
+def _out(row: Any) -> ServiceOut:
+    return msgspec.convert({k: v for k, v in dict(row).items() if k != "sort_name"}, ServiceOut)
+
+
+def prefix_query(q: str | None) -> str | None:
+    """Words typed into a search box as a tsquery: every word, as a prefix
+    ("työ valm" finds "työhönvalmennus" and "valmentaja")."""
+    if q is None:
+        return None
+    words = [word.lower() for word in _WORD.findall(q)][:8]
+    return " & ".join(f"'{word}':*" for word in words) or None
+
+
+async def _may_manage(conn: asyncpg.Connection, actor: Actor, organisation_id: str) -> None:
+    if not is_id(organisation_id) or not await queries.manages_organisation(
+        conn, viewer=actor.id, organisation_id=organisation_id
+    ):
+        raise Forbidden("services are kept by admins and coaches of their organisation")
+
+
+def _columns(data: ServiceIn | ServiceOut | ImportedService) -> dict[str, Any]:
+    return {
+        "name": data.name.strip(),
+        "description": data.description.strip(),
+        "categories": sorted({c.strip().lower() for c in data.categories}),
+        "eligibility": data.eligibility,
+        "contact": msgspec.to_builtins(data.contact) if data.contact else None,
+        "location": msgspec.to_builtins(data.location) if data.location else None,
+        "schedule": data.schedule,
+        "url": data.url,
+        "email": data.email,
+        "phone": data.phone,
+    }
+
+
+async def create_service(conn: asyncpg.Connection, actor: Actor, data: ServiceIn) -> ServiceOut:
+    actor.require_role(*CATALOGUE_ROLES)
+    organisation_id = data.organisation_id or actor.organisation_id
+    if data.organisation_id is not None and not is_id(data.organisation_id):
+        raise InvalidInput("organisation_id", "no such organisation")
+    await _may_manage(conn, actor, organisation_id)
+    service_id = await queries.insert_service(
+        conn,
+        organisation_id=organisation_id,
+        external_id=None,
+        created_by=actor.id,
+        **_columns(data),
+    )
+    await audit.log_action(conn, actor, "service.create", subject=("service", service_id))
+    return _out(await queries.service(conn, id=service_id))
+
+
+async def get_service(conn: asyncpg.Connection, service_id: str) -> ServiceOut:
+    require_id(service_id, _not_found())
+    row = await queries.service(conn, id=service_id)
+    if row is None:
+        raise _not_found()
+    return _out(row)
+
+
+async def update_service(
+    conn: asyncpg.Connection, actor: Actor, service_id: str, data: ServicePatch
+) -> ServiceOut:
+    require_id(service_id, _not_found())
+    locked = await queries.lock_service(conn, id=service_id)
+    if locked is None:
+        raise _not_found()
+    await _may_manage(conn, actor, locked["organisation_id"])
+    current = msgspec.structs.asdict(await get_service(conn, service_id))
+    changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not msgspec.UNSET}
+    merged = msgspec.convert(
+        {**msgspec.to_builtins(current), **msgspec.to_builtins(changes)}, ServiceOut
+    )
+    await queries.update_service(conn, id=service_id, status=merged.status, **_columns(merged))
+    await audit.log_action(
+        conn,
+        actor,
+        "service.update",
+        subject=("service", service_id),
+        detail={"fields": sorted(changes)},
+    )
+    return await get_service(conn, service_id)
+
+
+async def search_services(
+    conn: asyncpg.Connection,
+    *,
+    q: str | None,
+    category: str | None,
+    include_inactive: bool,
+    limit: int,
+    cursor: str | None,
+) -> Page[ServiceOut]:
+    after_name, after_id = decode_cursor(cursor, tuple[str, str]) or (None, None)
+    rows = await queries.search_services(
+        conn,
+        words=prefix_query(q),
+        category=category.strip().lower() if category else None,
+        include_inactive=include_inactive,
+        after_name=after_name,
+        after_id=after_id,
+        limit=limit + 1,
+    )
+    names = {row["id"]: row["sort_name"] for row in rows}
+    return page_of([_out(row) for row in rows], limit, lambda s: (names[s.id], s.id))
+
+
+async def import_services(
+    conn: asyncpg.Connection, services: list[ImportedService]
+) -> tuple[int, int]:
+    """Add or update (by HSDS id) each service, its providing organisation found or
+    created by name; returns (added, updated)."""
+    added = updated = 0
+    organisations: dict[str, str] = {}
+    for service in services:
+        name = service.organisation_name.strip()
+        if name.lower() not in organisations:
+            organisation = await accounts.find_or_create_organisation(conn, name, "provider")
+            organisations[name.lower()] = organisation.id
+        inserted = await queries.import_service(
+            conn,
+            organisation_id=organisations[name.lower()],
+            external_id=service.external_id.strip(),
+            status=service.status,
+            **_columns(service),
+        )
+        added, updated = (added + 1, updated) if inserted else (added, updated + 1)
+    await audit.log_action(
+        conn, None, "service.import", detail={"added": added, "updated": updated}
+    )
+    return added, updated

@@ -1,0 +1,35 @@
+"""A client's referrals and every change of their status, as steps on their pathway."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from service.clients.types import PathwayEvent
+from service.referrals.catalogue import queries
+
+
+async def referral_events(conn: asyncpg.Connection, client_id: str) -> list[PathwayEvent]:
+    events = []
+    for row in await queries.referral_pathway(conn, client_id=client_id):
+        status = row["to_status"]
+        summary = (
+            f"Referred to {row['target_name']}"
+            if row["from_status"] is None
+            else f"Referral to {row['target_name']}: {status.replace('-', ' ')}"
+        )
+        events.append(
+            PathwayEvent(
+                at=row["at"],
+                kind=f"referral.{status}",
+                summary=summary,
+                subject_type="referral",
+                subject_id=row["referral_id"],
+                details={
+                    "from_status": row["from_status"],
+                    "to_status": status,
+                    "reason": row["reason"],
+                    "by": row["actor_name"],
+                },
+            )
+        )
+    return events

@@ -1,0 +1,304 @@
+-- The service catalogue -------------------------------------------------------------
+
+-- name: insert_service(organisation_id, external_id, name, description, categories, eligibility, contact, location, schedule, url, email, phone, created_by)$
+INSERT INTO services (organisation_id, external_id, name, description, categories,
+                      eligibility, contact, location, schedule, url, email, phone, created_by)
+VALUES (:organisation_id, :external_id, :name, :description, :categories, :eligibility,
+        :contact, :location, :schedule, :url, :email, :phone, :created_by)
+RETURNING id;
+
+-- name: import_service(organisation_id, external_id, name, description, categories, eligibility, contact, location, schedule, url, email, phone, status)$
+-- Importing the same catalogue again updates what it imported before.
+INSERT INTO services (organisation_id, external_id, name, description, categories,
+                      eligibility, contact, location, schedule, url, email, phone, status)
+VALUES (:organisation_id, :external_id, :name, :description, :categories, :eligibility,
+        :contact, :location, :schedule, :url, :email, :phone, :status)
+ON CONFLICT (external_id) DO UPDATE SET
+    organisation_id = EXCLUDED.organisation_id, name = EXCLUDED.name,
+    description = EXCLUDED.description, categories = EXCLUDED.categories,
+    eligibility = EXCLUDED.eligibility, contact = EXCLUDED.contact,
+    location = EXCLUDED.location, schedule = EXCLUDED.schedule, url = EXCLUDED.url,
+    email = EXCLUDED.email, phone = EXCLUDED.phone, status = EXCLUDED.status,
+    updated_at = now()
+RETURNING (xmax = 0) AS inserted;
+
+-- name: service(id)^
+SELECT s.id, s.organisation_id, o.name AS organisation_name, s.external_id, s.name,
+       s.description, s.categories, s.eligibility, s.contact, s.location, s.schedule,
+       s.url, s.email, s.phone, s.status, s.updated_at
+FROM services s JOIN organisations o ON o.id = s.organisation_id
+WHERE s.id = :id;
+
+-- name: lock_service(id)^
+SELECT id, organisation_id FROM services WHERE id = :id FOR UPDATE;
+
+-- name: update_service(id, name, description, categories, eligibility, contact, location, schedule, url, email, phone, status)!
+UPDATE services
+SET name = :name, description = :description, categories = :categories,
+    eligibility = :eligibility, contact = :contact, location = :location,
+    schedule = :schedule, url = :url, email = :email, phone = :phone, status = :status,
+    updated_at = now()
+WHERE id = :id;
+
+-- name: search_services(words, category, include_inactive, after_name, after_id, limit)
+-- By name; `words` are prefixes that must all appear (name, categories, description
+-- or municipality).
+SELECT s.id, s.organisation_id, o.name AS organisation_name, s.external_id, s.name,
+       s.description, s.categories, s.eligibility, s.contact, s.location, s.schedule,
+       s.url, s.email, s.phone, s.status, s.updated_at, lower(s.name) AS sort_name
+FROM services s JOIN organisations o ON o.id = s.organisation_id
+WHERE (:words::text IS NULL OR s.search @@ to_tsquery('simple', :words))
+  AND (:category::text IS NULL OR s.categories @> ARRAY[:category::text])
+  AND (:include_inactive OR s.status = 'active')
+  AND (:after_id::uuid IS NULL OR (lower(s.name), s.id) > (:after_name, :after_id))
+ORDER BY lower(s.name), s.id
+LIMIT :limit;
+
+-- name: manages_organisation(viewer, organisation_id)$
+-- The viewer's own organisation, or one their organisation manages, as an admin or
+-- coach there.
+SELECT EXISTS (
+    SELECT FROM staff s JOIN organisations o ON o.id = :organisation_id
+    WHERE s.id = :viewer AND s.roles && ARRAY['admin', 'coach']
+      AND (o.id = s.organisation_id OR o.managed_by = s.organisation_id)
+);
+
+-- Referrals -----------------------------------------------------------------------------
+
+-- name: programme_target(id)^
+SELECT id, organisation_id, title AS name, cancelled_at, ends_at FROM programmes WHERE id = :id;
+
+-- name: service_target(id)^
+SELECT id, organisation_id, name, status FROM services WHERE id = :id;
+
+-- name: sharing_consent(client_id, organisation_id, consent_id)$
+-- A data_sharing consent of the client that holds now and covers the organisation:
+-- the one named, or else the one given last.
+SELECT id FROM consents k
+WHERE k.client_id = :client_id AND k.purpose = 'data_sharing'
+  AND :organisation_id = ANY (k.organisation_ids) AND consent_is_valid(k, now())
+  AND (:consent_id::uuid IS NULL OR k.id = :consent_id)
+ORDER BY k.given_at DESC
+LIMIT 1;
+
+-- name: open_referral(client_id, target_id)$
+SELECT id FROM referrals
+WHERE client_id = :client_id AND coalesce(programme_id, service_id) = :target_id
+  AND status NOT IN ('rejected', 'completed', 'cancelled', 'failed');
+
+-- name: insert_referral(client_id, programme_id, service_id, from_organisation_id, to_organisation_id, referred_by, reason, needs, consent_id)$
+INSERT INTO referrals (client_id, programme_id, service_id, from_organisation_id,
+                       to_organisation_id, referred_by, reason, needs, consent_id)
+VALUES (:client_id, :programme_id, :service_id, :from_organisation_id, :to_organisation_id,
+        :referred_by, :reason, :needs, :consent_id)
+RETURNING id;
+
+-- name: insert_event(referral_id, actor_id, from_status, to_status, reason)$
+INSERT INTO referral_events (referral_id, actor_id, from_status, to_status, reason)
+VALUES (:referral_id, :actor_id, :from_status, :to_status, :reason)
+RETURNING id;
+
+-- name: lock_referral(viewer, id)^
+-- The referral with the viewer's sides, locked: two people answering at once take
+-- turns, and the second sees the first one's answer.
+SELECT r.id, r.client_id, r.programme_id, r.service_id, r.status, r.held_from,
+       r.referred_by, r.enrolment_id, referral_sides(:viewer, r) AS sides
+FROM referrals r
+WHERE r.id = :id
+FOR UPDATE;
+
+-- name: set_status(id, status, held_from, reason)!
+UPDATE referrals
+SET status = :status, held_from = :held_from, status_reason = :reason, updated_at = now(),
+    answered_at = CASE WHEN :status IN ('accepted', 'rejected') THEN now() ELSE answered_at END,
+    accepted_at = CASE WHEN :status = 'accepted' THEN now() ELSE accepted_at END,
+    started_at = CASE WHEN :status = 'in-progress' AND started_at IS NULL THEN now()
+                      ELSE started_at END,
+    ended_at = CASE WHEN :status IN ('rejected', 'completed', 'cancelled', 'failed') THEN now()
+                    ELSE ended_at END
+WHERE id = :id;
+
+-- name: link_enrolment(id, enrolment_id)!
+UPDATE referrals SET enrolment_id = :enrolment_id WHERE id = :id;
+
+-- name: referral(viewer, id)^
+-- One referral as the viewer may see it (no row when they are on neither side).
+WITH r AS (
+    SELECT r.*, referral_sides(:viewer, r) AS sides, referral_shared(r, now()) AS shared
+    FROM referrals r WHERE r.id = :id
+)
+SELECT r.id, r.status, r.status_reason, r.held_from, r.from_organisation_id, r.referred_by,
+       rs.name AS referred_by_name, r.reason, r.needs, r.consent_id, r.shared,
+       r.enrolment_id, r.sides, r.created_at, r.updated_at,
+       c.id AS client_id, c.first_name, c.last_name, c.language, c.plain_language,
+       CASE WHEN r.programme_id IS NULL THEN 'service' ELSE 'programme' END AS target_kind,
+       coalesce(r.programme_id, r.service_id) AS target_id,
+       coalesce(p.title, sv.name) AS target_name,
+       r.to_organisation_id, o.name AS to_organisation_name,
+       coalesce((
+           SELECT json_agg(json_build_object(
+               'at', e.at, 'from_status', e.from_status, 'to_status', e.to_status,
+               'reason', e.reason, 'actor_id', e.actor_id, 'actor_name', a.name
+           ) ORDER BY e.at, e.id)
+           FROM referral_events e LEFT JOIN staff a ON a.id = e.actor_id
+           WHERE e.referral_id = r.id
+       ), '[]') AS events
+FROM r
+JOIN clients c ON c.id = r.client_id
+JOIN staff rs ON rs.id = r.referred_by
+JOIN organisations o ON o.id = r.to_organisation_id
+LEFT JOIN programmes p ON p.id = r.programme_id
+LEFT JOIN services sv ON sv.id = r.service_id
+WHERE cardinality(r.sides) > 0;
+
+-- name: referral_exists(id)$
+SELECT client_id FROM referrals WHERE id = :id;
+
+-- name: list_referrals(viewer, status, client_id, direction, after_created_at, after_id, limit)
+-- Referrals the viewer is on a side of, newest first.
+WITH me AS (SELECT id, organisation_id, roles FROM staff WHERE id = :viewer),
+candidates AS (
+    SELECT r.id FROM referrals r WHERE r.referred_by = :viewer
+    UNION
+    SELECT r.id FROM client_workers w JOIN referrals r ON r.client_id = w.client_id
+    WHERE w.staff_id = :viewer
+    UNION
+    SELECT r.id FROM me JOIN referrals r ON r.to_organisation_id = me.organisation_id
+    UNION
+    SELECT r.id FROM me JOIN referrals r ON r.from_organisation_id = me.organisation_id
+    WHERE 'admin' = ANY (me.roles) OR r.client_id = :client_id
+    UNION
+    SELECT r.id FROM programme_staff ps JOIN referrals r ON r.programme_id = ps.programme_id
+    WHERE ps.staff_id = :viewer AND ps.role = 'facilitator'
+), visible AS (
+    SELECT r.*, referral_sides(:viewer, r) AS sides
+    FROM candidates JOIN referrals r USING (id)
+    WHERE (:status::text IS NULL OR r.status = :status)
+      AND (:client_id::uuid IS NULL OR r.client_id = :client_id)
+      AND (:after_id::uuid IS NULL OR (r.created_at, r.id) < (:after_created_at, :after_id))
+)
+SELECT v.id, v.status, v.client_id, v.referred_by, v.created_at, v.updated_at,
+       CASE WHEN v.programme_id IS NULL THEN 'service' ELSE 'programme' END AS target_kind,
+       coalesce(v.programme_id, v.service_id) AS target_id,
+       coalesce(p.title, sv.name) AS target_name,
+       v.to_organisation_id, o.name AS to_organisation_name
+FROM visible v
+JOIN organisations o ON o.id = v.to_organisation_id
+LEFT JOIN programmes p ON p.id = v.programme_id
+LEFT JOIN services sv ON sv.id = v.service_id
+WHERE cardinality(v.sides) > 0
+  AND (:direction::text IS NULL
+       OR (:direction = 'outgoing' AND 'referring' = ANY (v.sides))
+       OR (:direction = 'incoming' AND 'receiving' = ANY (v.sides)))
+ORDER BY v.created_at DESC, v.id DESC
+LIMIT :limit;
+
+-- name: started_referrals(programme_id, client_ids)
+-- Accepted referrals to the programme of clients who have now attended: they started.
+SELECT r.id, r.status, r.referred_by
+FROM referrals r
+WHERE r.programme_id = :programme_id AND r.client_id = ANY (:client_ids::uuid[])
+  AND r.status = 'accepted'
+FOR UPDATE;
+
+-- Notices to the referrer ----------------------------------------------------------------
+
+-- name: insert_notice(staff_id, event_id)!
+INSERT INTO referral_notices (staff_id, event_id) VALUES (:staff_id, :event_id);
+
+-- name: notices(viewer, unread_only, after_created_at, after_id, limit)
+SELECT n.id, r.id AS referral_id, r.client_id, coalesce(p.title, sv.name) AS target_name,
+       e.from_status, e.to_status, e.reason, a.name AS by, e.at, n.read_at, n.created_at
+FROM referral_notices n
+JOIN referral_events e ON e.id = n.event_id
+JOIN referrals r ON r.id = e.referral_id
+LEFT JOIN staff a ON a.id = e.actor_id
+LEFT JOIN programmes p ON p.id = r.programme_id
+LEFT JOIN services sv ON sv.id = r.service_id
+WHERE n.staff_id = :viewer AND (NOT :unread_only OR n.read_at IS NULL)
+  AND can_reach_client(:viewer, r.client_id)
+  AND (:after_id::uuid IS NULL OR (n.created_at, n.id) < (:after_created_at, :after_id))
+ORDER BY n.created_at DESC, n.id DESC
+LIMIT :limit;
+
+-- name: mark_notice_read(viewer, id)$
+UPDATE referral_notices SET read_at = coalesce(read_at, now())
+WHERE id = :id AND staff_id = :viewer
+RETURNING id;
+
+-- Stalled paths ----------------------------------------------------------------------------
+
+-- name: stalled_paths(viewer, answered_by, today, after_since, after_key, limit)
+-- Where the paths of the viewer's own clients (those they are responsible for or
+-- referred) have stopped. `answered_by`: a referral sent on or before this day and
+-- still unanswered has waited five working days. Each item is driven from the
+-- viewer's clients, so its cost follows their caseload, not the database's size.
+WITH mine AS (
+    SELECT client_id FROM client_workers WHERE staff_id = :viewer
+    UNION
+    SELECT client_id FROM referrals WHERE referred_by = :viewer
+), stalled AS (
+    SELECT 'no_answer' AS reason, r.client_id, r.id AS referral_id,
+           NULL::uuid AS programme_id, NULL::uuid AS plan_id, r.created_at AS since,
+           coalesce(p.title, sv.name) AS name
+    FROM mine JOIN referrals r ON r.client_id = mine.client_id
+    LEFT JOIN programmes p ON p.id = r.programme_id
+    LEFT JOIN services sv ON sv.id = r.service_id
+    WHERE r.status IN ('requested', 'received')
+      AND (r.created_at AT TIME ZONE 'Europe/Helsinki')::date <= :answered_by
+    UNION ALL
+    SELECT 'not_started', r.client_id, r.id, NULL, NULL, r.accepted_at,
+           coalesce(p.title, sv.name)
+    FROM mine JOIN referrals r ON r.client_id = mine.client_id
+    LEFT JOIN programmes p ON p.id = r.programme_id
+    LEFT JOIN services sv ON sv.id = r.service_id
+    WHERE r.status = 'accepted' AND r.accepted_at < now() - interval '14 days'
+    UNION ALL
+    -- A group the client stayed in to the end, and no next step since it began: no
+    -- continuation plan and no new referral.
+    SELECT 'no_continuation', e.client_id, NULL, p.id, NULL, p.ends_at, p.title
+    FROM mine JOIN enrolments e ON e.client_id = mine.client_id AND e.status = 'enrolled'
+    JOIN programmes p ON p.id = e.programme_id
+    WHERE p.cancelled_at IS NULL AND p.ends_at < now()
+      AND NOT EXISTS (
+          SELECT FROM plans pl JOIN continuation_plans c ON c.plan_id = pl.id
+          WHERE pl.client_id = e.client_id AND c.updated_at >= p.starts_at
+      )
+      AND NOT EXISTS (
+          SELECT FROM referrals r2
+          WHERE r2.client_id = e.client_id AND r2.created_at >= p.ends_at
+            AND r2.programme_id IS DISTINCT FROM p.id
+      )
+    UNION ALL
+    SELECT 'no_continuation', pl.client_id, NULL, NULL, pl.id,
+           (pl.ends_on + 1)::timestamp AT TIME ZONE 'Europe/Helsinki',
+           CASE pl.kind WHEN 'job_coaching' THEN 'job coaching' ELSE 'goal coaching' END
+    FROM mine JOIN plans pl ON pl.client_id = mine.client_id
+    WHERE pl.ends_on < :today
+      AND NOT EXISTS (SELECT FROM continuation_plans c WHERE c.plan_id = pl.id)
+    UNION ALL
+    SELECT 'repeated_absence', f.client_id, NULL, f.programme_id, NULL, f.since, p.title
+    FROM mine JOIN attention_flags f ON f.client_id = mine.client_id
+    JOIN programmes p ON p.id = f.programme_id
+    WHERE f.resolved_at IS NULL
+), keyed AS (
+    SELECT *, reason || ':' || client_id || ':'
+              || coalesce(referral_id, programme_id, plan_id)::text AS key
+    FROM stalled
+)
+SELECT * FROM keyed
+WHERE :after_key::text IS NULL OR (since, key) > (:after_since, :after_key)
+ORDER BY since, key
+LIMIT :limit;
+
+-- Pathway ------------------------------------------------------------------------------------
+
+-- name: referral_pathway(client_id)
+SELECT e.id, e.referral_id, e.from_status, e.to_status, e.reason, e.at,
+       coalesce(p.title, sv.name) AS target_name, a.name AS actor_name
+FROM referral_events e
+JOIN referrals r ON r.id = e.referral_id
+LEFT JOIN programmes p ON p.id = r.programme_id
+LEFT JOIN services sv ON sv.id = r.service_id
+LEFT JOIN staff a ON a.id = e.actor_id
+WHERE r.client_id = :client_id;

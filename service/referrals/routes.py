@@ -1,0 +1,160 @@
+"""HTTP routes for the service catalogue, referrals, stalled paths and notices."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from litestar import get, patch, post
+from litestar.params import FromQuery, JSONBody, QueryParameter
+
+from service.accounts.auth import CurrentActor
+from service.errors import problems
+from service.http import Conn, PathId, api_router
+from service.pagination import Cursor, IdQuery, Limit, Page, Search
+from service.referrals import catalogue, referrals, stalled
+from service.referrals.lifecycle import Status
+from service.referrals.types import (
+    NoticeOut,
+    ReferralIn,
+    ReferralOut,
+    ReferralPage,
+    ServiceIn,
+    ServiceOut,
+    ServicePatch,
+    StalledPage,
+    StatusIn,
+)
+
+CategoryQuery = Annotated[str | None, QueryParameter(max_length=100)]
+
+
+@post("/services", responses=problems(401, 403, 422), summary="Add a service to the catalogue")
+async def create_service(data: JSONBody[ServiceIn], conn: Conn, actor: CurrentActor) -> ServiceOut:
+    return await catalogue.create_service(conn, actor, data)
+
+
+@get("/services", responses=problems(401, 422), summary="Search the catalogue")
+async def search_services(
+    conn: Conn,
+    actor: CurrentActor,
+    q: Search = None,
+    category: CategoryQuery = None,
+    include_inactive: FromQuery[bool] = False,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[ServiceOut]:
+    return await catalogue.search_services(
+        conn,
+        q=q,
+        category=category,
+        include_inactive=include_inactive,
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+@get("/services/{service_id:str}", responses=problems(401, 404))
+async def get_service(service_id: PathId, conn: Conn, actor: CurrentActor) -> ServiceOut:
+    return await catalogue.get_service(conn, service_id)
+
+
+@patch("/services/{service_id:str}", responses=problems(401, 403, 404, 422))
+async def update_service(
+    service_id: PathId, data: JSONBody[ServicePatch], conn: Conn, actor: CurrentActor
+) -> ServiceOut:
+    return await catalogue.update_service(conn, actor, service_id, data)
+
+
+@post(
+    "/referrals",
+    responses=problems(401, 403, 404, 409, 422),
+    summary="Refer a client to a programme or a service",
+)
+async def create_referral(
+    data: JSONBody[ReferralIn], conn: Conn, actor: CurrentActor
+) -> ReferralOut:
+    return await referrals.create_referral(conn, actor, data)
+
+
+@get(
+    "/referrals",
+    responses=problems(401, 422),
+    summary="Referrals you are a side of; with stalled=true, where your clients' paths stopped",
+)
+async def list_referrals(
+    conn: Conn,
+    actor: CurrentActor,
+    status: FromQuery[Status | None] = None,
+    client_id: IdQuery = None,
+    direction: FromQuery[Literal["incoming", "outgoing"] | None] = None,
+    stalled_only: Annotated[bool, QueryParameter(name="stalled")] = False,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> ReferralPage | StalledPage:
+    if stalled_only:
+        return await stalled.stalled_paths(conn, actor, limit=limit, cursor=cursor)
+    return await referrals.list_referrals(
+        conn,
+        actor,
+        status=status,
+        client_id=client_id,
+        direction=direction,
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+@get("/referrals/{referral_id:str}", responses=problems(401, 404))
+async def get_referral(referral_id: PathId, conn: Conn, actor: CurrentActor) -> ReferralOut:
+    return await referrals.get_referral(conn, actor, referral_id)
+
+
+@post(
+    "/referrals/{referral_id:str}/status",
+    status_code=200,
+    responses=problems(401, 403, 404, 409, 422),
+    summary="Move a referral on (FHIR Task statuses); 409 names the moves allowed",
+)
+async def change_status(
+    referral_id: PathId, data: JSONBody[StatusIn], conn: Conn, actor: CurrentActor
+) -> ReferralOut:
+    return await referrals.change_status(conn, actor, referral_id, data)
+
+
+@get(
+    "/notices",
+    responses=problems(401, 422),
+    summary="Changes to your referrals made by others (your worklist)",
+)
+async def list_notices(
+    conn: Conn,
+    actor: CurrentActor,
+    unread: FromQuery[bool] = False,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[NoticeOut]:
+    return await referrals.notices(conn, actor, unread_only=unread, limit=limit, cursor=cursor)
+
+
+@post("/notices/{notice_id:str}/read", status_code=204, responses=problems(401, 404))
+async def mark_notice_read(notice_id: PathId, conn: Conn, actor: CurrentActor) -> None:
+    await referrals.mark_read(conn, actor, notice_id)
+
+
+routers = [
+    api_router(
+        "referrals",
+        [
+            create_service,
+            search_services,
+            get_service,
+            update_service,
+            create_referral,
+            list_referrals,
+            get_referral,
+            change_status,
+            list_notices,
+            mark_notice_read,
+        ],
+    )
+]

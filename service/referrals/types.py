@@ -1,0 +1,203 @@
+"""Request and response bodies for the service catalogue, referrals and stalled paths."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from service.accounts.types import Body, Email, Name, Phone
+from service.clients.types import ShortText
+from service.programmes.types import Id, Url
+from service.referrals.lifecycle import Status
+
+Text = Annotated[str, msgspec.Meta(max_length=5000)]
+Category = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"\S")]
+Categories = Annotated[list[Category], msgspec.Meta(max_length=20)]
+ServiceStatus = Literal["active", "inactive"]
+
+
+class Contact(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, omit_defaults=True):
+    name: ShortText | None = None
+    title: ShortText | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+
+
+class ServiceLocation(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, omit_defaults=True):
+    name: ShortText | None = None
+    address: ShortText | None = None
+    municipality: ShortText | None = None
+
+
+class ServiceIn(Body):
+    """A service in the catalogue (Open Referral HSDS: service, with its organisation,
+    category, eligibility, contact, location and schedule)."""
+
+    name: Name
+    organisation_id: Id | None = None  # the caller's own organisation when left out
+    description: Text = ""
+    categories: Categories = []
+    eligibility: Text | None = None
+    contact: Contact | None = None
+    location: ServiceLocation | None = None
+    schedule: ShortText | None = None
+    url: Url | None = None
+    email: Email | None = None
+    phone: Phone | None = None
+
+
+class ServicePatch(Body):
+    name: Name | UnsetType = UNSET
+    description: Text | UnsetType = UNSET
+    categories: Categories | UnsetType = UNSET
+    eligibility: Text | UnsetType | None = UNSET
+    contact: Contact | UnsetType | None = UNSET
+    location: ServiceLocation | UnsetType | None = UNSET
+    schedule: ShortText | UnsetType | None = UNSET
+    url: Url | UnsetType | None = UNSET
+    email: Email | UnsetType | None = UNSET
+    phone: Phone | UnsetType | None = UNSET
+    status: ServiceStatus | UnsetType = UNSET
+
+
+class ServiceOut(msgspec.Struct, kw_only=True):
+    id: str
+    organisation_id: str
+    organisation_name: str
+    external_id: str | None
+    name: str
+    description: str
+    categories: list[str]
+    eligibility: str | None
+    contact: Contact | None
+    location: ServiceLocation | None
+    schedule: str | None
+    url: str | None
+    email: str | None
+    phone: str | None
+    status: ServiceStatus
+    updated_at: datetime
+
+
+# Referrals ----------------------------------------------------------------------------
+
+
+class ReferralIn(Body):
+    client_id: Id
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=5000, pattern=r"\S")]
+    programme_id: Id | None = None
+    service_id: Id | None = None
+    needs: Text | None = None
+    consent_id: Id | None = None
+
+
+class StatusIn(Body):
+    status: Status
+    reason: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+
+
+class ReferralEvent(msgspec.Struct, kw_only=True):
+    at: datetime
+    from_status: Status | None
+    to_status: Status
+    reason: str | None
+    actor_id: str | None
+    actor_name: str | None
+
+
+class Target(msgspec.Struct, kw_only=True):
+    kind: Literal["programme", "service"]
+    id: str
+    name: str
+    organisation_id: str
+    organisation_name: str
+
+
+class ReferralClient(msgspec.Struct, kw_only=True):
+    """What the receiving side needs to know of the person referred."""
+
+    id: str
+    first_name: str
+    last_name: str
+    language: str
+    plain_language: bool
+
+
+class ReferralOut(msgspec.Struct, kw_only=True):
+    id: str
+    status: Status
+    status_reason: str | None
+    client: ReferralClient
+    target: Target
+    from_organisation_id: str
+    referred_by: str
+    referred_by_name: str
+    reason: str
+    needs: str | None
+    consent_id: str | None
+    # False once the consent the referral rests on no longer holds: the receiving
+    # side can no longer see it.
+    shared: bool
+    enrolment_id: str | None
+    your_sides: list[Literal["referring", "receiving"]]
+    allowed_moves: list[Status]
+    created_at: datetime
+    updated_at: datetime
+    events: list[ReferralEvent]
+
+
+class ReferralSummary(msgspec.Struct, kw_only=True):
+    id: str
+    status: Status
+    client_id: str
+    target: Target
+    referred_by: str
+    created_at: datetime
+    updated_at: datetime
+
+
+StalledReason = Literal["no_answer", "not_started", "no_continuation", "repeated_absence"]
+
+
+class StalledPath(msgspec.Struct, kw_only=True):
+    """A place where a client's path has stopped: what, since when, and what it is
+    about."""
+
+    reason: StalledReason
+    detail: str
+    client_id: str
+    # When the last step was taken (the referral sent, accepted; the programme or
+    # plan ended; the absences began), and when waiting became a break.
+    since: datetime
+    stalled_since: date
+    referral_id: str | None = None
+    programme_id: str | None = None
+    plan_id: str | None = None
+
+
+class ReferralPage(msgspec.Struct, kw_only=True, tag_field="list", tag="referrals"):
+    items: list[ReferralSummary]
+    next_cursor: str | None
+
+
+class StalledPage(msgspec.Struct, kw_only=True, tag_field="list", tag="stalled"):
+    items: list[StalledPath]
+    next_cursor: str | None
+
+
+class NoticeOut(msgspec.Struct, kw_only=True):
+    """A change to one of your referrals made by someone else."""
+
+    id: str
+    referral_id: str
+    client_id: str
+    target_name: str
+    from_status: Status | None
+    to_status: Status
+    reason: str | None
+    by: str | None
+    at: datetime
+    read_at: datetime | None
