@@ -18,6 +18,7 @@ from faker.providers.address.fi_FI import Provider as FinnishAddresses
 from faker.providers.person.fi_FI import Provider as FinnishNames
 
 from bench.generate_coaching import generate_coaching
+from bench.generate_referrals import generate_referrals
 from bench.region import WORKER_CLIENTS, Region, copy_rows, new_id
 from service.accounts.passwords import hash_password_sync
 from service.clock import HELSINKI
@@ -25,7 +26,7 @@ from service.programmes.schedule import plan_sessions
 from service.tokens import digest
 
 # Bump when the generated data changes, so existing benchmark databases are rebuilt.
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 BENCH_PASSWORD = "benchmark-password"
 # Fixed tokens for the load generator; they open only a benchmark database.
 WORKER_TOKEN = "polku_bench-worker-token-0000000000000000000000000"
@@ -466,6 +467,7 @@ GENERATORS = [
     generate_programmes,
     generate_feed_client,
     generate_coaching,
+    generate_referrals,
 ]
 
 

@@ -139,6 +139,13 @@ SCENARIOS = [
         scale_max_ratio=1.5,
     ),
     Scenario(
+        name="stalled_paths",
+        title="GET /api/v1/referrals?stalled=true (a worker's 200 clients)",
+        requests=lambda d: [Request("GET", "/api/v1/referrals?stalled=true&limit=200")],
+        token=generate.WORKER_TOKEN,
+        scale_max_ratio=1.5,
+    ),
+    Scenario(
         name="plan_read",
         title="GET /api/v1/plans/{id} (6 goals, 40 ratings)",
         requests=lambda d: [Request("GET", f"/api/v1/plans/{p}") for p in d.coach_plans],

@@ -231,56 +231,56 @@ RETURNING id;
 -- name: stalled_paths(viewer, answered_by, today, after_since, after_key, limit)
 -- Where the paths of the viewer's own clients (those they are responsible for or
 -- referred) have stopped. `answered_by`: a referral sent on or before this day and
--- still unanswered has waited five working days. Each item is driven from the
--- viewer's clients, so its cost follows their caseload, not the database's size.
+-- still unanswered has waited five working days. Everything is looked up client by
+-- client (LATERAL), so the cost follows the caseload, not the size of the database.
 WITH mine AS (
     SELECT client_id FROM client_workers WHERE staff_id = :viewer
     UNION
     SELECT client_id FROM referrals WHERE referred_by = :viewer
 ), stalled AS (
-    SELECT 'no_answer' AS reason, r.client_id, r.id AS referral_id,
-           NULL::uuid AS programme_id, NULL::uuid AS plan_id, r.created_at AS since,
-           coalesce(p.title, sv.name) AS name
-    FROM mine JOIN referrals r ON r.client_id = mine.client_id
-    LEFT JOIN programmes p ON p.id = r.programme_id
-    LEFT JOIN services sv ON sv.id = r.service_id
-    WHERE r.status IN ('requested', 'received')
-      AND (r.created_at AT TIME ZONE 'Europe/Helsinki')::date <= :answered_by
-    UNION ALL
-    SELECT 'not_started', r.client_id, r.id, NULL, NULL, r.accepted_at,
-           coalesce(p.title, sv.name)
-    FROM mine JOIN referrals r ON r.client_id = mine.client_id
-    LEFT JOIN programmes p ON p.id = r.programme_id
-    LEFT JOIN services sv ON sv.id = r.service_id
-    WHERE r.status = 'accepted' AND r.accepted_at < now() - interval '14 days'
-    UNION ALL
-    -- A group the client stayed in to the end, and no next step since it began: no
-    -- continuation plan and no new referral.
-    SELECT 'no_continuation', e.client_id, NULL, p.id, NULL, p.ends_at, p.title
-    FROM mine JOIN enrolments e ON e.client_id = mine.client_id AND e.status = 'enrolled'
-    JOIN programmes p ON p.id = e.programme_id
-    WHERE p.cancelled_at IS NULL AND p.ends_at < now()
-      AND NOT EXISTS (
-          SELECT FROM plans pl JOIN continuation_plans c ON c.plan_id = pl.id
-          WHERE pl.client_id = e.client_id AND c.updated_at >= p.starts_at
-      )
-      AND NOT EXISTS (
-          SELECT FROM referrals r2
-          WHERE r2.client_id = e.client_id AND r2.created_at >= p.ends_at
-            AND r2.programme_id IS DISTINCT FROM p.id
-      )
-    UNION ALL
-    SELECT 'no_continuation', pl.client_id, NULL, NULL, pl.id,
-           (pl.ends_on + 1)::timestamp AT TIME ZONE 'Europe/Helsinki',
-           CASE pl.kind WHEN 'job_coaching' THEN 'job coaching' ELSE 'goal coaching' END
-    FROM mine JOIN plans pl ON pl.client_id = mine.client_id
-    WHERE pl.ends_on < :today
-      AND NOT EXISTS (SELECT FROM continuation_plans c WHERE c.plan_id = pl.id)
-    UNION ALL
-    SELECT 'repeated_absence', f.client_id, NULL, f.programme_id, NULL, f.since, p.title
-    FROM mine JOIN attention_flags f ON f.client_id = mine.client_id
-    JOIN programmes p ON p.id = f.programme_id
-    WHERE f.resolved_at IS NULL
+    SELECT s.* FROM mine CROSS JOIN LATERAL (
+        SELECT CASE WHEN r.status = 'accepted' THEN 'not_started' ELSE 'no_answer' END
+                   AS reason,
+               r.client_id, r.id AS referral_id, NULL::uuid AS programme_id,
+               NULL::uuid AS plan_id,
+               CASE WHEN r.status = 'accepted' THEN r.accepted_at ELSE r.created_at END
+                   AS since,
+               coalesce((SELECT title FROM programmes WHERE id = r.programme_id),
+                        (SELECT name FROM services WHERE id = r.service_id)) AS name
+        FROM referrals r
+        WHERE r.client_id = mine.client_id
+          AND ((r.status IN ('requested', 'received')
+                AND (r.created_at AT TIME ZONE 'Europe/Helsinki')::date <= :answered_by)
+               OR (r.status = 'accepted' AND r.accepted_at < now() - interval '14 days'))
+        UNION ALL
+        -- A group the client stayed in to the end, and no next step since it began:
+        -- no continuation plan and no new referral.
+        SELECT 'no_continuation', e.client_id, NULL, p.id, NULL, p.ends_at, p.title
+        FROM enrolments e JOIN programmes p ON p.id = e.programme_id
+        WHERE e.client_id = mine.client_id AND e.status = 'enrolled'
+          AND p.cancelled_at IS NULL AND p.ends_at < now()
+          AND NOT EXISTS (
+              SELECT FROM plans pl JOIN continuation_plans c ON c.plan_id = pl.id
+              WHERE pl.client_id = e.client_id AND c.updated_at >= p.starts_at
+          )
+          AND NOT EXISTS (
+              SELECT FROM referrals r2
+              WHERE r2.client_id = e.client_id AND r2.created_at >= p.ends_at
+                AND r2.programme_id IS DISTINCT FROM p.id
+          )
+        UNION ALL
+        SELECT 'no_continuation', pl.client_id, NULL, NULL, pl.id,
+               (pl.ends_on + 1)::timestamp AT TIME ZONE 'Europe/Helsinki',
+               CASE pl.kind WHEN 'job_coaching' THEN 'job coaching' ELSE 'goal coaching' END
+        FROM plans pl
+        WHERE pl.client_id = mine.client_id AND pl.ends_on < :today
+          AND NOT EXISTS (SELECT FROM continuation_plans c WHERE c.plan_id = pl.id)
+        UNION ALL
+        SELECT 'repeated_absence', f.client_id, NULL, f.programme_id, NULL, f.since,
+               (SELECT title FROM programmes WHERE id = f.programme_id)
+        FROM attention_flags f
+        WHERE f.client_id = mine.client_id AND f.resolved_at IS NULL
+    ) s
 ), keyed AS (
     SELECT *, reason || ':' || client_id || ':'
               || coalesce(referral_id, programme_id, plan_id)::text AS key
