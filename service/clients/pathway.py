@@ -50,7 +50,7 @@ async def _client_events(conn: asyncpg.Connection, client_id: str) -> list[Pathw
     return events
 
 
-SOURCES = [_client_events, programme_events, coaching_events, referral_events]
+SOURCES = [_client_events, programme_events, coaching_events]
 
 
 async def client_pathway(conn: asyncpg.Connection, actor: Actor, client_id: str) -> Pathway:
@@ -58,6 +58,8 @@ async def client_pathway(conn: asyncpg.Connection, actor: Actor, client_id: str)
     events: list[PathwayEvent] = []
     for source in SOURCES:
         events.extend(await source(conn, client_id))
+    # Reaching the client is not enough to see their referrals: only their sides do.
+    events.extend(await referral_events(conn, actor.id, client_id))
     events.sort(key=lambda event: (event.at, event.kind))
     await audit.log_action(conn, actor, "pathway.read", client_id=client_id)
     return Pathway(client_id=client_id, events=events)

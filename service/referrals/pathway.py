@@ -1,4 +1,9 @@
-"""A client's referrals and every change of their status, as steps on their pathway."""
+"""A client's referrals and every change of their status, as steps on their pathway.
+
+Only the referrals the viewer is on a side of (`referral_sides`): the referrer and
+their organisation's staff who reach the client, and the receiving side while the
+client's consent shares it.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,11 @@ from service.clients.types import PathwayEvent
 from service.referrals.catalogue import queries
 
 
-async def referral_events(conn: asyncpg.Connection, client_id: str) -> list[PathwayEvent]:
+async def referral_events(
+    conn: asyncpg.Connection, viewer: str, client_id: str
+) -> list[PathwayEvent]:
     events = []
-    for row in await queries.referral_pathway(conn, client_id=client_id):
+    for row in await queries.referral_pathway(conn, viewer=viewer, client_id=client_id):
         status = row["to_status"]
         summary = (
             f"Referred to {row['target_name']}"

@@ -293,12 +293,14 @@ LIMIT :limit;
 
 -- Pathway ------------------------------------------------------------------------------------
 
--- name: referral_pathway(client_id)
+-- name: referral_pathway(viewer, client_id)
+-- Only the referrals the viewer is on a side of: reaching the client (say, through
+-- a group) does not let one learn where else they were referred, or why.
 SELECT e.id, e.referral_id, e.from_status, e.to_status, e.reason, e.at,
        coalesce(p.title, sv.name) AS target_name, a.name AS actor_name
-FROM referral_events e
-JOIN referrals r ON r.id = e.referral_id
+FROM referrals r
+JOIN referral_events e ON e.referral_id = r.id
 LEFT JOIN programmes p ON p.id = r.programme_id
 LEFT JOIN services sv ON sv.id = r.service_id
 LEFT JOIN staff a ON a.id = e.actor_id
-WHERE r.client_id = :client_id;
+WHERE r.client_id = :client_id AND cardinality(referral_sides(:viewer, r)) > 0;

@@ -10,7 +10,7 @@ from httpx import AsyncClient
 
 from tests.api.programmes import enrol
 from tests.api.referrals import county_and_ngo, move, refer
-from tests.factories import Factory
+from tests.factories import Factory, Person
 
 
 async def test_a_referral_across_organisations_rests_on_consent(
@@ -259,3 +259,51 @@ async def test_referrals_are_on_the_pathway(api: AsyncClient, make: Factory) -> 
     events = [(e["kind"], e["summary"]) for e in pathway.json()["events"]]
     assert ("referral.requested", "Referred to Arjen taidot") in events
     assert ("referral.received", "Referral to Arjen taidot: received") in events
+
+
+async def test_the_pathway_shows_a_referral_only_to_its_sides(
+    api: AsyncClient, make: Factory
+) -> None:
+    # County A refers the client to B's group and to C's substance-use service; the
+    # client's consent to share covers B for the group and C for the service only.
+    setting = await county_and_ngo(api, make)
+    clinic = await make.organisation("provider")
+    nurse = await make.staff("coach", organisation_id=clinic)
+    service = await api.post(
+        "/api/v1/services",
+        json={"name": "Päihdepoliklinikka", "categories": ["päihteet"]},
+        headers=nurse.headers,
+    )
+    assert service.status_code == 201, service.text
+    await make.consent(setting.client_id, "data_sharing", setting.worker, organisation_ids=[clinic])
+    to_group = await refer(
+        api, setting.worker, setting.client_id, programme_id=setting.programme["id"]
+    )
+    to_clinic = await refer(api, setting.worker, setting.client_id, service_id=service.json()["id"])
+    assert to_clinic.status_code == 201, to_clinic.text
+    await move(api, setting.coach, to_group.json()["id"], "received")
+    accepted = await move(api, setting.coach, to_group.json()["id"], "accepted")
+    assert accepted.json()["enrolment_id"] is not None  # B's coach now reaches the client
+    await move(api, nurse, to_clinic.json()["id"], "received")
+    await move(api, nurse, to_clinic.json()["id"], "rejected", "Ei päihdehoidon tarvetta nyt")
+    colleague = await make.staff("referrer", organisation_id=setting.worker.organisation_id)
+    await make.responsible(setting.client_id, colleague)
+
+    async def referrals_seen(by: Person) -> set[str]:
+        pathway = await api.get(f"/api/v1/clients/{setting.client_id}/pathway", headers=by.headers)
+        assert pathway.status_code == 200, pathway.text
+        return {
+            e["subject_id"] for e in pathway.json()["events"] if e["subject_type"] == "referral"
+        }
+
+    both = {to_group.json()["id"], to_clinic.json()["id"]}
+    # The referrer and a colleague responsible for the client see all that A made.
+    assert await referrals_seen(setting.worker) == both
+    assert await referrals_seen(colleague) == both
+    # The group's facilitator sees the referral to their group, nothing of the clinic.
+    assert await referrals_seen(setting.coach) == {to_group.json()["id"]}
+    pathway = await api.get(
+        f"/api/v1/clients/{setting.client_id}/pathway", headers=setting.coach.headers
+    )
+    assert "Päihdepoliklinikka" not in pathway.text
+    assert "Ei päihdehoidon tarvetta" not in pathway.text
