@@ -99,6 +99,9 @@ async def revoke_programme_feed(conn: asyncpg.Connection, actor: Actor, programm
 # Serving ------------------------------------------------------------------------
 
 
+# Each meeting brings its own zone; a feed with none still names one.
+EMPTY_FEED_ZONE = "Europe/Helsinki"
+
 MEETING_TITLE = {"fi": "Valmennustapaaminen", "sv": "Coachningsträff", "en": "Coaching meeting"}
 
 
@@ -135,8 +138,7 @@ async def read_feed(pool: asyncpg.Pool, token: str) -> RenderedFeed:
         raise NotFound("no such calendar feed")
     first = rows[0]
     events = [_event(row, first["language"]) for row in rows if row["id"] is not None]
-    zone = events[0].zone if events else "Europe/Helsinki"
-    body = ics.feed(f"Polku: {first['owner_name']}", zone, events)
+    body = ics.feed(f"Polku: {first['owner_name']}", EMPTY_FEED_ZONE, events)
     rendered = RenderedFeed(
         etag=f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"', body=body
     )

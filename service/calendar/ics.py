@@ -139,13 +139,18 @@ def _single(event: SingleEvent) -> Event:
 def feed(
     name: str, zone: str, events: Sequence[SingleEvent], refresh: timedelta = timedelta(hours=1)
 ) -> bytes:
-    """A subscription calendar: one VEVENT per meeting."""
+    """A subscription calendar: one VEVENT per meeting, and one VTIMEZONE for each zone
+    the meetings are in (`zone` when there are none)."""
     calendar = _calendar()
     calendar.add("NAME", name)
     calendar.add("X-WR-CALNAME", name)
     calendar.add("REFRESH-INTERVAL", refresh, parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", vDuration(refresh))
-    _add_zone(calendar, zone, [e.starts_at for e in events])
+    starts_by_zone: dict[str, list[datetime]] = {}
+    for event in events:
+        starts_by_zone.setdefault(event.zone, []).append(event.starts_at)
+    for tzid in sorted(starts_by_zone or {zone: []}):
+        _add_zone(calendar, tzid, starts_by_zone.get(tzid, []))
     for event in events:
         calendar.add_component(_single(event))
     return bytes(calendar.to_ical())

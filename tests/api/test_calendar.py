@@ -174,3 +174,48 @@ async def test_a_change_made_elsewhere_reaches_the_cached_feed(
             break
         await asyncio.sleep(0.01)
     assert (await api.get(path)).status_code == 404
+
+
+async def test_a_feed_with_meetings_in_two_zones_has_both_vtimezones(
+    api: AsyncClient, make: Factory
+) -> None:
+    """A coach runs a Stockholm group and meets a client in Helsinki: the staff feed
+    carries a VTIMEZONE for each, and each start is the wall time it was planned at."""
+    coach = await make.staff("coach")
+    await create_programme(
+        api, coach, first_session_date="2027-03-11", start_time="17:00", timezone="Europe/Stockholm"
+    )
+    client_id = await make.client(coach)
+    plan = await api.post(
+        f"/api/v1/clients/{client_id}/plans",
+        json={"kind": "goal_coaching", "coach_ids": [coach.id], "starts_on": "2027-03-01"},
+        headers=coach.headers,
+    )
+    meeting_start = datetime(2027, 3, 30, 10, tzinfo=HELSINKI)
+    meeting = await api.post(
+        f"/api/v1/plans/{plan.json()['id']}/meetings",
+        json={
+            "starts_at": meeting_start.isoformat(),
+            "ends_at": (meeting_start + timedelta(hours=1)).isoformat(),
+        },
+        headers=coach.headers,
+    )
+    assert meeting.status_code == 201, meeting.text
+    link = await api.post("/api/v1/me/calendar-feed", headers=coach.headers)
+    body = (await api.get(link.json()["url"].removeprefix("http://polku.test"))).content
+
+    calendar = icalendar.Calendar.from_ical(body)
+    assert calendar.get_used_tzids() == {"Europe/Stockholm", "Europe/Helsinki"}
+    assert calendar.get_missing_tzids() == set()
+    written = {str(tz["TZID"]): tz.to_tz(lookup_tzid=False) for tz in calendar.walk("VTIMEZONE")}
+    for event in calendar.walk("VEVENT"):
+        start = event["DTSTART"]
+        wall = start.dt.replace(tzinfo=None)
+        if start.params["TZID"] == "Europe/Stockholm":
+            assert (wall.weekday(), wall.hour) == (3, 17)  # Thursdays 17:00 across the change
+        else:
+            assert wall == datetime(2027, 3, 30, 10)
+        # The VTIMEZONE it names, read on its own, gives the same moment.
+        assert wall.replace(tzinfo=written[start.params["TZID"]]) == start.dt
+    found = recurring_ical_events.of(calendar).between(date(2027, 3, 1), date(2027, 6, 1))
+    assert len(found) == 9
