@@ -32,6 +32,7 @@ from service.http import provide_connection, refuse_nul_characters, request_id_m
 from service.notifications import routes as notifications
 from service.programmes import routes as programmes
 from service.referrals import routes as referrals
+from service.reports import routes as reports
 from service.settings import Settings
 
 HEALTH_TIMEOUT_SECONDS = 2.0
@@ -114,6 +115,7 @@ def create_app(settings: Settings) -> Litestar:
             *programmes.routers,
             *coaching.routers,
             *referrals.routers,
+            *reports.routers,
             *notifications.routers,
             *calendar.routers,
         ],

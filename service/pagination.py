@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from datetime import date
 from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
@@ -20,6 +21,8 @@ Cursor = Annotated[
 
 Search = Annotated[str | None, QueryParameter(max_length=200, description="Words to look for")]
 IdQuery = Annotated[str | None, QueryParameter(max_length=64)]
+FromDate = Annotated[date | None, QueryParameter(name="from", description="First day (Finnish)")]
+ToDate = Annotated[date | None, QueryParameter(name="to", description="Last day (Finnish)")]
 
 
 class Page(msgspec.Struct, Generic[T]):

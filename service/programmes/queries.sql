@@ -335,3 +335,29 @@ FROM attendance a
 JOIN sessions s ON s.id = a.session_id
 JOIN programmes p ON p.id = s.programme_id
 WHERE a.client_id = :client_id;
+
+-- Feedback at the end of a group -------------------------------------------------------
+
+-- name: feedback_target(enrolment_id)^
+SELECT e.id, e.programme_id, e.client_id, e.enrolled_at,
+       p.cancelled_at IS NULL AND p.starts_at <= now() AS started
+FROM enrolments e
+JOIN programmes p ON p.id = e.programme_id
+WHERE e.id = :enrolment_id;
+
+-- name: save_feedback(enrolment_id, programme_id, client_id, got_support, new_plans, comment, recorded_by)^
+INSERT INTO programme_feedback
+    (enrolment_id, programme_id, client_id, got_support, new_plans, comment, recorded_by)
+VALUES (:enrolment_id, :programme_id, :client_id, :got_support, :new_plans, :comment,
+        :recorded_by)
+ON CONFLICT (enrolment_id) DO UPDATE SET
+    got_support = EXCLUDED.got_support, new_plans = EXCLUDED.new_plans,
+    comment = EXCLUDED.comment, recorded_by = EXCLUDED.recorded_by, recorded_at = now()
+RETURNING enrolment_id, programme_id, client_id, got_support, new_plans, comment,
+          recorded_by, recorded_at;
+
+-- name: feedback(enrolment_id)^
+SELECT enrolment_id, programme_id, client_id, got_support, new_plans, comment, recorded_by,
+       recorded_at
+FROM programme_feedback
+WHERE enrolment_id = :enrolment_id;

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated
-
 from litestar import get, patch, post, put
-from litestar.params import FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody
 
 from service.accounts.auth import CurrentActor
 from service.errors import problems
 from service.http import Conn, PathId, api_router
-from service.pagination import Cursor, IdQuery, Limit, Page
-from service.programmes import attendance, enrolment, service
+from service.pagination import Cursor, FromDate, IdQuery, Limit, Page, ToDate
+from service.programmes import attendance, enrolment, feedback, service
 from service.programmes.types import (
     AttendanceIn,
     AttendanceOut,
@@ -21,6 +18,8 @@ from service.programmes.types import (
     EnrolmentIn,
     EnrolmentListItem,
     EnrolmentOut,
+    FeedbackIn,
+    FeedbackOut,
     ProgrammeIn,
     ProgrammeOut,
     ProgrammePatch,
@@ -30,9 +29,6 @@ from service.programmes.types import (
     SessionPatch,
     WithdrawIn,
 )
-
-FromDate = Annotated[date | None, QueryParameter(name="from", description="First day (Finnish)")]
-ToDate = Annotated[date | None, QueryParameter(name="to", description="Last day (Finnish)")]
 
 
 @post("/programmes", responses=problems(401, 403, 422))
@@ -141,6 +137,22 @@ async def withdraw(
     return await enrolment.withdraw(conn, actor, enrolment_id, data.reason)
 
 
+@put(
+    "/enrolments/{enrolment_id:str}/feedback",
+    responses=problems(401, 403, 404, 409, 422),
+    summary="The client's feedback when the group ends",
+)
+async def record_feedback(
+    enrolment_id: PathId, data: JSONBody[FeedbackIn], conn: Conn, actor: CurrentActor
+) -> FeedbackOut:
+    return await feedback.record_feedback(conn, actor, enrolment_id, data)
+
+
+@get("/enrolments/{enrolment_id:str}/feedback", responses=problems(401, 404))
+async def read_feedback(enrolment_id: PathId, conn: Conn, actor: CurrentActor) -> FeedbackOut:
+    return await feedback.read_feedback(conn, actor, enrolment_id)
+
+
 @put("/sessions/{session_id:str}/attendance", responses=problems(401, 403, 404, 409, 422))
 async def record_attendance(
     session_id: PathId, data: JSONBody[AttendanceIn], conn: Conn, actor: CurrentActor
@@ -179,6 +191,8 @@ routers = [
             enrol,
             list_enrolments,
             withdraw,
+            record_feedback,
+            read_feedback,
             record_attendance,
             read_attendance,
             needs_attention,

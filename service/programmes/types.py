@@ -186,3 +186,22 @@ class AttentionOut(msgspec.Struct, kw_only=True):
     reason: Literal["repeated_absence"]
     since: datetime
     details: dict[str, object]
+
+
+class FeedbackIn(Body):
+    """What the client said when the group ended, recorded with them by a coach."""
+
+    got_support: bool
+    new_plans: bool
+    comment: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+
+
+class FeedbackOut(msgspec.Struct, kw_only=True):
+    enrolment_id: str
+    programme_id: str
+    client_id: str
+    got_support: bool
+    new_plans: bool
+    comment: str | None
+    recorded_by: str
+    recorded_at: datetime

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import asyncpg
 from httpx import AsyncClient
 
 from tests.factories import Person
@@ -38,4 +39,29 @@ async def enrol(api: AsyncClient, by: Person, programme_id: str, client_id: str)
         f"/api/v1/programmes/{programme_id}/enrolments",
         json={"client_id": client_id},
         headers=by.headers,
+    )
+
+
+async def shift_in_time(db: asyncpg.Connection, programme_id: str, days: int) -> None:
+    """Move a programme, its sessions and its enrolments `days` days (negative: into the
+    past), as if it had been planned and filled that much earlier."""
+    by = timedelta(days=days)
+    await db.execute(
+        "UPDATE programmes SET starts_at = starts_at + $2, ends_at = ends_at + $2, "
+        "first_session_date = first_session_date + $3::int WHERE id = $1",
+        programme_id,
+        by,
+        days,
+    )
+    await db.execute(
+        "UPDATE sessions SET starts_at = starts_at + $2, ends_at = ends_at + $2, "
+        "planned_starts_at = planned_starts_at + $2 WHERE programme_id = $1",
+        programme_id,
+        by,
+    )
+    await db.execute(
+        "UPDATE enrolments SET created_at = created_at + $2, enrolled_at = enrolled_at + $2, "
+        "withdrawn_at = withdrawn_at + $2 WHERE programme_id = $1",
+        programme_id,
+        by,
     )

@@ -1,0 +1,75 @@
+"""Who an organisation-wide report is about: the organisations in view, the period, and
+the participants — everyone who held a place in one of the organisations' groups that
+met in the period, or had a coaching plan with one of their coaches that ran in it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import asyncpg
+
+from service.clock import DAY, HELSINKI, today_in_finland
+from service.errors import InvalidInput
+from service.reports.access import queries
+
+LONGEST_PERIOD = timedelta(days=366 * 10)
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """Whole Finnish days, first to last."""
+
+    first_day: date
+    last_day: date
+
+    @property
+    def start(self) -> datetime:
+        return datetime.combine(self.first_day, time(), HELSINKI)
+
+    @property
+    def end(self) -> datetime:
+        return datetime.combine(self.last_day + DAY, time(), HELSINKI)
+
+
+def report_period(first_day: date | None, last_day: date | None) -> ReportPeriod:
+    """The days asked for; by default the year up to today (or up to `to`)."""
+    last = last_day or today_in_finland()
+    first = first_day or last - timedelta(days=364)
+    if first > last:
+        raise InvalidInput("from", "must not be after `to`")
+    if last - first > LONGEST_PERIOD:
+        raise InvalidInput("from", "a report covers at most ten years")
+    return ReportPeriod(first, last)
+
+
+@dataclass(frozen=True)
+class Cohort:
+    enrolments: Sequence[Any]
+    plans: Sequence[Any]
+
+    @property
+    def participants(self) -> set[str]:
+        return {row["client_id"] for row in self.enrolments} | {
+            row["client_id"] for row in self.plans
+        }
+
+
+async def gather(
+    conn: asyncpg.Connection, organisation_ids: list[str], period: ReportPeriod
+) -> Cohort:
+    enrolments = await queries.cohort_enrolments(
+        conn,
+        organisation_ids=organisation_ids,
+        period_start=period.start,
+        period_end=period.end,
+    )
+    plans = await queries.cohort_plans(
+        conn,
+        organisation_ids=organisation_ids,
+        first_day=period.first_day,
+        last_day=period.last_day,
+    )
+    return Cohort(enrolments=enrolments, plans=plans)

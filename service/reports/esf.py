@@ -1,0 +1,206 @@
+"""The ESF+ participant monitoring export: one row per participant with what EU ESF+
+monitoring asks at entry (gender, age band, labour-market status, education) and at
+exit (dates, situation on leaving), as a CSV that Excel with Finnish settings opens
+as it is: UTF-8 with a byte-order mark, semicolons, CRLF line ends.
+
+No names, no free text: codes, dates and Polku's own client id, by which the
+organisation's admin can correct a record. Every export is audited per client."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+import asyncpg
+
+from service import audit
+from service.accounts.auth import Actor
+from service.clock import HELSINKI, today_in_finland
+from service.reports import cohort
+from service.reports.access import queries, report_organisations
+
+COLUMNS = [
+    "participant_id",
+    "gender",
+    "age_band_at_entry",
+    "labour_market_status_at_entry",
+    "unemployed_at_entry",
+    "long_term_unemployed_at_entry",
+    "inactive_at_entry",
+    "employed_at_entry",
+    "education_level_at_entry",
+    "entry_date",
+    "exit_date",
+    "status_at_exit",
+    "in_education_or_training_at_exit",
+    "in_employment_at_exit",
+]
+_UNEMPLOYED = {"unemployed", "long_term_unemployed"}
+_INACTIVE = {"inactive", "in_education"}  # ESF+ counts those in education as inactive
+
+
+def age_band(birth_date: date | None, on: date) -> str:
+    """ESF+ age groups: below 18, 18–29, 30–54, 55 and above."""
+    if birth_date is None:
+        return "unknown"
+    age = on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+    if age < 18:
+        return "under_18"
+    if age < 30:
+        return "18_29"
+    if age < 55:
+        return "30_54"
+    return "55_plus"
+
+
+@dataclass(frozen=True)
+class Participation:
+    """A place in a group or a coaching plan, as far as the export needs it."""
+
+    starts_on: date
+    ends_on: date | None  # None while it goes on
+    labour_market_status: str | None  # at its start
+    education_level: str | None
+
+
+@dataclass(frozen=True)
+class ClientRecord:
+    id: str
+    gender: str | None
+    birth_date: date | None
+    labour_market_status: str | None
+    education_level: str | None
+
+
+def _flag(value: bool) -> str:
+    return "1" if value else "0"
+
+
+def participant_row(
+    client: ClientRecord,
+    participations: Sequence[Participation],
+    next_step: str | None,
+    last_day: date,
+) -> list[str]:
+    """One participant's row. They have left when every participation has ended by the
+    period's last day; their situation on leaving is their continuation plan's step."""
+    entry = min(participations, key=lambda p: p.starts_on)
+    ends = [p.ends_on for p in participations]
+    left = None
+    if all(end is not None and end <= last_day for end in ends):
+        left = max(end for end in ends if end is not None)
+    status = entry.labour_market_status or client.labour_market_status
+    step = (next_step or "not_recorded") if left else ""
+    return [
+        client.id,
+        client.gender or "unknown",
+        age_band(client.birth_date, entry.starts_on),
+        status or "unknown",
+        _flag(status in _UNEMPLOYED),
+        _flag(status == "long_term_unemployed"),
+        _flag(status in _INACTIVE),
+        _flag(status == "employed"),
+        entry.education_level or client.education_level or "unknown",
+        entry.starts_on.isoformat(),
+        left.isoformat() if left else "",
+        step,
+        _flag(bool(left) and step == "education"),
+        _flag(bool(left) and step == "employment"),
+    ]
+
+
+def write_csv(rows: Iterable[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _finnish_day(moment: datetime) -> date:
+    return moment.astimezone(HELSINKI).date()
+
+
+def _place(row: Any, now: datetime) -> Participation:
+    """A place in a group ends when the client leaves it, or the group is cancelled or ends."""
+    end = row["withdrawn_at"] or row["programme_cancelled_at"]
+    if end is None and row["programme_ends_at"] <= now:
+        end = row["programme_ends_at"]
+    return Participation(
+        starts_on=_finnish_day(row["enrolled_at"]),
+        ends_on=None if end is None else _finnish_day(end),
+        labour_market_status=row["labour_market_status_at_entry"],
+        education_level=row["education_level_at_entry"],
+    )
+
+
+def _plan(row: Any, today: date) -> Participation:
+    ends_on = row["ends_on"]
+    return Participation(
+        starts_on=row["starts_on"],
+        ends_on=ends_on if ends_on is not None and ends_on < today else None,
+        labour_market_status=row["labour_market_status_at_entry"],
+        education_level=row["education_level_at_entry"],
+    )
+
+
+async def esf_participants(
+    conn: asyncpg.Connection,
+    actor: Actor,
+    *,
+    first_day: date | None,
+    last_day: date | None,
+    organisation_id: str | None,
+) -> tuple[bytes, cohort.ReportPeriod]:
+    organisation_ids = await report_organisations(conn, actor, organisation_id, "admin")
+    period = cohort.report_period(first_day, last_day)
+    people = await cohort.gather(conn, organisation_ids, period)
+    now, today = datetime.now(UTC), today_in_finland()
+    participations: dict[str, list[Participation]] = defaultdict(list)
+    for row in people.enrolments:
+        participations[row["client_id"]].append(_place(row, now))
+    for row in people.plans:
+        participations[row["client_id"]].append(_plan(row, today))
+    plan_ids = sorted({row["id"] for row in people.plans})
+    next_step = {
+        row["client_id"]: row["next_step"]
+        for row in await queries.next_steps(conn, plan_ids=plan_ids)
+    }
+    clients = [
+        ClientRecord(
+            id=row["id"],
+            gender=row["gender"],
+            birth_date=row["birth_date"],
+            labour_market_status=row["labour_market_status"],
+            education_level=row["education_level"],
+        )
+        for row in await queries.participant_rows(conn, client_ids=sorted(participations))
+    ]
+    rows = sorted(
+        (
+            participant_row(
+                client, participations[client.id], next_step.get(client.id), period.last_day
+            )
+            for client in clients
+        ),
+        key=lambda row: (row[COLUMNS.index("entry_date")], row[0]),
+    )
+    await audit.log_for_clients(conn, actor, "report.esf_export", [client.id for client in clients])
+    await audit.log_action(
+        conn,
+        actor,
+        "report.esf_export",
+        subject=("report", "esf-participants"),
+        detail={
+            "organisation_ids": organisation_ids,
+            "from": period.first_day.isoformat(),
+            "to": period.last_day.isoformat(),
+            "participants": len(rows),
+        },
+    )
+    return write_csv(rows), period

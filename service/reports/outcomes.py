@@ -1,0 +1,94 @@
+"""Outcome figures for a period and organisation: what funders ask for, with no figure
+describing fewer than five people."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import asyncpg
+
+from service import audit
+from service.accounts.auth import Actor
+from service.reports import cohort, figures
+from service.reports.access import queries, report_organisations
+from service.reports.disclosure import total
+from service.reports.figures import AssessmentEnds, Place, RatedGoal, ReferralTimes
+from service.reports.types import OutcomesReport, Period
+
+
+async def outcomes(
+    conn: asyncpg.Connection,
+    actor: Actor,
+    *,
+    first_day: date | None,
+    last_day: date | None,
+    organisation_id: str | None,
+) -> OutcomesReport:
+    organisation_ids = await report_organisations(conn, actor, organisation_id, "analyst", "admin")
+    period = cohort.report_period(first_day, last_day)
+    people = await cohort.gather(conn, organisation_ids, period)
+    participants = people.participants
+    plan_ids = sorted({row["id"] for row in people.plans})
+    enrolment_ids = [row["id"] for row in people.enrolments]
+
+    goals_by_plan: dict[str, list[RatedGoal]] = defaultdict(list)
+    for row in await queries.goal_levels(conn, plan_ids=plan_ids, last_day=period.last_day):
+        goals_by_plan[row["plan_id"]].append(
+            RatedGoal(weight=row["weight"], baseline=row["baseline"], level=row["level"])
+        )
+    next_step = {
+        row["client_id"]: row["next_step"]
+        for row in await queries.next_steps(conn, plan_ids=plan_ids)
+    }
+    answers = [
+        (row["got_support"], row["new_plans"])
+        for row in await queries.feedback_given(conn, enrolment_ids=enrolment_ids)
+    ]
+    assessed = [
+        AssessmentEnds(instrument=row["key"], first=row["first"], latest=row["latest"])
+        for row in await queries.assessment_ends(
+            conn, client_ids=sorted(participants), last_day=period.last_day
+        )
+    ]
+    referrals = [
+        ReferralTimes(
+            status=row["status"],
+            reason=row["status_reason"],
+            days_to_answer=row["days_to_answer"],
+            days_to_start=row["days_to_start"],
+        )
+        for row in await queries.organisation_referrals(
+            conn,
+            organisation_ids=organisation_ids,
+            period_start=period.start,
+            period_end=period.end,
+        )
+    ]
+    await audit.log_action(
+        conn,
+        actor,
+        "report.outcomes",
+        subject=("report", "outcomes"),
+        detail={
+            "organisation_ids": organisation_ids,
+            "from": period.first_day.isoformat(),
+            "to": period.last_day.isoformat(),
+        },
+    )
+    return OutcomesReport(
+        period=Period(first_day=period.first_day, last_day=period.last_day),
+        organisation_ids=organisation_ids,
+        participants=total(len(participants)),
+        completion=figures.completion(
+            Place(completed=row["status"] == "enrolled")
+            for row in people.enrolments
+            if row["ended"]
+        ),
+        exits=figures.exits(participants, next_step),
+        feedback=figures.feedback(answers),
+        gas=figures.gas_change(goals_by_plan.values()),
+        assessments=figures.domain_changes(assessed),
+        referrals=figures.referral_figures(referrals),
+        suppression=figures.suppression(True),
+    )

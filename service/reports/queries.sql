@@ -1,0 +1,158 @@
+-- Who may read --------------------------------------------------------------------------
+
+-- name: programme_report_access(viewer, programme_id)$
+-- 'exact' for the programme's facilitators and the admins of its organisation (or of the
+-- one managing it): they may see the people anyway. 'suppressed' for that organisation's
+-- analysts. Null for everyone else.
+SELECT CASE
+    WHEN EXISTS (
+        SELECT FROM programme_staff
+        WHERE programme_id = p.id AND staff_id = :viewer AND role = 'facilitator'
+    ) OR 'admin' = ANY (s.roles) THEN 'exact'
+    WHEN 'analyst' = ANY (s.roles) THEN 'suppressed'
+END
+FROM programmes p
+JOIN organisations o ON o.id = p.organisation_id
+JOIN staff s ON s.id = :viewer AND s.active
+WHERE p.id = :programme_id
+  AND (s.organisation_id IN (o.id, o.managed_by) OR EXISTS (
+        SELECT FROM programme_staff
+        WHERE programme_id = p.id AND staff_id = :viewer AND role = 'facilitator'
+  ));
+
+-- name: organisations_in_view(organisation_id)
+-- An organisation and those it manages: what its admins and analysts report on.
+SELECT id FROM organisations WHERE id = :organisation_id OR managed_by = :organisation_id
+ORDER BY id;
+
+-- Programme report ----------------------------------------------------------------------
+
+-- name: programme(id)^
+SELECT p.id, p.organisation_id, p.title, p.starts_at, p.ends_at, p.capacity,
+       CASE WHEN p.cancelled_at IS NOT NULL THEN 'cancelled'
+            WHEN now() < p.starts_at THEN 'planned'
+            WHEN now() < p.ends_at THEN 'running'
+            ELSE 'completed' END AS status
+FROM programmes p
+WHERE p.id = :id;
+
+-- name: programme_enrolment(programme_id)^
+SELECT count(*) FILTER (WHERE enrolled_at IS NOT NULL) AS participants,
+       count(*) FILTER (WHERE status = 'enrolled') AS enrolled,
+       count(*) FILTER (WHERE status = 'withdrawn' AND enrolled_at IS NOT NULL) AS dropped_out,
+       count(*) FILTER (WHERE status = 'waitlisted') AS waitlisted,
+       count(*) FILTER (WHERE status = 'withdrawn' AND enrolled_at IS NULL)
+           AS left_waiting_list
+FROM enrolments
+WHERE programme_id = :programme_id;
+
+-- name: dropout_reasons(programme_id)
+-- Reasons of those who left after getting a place, as written (case and spacing aside).
+SELECT min(btrim(withdrawal_reason)) AS reason, count(*) AS people
+FROM enrolments
+WHERE programme_id = :programme_id AND status = 'withdrawn' AND enrolled_at IS NOT NULL
+GROUP BY lower(btrim(withdrawal_reason));
+
+-- name: session_attendance(programme_id)
+-- Each session's marks, and how many of those holding a place when it began have none.
+SELECT s.id, s.number, s.starts_at, s.ends_at, s.theme, s.status,
+       s.starts_at <> s.planned_starts_at AS moved,
+       s.status = 'scheduled' AND s.starts_at <= now() AS held,
+       count(a.client_id) FILTER (WHERE a.status = 'present') AS present,
+       count(a.client_id) FILTER (WHERE a.status = 'remote') AS remote,
+       count(a.client_id) FILTER (WHERE a.status = 'absent') AS absent,
+       count(a.client_id) FILTER (WHERE a.status = 'excused') AS excused,
+       (SELECT count(*) FROM enrolments e
+        WHERE e.programme_id = s.programme_id AND e.enrolled_at <= s.starts_at
+          AND (e.withdrawn_at IS NULL OR e.withdrawn_at > s.starts_at)
+          AND NOT EXISTS (
+              SELECT FROM attendance m WHERE m.session_id = s.id AND m.client_id = e.client_id
+          )) AS unrecorded
+FROM sessions s
+LEFT JOIN attendance a ON a.session_id = s.id
+WHERE s.programme_id = :programme_id
+GROUP BY s.id
+ORDER BY s.number;
+
+-- Outcomes ------------------------------------------------------------------------------
+
+-- name: cohort_enrolments(organisation_ids, period_start, period_end)
+-- Places taken in the organisations' groups that met in the period. `ended`: the group
+-- ended within the period (and was not cancelled), so the place was completed or left.
+SELECT e.id, e.client_id, e.status, e.enrolled_at, e.withdrawn_at,
+       e.labour_market_status_at_entry, e.education_level_at_entry,
+       p.cancelled_at IS NULL AND p.ends_at >= :period_start AND p.ends_at < :period_end
+           AND p.ends_at <= now() AS ended,
+       p.ends_at AS programme_ends_at, p.cancelled_at AS programme_cancelled_at
+FROM programmes p
+JOIN enrolments e ON e.programme_id = p.id
+WHERE p.organisation_id = ANY (:organisation_ids::uuid[])
+  AND p.starts_at < :period_end AND p.ends_at > :period_start
+  AND e.enrolled_at IS NOT NULL AND e.enrolled_at < :period_end;
+
+-- name: cohort_plans(organisation_ids, first_day, last_day)
+-- Coaching plans by the organisations' coaches that ran in the period.
+SELECT DISTINCT pl.id, pl.client_id, pl.starts_on, pl.ends_on,
+       pl.labour_market_status_at_entry, pl.education_level_at_entry
+FROM staff s
+JOIN plan_coaches pc ON pc.staff_id = s.id
+JOIN plans pl ON pl.id = pc.plan_id
+WHERE s.organisation_id = ANY (:organisation_ids::uuid[])
+  AND pl.starts_on <= :last_day AND (pl.ends_on IS NULL OR pl.ends_on >= :first_day);
+
+-- name: goal_levels(plan_ids, last_day)
+-- Each goal's weight, baseline and level by the period's end (of two ratings on one
+-- day, the later given), for plans rated at least once by then.
+SELECT g.plan_id, g.weight, g.baseline, latest.level
+FROM goals g
+LEFT JOIN LATERAL (
+    SELECT r.level FROM goal_ratings r
+    WHERE r.goal_id = g.id AND r.rated_on <= :last_day
+    ORDER BY r.rated_on DESC, r.created_at DESC
+    LIMIT 1
+) latest ON true
+WHERE g.plan_id = ANY (:plan_ids::uuid[])
+ORDER BY g.plan_id, g.position;
+
+-- name: next_steps(plan_ids)
+-- Each client's latest continuation plan among these plans.
+SELECT DISTINCT ON (pl.client_id) pl.client_id, c.next_step
+FROM continuation_plans c
+JOIN plans pl ON pl.id = c.plan_id
+WHERE c.plan_id = ANY (:plan_ids::uuid[])
+ORDER BY pl.client_id, c.updated_at DESC;
+
+-- name: feedback_given(enrolment_ids)
+SELECT got_support, new_plans
+FROM programme_feedback
+WHERE enrolment_id = ANY (:enrolment_ids::uuid[]);
+
+-- name: assessment_ends(client_ids, last_day)
+-- Each client's first and latest domain scores with each instrument, by the period's
+-- end, where they were assessed at least twice.
+SELECT a.client_id, i.key,
+       (array_agg(a.scores->'domains' ORDER BY a.assessed_on, a.created_at))[1] AS first,
+       (array_agg(a.scores->'domains' ORDER BY a.assessed_on DESC, a.created_at DESC))[1]
+           AS latest
+FROM assessments a
+JOIN instruments i ON i.id = a.instrument_id
+WHERE a.client_id = ANY (:client_ids::uuid[]) AND a.assessed_on <= :last_day
+GROUP BY a.client_id, i.key
+HAVING count(*) >= 2;
+
+-- name: organisation_referrals(organisation_ids, period_start, period_end)
+-- Referrals made in the period that the organisations sent or received.
+SELECT r.status, r.status_reason,
+       (extract(epoch FROM r.answered_at - r.created_at) / 86400)::float8 AS days_to_answer,
+       (extract(epoch FROM r.started_at - r.created_at) / 86400)::float8 AS days_to_start
+FROM referrals r
+WHERE (r.from_organisation_id = ANY (:organisation_ids::uuid[])
+       OR r.to_organisation_id = ANY (:organisation_ids::uuid[]))
+  AND r.created_at >= :period_start AND r.created_at < :period_end;
+
+-- name: participant_rows(client_ids)
+-- What the ESF+ participant export needs of each client record.
+SELECT id, gender, birth_date, labour_market_status, education_level
+FROM clients
+WHERE id = ANY (:client_ids::uuid[])
+ORDER BY id;
