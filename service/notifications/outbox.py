@@ -126,6 +126,17 @@ async def _remind(
 
 async def client_joined(conn: asyncpg.Connection, programme_id: str, client_id: str) -> None:
     """An invite to the whole series now, and reminders before each coming session."""
+    # Back before a cancellation from their leaving went out: the invite says it all,
+    # and the two must not race each other into the client's calendar.
+    await queries.cancel_pending(
+        conn,
+        programme_id=programme_id,
+        session_id=None,
+        client_id=client_id,
+        kinds=["cancellation"],
+        reason="the client enrolled again",
+    )
+    await queries.bump_series_sequence(conn, programme_id=programme_id, client_id=client_id)
     now = datetime.now(UTC)
     clients = await _recipients(conn, programme_id, [client_id])
     batch = _Batch([])
@@ -145,6 +156,7 @@ async def client_left(conn: asyncpg.Connection, programme_id: str, client_id: st
         kinds=EVERYTHING,
         reason="the client left the programme",
     )
+    await queries.bump_series_sequence(conn, programme_id=programme_id, client_id=client_id)
     batch = _Batch([])
     clients = await _recipients(conn, programme_id, [client_id])
     _announce(batch, clients, "cancellation", programme_id, None, datetime.now(UTC))

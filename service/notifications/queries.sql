@@ -9,6 +9,14 @@ JOIN clients c ON c.id = e.client_id
 WHERE e.programme_id = :programme_id AND e.status = 'enrolled'
   AND (:client_ids::uuid[] IS NULL OR c.id = ANY (:client_ids::uuid[]));
 
+-- name: bump_series_sequence(programme_id, client_id)!
+-- The client joined or left the series: what they are sent next about it must outrank
+-- what they got before. The first join starts at 0.
+INSERT INTO series_sequences AS q (programme_id, client_id)
+VALUES (:programme_id, :client_id)
+ON CONFLICT (programme_id, client_id)
+DO UPDATE SET added = q.added + 1, changed_at = now();
+
 -- name: future_sessions(programme_id, session_id)
 SELECT s.id, s.starts_at, p.reminder_offsets, p.timezone
 FROM sessions s JOIN programmes p ON p.id = s.programme_id
@@ -125,7 +133,10 @@ SELECT m.id, m.client_id, m.kind, m.channel, m.programme_id, m.session_id, m.mee
         WHERE e.programme_id = p.id AND e.client_id = c.id
         ORDER BY e.created_at DESC LIMIT 1) AS enrolment_status,
        p.title, p.timezone, p.duration_minutes, p.location_name, p.location_address,
-       p.online_url, p.ical_sequence, p.updated_at, p.cancelled_at, o.name AS organisation,
+       p.online_url, p.cancelled_at, o.name AS organisation,
+       -- The series as this client has been sent it (series_sequences).
+       p.ical_sequence + coalesce(q.added, 0) AS ical_sequence,
+       greatest(p.updated_at, q.changed_at) AS updated_at,
        (SELECT st.phone FROM programme_staff ps JOIN staff st ON st.id = ps.staff_id
         WHERE ps.programme_id = p.id AND ps.role = 'facilitator' AND st.phone IS NOT NULL
         ORDER BY st.name LIMIT 1) AS organiser_phone,
@@ -148,6 +159,7 @@ LEFT JOIN staff ON staff.id = m.staff_id
 LEFT JOIN clients c ON c.id = m.client_id
 LEFT JOIN programmes p ON p.id = m.programme_id
 LEFT JOIN organisations o ON o.id = p.organisation_id
+LEFT JOIN series_sequences q ON q.programme_id = m.programme_id AND q.client_id = m.client_id
 LEFT JOIN sessions s ON s.id = m.session_id
 LEFT JOIN meetings mt ON mt.id = m.meeting_id;
 

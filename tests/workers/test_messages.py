@@ -326,3 +326,60 @@ async def test_an_address_outside_ascii_is_delivered(
     await run_worker(worker_settings)
     [invite] = mail_server.mailbox.to("jörö.mäkinen@example.org")
     assert calendar_part(invite)[0] == "REQUEST"
+
+
+async def test_a_client_who_left_and_enrolled_again_gets_the_series_back(
+    api: AsyncClient,
+    make: Factory,
+    db: asyncpg.Connection,
+    worker_settings: Settings,
+    mail_server: MailServer,
+) -> None:
+    coach, programme, client_id = await enrolled_client(api, make)
+    await run_worker(worker_settings)
+    enrolment_id = await db.fetchval("SELECT id FROM enrolments WHERE client_id = $1", client_id)
+    left = await api.post(
+        f"/api/v1/enrolments/{enrolment_id}/withdraw",
+        json={"reason": "moved away"},
+        headers=coach.headers,
+    )
+    assert left.status_code == 200, left.text
+    await run_worker(worker_settings)
+    assert (await enrol(api, coach, programme["id"], client_id)).status_code == 201
+    await run_worker(worker_settings)
+
+    sent = [calendar_part(m) for m in mail_server.mailbox.to("anna@example.org")]
+    assert [method for method, _ in sent] == ["REQUEST", "CANCEL", "REQUEST"]
+    masters = [calendar.walk("VEVENT")[0] for _, calendar in sent]
+    assert {str(m["UID"]) for m in masters} == {f"programme-{programme['id']}@polku"}
+    invited, cancelled, invited_again = (m["SEQUENCE"] for m in masters)
+    assert invited < cancelled < invited_again
+
+
+async def test_enrolling_again_before_the_cancellation_went_out_sends_only_the_invite(
+    api: AsyncClient,
+    make: Factory,
+    db: asyncpg.Connection,
+    worker_settings: Settings,
+    mail_server: MailServer,
+) -> None:
+    coach, programme, client_id = await enrolled_client(api, make)
+    await run_worker(worker_settings)
+    enrolment_id = await db.fetchval("SELECT id FROM enrolments WHERE client_id = $1", client_id)
+    await api.post(
+        f"/api/v1/enrolments/{enrolment_id}/withdraw",
+        json={"reason": "by mistake"},
+        headers=coach.headers,
+    )
+    assert (await enrol(api, coach, programme["id"], client_id)).status_code == 201
+    await run_worker(worker_settings)
+
+    sent = [calendar_part(m) for m in mail_server.mailbox.to("anna@example.org")]
+    assert [method for method, _ in sent] == ["REQUEST", "REQUEST"]
+    first, again = (calendar.walk("VEVENT")[0] for _, calendar in sent)
+    assert again["SEQUENCE"] > first["SEQUENCE"]
+    reason = await db.fetchval(
+        "SELECT status_reason FROM messages WHERE client_id = $1 AND kind = 'cancellation'",
+        client_id,
+    )
+    assert reason == "the client enrolled again"
