@@ -109,6 +109,13 @@ SET status = 'pending', scheduled_for = :at, status_reason = :reason, claimed_un
     enqueued_at = NULL, updated_at = now()
 WHERE id = :id AND status = 'sending';
 
+-- name: postpone(id, at, reason)!
+-- Not sent, and no attempt either: the message is due again at :at.
+UPDATE messages
+SET status = 'pending', attempts = attempts - 1, scheduled_for = :at, status_reason = :reason,
+    claimed_until = NULL, enqueued_at = NULL, updated_at = now()
+WHERE id = :id AND status = 'sending';
+
 -- name: claim(id, lease)^
 -- Only one sender gets a message, however many jobs carry its id. Returns with it
 -- everything the message needs: where the client can be reached and may be, whether

@@ -11,6 +11,9 @@ from service.programmes.schedule import local_instant
 
 QUIET_FROM = time(21, 0)
 QUIET_UNTIL = time(8, 0)
+# Waits before the 2nd, 3rd, … attempt; after the last one a message has failed.
+BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
+MAX_ATTEMPTS = len(BACKOFF) + 1
 _OFFSET = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
 
 
@@ -46,6 +49,19 @@ def out_of_quiet_hours(at: datetime, zone: ZoneInfo) -> datetime:
 
 def send_time(channel: str, at: datetime, zone: ZoneInfo) -> datetime:
     return out_of_quiet_hours(at, zone) if channel == "sms" else at
+
+
+def quiet_until(channel: str, now: datetime, zone: ZoneInfo) -> datetime | None:
+    """When a message that is due now may go, if not now: an SMS waits out the night."""
+    later = send_time(channel, now, zone)
+    return later if later != now else None
+
+
+def retry_at(attempts: int, channel: str, now: datetime, zone: ZoneInfo) -> datetime | None:
+    """When to try again after `attempts` tries that did not deliver; None: give up."""
+    if attempts >= MAX_ATTEMPTS:
+        return None
+    return send_time(channel, now + BACKOFF[attempts - 1], zone)
 
 
 @dataclass(frozen=True)

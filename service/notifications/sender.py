@@ -23,13 +23,11 @@ from service.clock import HELSINKI
 from service.notifications import channels
 from service.notifications.outbox import queries
 from service.notifications.render import render, when
+from service.notifications.rules import quiet_until, retry_at
 from service.settings import Settings
 
 logger = logging.getLogger("polku.messages")
 
-# Waits before the 2nd, 3rd, … attempt; after the last one a message has failed.
-BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
-MAX_ATTEMPTS = len(BACKOFF) + 1
 _PHONE_LABEL = {"fi": "Puhelin", "sv": "Telefon", "en": "Phone"}
 
 
@@ -86,6 +84,23 @@ def _series(
         if client["email"]
         else None,
     )
+
+
+def _zone(message: Any) -> ZoneInfo:
+    return ZoneInfo(message["client_timezone"]) if message["client_timezone"] else HELSINKI
+
+
+def _quiet_hours(message: Any, now: datetime) -> Skip | datetime | None:
+    """An SMS that falls due at night (a retry, a worker that was away) waits until the
+    morning, and a reminder whose event begins before then does not go at all."""
+    until = quiet_until(message["channel"], now, _zone(message))
+    if until is None:
+        return None
+    begins = message["starts_at"] or message["meeting_starts_at"]
+    if message["kind"] == "reminder" and begins is not None and until >= begins:
+        what = "session" if message["meeting_id"] is None else "meeting"
+        return Skip(f"quiet hours last until the {what} begins")
+    return until
 
 
 async def _reachable(message: Any, client: Any) -> Skip | None:
@@ -316,6 +331,14 @@ class Sender:
             message = await queries.claim(conn, id=message_id, lease=self.settings.send_lease)
         if message is None:
             return "not due, or handled already"
+        held = _quiet_hours(message, datetime.now(UTC))
+        if isinstance(held, Skip):
+            await self._finish(message_id, "skipped", held.reason)
+            return "skipped"
+        if held is not None:
+            async with self.pool.acquire() as conn:
+                await queries.postpone(conn, id=message_id, at=held, reason="no SMS at night")
+            return "postponed"
         try:
             async with self.pool.acquire() as conn:
                 outcome = await compose(cast(asyncpg.Connection, conn), self.settings, message)
@@ -359,10 +382,10 @@ class Sender:
 
     async def _retry(self, message: Any, reason: str) -> str:
         attempts = message["attempts"]
-        if attempts >= MAX_ATTEMPTS:
+        at = retry_at(attempts, message["channel"], datetime.now(UTC), _zone(message))
+        if at is None:
             await self._finish(message["id"], "failed", f"gave up after {attempts} tries: {reason}")
             return "failed"
-        at = datetime.now(UTC) + BACKOFF[attempts - 1]
         async with self.pool.acquire() as conn:
             await queries.retry_later(conn, id=message["id"], at=at, reason=reason)
         logger.info("message %s will be tried again at %s: %s", message["id"], at, reason)

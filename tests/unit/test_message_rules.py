@@ -8,10 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from service.notifications.rules import (
+    BACKOFF,
+    MAX_ATTEMPTS,
     before,
     out_of_quiet_hours,
     parse_offset,
     plan_reminders,
+    quiet_until,
+    retry_at,
 )
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -91,3 +95,20 @@ def test_reminders_already_in_the_past_are_not_planned() -> None:
         now=start - timedelta(hours=5),
     )
     assert [p.offset for p in planned] == ["PT2H"]
+
+
+def test_an_sms_falling_due_at_night_waits_for_the_morning() -> None:
+    assert quiet_until("sms", helsinki(2027, 5, 3, 23, 10), HELSINKI) == helsinki(2027, 5, 4, 8)
+    assert quiet_until("sms", helsinki(2027, 5, 4, 7, 59), HELSINKI) == helsinki(2027, 5, 4, 8)
+    assert quiet_until("sms", helsinki(2027, 5, 4, 8, 0), HELSINKI) is None
+    assert quiet_until("sms", helsinki(2027, 5, 4, 20, 59), HELSINKI) is None
+    assert quiet_until("email", helsinki(2027, 5, 3, 23, 10), HELSINKI) is None
+
+
+def test_retries_back_off_wait_out_the_night_and_end() -> None:
+    evening = helsinki(2027, 5, 3, 19, 30)
+    assert retry_at(1, "sms", evening, HELSINKI) == evening + BACKOFF[0]
+    # The fourth try fails at 19:30: two hours on is 21:30, so the SMS waits until 08:00.
+    assert retry_at(4, "sms", evening, HELSINKI) == helsinki(2027, 5, 4, 8)
+    assert retry_at(4, "email", evening, HELSINKI) == evening + timedelta(hours=2)
+    assert retry_at(MAX_ATTEMPTS, "email", evening, HELSINKI) is None
