@@ -12,6 +12,9 @@ JSON: a list of HSDS 3 service objects (or `{"services": [...]}`), each with its
     service_at_locations[0].location {name, addresses[0]} → location
     schedules[0].description → schedule
 
+Ids and postal codes may be written as numbers; any other value of a type that does
+not fit where it stands is a problem of its record, named by its HSDS path.
+
 CSV (comma or semicolon, UTF-8 with or without BOM), one service per row, with the
 columns in CSV_COLUMNS; categories separated by `|` or `;` inside their cell.
 
@@ -24,6 +27,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -121,13 +125,14 @@ def read_catalogue(path: Path) -> Catalogue:
         raise UnreadableFile(f"not UTF-8 text (byte {error.start})") from error
     if not text.strip():
         raise UnreadableFile("the file is empty")
+    records: list[tuple[int, dict[str, Any] | Problem]]
     if path.suffix.lower() == ".csv" or not text.lstrip().startswith(("[", "{")):
-        records, names = _csv_records(text), CSV_COLUMNS
+        records, names = list(_csv_records(text)), CSV_COLUMNS
     else:
         records, names = _json_records(text), JSON_FIELDS
     services, problems = [], []
     for line, record in records:
-        checked = _check(line, record, names)
+        checked = record if isinstance(record, Problem) else _check(line, record, names)
         if isinstance(checked, Problem):
             problems.append(checked)
         else:
@@ -188,7 +193,8 @@ def _csv_records(text: str) -> list[tuple[int, dict[str, Any]]]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    header = next(reader, None)
+    rows = _csv_rows(reader)
+    header = next(rows, (0, None))[1]
     if not header:
         raise UnreadableFile("the CSV file has no header row")
     columns = [name.strip().lower() for name in header]
@@ -197,8 +203,8 @@ def _csv_records(text: str) -> list[tuple[int, dict[str, Any]]]:
         raise UnreadableFile(
             f"unknown CSV columns: {', '.join(unknown)} (known: {', '.join(CSV_COLUMNS.values())})"
         )
-    records = []
-    for cells in reader:
+    records: list[tuple[int, dict[str, Any]]] = []
+    for line, cells in rows:
         if not any(cell.strip() for cell in cells):
             continue
         row = dict(zip(columns, cells, strict=False))
@@ -216,15 +222,29 @@ def _csv_records(text: str) -> list[tuple[int, dict[str, Any]]]:
                 record.setdefault(parent, {})[child] = value
             else:
                 record[field] = value
-        records.append((reader.line_num, record))
+        records.append((line, record))
     return records
+
+
+def _csv_rows(reader: Any) -> Iterator[tuple[int, list[str]]]:
+    """Each row with the line it starts on: a quoted cell can span lines, and the
+    reader's line_num is then the record's last line."""
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next(reader, None)
+        except csv.Error as error:  # e.g. a cell longer than the csv module takes
+            raise UnreadableFile(f"line {line}: {error}") from error
+        if cells is None:
+            return
+        yield line, cells
 
 
 # JSON ------------------------------------------------------------------------------
 
 
-def _json_records(text: str) -> list[tuple[int, dict[str, Any]]]:
-    """Each service with the line its object starts on."""
+def _json_records(text: str) -> list[tuple[int, dict[str, Any] | Problem]]:
+    """Each service (or what is wrong with its shape) with the line its object starts on."""
     decoder = json.JSONDecoder()
     start = len(text) - len(text.lstrip())
     if text[start] == "{":
@@ -233,74 +253,127 @@ def _json_records(text: str) -> list[tuple[int, dict[str, Any]]]:
             raise UnreadableFile('expected a list of services, or {"services": [...]}')
         start = found.end() - 1
     position = start + 1
-    records = []
-    try:
-        while True:
-            while position < len(text) and text[position] in " \t\r\n,":
-                position += 1
-            if position >= len(text) or text[position] == "]":
-                break
-            value, end = decoder.raw_decode(text, position)
-            line = text.count("\n", 0, position) + 1
-            records.append((line, _from_hsds(value) if isinstance(value, dict) else {"": value}))
-            position = end
-    except json.JSONDecodeError as error:
-        raise UnreadableFile(f"not valid JSON: {error}") from error
+    records: list[tuple[int, dict[str, Any] | Problem]] = []
+    while True:
+        while position < len(text) and text[position] in " \t\r\n,":
+            position += 1
+        if position >= len(text) or text[position] == "]":
+            break
+        line = text.count("\n", 0, position) + 1
+        try:
+            value, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as error:
+            raise UnreadableFile(f"not valid JSON: {error}") from error
+        except RecursionError as error:
+            raise UnreadableFile(f"line {line}: nested too deeply") from error
+        except ValueError as error:  # a number with more digits than Python reads
+            raise UnreadableFile(f"not valid JSON: line {line}: {error}") from error
+        try:
+            records.append((line, _from_hsds(value)))
+        except _Unexpected as unexpected:
+            records.append((line, Problem(line, unexpected.field, str(unexpected))))
     return records
 
 
-def _first(value: Any) -> dict[str, Any]:
-    if isinstance(value, list) and value and isinstance(value[0], dict):
-        return value[0]
-    return {}
+class _Unexpected(Exception):
+    """A value whose JSON type does not fit where HSDS puts it."""
+
+    def __init__(self, field: str, expected: str, value: Any) -> None:
+        super().__init__(f"Expected `{expected}`, got `{_json_type(value)}`")
+        self.field = field
 
 
-def _from_hsds(service: dict[str, Any]) -> dict[str, Any]:
-    organization = service.get("organization") or {}
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    names = {bool: "bool", int: "int", float: "float", str: "str", list: "array", dict: "object"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _object(value: Any, field: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _Unexpected(field, "object", value)
+    return value
+
+
+def _list(value: Any, field: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _Unexpected(field, "array", value)
+    return value
+
+
+def _first(value: Any, field: str) -> dict[str, Any]:
+    """The first of a list of objects (HSDS nests one-to-many), or {}."""
+    items = _list(value, field)
+    return _object(items[0], f"{field}[0]") if items else {}
+
+
+def _text(value: Any, field: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise _Unexpected(field, "str", value)
+
+
+def _code(value: Any) -> Any:
+    """Ids and postal codes are text, but some exports write them as numbers."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _from_hsds(service: Any) -> dict[str, Any]:
+    if not isinstance(service, dict):
+        raise _Unexpected("record", "object", service)
+    organization = _object(service.get("organization"), "organization")
     record: dict[str, Any] = {
-        "external_id": service.get("id"),
-        "organisation_name": organization.get("name") if isinstance(organization, dict) else None,
+        "external_id": _code(service.get("id")),
+        "organisation_name": organization.get("name"),
         "name": service.get("name"),
         "description": service.get("description") or "",
         "eligibility": service.get("eligibility_description"),
         "url": service.get("url"),
         "email": service.get("email"),
-        "phone": _first(service.get("phones")).get("number"),
-        "schedule": _first(service.get("schedules")).get("description"),
+        "phone": _first(service.get("phones"), "phones").get("number"),
+        "schedule": _first(service.get("schedules"), "schedules").get("description"),
     }
     status = service.get("status")
-    if isinstance(status, str):
-        record["status"] = _STATUS.get(status.lower(), status)
-    categories = service.get("categories")
-    if categories is None:
-        categories = [
-            term.get("name") or term.get("term")
-            for attribute in service.get("attributes") or []
-            if isinstance(attribute, dict)
-            and isinstance(term := attribute.get("taxonomy_term"), dict)
-        ]
+    record["status"] = _STATUS.get(status.lower(), status) if isinstance(status, str) else status
+    if "categories" in service:
+        categories = _list(service["categories"], "categories")
+        for index, category in enumerate(categories):
+            _text(category, f"categories[{index}]")
+    else:
+        categories = []
+        for index, attribute in enumerate(_list(service.get("attributes"), "attributes")):
+            where = f"attributes[{index}]"
+            term = _object(_object(attribute, where).get("taxonomy_term"), f"{where}.taxonomy_term")
+            if term:
+                categories.append(term.get("name") or term.get("term"))
     record["categories"] = categories
-    contact = _first(service.get("contacts"))
+    contact = _first(service.get("contacts"), "contacts")
     if contact:
         record["contact"] = _present(
             name=contact.get("name"),
             title=contact.get("title"),
             email=contact.get("email"),
-            phone=_first(contact.get("phones")).get("number"),
+            phone=_first(contact.get("phones"), "contacts[0].phones").get("number"),
         )
-    location = _first(service.get("service_at_locations")).get("location")
-    if isinstance(location, dict):
-        address = _first(location.get("addresses"))
-        street = ", ".join(
-            part
-            for part in (
-                address.get("address_1"),
-                " ".join(p for p in (address.get("postal_code"), address.get("city")) if p),
-            )
-            if part
-        )
+    where = "service_at_locations[0].location"
+    at_location = _first(service.get("service_at_locations"), "service_at_locations")
+    location = _object(at_location.get("location"), where)
+    if location:
+        address = _first(location.get("addresses"), f"{where}.addresses")
+        where = f"{where}.addresses[0]"
+        street = _text(address.get("address_1"), f"{where}.address_1")
+        postal_code = _text(_code(address.get("postal_code")), f"{where}.postal_code")
+        city = _text(address.get("city"), f"{where}.city")
+        town = " ".join(part for part in (postal_code, city) if part)
         record["location"] = _present(
-            name=location.get("name"), address=street or None, municipality=address.get("city")
+            name=location.get("name"),
+            address=", ".join(part for part in (street, town) if part) or None,
+            municipality=city,
         )
     return _present(**record)
 

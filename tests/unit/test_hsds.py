@@ -3,9 +3,16 @@ and field."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from service.referrals.hsds import UnreadableFile, read_catalogue
 
@@ -74,3 +81,192 @@ def test_problems_a_whole_file_can_have(tmp_path: Path) -> None:
         "line 4, name: contains the NUL character",
         "line 3, id: 'x' also on line 2",
     ]
+
+
+def _write_json(tmp_path: Path, *services: Any) -> Path:
+    path = tmp_path / "services.json"
+    path.write_text(json.dumps(list(services), ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def _service(**fields: Any) -> dict[str, Any]:
+    return {"id": "s1", "name": "Palvelu", "organization": {"name": "Askel ry"}, **fields}
+
+
+def _at(address: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"location": {"name": "Ohjaamo", "addresses": [address]}}]
+
+
+def test_a_numeric_postal_code_is_read_as_text(tmp_path: Path) -> None:
+    address = {"address_1": "Kauppakatu 1", "postal_code": 12345, "city": "Järvilä"}
+    catalogue = read_catalogue(_write_json(tmp_path, _service(service_at_locations=_at(address))))
+    assert catalogue.problems == []
+    [(_, service)] = catalogue.services
+    assert service.location is not None
+    assert service.location.address == "Kauppakatu 1, 12345 Järvilä"
+
+
+def test_a_numeric_street_is_a_problem_named_by_line_and_field(tmp_path: Path) -> None:
+    good = _service(id="ok")
+    bad = _service(id="bad", service_at_locations=_at({"address_1": 1, "city": "Järvilä"}))
+    catalogue = read_catalogue(_write_json(tmp_path, good, bad))
+    assert [s.external_id for _, s in catalogue.services] == ["ok"]
+    assert [str(p) for p in catalogue.problems] == [
+        "line 9, service_at_locations[0].location.addresses[0].address_1: Expected `str`, got `int`"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"organization": "Askel ry"}, "organization"),
+        ({"phones": "+358 40 123 4567"}, "phones"),
+        ({"phones": [4012345]}, "phones[0]"),
+        ({"phones": [{"number": 4012345}]}, "phones[0].number"),
+        ({"schedules": {"description": "ma–to"}}, "schedules"),
+        ({"attributes": 5}, "attributes"),
+        ({"attributes": ["työllisyys"]}, "attributes[0]"),
+        ({"attributes": [{"taxonomy_term": "työllisyys"}]}, "attributes[0].taxonomy_term"),
+        ({"attributes": [{"taxonomy_term": {"name": 7}}]}, "attributes"),
+        ({"categories": "päihteet"}, "categories"),
+        ({"contacts": {"name": "Pekka"}}, "contacts"),
+        ({"contacts": [{"phones": 5}]}, "contacts[0].phones"),
+        ({"contacts": [{"name": ["Pekka"]}]}, "contacts[0].name"),
+        ({"service_at_locations": [{"location": "Ohjaamo"}]}, "service_at_locations[0].location"),
+        (
+            {"service_at_locations": [{"location": {"addresses": "Kauppakatu 1"}}]},
+            "service_at_locations[0].location.addresses",
+        ),
+        (
+            {"service_at_locations": _at({"city": 12345})},
+            "service_at_locations[0].location.addresses[0].city",
+        ),
+        (
+            {"service_at_locations": _at({"postal_code": 1.5})},
+            "service_at_locations[0].location.addresses[0].postal_code",
+        ),
+        ({"status": 1}, "status"),
+        ({"status": True}, "status"),
+        ({"description": 3}, "description"),
+    ],
+)
+def test_every_unexpected_type_is_a_row_problem(
+    tmp_path: Path, fields: dict[str, Any], field: str
+) -> None:
+    catalogue = read_catalogue(_write_json(tmp_path, _service(**fields)))
+    assert catalogue.services == []
+    assert [(p.line, p.field) for p in catalogue.problems] == [(2, field)]
+
+
+def test_a_record_that_is_not_an_object(tmp_path: Path) -> None:
+    catalogue = read_catalogue(_write_json(tmp_path, _service(), 5))
+    assert [str(p) for p in catalogue.problems] == ["line 9, record: Expected `object`, got `int`"]
+
+
+def test_a_numeric_id_is_read_as_text(tmp_path: Path) -> None:
+    catalogue = read_catalogue(_write_json(tmp_path, _service(id=42)))
+    assert catalogue.problems == []
+    assert catalogue.services[0][1].external_id == "42"
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=10,
+)
+_FULL = json.loads((FIXTURES / "services.json").read_text(encoding="utf-8"))[0]
+
+
+def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found += _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _paths(item, (*path, index))
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(path=st.sampled_from(_paths(_FULL)), replacement=_json)
+def test_no_json_value_anywhere_breaks_the_reader(path: tuple[Any, ...], replacement: Any) -> None:
+    service = json.loads(json.dumps(_FULL))
+    if path:
+        *parents, last = path
+        holder = service
+        for step in parents:
+            holder = holder[step]
+        holder[last] = replacement
+    else:
+        service = replacement
+    with tempfile.TemporaryDirectory() as directory:
+        catalogue = read_catalogue(_write_json(Path(directory), service))
+    assert len(catalogue.services) + len(catalogue.problems) >= 1
+    assert all(p.line == 2 and p.field for p in catalogue.problems)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from('[]{}",:;|\n\r\t 0-9eE.aé\x00\\'), max_size=80)
+    | st.text(max_size=80),
+    suffix=st.sampled_from([".json", ".csv"]),
+)
+def test_no_file_ends_in_a_traceback(text: str, suffix: str) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / f"services{suffix}"
+        path.write_text(text, encoding="utf-8")
+        with contextlib.suppress(UnreadableFile):
+            read_catalogue(path)
+
+
+def test_a_record_with_multiline_cells_is_reported_on_its_first_line(tmp_path: Path) -> None:
+    path = tmp_path / "services.csv"
+    path.write_text(
+        "id,organization_name,name,description\n"
+        'a,Askel ry,Vertaisryhmä,"Ensimmäinen rivi\ntoinen rivi\nkolmas rivi"\n'
+        'b,Askel ry,,"Kuvaus\nkahdella rivillä"\n'
+        "c,Askel ry,Kolmas,\n",
+        encoding="utf-8",
+    )
+    catalogue = read_catalogue(path)
+    assert [(line, s.external_id) for line, s in catalogue.services] == [(2, "a"), (7, "c")]
+    assert [(p.line, p.field) for p in catalogue.problems] == [(5, "name")]
+
+
+def test_files_no_reader_can_take_are_unreadable_not_a_crash(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(UnreadableFile, match="nested too deeply"):
+        read_catalogue(deep)
+    huge = tmp_path / "huge.json"
+    huge.write_text('[{"id": ' + "9" * 5000 + "}]", encoding="utf-8")
+    with pytest.raises(UnreadableFile, match="not valid JSON"):
+        read_catalogue(huge)
+    wide = tmp_path / "wide.csv"
+    wide.write_text("id,name\n1," + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(UnreadableFile, match="line 2"):
+        read_catalogue(wide)
+
+
+def test_records_nested_near_the_limit_are_problems_or_unreadable(tmp_path: Path) -> None:
+    """Around Python's recursion limit the JSON reader gives up, or the record is
+    checked; neither may end in a traceback."""
+    for depth in range(sys.getrecursionlimit() - 60, sys.getrecursionlimit() + 5):
+        path = tmp_path / "deep.json"
+        path.write_text(
+            json.dumps([_service()])[:-2] + ', "description": ' + "[" * depth + "]" * depth + "}]",
+            encoding="utf-8",
+        )
+        assert _outcome(path) in (
+            "unreadable: line 1: nested too deeply",
+            "line 1, description: Expected `str`, got `array`",
+        )
+
+
+def _outcome(path: Path) -> str:
+    try:
+        catalogue = read_catalogue(path)
+    except UnreadableFile as error:
+        return f"unreadable: {error}"
+    return "; ".join(str(p) for p in catalogue.problems)
