@@ -15,13 +15,15 @@ from db.pool import create_pool
 from service.accounts import service as accounts
 from service.notifications.channels import SmtpPool, SmtpServer
 from service.notifications.dispatch import SEND_JOB, dispatch_due
-from service.notifications.sender import Sender
+from service.notifications.sender import DELIVERY_TIMEOUT_SECONDS, Sender
 from service.settings import Settings
 
 logger = logging.getLogger("polku.worker")
 
 # Expired and revoked tokens are kept this long for investigating incidents.
 TOKEN_RETENTION = timedelta(days=7)
+# A send job: delivery, with time to spare for reading and recording the message.
+SEND_JOB_TIMEOUT_SECONDS = DELIVERY_TIMEOUT_SECONDS + 30
 
 
 async def purge_tokens(ctx: dict[str, Any]) -> int:
@@ -77,9 +79,10 @@ def create_worker(settings: Settings, **options: Any) -> Worker:
     """The worker: periodic jobs, and message sends that never outlive their claim
     (Settings.send_lease)."""
     assert settings.redis_url is not None
+    timeout = min(SEND_JOB_TIMEOUT_SECONDS, settings.send_lease.total_seconds())
     return Worker(
         # No result kept: the message row is the record, and its claim stops repeats.
-        functions=[func(send_message, name=SEND_JOB, timeout=60, max_tries=1, keep_result=0)],
+        functions=[func(send_message, name=SEND_JOB, timeout=timeout, max_tries=1, keep_result=0)],
         cron_jobs=cron_jobs(),
         on_startup=startup,
         on_shutdown=shutdown,

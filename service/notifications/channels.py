@@ -152,24 +152,25 @@ class SmtpPool:
         async with self._slots:
             client, reused = await self._take()
             try:
-                with _smtp_failures():
-                    await client.send_message(message)
+                await self._send_on(client, message)
             except TransientFailure:
-                client.close()
                 if not reused:
                     raise
                 # An idle connection the server had closed: nothing was sent on it.
                 client, _ = await self._connect()
-                try:
-                    with _smtp_failures():
-                        await client.send_message(message)
-                except (TransientFailure, PermanentFailure):
-                    client.close()
-                    raise
-            except PermanentFailure:
-                await self._put(client, reset=True)
-                raise
-            await self._put(client)
+                await self._send_on(client, message)
+
+    async def _send_on(self, client: aiosmtplib.SMTP, message: Message) -> None:
+        try:
+            with _smtp_failures():
+                await client.send_message(message)
+        except PermanentFailure:
+            await self._put(client, reset=True)
+            raise
+        except (TransientFailure, asyncio.CancelledError):
+            client.close()  # broken, or given up on mid-conversation: not to be reused
+            raise
+        await self._put(client)
 
     async def _take(self) -> tuple[aiosmtplib.SMTP, bool]:
         while self._idle:

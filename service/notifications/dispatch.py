@@ -10,6 +10,7 @@ from typing import Any
 import asyncpg
 
 from service.notifications.outbox import queries
+from service.notifications.rules import MAX_ATTEMPTS
 
 BATCH = 1000
 SEND_JOB = "send_message"
@@ -27,7 +28,7 @@ async def dispatch_due(
     """Enqueue due messages, a batch at a time until none are left (or max_batches);
     returns how many were handed over."""
     async with pool.acquire() as conn:
-        await queries.release_expired_claims(conn)
+        await queries.release_expired_claims(conn, max_attempts=MAX_ATTEMPTS)
     handed = 0
     for _ in range(max_batches):
         count = await _dispatch_batch(pool, queue, requeue_after)

@@ -76,11 +76,15 @@ WHERE client_id = :client_id AND channel = :channel AND status = 'pending';
 
 -- Dispatching and sending ------------------------------------------------------------
 
--- name: release_expired_claims()
--- A worker that claimed a message and died: its attempt is over; try again.
+-- name: release_expired_claims(max_attempts)
+-- A worker that claimed a message and died, or whose job was cancelled: its attempt
+-- is over. Try again, unless that was the last try.
 UPDATE messages
-SET status = 'pending', claimed_until = NULL, enqueued_at = NULL, updated_at = now(),
-    status_reason = 'the sending worker stopped before finishing'
+SET status = CASE WHEN attempts >= :max_attempts THEN 'failed' ELSE 'pending' END,
+    status_reason = CASE WHEN attempts >= :max_attempts
+                         THEN 'gave up after ' || attempts || ' tries: ' ELSE '' END
+                    || 'the sending worker stopped before finishing',
+    claimed_until = NULL, enqueued_at = NULL, updated_at = now()
 WHERE status = 'sending' AND claimed_until < now()
 RETURNING id;
 

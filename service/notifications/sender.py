@@ -8,6 +8,7 @@ that the message is due again. Retries are rescheduled in the database too.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -27,6 +28,11 @@ from service.notifications.rules import quiet_until, retry_at
 from service.settings import Settings
 
 logger = logging.getLogger("polku.messages")
+
+# Handing one message over, whatever a server does: above the SMTP and HTTP timeouts,
+# which bound each step, and below the job's timeout (workers/main.py), so the sender
+# records a hang as a try that failed rather than being cancelled mid-way.
+DELIVERY_TIMEOUT_SECONDS = 120
 
 _PHONE_LABEL = {"fi": "Puhelin", "sv": "Telefon", "en": "Phone"}
 
@@ -324,6 +330,7 @@ class Sender:
     settings: Settings
     http: httpx.AsyncClient
     smtp: channels.SmtpPool | None = None
+    deadline: float = DELIVERY_TIMEOUT_SECONDS
 
     async def send(self, message_id: str) -> str:
         """Deliver one message if it is due and nobody else has it; returns the outcome."""
@@ -358,6 +365,15 @@ class Sender:
         return "sent"
 
     async def _deliver(self, message: Any, outgoing: Outgoing) -> None:
+        try:
+            async with asyncio.timeout(self.deadline):
+                await self._hand_over(message, outgoing)
+        except TimeoutError as error:
+            raise channels.TransientFailure(
+                f"no answer within {self.deadline:g} seconds"
+            ) from error
+
+    async def _hand_over(self, message: Any, outgoing: Outgoing) -> None:
         if outgoing.email is not None:
             if self.smtp is None:
                 raise channels.PermanentFailure("no SMTP server configured (SMTP_URL)")

@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import asyncpg
+import httpx
 import msgspec
 import pytest
 from arq import create_pool
@@ -18,7 +19,10 @@ from arq.connections import RedisSettings
 from httpx import AsyncClient
 from redis.asyncio import Redis
 
+from service.notifications.channels import SmtpPool, SmtpServer
 from service.notifications.dispatch import SEND_JOB, dispatch_due
+from service.notifications.rules import MAX_ATTEMPTS
+from service.notifications.sender import Sender
 from service.settings import Settings
 from tests.factories import Factory
 from tests.mail import MailServer
@@ -132,3 +136,74 @@ async def test_a_worker_killed_mid_send_neither_loses_nor_doubles(
     assert (row["status"], row["attempts"]) == ("sent", 2)
     await asyncio.sleep(0.5)  # anything still in flight would arrive now
     assert len(mail_server.mailbox.to("anna@example.org")) == 1
+
+
+async def test_a_send_that_always_hangs_ends_failed(
+    api: AsyncClient,
+    make: Factory,
+    db: asyncpg.Connection,
+    worker_settings: Settings,
+    mail_server: MailServer,
+) -> None:
+    """Each try hangs until its job is cancelled (arq's timeout, a worker stopping); the
+    claim runs out and the message is due again, but only as many times as tries allow."""
+    await enrolled_client(api, make)
+    [invite] = await invites(db)
+    mail_server.mailbox.stall.clear()  # every SMTP conversation hangs at RCPT
+    assert worker_settings.redis_url is not None
+    queue = await create_pool(RedisSettings.from_dsn(worker_settings.redis_url))
+    pool = await _pool(worker_settings)
+    smtp = SmtpPool(SmtpServer.from_url(mail_server.url))
+    try:
+        async with httpx.AsyncClient() as http:
+            sender = Sender(pool, worker_settings, http, smtp)
+            for _ in range(MAX_ATTEMPTS):
+                mail_server.mailbox.stalled.clear()
+                sending = asyncio.create_task(sender.send(invite["id"]))
+                assert await asyncio.to_thread(mail_server.mailbox.stalled.wait, 10)
+                sending.cancel()
+                with pytest.raises(asyncio.CancelledError):
+                    await sending
+                await db.execute(
+                    "UPDATE messages SET claimed_until = now() - interval '1 second' WHERE id = $1",
+                    invite["id"],
+                )
+                await dispatch_due(pool, queue, timedelta(minutes=1))
+    finally:
+        await smtp.close()
+        await queue.aclose()
+        await pool.close()
+    row = await db.fetchrow(
+        "SELECT status, attempts, status_reason FROM messages WHERE id = $1", invite["id"]
+    )
+    assert (row["status"], row["attempts"]) == ("failed", MAX_ATTEMPTS)
+    assert row["status_reason"] == (
+        f"gave up after {MAX_ATTEMPTS} tries: the sending worker stopped before finishing"
+    )
+    assert mail_server.mailbox.messages == []
+
+
+async def test_a_send_that_hangs_past_its_deadline_is_tried_again_later(
+    api: AsyncClient,
+    make: Factory,
+    db: asyncpg.Connection,
+    worker_settings: Settings,
+    mail_server: MailServer,
+) -> None:
+    await enrolled_client(api, make)
+    [invite] = await invites(db)
+    mail_server.mailbox.stall.clear()
+    pool = await _pool(worker_settings)
+    smtp = SmtpPool(SmtpServer.from_url(mail_server.url))
+    try:
+        async with httpx.AsyncClient() as http:
+            sender = Sender(pool, worker_settings, http, smtp, deadline=0.5)
+            assert await sender.send(invite["id"]) == "retry"
+    finally:
+        await smtp.close()
+        await pool.close()
+    row = await db.fetchrow(
+        "SELECT status, attempts, status_reason FROM messages WHERE id = $1", invite["id"]
+    )
+    assert (row["status"], row["attempts"]) == ("pending", 1)
+    assert row["status_reason"] == "no answer within 0.5 seconds"

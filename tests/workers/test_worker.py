@@ -6,6 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
+from service.notifications.channels import SMS_TIMEOUT_SECONDS, SMTP_TIMEOUT_SECONDS
+from service.notifications.dispatch import SEND_JOB
+from service.notifications.sender import DELIVERY_TIMEOUT_SECONDS
 from service.settings import Settings
 from tests.factories import Factory
 from workers.main import TOKEN_RETENTION, create_worker
@@ -34,3 +37,17 @@ async def test_token_purge_forgets_long_dead_tokens_only(
         await worker.close()
     remaining = await db.fetch("SELECT staff_id FROM access_tokens")
     assert [row["staff_id"] for row in remaining] == [recent.id]
+
+
+async def test_a_send_job_outlasts_its_deadline_and_never_its_claim(settings: Settings) -> None:
+    """The sender gives up on a slow server itself, and records it, before arq cancels
+    the job; a job cancelled anyway is over before its claim runs out."""
+    worker = create_worker(settings, burst=True, handle_signals=False)
+    try:
+        job_timeout = worker.functions[SEND_JOB].timeout_s
+    finally:
+        await worker.close()
+    lease = settings.send_lease.total_seconds()
+    assert job_timeout is not None
+    assert max(SMTP_TIMEOUT_SECONDS, SMS_TIMEOUT_SECONDS) < DELIVERY_TIMEOUT_SECONDS
+    assert DELIVERY_TIMEOUT_SECONDS < job_timeout <= lease
