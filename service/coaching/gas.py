@@ -66,6 +66,12 @@ def t_score(weights: Sequence[float], levels: Sequence[int], rho: float = RHO) -
     return _Scale(weights, rho).score(levels)
 
 
+def t_scores(weights: Sequence[float], *level_sets: Sequence[int]) -> list[float]:
+    """The T-scores of one set of goals at several moments (baseline, now, …)."""
+    scale = _Scale(weights, RHO)
+    return [scale.score(levels) for levels in level_sets]
+
+
 def _by_day(ratings: Sequence[Rating]) -> list[Rating]:
     # A stable sort: of two ratings on the same day, the one given later wins.
     return sorted(ratings, key=lambda rating: rating.rated_on)

@@ -73,3 +73,14 @@ async def gather(
         last_day=period.last_day,
     )
     return Cohort(enrolments=enrolments, plans=plans)
+
+
+async def next_steps(conn: asyncpg.Connection, people: Cohort) -> dict[str, str]:
+    """Each participant's next step: the latest continuation plan of their plans here."""
+    client_of = {row["id"]: row["client_id"] for row in people.plans}
+    latest: dict[str, tuple[datetime, str]] = {}
+    for row in await queries.continuations(conn, plan_ids=sorted(client_of)):
+        client = client_of[row["plan_id"]]
+        if client not in latest or row["updated_at"] > latest[client][0]:
+            latest[client] = (row["updated_at"], row["next_step"])
+    return {client: step for client, (_, step) in latest.items()}

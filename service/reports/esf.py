@@ -166,11 +166,7 @@ async def esf_participants(
         participations[row["client_id"]].append(_place(row, now))
     for row in people.plans:
         participations[row["client_id"]].append(_plan(row, today))
-    plan_ids = sorted({row["id"] for row in people.plans})
-    next_step = {
-        row["client_id"]: row["next_step"]
-        for row in await queries.next_steps(conn, plan_ids=plan_ids)
-    }
+    next_step = await cohort.next_steps(conn, people)
     clients = [
         ClientRecord(
             id=row["id"],

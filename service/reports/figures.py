@@ -125,10 +125,10 @@ def gas_change(plans: Iterable[Sequence[RatedGoal]]) -> GasChange:
     for goals in plans:
         if not goals or all(goal.level is None for goal in goals):
             continue
-        weights = [goal.weight for goal in goals]
-        before = gas.t_score(weights, [goal.baseline for goal in goals])
-        after = gas.t_score(
-            weights, [goal.baseline if goal.level is None else goal.level for goal in goals]
+        before, after = gas.t_scores(
+            [goal.weight for goal in goals],
+            [goal.baseline for goal in goals],
+            [goal.baseline if goal.level is None else goal.level for goal in goals],
         )
         baselines.append(before)
         latest.append(after)

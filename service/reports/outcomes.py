@@ -37,10 +37,7 @@ async def outcomes(
         goals_by_plan[row["plan_id"]].append(
             RatedGoal(weight=row["weight"], baseline=row["baseline"], level=row["level"])
         )
-    next_step = {
-        row["client_id"]: row["next_step"]
-        for row in await queries.next_steps(conn, plan_ids=plan_ids)
-    }
+    next_step = await cohort.next_steps(conn, people)
     answers = [
         (row["got_support"], row["new_plans"])
         for row in await queries.feedback_given(conn, enrolment_ids=enrolment_ids)

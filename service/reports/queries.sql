@@ -76,6 +76,10 @@ ORDER BY s.number;
 
 -- Outcomes ------------------------------------------------------------------------------
 
+-- Organisation-wide figures look rows up by the organisation's own programmes, coaches,
+-- plans and clients (index lookups), so their cost follows the organisation's size,
+-- not the size of the database.
+
 -- name: cohort_enrolments(organisation_ids, period_start, period_end)
 -- Places taken in the organisations' groups that met in the period. `ended`: the group
 -- ended within the period (and was not cancelled), so the place was completed or left.
@@ -85,24 +89,30 @@ SELECT e.id, e.client_id, e.status, e.enrolled_at, e.withdrawn_at,
            AND p.ends_at <= now() AS ended,
        p.ends_at AS programme_ends_at, p.cancelled_at AS programme_cancelled_at
 FROM programmes p
-JOIN enrolments e ON e.programme_id = p.id
+CROSS JOIN LATERAL (
+    SELECT * FROM enrolments e
+    WHERE e.programme_id = p.id AND e.enrolled_at IS NOT NULL AND e.enrolled_at < :period_end
+    OFFSET 0  -- keeps the lookup per programme (an index scan) whatever the table's size
+) e
 WHERE p.organisation_id = ANY (:organisation_ids::uuid[])
-  AND p.starts_at < :period_end AND p.ends_at > :period_start
-  AND e.enrolled_at IS NOT NULL AND e.enrolled_at < :period_end;
+  AND p.starts_at < :period_end AND p.ends_at > :period_start;
 
 -- name: cohort_plans(organisation_ids, first_day, last_day)
 -- Coaching plans by the organisations' coaches that ran in the period.
-SELECT DISTINCT pl.id, pl.client_id, pl.starts_on, pl.ends_on,
+SELECT pl.id, pl.client_id, pl.starts_on, pl.ends_on,
        pl.labour_market_status_at_entry, pl.education_level_at_entry
-FROM staff s
-JOIN plan_coaches pc ON pc.staff_id = s.id
-JOIN plans pl ON pl.id = pc.plan_id
-WHERE s.organisation_id = ANY (:organisation_ids::uuid[])
+FROM plans pl
+WHERE pl.id = ANY (ARRAY(
+        SELECT plan_id FROM plan_coaches
+        WHERE staff_id = ANY (ARRAY(
+            SELECT id FROM staff WHERE organisation_id = ANY (:organisation_ids::uuid[])
+        ))
+      ))
   AND pl.starts_on <= :last_day AND (pl.ends_on IS NULL OR pl.ends_on >= :first_day);
 
 -- name: goal_levels(plan_ids, last_day)
 -- Each goal's weight, baseline and level by the period's end (of two ratings on one
--- day, the later given), for plans rated at least once by then.
+-- day, the later given).
 SELECT g.plan_id, g.weight, g.baseline, latest.level
 FROM goals g
 LEFT JOIN LATERAL (
@@ -114,13 +124,10 @@ LEFT JOIN LATERAL (
 WHERE g.plan_id = ANY (:plan_ids::uuid[])
 ORDER BY g.plan_id, g.position;
 
--- name: next_steps(plan_ids)
--- Each client's latest continuation plan among these plans.
-SELECT DISTINCT ON (pl.client_id) pl.client_id, c.next_step
-FROM continuation_plans c
-JOIN plans pl ON pl.id = c.plan_id
-WHERE c.plan_id = ANY (:plan_ids::uuid[])
-ORDER BY pl.client_id, c.updated_at DESC;
+-- name: continuations(plan_ids)
+SELECT plan_id, next_step, updated_at
+FROM continuation_plans
+WHERE plan_id = ANY (:plan_ids::uuid[]);
 
 -- name: feedback_given(enrolment_ids)
 SELECT got_support, new_plans
@@ -130,15 +137,19 @@ WHERE enrolment_id = ANY (:enrolment_ids::uuid[]);
 -- name: assessment_ends(client_ids, last_day)
 -- Each client's first and latest domain scores with each instrument, by the period's
 -- end, where they were assessed at least twice.
-SELECT a.client_id, i.key,
-       (array_agg(a.scores->'domains' ORDER BY a.assessed_on, a.created_at))[1] AS first,
-       (array_agg(a.scores->'domains' ORDER BY a.assessed_on DESC, a.created_at DESC))[1]
-           AS latest
-FROM assessments a
-JOIN instruments i ON i.id = a.instrument_id
-WHERE a.client_id = ANY (:client_ids::uuid[]) AND a.assessed_on <= :last_day
-GROUP BY a.client_id, i.key
-HAVING count(*) >= 2;
+SELECT c.client_id, ends.key, ends.first, ends.latest
+FROM unnest(:client_ids::uuid[]) AS c (client_id)
+CROSS JOIN LATERAL (
+    SELECT i.key,
+           (array_agg(a.scores->'domains' ORDER BY a.assessed_on, a.created_at))[1] AS first,
+           (array_agg(a.scores->'domains' ORDER BY a.assessed_on DESC, a.created_at DESC))[1]
+               AS latest
+    FROM assessments a
+    JOIN instruments i ON i.id = a.instrument_id
+    WHERE a.client_id = c.client_id AND a.assessed_on <= :last_day
+    GROUP BY i.key
+    HAVING count(*) >= 2
+) ends;
 
 -- name: organisation_referrals(organisation_ids, period_start, period_end)
 -- Referrals made in the period that the organisations sent or received.

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.coaching.gas import Goal, Rating, history, latest_levels, t_score
+from service.coaching.gas import Goal, Rating, history, latest_levels, t_score, t_scores
 
 
 def test_two_goals_of_weight_six_rated_plus_one_and_zero() -> None:
@@ -109,3 +109,11 @@ def test_weights_count_as_written_so_tenths_score_like_wholes(
 
 def test_history_is_empty_without_ratings() -> None:
     assert history([Goal(weight=1, baseline=-2)], []) == []
+
+
+def test_scores_of_one_set_of_goals_at_several_moments() -> None:
+    assert t_scores([6, 6], [-1, -1], [1, 0], [2, 2]) == [
+        t_score([6, 6], [-1, -1]),
+        56.20,
+        t_score([6, 6], [2, 2]),
+    ]
