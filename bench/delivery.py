@@ -25,6 +25,7 @@ from service.settings import Settings
 
 CONCURRENCY = 100  # the worker's max_jobs
 POLKU = str(Path(sys.executable).parent / "polku")
+MARK = "benchmark"  # subject_type of the reminders this benchmark sends
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,17 @@ class Delivery:
 
 
 async def _prepare(url: str, count: int) -> None:
-    """Exactly `count` due e-mail reminders to clients who may receive them."""
+    """Exactly `count` due e-mail reminders to clients who may receive them, marked as the
+    benchmark's own; anything else that has fallen due since the data was generated is
+    set aside, so the worker sends exactly these."""
     conn = await connect(url, as_app=False)
     try:
-        await conn.execute("DELETE FROM messages")
+        await conn.execute("DELETE FROM messages WHERE subject_type = $1", MARK)
+        await conn.execute(
+            "UPDATE messages SET status = 'cancelled', status_reason = 'set aside by the "
+            "delivery benchmark' WHERE status IN ('pending', 'sending') "
+            "AND scheduled_for < now() + interval '1 hour'"
+        )
         pairs = await conn.fetch(
             """
             SELECT e.client_id, s.programme_id, s.id AS session_id
@@ -66,9 +74,9 @@ async def _prepare(url: str, count: int) -> None:
         rows = [pairs[i % len(pairs)] for i in range(count)]
         await conn.executemany(
             "INSERT INTO messages (client_id, kind, channel, programme_id, session_id, "
-            "offset_spec, scheduled_for) "
-            "VALUES ($1, 'reminder', 'email', $2, $3, 'P1D', now() - interval '1 minute')",
-            [(r["client_id"], r["programme_id"], r["session_id"]) for r in rows],
+            "offset_spec, scheduled_for, subject_type) "
+            "VALUES ($1, 'reminder', 'email', $2, $3, 'P1D', now() - interval '1 minute', $4)",
+            [(r["client_id"], r["programme_id"], r["session_id"], MARK) for r in rows],
         )
     finally:
         await conn.close()
@@ -79,7 +87,12 @@ async def _sample_emails(url: str, settings: Settings, sample: int) -> list[Any]
     made to compose them are rolled back)."""
     conn = await connect(url)
     try:
-        ids = [row["id"] for row in await conn.fetch("SELECT id FROM messages LIMIT $1", sample)]
+        ids = [
+            row["id"]
+            for row in await conn.fetch(
+                "SELECT id FROM messages WHERE subject_type = $1 LIMIT $2", MARK, sample
+            )
+        ]
         emails = []
         transaction = conn.transaction()
         await transaction.start()
@@ -118,7 +131,9 @@ async def _sent_window(url: str) -> tuple[int, float]:
         row = await conn.fetchrow(
             "SELECT count(*) FILTER (WHERE status = 'sent') AS sent, "
             "extract(epoch FROM max(sent_at) - min(sent_at)) AS seconds, "
-            "count(*) FILTER (WHERE status IN ('failed', 'skipped')) AS lost FROM messages"
+            "count(*) FILTER (WHERE status IN ('failed', 'skipped')) AS lost FROM messages "
+            "WHERE subject_type = $1",
+            MARK,
         )
     finally:
         await conn.close()

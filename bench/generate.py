@@ -17,6 +17,7 @@ import asyncpg
 from faker.providers.address.fi_FI import Provider as FinnishAddresses
 from faker.providers.person.fi_FI import Provider as FinnishNames
 
+from bench.generate_activity import generate_activity
 from bench.generate_coaching import generate_coaching
 from bench.generate_referrals import generate_referrals
 from bench.region import WORKER_CLIENTS, Region, copy_rows, new_id
@@ -26,12 +27,13 @@ from service.programmes.schedule import plan_sessions
 from service.tokens import digest
 
 # Bump when the generated data changes, so existing benchmark databases are rebuilt.
-GENERATOR_VERSION = "4"
+GENERATOR_VERSION = "5"
 BENCH_PASSWORD = "benchmark-password"
 # Fixed tokens for the load generator; they open only a benchmark database.
 WORKER_TOKEN = "polku_bench-worker-token-0000000000000000000000000"
 ADMIN_TOKEN = "polku_bench-admin-token-00000000000000000000000000"
 COACH_TOKEN = "polku_bench-coach-token-00000000000000000000000000"
+ANALYST_TOKEN = "polku_bench-analyst-token-000000000000000000000000"
 FEED_TOKEN = "pf_bench-feed-token-00000000000000000000000000000"
 FEED_PROGRAMMES = 5  # × 8 sessions: the 40-event client feed of the feed benchmark
 
@@ -119,8 +121,7 @@ async def generate_accounts(
     region.coaches = [
         person(rng.choice(region.ngos), ["coach"]) for _ in range(max(2, clients // 100))
     ]
-    for _ in range(3):
-        person(region.county, ["analyst"])
+    analysts = [person(region.county, ["analyst"]) for _ in range(3)]
     region.bench_worker = region.referrers[0]
     region.bench_admin = region.admins[region.county]
     region.bench_coach = region.coaches[0]
@@ -148,6 +149,7 @@ async def generate_accounts(
             (digest(WORKER_TOKEN), region.bench_worker, now + timedelta(days=365)),
             (digest(ADMIN_TOKEN), region.bench_admin, now + timedelta(days=365)),
             (digest(COACH_TOKEN), region.bench_coach, now + timedelta(days=365)),
+            (digest(ANALYST_TOKEN), analysts[0], now + timedelta(days=365)),
         ],
     )
 
@@ -468,6 +470,7 @@ GENERATORS = [
     generate_feed_client,
     generate_coaching,
     generate_referrals,
+    generate_activity,
 ]
 
 

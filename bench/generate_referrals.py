@@ -36,6 +36,12 @@ PATHS: list[tuple[float, list[str]]] = [
     (5, ["requested", "received", "accepted", "failed"]),
     (5, ["requested", "received", "accepted", "on-hold"]),
 ]
+REJECTIONS = [
+    "Ryhmä on täynnä",
+    "Ei sovi tällä hetkellä",
+    "Asiakasta ei tavoitettu",
+    "Ohjattu toiseen palveluun",
+]
 REFERRAL_COLUMNS = [
     "id", "client_id", "programme_id", "service_id", "from_organisation_id",
     "to_organisation_id", "referred_by", "reason", "consent_id", "status", "held_from",
@@ -118,7 +124,7 @@ async def generate_referrals(
                 (referral_id, client_id, programme_id, service_id, staff_org[worker], to_org,
                  worker, "Tuen tarve arjessa", consents.get(client_id), final,
                  path[-2] if final == "on-hold" else None,
-                 "Ei sovi tällä hetkellä" if final == "rejected" else None, created,
+                 rng.choice(REJECTIONS) if final == "rejected" else None, created,
                  times[final], times.get("accepted") or times.get("rejected"),
                  times.get("accepted"), times.get("in-progress"),
                  times[final] if closed else None)

@@ -64,8 +64,9 @@ def _with_database(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
-async def prepare_database(server_url: str, clients: int) -> str:
-    """A migrated database holding exactly this scale of generated data (made once)."""
+async def prepare_database(server_url: str, clients: int) -> tuple[str, float]:
+    """A migrated database holding exactly this scale of generated data (made once), and
+    how many seconds generating it took."""
     name = f"polku_bench_{clients}"
     url = _with_database(server_url, name)
     admin = await connect(server_url, as_app=False)
@@ -74,12 +75,15 @@ async def prepare_database(server_url: str, clients: int) -> str:
         if exists:
             conn = await asyncpg.connect(url)
             try:
-                made = await conn.fetchval("SELECT clients || '/' || version FROM bench_meta")
+                meta = await conn.fetchrow("SELECT clients, version, seconds FROM bench_meta")
             except asyncpg.PostgresError:  # no such table or column: made by older code
-                made = None
+                meta = None
             finally:
                 await conn.close()
-            ready = made == f"{clients}/{generate.GENERATOR_VERSION}"
+            ready = meta is not None and (meta["clients"], meta["version"]) == (
+                clients,
+                generate.GENERATOR_VERSION,
+            )
             if ready:
                 owner = await connect(url, as_app=False)
                 try:
@@ -87,8 +91,8 @@ async def prepare_database(server_url: str, clients: int) -> str:
                         ready = False
                 finally:
                     await owner.close()
-            if ready:
-                return url
+            if ready and meta is not None:
+                return url, float(meta["seconds"])
             await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
@@ -103,14 +107,21 @@ async def prepare_database(server_url: str, clients: int) -> str:
     conn = await asyncpg.connect(url)
     try:
         await generate.generate(conn, clients)
-        await conn.execute("CREATE TABLE bench_meta (clients int NOT NULL, version text NOT NULL)")
+        seconds = time.monotonic() - started
         await conn.execute(
-            "INSERT INTO bench_meta VALUES ($1, $2)", clients, generate.GENERATOR_VERSION
+            "CREATE TABLE bench_meta (clients int NOT NULL, version text NOT NULL, "
+            "seconds double precision NOT NULL)"
+        )
+        await conn.execute(
+            "INSERT INTO bench_meta VALUES ($1, $2, $3)",
+            clients,
+            generate.GENERATOR_VERSION,
+            seconds,
         )
     finally:
         await conn.close()
-    print(f"generated in {time.monotonic() - started:.1f} s", flush=True)
-    return url
+    print(f"generated in {seconds:.1f} s", flush=True)
+    return url, seconds
 
 
 def _free_port() -> int:
@@ -292,8 +303,9 @@ def compare_scales(rows: list[Row]) -> None:
                 size = row.clients / smallest.clients
                 row.checks.append(
                     (
-                        f"≤ {budget}× slower than {size:g}× less data ({row.scale_ratio:.2f}×)",
-                        row.scale_ratio <= budget,
+                        f"≤ {budget}× slower than {size:g}× less data (throughput "
+                        f"{row.scale_ratio:.2f}×, p99 {row.scale_p99_ratio:.2f}×)",
+                        max(row.scale_ratio, row.scale_p99_ratio) <= budget,
                     )
                 )
 
@@ -317,7 +329,21 @@ def machine() -> dict[str, Any]:
     }
 
 
-def report(rows: list[Row], memory_mb: dict[str, float], info: dict[str, Any]) -> str:
+GENERATION_BUDGET = (50_000, 60.0)  # this many clients load in under this many seconds
+
+
+def generation_checks(clients: int, seconds: float) -> list[dict[str, Any]]:
+    """The generator's budget, for a scale at least that large (scaled to it)."""
+    budget_clients, budget_seconds = GENERATION_BUDGET
+    if clients < budget_clients:
+        return []
+    allowed = budget_seconds * clients / budget_clients
+    return [{"budget": f"under {allowed:.0f} s", "pass": seconds < allowed}]
+
+
+def report(
+    rows: list[Row], memory_mb: dict[str, float], generation: dict[int, float], info: dict[str, Any]
+) -> str:
     columns = [
         "scenario",
         "data (clients)",
@@ -359,6 +385,13 @@ def report(rows: list[Row], memory_mb: dict[str, float], info: dict[str, Any]) -
     lines.append("")
     lines.append("Peak RSS: " + ", ".join(f"{k} {v:.0f} MiB" for k, v in memory_mb.items()))
     lines.append("")
+    made = []
+    for clients, seconds in sorted(generation.items()):
+        checks = generation_checks(clients, seconds)
+        verdict = "".join(f" ({'pass' if c['pass'] else 'MISS'} {c['budget']})" for c in checks)
+        made.append(f"{clients:,} clients in {seconds:.1f} s{verdict}")
+    lines.append("Data generated through COPY: " + "; ".join(made) + ".")
+    lines.append("")
     lines.append(
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {info['cpu']}, "
         f"{info['cores']} cores, {info['memory_gib']} GiB, Python {info['python']}; "
@@ -392,13 +425,14 @@ def main() -> None:
 
     rows: list[Row] = []
     memory_mb: dict[str, float] = {}
+    generation: dict[int, float] = {}
     with contextlib.ExitStack() as stack:
         database_url, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
         if not (database_url and redis_url):
             urls = stack.enter_context(EmbeddedServers(Path(args.data_dir)))
             database_url, redis_url = urls.database_url, urls.redis_url
         for clients in sizes:
-            url = asyncio.run(prepare_database(database_url, clients))
+            url, generation[clients] = asyncio.run(prepare_database(database_url, clients))
             data = asyncio.run(load_data(url))
             print(f"running {len(scenarios)} scenario(s) at {clients:,} clients", flush=True)
             with bench_server(url, redis_url, args.workers) as (base, memory):
@@ -416,14 +450,20 @@ def main() -> None:
     compare_scales(rows)
 
     info = {**machine(), "rounds": args.rounds, "seconds": args.seconds}
-    table = report(rows, memory_mb, info)
+    table = report(rows, memory_mb, generation, info)
     print()
     print(table)
+    # A partial run (--only) does not replace the full table.
+    name = "latest" if not args.only else "partial"
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "latest.md").write_text(table + "\n")
+    (RESULTS / f"{name}.md").write_text(table + "\n")
     results = {
         "machine": info,
         "memory_mb": memory_mb,
+        "generation": [
+            {"clients": clients, "seconds": seconds, "checks": generation_checks(clients, seconds)}
+            for clients, seconds in generation.items()
+        ],
         "rows": [
             {
                 "scenario": r.scenario.name,
@@ -438,7 +478,7 @@ def main() -> None:
             for r in rows
         ],
     }
-    (RESULTS / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+    (RESULTS / f"{name}.json").write_text(json.dumps(results, indent=2) + "\n")
 
 
 if __name__ == "__main__":

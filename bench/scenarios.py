@@ -22,6 +22,8 @@ class Data:
     coach_sessions: list[tuple[str, list[str]]]
     # The benchmark coach's plans (six goals, forty ratings each).
     coach_plans: list[str]
+    # An NGO of the same size at every scale, whose outcomes the analyst reads.
+    report_organisation: str
 
 
 async def load_data(url: str) -> Data:
@@ -54,6 +56,9 @@ async def load_data(url: str) -> Data:
             "JOIN plan_coaches pc ON pc.staff_id = t.staff_id WHERE t.token_hash = $1 ORDER BY 1",
             generate.digest(generate.COACH_TOKEN),
         )
+        report_organisation = await conn.fetchval(
+            "SELECT id::text FROM organisations WHERE kind = 'ngo' ORDER BY name LIMIT 1"
+        )
     finally:
         await conn.close()
     return Data(
@@ -61,6 +66,7 @@ async def load_data(url: str) -> Data:
         programmes=[row[0] for row in programmes],
         coach_sessions=[(row[0], list(row[1])) for row in sessions],
         coach_plans=[row[0] for row in plans],
+        report_organisation=report_organisation,
     )
 
 
@@ -156,5 +162,14 @@ SCENARIOS = [
         title="GET /api/v1/plans/{id}/gas (6 goals, 40 ratings)",
         requests=lambda d: [Request("GET", f"/api/v1/plans/{p}/gas") for p in d.coach_plans],
         token=generate.COACH_TOKEN,
+    ),
+    Scenario(
+        name="outcomes_report",
+        title="GET /api/v1/reports/outcomes (an NGO's year)",
+        requests=lambda d: [
+            Request("GET", f"/api/v1/reports/outcomes?organisation_id={d.report_organisation}")
+        ],
+        token=generate.ANALYST_TOKEN,
+        scale_max_ratio=1.5,
     ),
 ]
