@@ -21,7 +21,8 @@ def free_port() -> int:
 
 class Mailbox:
     """aiosmtpd handler: every accepted message, parsed. `refuse` answers RCPT with a code;
-    `stall` holds RCPT until released, so a sender can be caught mid-conversation."""
+    `stall` holds RCPT until released, so a sender can be caught mid-conversation; `reply`
+    cleared keeps a message but holds the answer to its DATA (`kept` tells when)."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
@@ -29,6 +30,9 @@ class Mailbox:
         self.stall = threading.Event()
         self.stall.set()
         self.stalled = threading.Event()
+        self.reply = threading.Event()
+        self.reply.set()
+        self.kept = threading.Event()
         self._lock = threading.Lock()
 
     async def handle_RCPT(
@@ -46,6 +50,9 @@ class Mailbox:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._lock:
             self.messages.append(message)  # type: ignore[arg-type]
+        self.kept.set()
+        if not self.reply.is_set():
+            await asyncio.to_thread(self.reply.wait)
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[EmailMessage]:
@@ -71,4 +78,5 @@ class MailServer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.mailbox.stall.set()
+        self.mailbox.reply.set()
         self._controller.stop()

@@ -16,7 +16,7 @@ from email.headerregistry import Address
 from email.message import EmailMessage, Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from email.utils import formataddr, formatdate, parseaddr
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -51,6 +51,12 @@ _UTF8_BASE64 = Charset("utf-8")
 _UTF8_BASE64.header_encoding = BASE64
 
 
+def message_id_header(message_id: str) -> str:
+    """The same on every try at one outbox message: a copy sent again after a worker died
+    between the server's acceptance and recording it can be recognised as one."""
+    return f"<{message_id}@polku>"
+
+
 def build_email(email: Email, *, sender: str, message_id: str) -> Message:
     """Plain text, and for invites an iMIP text/calendar alternative (RFC 6047) whose
     method= matches the METHOD inside it."""
@@ -71,7 +77,7 @@ def build_email(email: Email, *, sender: str, message_id: str) -> Message:
     message["To"] = formataddr((email.to_name or "", email.to), charset=_UTF8_BASE64)
     message["Subject"] = Header(email.subject, _UTF8_BASE64, header_name="Subject").encode()
     message["Date"] = formatdate(usegmt=True)
-    message["Message-ID"] = make_msgid(idstring=message_id, domain="polku")
+    message["Message-ID"] = message_id_header(message_id)
     return message
 
 
@@ -83,7 +89,7 @@ def _build_international(email: Email, *, sender: str, message_id: str) -> Messa
     message["To"] = Address(display_name=email.to_name or "", username=username, domain=domain)
     message["Subject"] = email.subject
     message["Date"] = formatdate(usegmt=True)
-    message["Message-ID"] = make_msgid(idstring=message_id, domain="polku")
+    message["Message-ID"] = message_id_header(message_id)
     message.set_content(email.text)
     if email.calendar is not None:
         message.add_alternative(

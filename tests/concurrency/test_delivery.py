@@ -207,3 +207,40 @@ async def test_a_send_that_hangs_past_its_deadline_is_tried_again_later(
     )
     assert (row["status"], row["attempts"]) == ("pending", 1)
     assert row["status_reason"] == "no answer within 0.5 seconds"
+
+
+async def test_a_message_sent_again_after_a_crash_keeps_its_message_id(
+    api: AsyncClient,
+    make: Factory,
+    db: asyncpg.Connection,
+    worker_settings: Settings,
+    mail_server: MailServer,
+) -> None:
+    """The narrow window where delivery is at least once: the mail server took the message,
+    and the worker died before it recorded so. The copy carries the same Message-ID."""
+    await enrolled_client(api, make)
+    [invite] = await invites(db)
+    mail_server.mailbox.reply.clear()
+    pool = await _pool(worker_settings)
+    smtp = SmtpPool(SmtpServer.from_url(mail_server.url))
+    try:
+        async with httpx.AsyncClient() as http:
+            sending = asyncio.create_task(
+                Sender(pool, worker_settings, http, smtp).send(invite["id"])
+            )
+            assert await asyncio.to_thread(mail_server.mailbox.kept.wait, 10)
+            sending.cancel()  # the worker is gone before the server's answer
+            with pytest.raises(asyncio.CancelledError):
+                await sending
+    finally:
+        await smtp.close()
+        await pool.close()
+    mail_server.mailbox.reply.set()
+    await db.execute(
+        "UPDATE messages SET claimed_until = now() - interval '1 second' WHERE id = $1",
+        invite["id"],
+    )
+    await run_worker(worker_settings)
+    assert [(r["status"], r["attempts"]) for r in await invites(db)] == [("sent", 2)]
+    first, again = mail_server.mailbox.to("anna@example.org")
+    assert first["Message-ID"] == again["Message-ID"] == f"<{invite['id']}@polku>"
