@@ -22,6 +22,7 @@ from service.accounts.types import (
     UserOut,
     UserPatch,
 )
+from service.calendar.cache import cache as feed_cache
 from service.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from service.ids import is_id, require_id
 from service.pagination import Page, decode_cursor, page_of
@@ -268,6 +269,9 @@ async def update_user(
     if data.active is False or password_hash is not None:
         await queries.revoke_staff_tokens(conn, staff_id=target.id)
         token_cache.forget_staff(target.id)
+    if data.active is False:
+        # Their calendar feed stops too: here at once, elsewhere when PostgreSQL notifies.
+        feed_cache.invalidate()
     changed = [field for field in data.__struct_fields__ if getattr(data, field) is not None]
     await audit.log_action(
         conn, actor, "staff.update", subject=("staff", target.id), detail={"fields": changed}

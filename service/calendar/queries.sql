@@ -15,8 +15,9 @@ SELECT EXISTS (
 );
 
 -- name: feed_events(token_hash)
--- The feed (if its token is live and, for a client, the calendar consent holds), and
--- every meeting it shows; a feed with no meetings gives one row with empty meeting columns.
+-- The feed (if its token is live and, for a client, the calendar consent holds; for a
+-- staff member, while they are active), and every meeting it shows; a feed with no
+-- meetings gives one row with empty meeting columns.
 -- Notes the fetch at most once an hour.
 WITH feed AS (
     SELECT f.id AS feed_id, f.client_id, f.staff_id, f.programme_id,
@@ -27,6 +28,7 @@ WITH feed AS (
     LEFT JOIN staff st ON st.id = f.staff_id
     LEFT JOIN programmes fp ON fp.id = f.programme_id
     WHERE f.token_hash = :token_hash AND f.revoked_at IS NULL
+      AND (f.staff_id IS NULL OR st.active)
       AND (f.client_id IS NULL OR EXISTS (
             SELECT FROM consents k WHERE k.client_id = f.client_id
             AND k.purpose = 'calendar_feed' AND consent_is_valid(k, now())))

@@ -219,3 +219,39 @@ async def test_a_feed_with_meetings_in_two_zones_has_both_vtimezones(
         assert wall.replace(tzinfo=written[start.params["TZID"]]) == start.dt
     found = recurring_ical_events.of(calendar).between(date(2027, 3, 1), date(2027, 6, 1))
     assert len(found) == 9
+
+
+async def staff_feed_path(api: AsyncClient, coach: Person) -> str:
+    link = await api.post("/api/v1/me/calendar-feed", headers=coach.headers)
+    assert link.status_code == 201, link.text
+    path: str = link.json()["url"].removeprefix("http://polku.test")
+    assert (await api.get(path)).status_code == 200
+    assert (await api.get(path)).status_code == 200  # from memory now
+    return path
+
+
+async def test_a_deactivated_staff_members_feed_is_gone_at_once(
+    api: AsyncClient, make: Factory
+) -> None:
+    """Their feed shows where they meet clients, possibly at home."""
+    coach, _, _ = await client_in_group(api, make)
+    admin = await make.staff("admin", organisation_id=coach.organisation_id)
+    path = await staff_feed_path(api, coach)
+    deactivated = await api.patch(
+        f"/api/v1/users/{coach.id}", json={"active": False}, headers=admin.headers
+    )
+    assert deactivated.status_code == 200, deactivated.text
+    assert (await api.get(path)).status_code == 404
+
+
+async def test_a_deactivation_made_elsewhere_reaches_the_cached_feed(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    coach, _, _ = await client_in_group(api, make)
+    path = await staff_feed_path(api, coach)
+    await db.execute("UPDATE staff SET active = false WHERE id = $1", coach.id)
+    for _ in range(100):
+        if (await api.get(path)).status_code == 404:
+            break
+        await asyncio.sleep(0.01)
+    assert (await api.get(path)).status_code == 404
