@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
+import random
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,8 +29,18 @@ class Region:
     programmes: list[str] = field(default_factory=list)
 
 
+_ids = random.Random(0x706F6C6B75)
+
+
+def seed_ids(seed: int) -> None:
+    _ids.seed(seed)
+
+
 def new_id() -> str:
-    return str(uuid.uuid4())
+    """A version-4 UUID from a seeded generator: the same data gets the same ids, and
+    it is several times faster than uuid.uuid4() for the million ids of a region."""
+    h = f"{_ids.getrandbits(128):032x}"
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
 
 
 async def copy_rows(
