@@ -3,6 +3,7 @@ API allows; checked by printing it with a real browser engine."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -42,10 +43,13 @@ def fullest_cv() -> StrengthsCvIn:
     )
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="needs chromium to print the page")
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_the_fullest_cv_prints_on_one_a4_page(language: str, tmp_path: Path) -> None:
-    assert CHROMIUM is not None
+    if CHROMIUM is None:
+        # CI installs chromium and sets this, so there the test cannot pass by skipping.
+        if os.environ.get("POLKU_TEST_REQUIRE_CHROMIUM"):
+            pytest.fail("chromium is needed to print the CV page")
+        pytest.skip("needs chromium to print the page")
     cv = fullest_cv()
     html = render_page(
         cv, name="Maria-Kristiina Vähäsarja-Hämäläinen", language=language, updated_on="2026-11-22"
