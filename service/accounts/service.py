@@ -22,7 +22,7 @@ from service.accounts.types import (
     UserOut,
     UserPatch,
 )
-from service.calendar.cache import cache as feed_cache
+from service.calendar.store import revoke_staff_feeds
 from service.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from service.ids import is_id, require_id
 from service.pagination import Page, decode_cursor, page_of
@@ -270,8 +270,8 @@ async def update_user(
         await queries.revoke_staff_tokens(conn, staff_id=target.id)
         token_cache.forget_staff(target.id)
     if data.active is False:
-        # Their calendar feed stops too: here at once, elsewhere when PostgreSQL notifies.
-        feed_cache.invalidate()
+        # Their calendar link stops too: here at once, elsewhere when PostgreSQL notifies.
+        await revoke_staff_feeds(conn, target.id)
     changed = [field for field in data.__struct_fields__ if getattr(data, field) is not None]
     await audit.log_action(
         conn, actor, "staff.update", subject=("staff", target.id), detail={"fields": changed}

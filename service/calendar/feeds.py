@@ -18,7 +18,7 @@ from service import audit
 from service.accounts.auth import Actor
 from service.calendar import ics
 from service.calendar.cache import RenderedFeed, cache
-from service.calendar.store import queries, revoke_client_feeds
+from service.calendar.store import queries, revoke_client_feeds, revoke_staff_feeds
 from service.clients.service import CLIENT_WORK_ROLES, require_reach
 from service.errors import Conflict, NotFound
 from service.ids import require_id
@@ -73,8 +73,7 @@ async def staff_feed(conn: asyncpg.Connection, settings: Settings, actor: Actor)
 
 
 async def revoke_staff_feed(conn: asyncpg.Connection, actor: Actor) -> None:
-    await queries.revoke_feeds(conn, client_id=None, staff_id=actor.id, programme_id=None)
-    cache.invalidate()
+    await revoke_staff_feeds(conn, actor.id)
 
 
 async def programme_feed(

@@ -242,6 +242,12 @@ async def test_a_deactivated_staff_members_feed_is_gone_at_once(
     )
     assert deactivated.status_code == 200, deactivated.text
     assert (await api.get(path)).status_code == 404
+    # Coming back does not bring the old link back.
+    reactivated = await api.patch(
+        f"/api/v1/users/{coach.id}", json={"active": True}, headers=admin.headers
+    )
+    assert reactivated.status_code == 200, reactivated.text
+    assert (await api.get(path)).status_code == 404
 
 
 async def test_a_deactivation_made_elsewhere_reaches_the_cached_feed(
