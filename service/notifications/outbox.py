@@ -94,6 +94,20 @@ def _announce(
             )
 
 
+async def _announce_now(
+    conn: asyncpg.Connection,
+    kind: str,
+    programme_id: str,
+    session_id: str | None,
+    client_ids: list[str] | None = None,
+) -> None:
+    """One message of `kind` to each recipient (all clients of the group by default)."""
+    batch = _Batch([])
+    clients = await _recipients(conn, programme_id, client_ids)
+    _announce(batch, clients, kind, programme_id, session_id, datetime.now(UTC))
+    await batch.write(conn)
+
+
 async def _remind(
     conn: asyncpg.Connection,
     batch: _Batch,
@@ -157,10 +171,7 @@ async def client_left(conn: asyncpg.Connection, programme_id: str, client_id: st
         reason="the client left the programme",
     )
     await queries.bump_series_sequence(conn, programme_id=programme_id, client_id=client_id)
-    batch = _Batch([])
-    clients = await _recipients(conn, programme_id, [client_id])
-    _announce(batch, clients, "cancellation", programme_id, None, datetime.now(UTC))
-    await batch.write(conn)
+    await _announce_now(conn, "cancellation", programme_id, None, [client_id])
 
 
 async def session_changed(conn: asyncpg.Connection, programme_id: str, session_id: str) -> None:
@@ -190,10 +201,7 @@ async def session_cancelled(conn: asyncpg.Connection, programme_id: str, session
         kinds=["reminder", "update"],
         reason="the session was cancelled",
     )
-    batch = _Batch([])
-    clients = await _recipients(conn, programme_id, None)
-    _announce(batch, clients, "cancellation", programme_id, session_id, datetime.now(UTC))
-    await batch.write(conn)
+    await _announce_now(conn, "cancellation", programme_id, session_id)
 
 
 async def programme_changed(conn: asyncpg.Connection, programme_id: str) -> None:
@@ -206,10 +214,7 @@ async def programme_changed(conn: asyncpg.Connection, programme_id: str) -> None
         kinds=["update"],
         reason="superseded by a newer update",
     )
-    batch = _Batch([])
-    clients = await _recipients(conn, programme_id, None)
-    _announce(batch, clients, "update", programme_id, None, datetime.now(UTC))
-    await batch.write(conn)
+    await _announce_now(conn, "update", programme_id, None)
 
 
 async def programme_cancelled(conn: asyncpg.Connection, programme_id: str) -> None:
@@ -221,10 +226,7 @@ async def programme_cancelled(conn: asyncpg.Connection, programme_id: str) -> No
         kinds=EVERYTHING,
         reason="the programme was cancelled",
     )
-    batch = _Batch([])
-    clients = await _recipients(conn, programme_id, None)
-    _announce(batch, clients, "cancellation", programme_id, None, datetime.now(UTC))
-    await batch.write(conn)
+    await _announce_now(conn, "cancellation", programme_id, None)
 
 
 async def consent_revoked(conn: asyncpg.Connection, client_id: str, purpose: str) -> None:

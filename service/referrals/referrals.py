@@ -117,6 +117,16 @@ async def create_referral(conn: asyncpg.Connection, actor: Actor, data: Referral
     return await _read(conn, actor, referral_id)
 
 
+def _target_of(row: Any) -> Target:
+    return Target(
+        kind=row["target_kind"],
+        id=row["target_id"],
+        name=row["target_name"],
+        organisation_id=row["to_organisation_id"],
+        organisation_name=row["to_organisation_name"],
+    )
+
+
 async def _read(conn: asyncpg.Connection, actor: Actor, referral_id: str) -> ReferralOut:
     row = await queries.referral(conn, viewer=actor.id, id=referral_id)
     if row is None:
@@ -133,13 +143,7 @@ async def _read(conn: asyncpg.Connection, actor: Actor, referral_id: str) -> Ref
             language=row["language"],
             plain_language=row["plain_language"],
         ),
-        target=Target(
-            kind=row["target_kind"],
-            id=row["target_id"],
-            name=row["target_name"],
-            organisation_id=row["to_organisation_id"],
-            organisation_name=row["to_organisation_name"],
-        ),
+        target=_target_of(row),
         from_organisation_id=row["from_organisation_id"],
         referred_by=row["referred_by"],
         referred_by_name=row["referred_by_name"],
@@ -302,13 +306,7 @@ async def list_referrals(
             referred_by=row["referred_by"],
             created_at=row["created_at"],
             updated_at=row["updated_at"],
-            target=Target(
-                kind=row["target_kind"],
-                id=row["target_id"],
-                name=row["target_name"],
-                organisation_id=row["to_organisation_id"],
-                organisation_name=row["to_organisation_name"],
-            ),
+            target=_target_of(row),
         )
         for row in rows
     ]
