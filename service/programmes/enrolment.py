@@ -117,6 +117,8 @@ async def fill_free_places(conn: asyncpg.Connection, actor: Actor, programme_id:
     """Move people from the waiting list into free places, first in line first.
     The caller holds the programme lock."""
     programme = await queries.lock_programme(conn, id=programme_id)
+    if programme["cancelled_at"] is not None or programme["ends_at"] <= datetime.now(UTC):
+        return  # no group to join any more: nobody is invited to it
     counts = await queries.enrolment_counts(conn, programme_id=programme_id)
     for _ in range(programme["capacity"] - counts["enrolled"]):
         promoted = await queries.promote_first_waitlisted(conn, programme_id=programme_id)

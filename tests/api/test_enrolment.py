@@ -154,3 +154,33 @@ async def test_enrolment_is_audited_and_on_the_pathway(
     pathway = await api.get(f"/api/v1/clients/{client_id}/pathway", headers=coach.headers)
     events = [(e["kind"], e["summary"]) for e in pathway.json()["events"]]
     assert ("enrolment.enrolled", "Enrolled in Arjen taidot") in events
+
+
+async def test_a_place_freed_in_a_cancelled_group_goes_to_nobody(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    coach = await make.staff("coach")
+    programme = await create_programme(api, coach, capacity=1)
+    first, second = await make.client(coach), await make.client(coach)
+    placed = (await enrol(api, coach, programme["id"], first)).json()
+    assert (await enrol(api, coach, programme["id"], second)).json()["status"] == "waitlisted"
+    cancelled = await api.post(
+        f"/api/v1/programmes/{programme['id']}/cancel",
+        json={"reason": "Ohjaaja sairastui"},
+        headers=coach.headers,
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    withdrawn = await api.post(
+        f"/api/v1/enrolments/{placed['id']}/withdraw", json={"reason": "x"}, headers=coach.headers
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    status = await db.fetchval(
+        "SELECT status FROM enrolments WHERE client_id = $1 AND programme_id = $2",
+        second,
+        programme["id"],
+    )
+    assert status == "waitlisted"
+    invites = await db.fetchval(
+        "SELECT count(*) FROM messages WHERE client_id = $1 AND kind = 'invite'", second
+    )
+    assert invites == 0
