@@ -166,9 +166,18 @@ def handle_polku_error(_: Request[Any, Any, Any], error: PolkuError) -> Response
 
 
 _NAMED_FIELD = re.compile(r"(?:unknown|missing required) field `([^`]+)`")
+# How a body's own check (a __post_init__) names the field: "field `x` must be ...".
+_CHECKED_FIELD = re.compile(r"^field `([^`]+)` (.+)$", re.DOTALL)
 
 
-def _field_errors(extra: Any) -> list[FieldError]:
+def _parameter_name(request: Request[Any, Any, Any], key: str) -> str:
+    """A query parameter as the URL spells it (`from`), not as the handler does."""
+    parameter = request.route_handler.parsed_fn_signature.parameters.get(key)
+    kwarg = getattr(parameter, "kwarg_definition", None)
+    return getattr(kwarg, "name", None) or key
+
+
+def _field_errors(request: Request[Any, Any, Any], extra: Any) -> list[FieldError]:
     """Litestar reports msgspec errors as {message, key, source}; name the real field."""
     errors = []
     for item in extra if isinstance(extra, list) else []:
@@ -176,18 +185,21 @@ def _field_errors(extra: Any) -> list[FieldError]:
             continue
         message = str(item.get("message", "invalid value"))
         key = str(item.get("key") or "")
-        named = _NAMED_FIELD.search(message)
-        if named:
-            parent = "" if key in {"", "data"} else f"{key}."
+        parent = "" if key in {"", "data"} else f"{key}."
+        if named := _NAMED_FIELD.search(message):
             key = parent + named.group(1)
+        elif checked := _CHECKED_FIELD.match(message):
+            key, message = parent + checked.group(1), checked.group(2)
+        elif item.get("source") == "query":
+            key = _parameter_name(request, key)
         errors.append(FieldError(field=key or "body", message=message))
     return errors
 
 
 def handle_validation_error(
-    _: Request[Any, Any, Any], error: ValidationException
+    request: Request[Any, Any, Any], error: ValidationException
 ) -> Response[Problem]:
-    errors = _field_errors(error.extra)
+    errors = _field_errors(request, error.extra)
     if not errors:
         # Not a field problem: the body is not JSON at all.
         problem = Problem(

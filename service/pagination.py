@@ -10,6 +10,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import msgspec
 from litestar.params import QueryParameter
 
+from service.dates import DATE_PATTERN
 from service.errors import InvalidInput
 
 T = TypeVar("T")
@@ -21,8 +22,19 @@ Cursor = Annotated[
 
 Search = Annotated[str | None, QueryParameter(max_length=200, description="Words to look for")]
 IdQuery = Annotated[str | None, QueryParameter(max_length=64)]
-FromDate = Annotated[date | None, QueryParameter(name="from", description="First day (Finnish)")]
-ToDate = Annotated[date | None, QueryParameter(name="to", description="Last day (Finnish)")]
+# The range is checked by the service that reads the period (service.dates).
+FromDate = Annotated[
+    date | None,
+    QueryParameter(
+        name="from", description="First day (Finnish)", schema_extra={"pattern": DATE_PATTERN}
+    ),
+]
+ToDate = Annotated[
+    date | None,
+    QueryParameter(
+        name="to", description="Last day (Finnish)", schema_extra={"pattern": DATE_PATTERN}
+    ),
+]
 
 
 class Page(msgspec.Struct, Generic[T]):

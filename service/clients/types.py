@@ -9,6 +9,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from service.accounts.types import Body, Email, Name, Phone
+from service.dates import DatedBody, InRangeDate
 
 Language = Literal["fi", "sv", "en"]
 Gender = Literal["female", "male", "non_binary", "unknown"]
@@ -86,12 +87,12 @@ class WorkerOut(msgspec.Struct, kw_only=True):
     since: datetime
 
 
-class ConsentIn(Body):
+class ConsentIn(DatedBody):
     purpose: ConsentPurpose
     organisation_ids: Annotated[
         list[Annotated[str, msgspec.Meta(max_length=64)]], msgspec.Meta(max_length=50)
     ] = []
-    valid_until: date | None = None
+    valid_until: InRangeDate | None = None
 
 
 class RevokeIn(Body):

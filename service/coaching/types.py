@@ -9,7 +9,8 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from service.accounts.types import Body
-from service.programmes.types import AwareDateTime, Id, Location, Reason, Url
+from service.dates import DatedBody, InRangeDate, InRangeDateTime
+from service.programmes.types import Id, Location, Reason, Url
 
 PlanKind = Literal["goal_coaching", "job_coaching"]
 NextStep = Literal[
@@ -22,17 +23,17 @@ Level = Annotated[int, msgspec.Meta(ge=-2, le=2)]
 Text = Annotated[str, msgspec.Meta(max_length=5000)]
 
 
-class PlanIn(Body):
+class PlanIn(DatedBody):
     kind: PlanKind
     coach_ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=5)]
-    starts_on: date
-    ends_on: date | None = None
+    starts_on: InRangeDate
+    ends_on: InRangeDate | None = None
 
 
-class PlanPatch(Body):
+class PlanPatch(DatedBody):
     coach_ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=5)] | UnsetType = UNSET
-    starts_on: date | UnsetType = UNSET
-    ends_on: date | UnsetType | None = UNSET
+    starts_on: InRangeDate | UnsetType = UNSET
+    ends_on: InRangeDate | UnsetType | None = UNSET
 
 
 class GoalLevels(msgspec.Struct, forbid_unknown_fields=True, rename={
@@ -60,9 +61,9 @@ class GoalPatch(Body):
     levels: GoalLevels | UnsetType = UNSET
 
 
-class RatingIn(Body):
+class RatingIn(DatedBody):
     level: Level
-    rated_on: date
+    rated_on: InRangeDate
     note: Text | None = None
 
 
@@ -106,10 +107,10 @@ class GasOut(msgspec.Struct, kw_only=True):
     history: list[GasPoint]
 
 
-class ContinuationIn(Body):
+class ContinuationIn(DatedBody):
     next_step: NextStep
     description: Annotated[str, msgspec.Meta(min_length=1, max_length=5000, pattern=r"\S")]
-    target_date: date | None = None
+    target_date: InRangeDate | None = None
 
 
 class ContinuationOut(msgspec.Struct, kw_only=True):
@@ -119,16 +120,16 @@ class ContinuationOut(msgspec.Struct, kw_only=True):
     updated_at: datetime
 
 
-class MeetingIn(Body):
-    starts_at: AwareDateTime
-    ends_at: AwareDateTime
+class MeetingIn(DatedBody):
+    starts_at: InRangeDateTime
+    ends_at: InRangeDateTime
     location: Location | None = None
     online_url: Url | None = None
 
 
-class MeetingPatch(Body):
-    starts_at: AwareDateTime | UnsetType = UNSET
-    ends_at: AwareDateTime | UnsetType = UNSET
+class MeetingPatch(DatedBody):
+    starts_at: InRangeDateTime | UnsetType = UNSET
+    ends_at: InRangeDateTime | UnsetType = UNSET
     location: Location | UnsetType | None = UNSET
     online_url: Url | UnsetType | None = UNSET
 
@@ -216,9 +217,9 @@ class StrengthsCvOut(msgspec.Struct, kw_only=True):
     version: int
 
 
-class AssessmentIn(Body):
+class AssessmentIn(DatedBody):
     instrument: Annotated[str, msgspec.Meta(max_length=100)]
-    assessed_on: date
+    assessed_on: InRangeDate
     answers: dict[str, Any]
     instrument_version: Annotated[int, msgspec.Meta(ge=1)] | None = None
 

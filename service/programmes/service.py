@@ -9,6 +9,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from service import dates
 from service.accounts.auth import Actor
 from service.accounts.auth import queries as account_queries
 from service.errors import Conflict, InvalidInput, NotFound
@@ -29,7 +30,9 @@ from service.programmes.types import (
     SessionStatus,
 )
 
-_FIRST_KEY = (datetime.min.replace(tzinfo=UTC), "00000000-0000-0000-0000-000000000000")
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+_LATEST = datetime.max.replace(tzinfo=UTC)
+_FIRST_KEY = (_EARLIEST, "00000000-0000-0000-0000-000000000000")
 
 
 def _zone(timezone: str) -> zoneinfo.ZoneInfo:
@@ -210,21 +213,19 @@ async def list_programmes(
     cursor: str | None,
 ) -> Page[ProgrammeSummary]:
     """Programmes meeting between from_date and to_date (inclusive, Finnish dates)."""
+    dates.require_in_range("from", from_date)
+    dates.require_in_range("to", to_date)
     if from_date and to_date and to_date < from_date:
         raise InvalidInput("to", "is before from")
     if organisation_id is not None and not is_id(organisation_id):
         return Page(items=[], next_cursor=None)
     after = decode_cursor(cursor, tuple[datetime, str]) or _FIRST_KEY
-    period_start = _start_of_finnish_day(from_date) if from_date else datetime.min
-    period_end = datetime.max
-    if to_date and to_date < date.max:
-        period_end = _start_of_finnish_day(to_date + timedelta(days=1))
     rows = await queries.list_programmes(
         conn,
         status=status,
         organisation_id=organisation_id,
-        period_start=period_start.replace(tzinfo=period_start.tzinfo or UTC),
-        period_end=period_end.replace(tzinfo=period_end.tzinfo or UTC),
+        period_start=_start_of_finnish_day(from_date) if from_date else _EARLIEST,
+        period_end=_start_of_finnish_day(to_date + timedelta(days=1)) if to_date else _LATEST,
         after_start=after[0],
         after_id=after[1],
         limit=limit + 1,

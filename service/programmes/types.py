@@ -10,6 +10,7 @@ from msgspec import UNSET, UnsetType
 
 from service.accounts.types import Body, Name
 from service.clients.types import ShortText, TimeZone
+from service.dates import DatedBody, InRangeDate, InRangeDateTime
 
 Id = Annotated[str, msgspec.Meta(max_length=64)]
 WallTime = Annotated[str, msgspec.Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["10:00"])]
@@ -20,7 +21,6 @@ Theme = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Offset = Annotated[
     str, msgspec.Meta(pattern=r"^P(?=\d|T\d)(\d{1,2}D)?(T(?=\d)(\d{1,3}H)?(\d{1,4}M)?)?$")
 ]
-AwareDateTime = Annotated[datetime, msgspec.Meta(tz=True)]
 
 ProgrammeStatus = Literal["planned", "running", "completed", "cancelled"]
 SessionStatus = Literal["scheduled", "held", "cancelled"]
@@ -33,10 +33,10 @@ class Location(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     address: ShortText | None = None
 
 
-class ProgrammeIn(Body):
+class ProgrammeIn(DatedBody):
     title: Name
     organisation_id: Id
-    first_session_date: date
+    first_session_date: InRangeDate
     start_time: WallTime
     duration_minutes: Annotated[int, msgspec.Meta(ge=15, le=720)]
     capacity: Annotated[int, msgspec.Meta(ge=1, le=200)]
@@ -119,12 +119,12 @@ class ProgrammeOut(ProgrammeSummary, kw_only=True):
     sessions: list[SessionOut]
 
 
-class SessionPatch(Body):
+class SessionPatch(DatedBody):
     """Move a session or change its place; null location or link falls back to the
     programme's."""
 
-    starts_at: AwareDateTime | UnsetType = UNSET
-    ends_at: AwareDateTime | UnsetType = UNSET
+    starts_at: InRangeDateTime | UnsetType = UNSET
+    ends_at: InRangeDateTime | UnsetType = UNSET
     location: Location | UnsetType | None = UNSET
     online_url: Url | UnsetType | None = UNSET
     theme: Theme | UnsetType | None = UNSET
