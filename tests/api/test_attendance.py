@@ -11,11 +11,19 @@ from tests.factories import Factory, Person
 
 
 async def group_with_history(api: AsyncClient, make: Factory) -> tuple[Person, Person, dict, list]:
-    """A programme that started four weeks ago (sessions 1–4 held), two clients in it."""
+    """A programme that started four weeks ago (sessions 1–4 held), two clients in it.
+
+    Holiday weeks are not skipped: one among the past weeks would move a held session
+    into the future, and which sessions are held would depend on the day the tests run.
+    """
     coach = await make.staff("coach")
     worker = await make.staff("referrer")
     programme = await create_programme(
-        api, coach, first_session_date=days_from_today(-22), contact_ids=[worker.id]
+        api,
+        coach,
+        first_session_date=days_from_today(-22),
+        contact_ids=[worker.id],
+        skip_public_holidays=False,
     )
     clients = [await make.client(worker), await make.client(worker)]
     for client_id in clients:

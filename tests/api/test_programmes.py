@@ -122,9 +122,13 @@ async def test_status_follows_the_dates_and_lists_filter_by_it(
     api: AsyncClient, make: Factory
 ) -> None:
     coach = await make.staff("coach")
-    done = await create_programme(api, coach, title="Done", first_session_date=days_from_today(-70))
+    # Past weeks are not skipped for holidays, so the dates do not depend on today's.
+    past = {"skip_public_holidays": False}
+    done = await create_programme(
+        api, coach, title="Done", first_session_date=days_from_today(-70), **past
+    )
     running = await create_programme(
-        api, coach, title="Running", first_session_date=days_from_today(-14)
+        api, coach, title="Running", first_session_date=days_from_today(-14), **past
     )
     planned = await create_programme(api, coach, title="Planned")
     cancelled = await create_programme(
@@ -190,7 +194,9 @@ async def test_cancelling_a_programme_cancels_its_future_sessions(
     api: AsyncClient, make: Factory
 ) -> None:
     coach = await make.staff("coach")
-    programme = await create_programme(api, coach, first_session_date=days_from_today(-8))
+    programme = await create_programme(
+        api, coach, first_session_date=days_from_today(-8), skip_public_holidays=False
+    )
     url = f"/api/v1/programmes/{programme['id']}/cancel"
     response = await api.post(url, json={"reason": "too few participants"}, headers=coach.headers)
     assert response.status_code == 200
@@ -237,7 +243,9 @@ async def test_sessions_cannot_end_before_they_start_or_move_once_held(
     api: AsyncClient, make: Factory
 ) -> None:
     coach = await make.staff("coach")
-    programme = await create_programme(api, coach, first_session_date=days_from_today(-7))
+    programme = await create_programme(
+        api, coach, first_session_date=days_from_today(-7), skip_public_holidays=False
+    )
     held, future = programme["sessions"][0], programme["sessions"][3]
     backwards = await api.patch(
         f"/api/v1/sessions/{future['id']}",
