@@ -190,6 +190,12 @@ WHERE id = :id;
 
 -- Enrolment ----------------------------------------------------------------------
 
+-- name: is_referral_to(id, client_id, programme_id)$
+SELECT EXISTS (
+    SELECT FROM referrals
+    WHERE id = :id AND client_id = :client_id AND programme_id = :programme_id
+);
+
 -- name: live_enrolment(programme_id, client_id)$
 SELECT id FROM enrolments
 WHERE programme_id = :programme_id AND client_id = :client_id AND status <> 'withdrawn';

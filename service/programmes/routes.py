@@ -111,7 +111,7 @@ async def cancel_session(
 async def enrol(
     programme_id: PathId, data: JSONBody[EnrolmentIn], conn: Conn, actor: CurrentActor
 ) -> EnrolmentOut:
-    return await enrolment.enrol(conn, actor, programme_id, data.client_id)
+    return await service.enrol(conn, actor, programme_id, data)
 
 
 @get("/programmes/{programme_id:str}/enrolments", responses=problems(401, 404, 422))

@@ -133,6 +133,7 @@ class SessionPatch(DatedBody):
 
 class EnrolmentIn(Body):
     client_id: Id
+    referral_id: Id | None = None
 
 
 class WithdrawIn(Body):

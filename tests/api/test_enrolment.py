@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncpg
-from httpx import AsyncClient
+from httpx import AsyncClient, Response
 
 from tests.api.programmes import create_programme, enrol
+from tests.api.referrals import refer
 from tests.factories import Factory
 
 
@@ -184,3 +185,57 @@ async def test_a_place_freed_in_a_cancelled_group_goes_to_nobody(
         "SELECT count(*) FROM messages WHERE client_id = $1 AND kind = 'invite'", second
     )
     assert invites == 0
+
+
+async def test_an_enrolment_names_the_referral_that_brought_the_client(
+    api: AsyncClient, make: Factory
+) -> None:
+    county = await make.organisation("wellbeing_county")
+    worker = await make.staff("referrer", organisation_id=county)
+    coach = await make.staff("coach")
+    programme = await create_programme(api, coach, contact_ids=[worker.id])
+    other_group = await create_programme(api, coach, contact_ids=[worker.id])
+    anna, ben = await make.client(worker), await make.client(worker)
+    referrals = {}
+    for client_id, group in [(anna, programme), (ben, programme), (anna, other_group)]:
+        consent = await make.consent(
+            client_id, "data_sharing", worker, organisation_ids=[coach.organisation_id]
+        )
+        made = await refer(api, worker, client_id, programme_id=group["id"], consent_id=consent)
+        assert made.status_code == 201, made.text
+        referrals[client_id, group["id"]] = made.json()["id"]
+    url = f"/api/v1/programmes/{programme['id']}/enrolments"
+
+    async def enrol_with(referral_id: str) -> Response:
+        body = {"client_id": anna, "referral_id": referral_id}
+        return await api.post(url, json=body, headers=worker.headers)
+
+    for wrong in [
+        referrals[ben, programme["id"]],  # another client's
+        referrals[anna, other_group["id"]],  # to another group
+        "00000000-0000-0000-0000-000000000000",
+        "not-an-id",
+    ]:
+        refused = await enrol_with(wrong)
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["errors"][0]["field"] == "referral_id"
+    enrolled = await enrol_with(referrals[anna, programme["id"]])
+    assert enrolled.status_code == 201, enrolled.text
+    assert enrolled.json()["referral_id"] == referrals[anna, programme["id"]]
+    listed = await api.get(url, headers=worker.headers)
+    assert [e["referral_id"] for e in listed.json()["items"]] == [referrals[anna, programme["id"]]]
+
+
+async def test_a_referral_says_nothing_to_those_who_do_not_reach_the_client(
+    api: AsyncClient, make: Factory
+) -> None:
+    worker = await make.staff("referrer")
+    stranger = await make.staff("coach")
+    programme = await create_programme(api, stranger)
+    client_id = await make.client(worker)
+    refused = await api.post(
+        f"/api/v1/programmes/{programme['id']}/enrolments",
+        json={"client_id": client_id, "referral_id": "00000000-0000-0000-0000-000000000000"},
+        headers=stranger.headers,
+    )
+    assert refused.status_code == 404
