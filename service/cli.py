@@ -335,10 +335,6 @@ async def _create_admin(settings: Settings, data: Any, organisation: str, kind: 
         await conn.close()
 
 
-if __name__ == "__main__":  # pragma: no cover
-    main()
-
-
 @main.group()
 def services() -> None:
     """The service catalogue."""
@@ -384,3 +380,7 @@ async def _import_services(settings: Settings, services: list[Any]) -> tuple[int
             return await import_services(conn, services)
     finally:
         await conn.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -74,9 +74,6 @@ async def _lock_held_session(
     return session
 
 
-ATTENDED = frozenset({"present", "remote"})
-
-
 async def record_attendance(
     conn: asyncpg.Connection, actor: Actor, session_id: str, data: AttendanceIn
 ) -> AttendanceOut:
