@@ -41,6 +41,20 @@ def external_env(settings: Settings, tmp_path: Path) -> dict[str, str]:
     }
 
 
+def test_run_as_a_module_it_knows_every_command() -> None:
+    # `python -m service.cli` runs main() where the guard stands: after every group.
+    result = subprocess.run(
+        [sys.executable, "-m", "service.cli", "services", "--help"],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "import" in result.stdout
+
+
 def test_migrate_twice_is_a_no_op(external_env: dict[str, str]) -> None:
     first = run(["migrate"], external_env)
     assert first.returncode == 0, first.stderr
