@@ -28,34 +28,32 @@ ATTENDED = frozenset({"present", "remote"})
 
 @dataclass(frozen=True)
 class AbsenceVerdict:
-    """What a client's record says: flag since a moment, clear an open flag, or neither."""
+    """Whether a client's record calls for a flag, since when, and over which sessions.
+    No flag means any open one is stale: the record that raised it was corrected."""
 
     flag_since: datetime | None = None
-    clear: bool = False
     absent_sessions: tuple[str, ...] = ()
 
 
 def judge_absences(history: Sequence[tuple[str, datetime, str | None]]) -> AbsenceVerdict:
     """Read (session id, start, status or None) in session order, held sessions only.
 
-    Two unexcused absences in a row, with nothing recorded after them, raise a flag
-    from the second one; attending a later session clears it. A session with no
-    record, or an excused one, breaks a run of absences.
+    Two unexcused absences in a row since the client last attended raise a flag from
+    the second one; attending a later session clears it. A session with no record, or
+    an excused one, between two absences breaks the run.
     """
-    recorded = [i for i, (_, _, status) in enumerate(history) if status is not None]
-    if not recorded:
-        return AbsenceVerdict()
-    last = recorded[-1]
-    if history[last][2] in ATTENDED:
-        return AbsenceVerdict(clear=True)
-    run = []
-    for session_id, starts_at, status in reversed(history[: last + 1]):
-        if status != "absent":
+    attended = [i for i, (_, _, status) in enumerate(history) if status in ATTENDED]
+    since_attended = history[attended[-1] + 1 :] if attended else history
+    run: list[tuple[str, datetime]] = []
+    for session_id, starts_at, status in since_attended:
+        if status == "absent":
+            run.append((session_id, starts_at))
+        elif len(run) >= 2:
             break
-        run.append((session_id, starts_at))
+        else:
+            run = []
     if len(run) < 2:
         return AbsenceVerdict()
-    run.reverse()
     return AbsenceVerdict(flag_since=run[1][1], absent_sessions=tuple(s for s, _ in run))
 
 
@@ -120,7 +118,7 @@ async def _update_attention(
     for row in rows:
         histories[row["client_id"]].append((row["session_id"], row["starts_at"], row["status"]))
     verdicts = {client_id: judge_absences(histories[client_id]) for client_id in client_ids}
-    cleared = [client_id for client_id, verdict in verdicts.items() if verdict.clear]
+    cleared = [client_id for client_id, verdict in verdicts.items() if verdict.flag_since is None]
     flagged = [(c, v) for c, v in verdicts.items() if v.flag_since is not None]
     if cleared:
         await queries.resolve_attention_flags(conn, programme_id=programme_id, client_ids=cleared)

@@ -110,6 +110,31 @@ async def test_two_absences_in_a_row_flag_the_client_until_they_come_back(
     assert await flagged() == []
 
 
+async def test_correcting_an_absence_resolves_the_flag_it_raised(
+    api: AsyncClient, make: Factory
+) -> None:
+    coach, worker, programme, (anna, _) = await group_with_history(api, make)
+    s1, s2, s3 = programme["sessions"][:3]
+
+    async def flagged() -> list[str]:
+        response = await api.get("/api/v1/attention", headers=worker.headers)
+        return [f["client_id"] for f in response.json()["items"]]
+
+    await put(api, coach, s1, [(anna, "absent")])
+    await put(api, coach, s2, [(anna, "absent")])
+    assert await flagged() == [anna]
+    await put(api, coach, s2, [(anna, "excused")])  # she had called in after all
+    assert await flagged() == []
+    await put(api, coach, s2, [(anna, "absent")])
+    assert await flagged() == [anna]
+    await put(api, coach, s2, [])  # recorded in the wrong session
+    assert await flagged() == []
+    # An excused absence after two unexcused ones is no return: the flag stays.
+    await put(api, coach, s2, [(anna, "absent")])
+    await put(api, coach, s3, [(anna, "excused")])
+    assert await flagged() == [anna]
+
+
 async def test_attendance_is_on_the_pathway(api: AsyncClient, make: Factory) -> None:
     coach, worker, programme, (anna, _) = await group_with_history(api, make)
     await put(api, coach, programme["sessions"][0], [(anna, "present")])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from service.programmes.attendance import judge_absences
+from service.programmes.attendance import AbsenceVerdict, judge_absences
 
 START = datetime(2027, 3, 11, 8, tzinfo=UTC)
 
@@ -34,9 +34,18 @@ def test_sessions_not_yet_recorded_after_the_run_keep_it() -> None:
     assert judge_absences(history("absent", "absent", None)).flag_since is not None
 
 
-def test_attending_clears_and_nothing_recorded_changes_nothing() -> None:
-    assert judge_absences(history("absent", "absent", "remote")).clear
-    assert judge_absences(history("absent", "absent", "present")).clear
-    nothing = judge_absences(history(None, None))
-    assert (nothing.flag_since, nothing.clear) == (None, False)
-    assert judge_absences([]).flag_since is None
+def test_an_excused_absence_after_the_run_keeps_it() -> None:
+    verdict = judge_absences(history("absent", "absent", "excused"))
+    assert verdict.flag_since == START + timedelta(weeks=1)
+    assert verdict.absent_sessions == ("s1", "s2")
+
+
+def test_attending_after_the_run_leaves_no_flag() -> None:
+    assert judge_absences(history("absent", "absent", "remote")).flag_since is None
+    assert judge_absences(history("absent", "absent", "present", "absent")).flag_since is None
+    again = judge_absences(history("absent", "absent", "present", "absent", "absent"))
+    assert again.absent_sessions == ("s4", "s5")
+
+
+def test_nothing_recorded_leaves_no_flag() -> None:
+    assert judge_absences(history(None, None)) == judge_absences([]) == AbsenceVerdict()
