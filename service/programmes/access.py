@@ -24,6 +24,16 @@ async def require_manager(conn: asyncpg.Connection, actor: Actor, programme_id: 
         raise Forbidden("only the programme's facilitators and its organisation's admins may")
 
 
+async def require_manager_or_contact(
+    conn: asyncpg.Connection, actor: Actor, programme_id: str
+) -> None:
+    """Managers, and the municipal workers linked to the programme as contacts."""
+    if await queries.manages_programme(conn, viewer=actor.id, programme_id=programme_id):
+        return
+    if not await queries.is_programme_contact(conn, viewer=actor.id, programme_id=programme_id):
+        raise Forbidden("only the programme's facilitators, contacts and admins may")
+
+
 async def lock_programme(conn: asyncpg.Connection, programme_id: str) -> asyncpg.Record:
     """The programme row, locked until the transaction ends: enrolments and withdrawals
     of one programme happen one after another, so capacity is never exceeded."""

@@ -126,11 +126,24 @@ UPDATE programmes SET
     updated_at = now()
 WHERE id = :id;
 
--- name: touch_future_sessions(programme_id)!
--- The programme's own place or link changed: sessions that use it change too.
-UPDATE sessions SET revision = revision + 1, updated_at = now()
-WHERE programme_id = :programme_id AND status = 'scheduled' AND starts_at > now()
-  AND (location_name IS NULL OR online_url IS NULL);
+-- name: touch_future_sessions(programme_id, changed_by, changes)!
+-- The programme's own place or link changed (changes: {"field": [before, after]}):
+-- the future sessions that use it change too, and their history says so.
+WITH touched AS (
+    UPDATE sessions SET revision = revision + 1, updated_at = now()
+    WHERE programme_id = :programme_id AND status = 'scheduled' AND starts_at > now()
+      AND ((location_name IS NULL
+            AND :changes::jsonb ?| ARRAY['location_name', 'location_address'])
+           OR (online_url IS NULL AND :changes::jsonb ? 'online_url'))
+    RETURNING id, location_name IS NULL AS uses_place, online_url IS NULL AS uses_link
+)
+INSERT INTO session_changes (session_id, changed_by, changes)
+SELECT id, :changed_by,
+       :changes::jsonb
+       - CASE WHEN uses_place THEN '{}'::text[]
+              ELSE ARRAY['location_name', 'location_address'] END
+       - CASE WHEN uses_link THEN '{}'::text[] ELSE ARRAY['online_url'] END
+FROM touched;
 
 -- name: refresh_programme_period(programme_id)!
 UPDATE programmes p SET starts_at = period.starts_at, ends_at = period.ends_at
@@ -181,6 +194,14 @@ WHERE id = :id;
 -- name: record_session_change(session_id, changed_by, changes, reason)!
 INSERT INTO session_changes (session_id, changed_by, changes, reason)
 VALUES (:session_id, :changed_by, :changes, :reason);
+
+-- name: session_changes(session_id, after_id, limit)
+SELECT c.id, c.changed_at, c.changed_by, s.name AS changed_by_name, c.changes, c.reason
+FROM session_changes c
+LEFT JOIN staff s ON s.id = c.changed_by
+WHERE c.session_id = :session_id AND c.id > :after_id
+ORDER BY c.id
+LIMIT :limit;
 
 -- name: session(id)^
 SELECT id, programme_id, number, starts_at, ends_at, planned_starts_at, theme, location_name,

@@ -25,6 +25,7 @@ from service.programmes.types import (
     ProgrammePatch,
     ProgrammeStatus,
     ProgrammeSummary,
+    SessionChangeOut,
     SessionOut,
     SessionPatch,
     WithdrawIn,
@@ -94,6 +95,17 @@ async def update_session(
     session_id: PathId, data: JSONBody[SessionPatch], conn: Conn, actor: CurrentActor
 ) -> SessionOut:
     return await service.update_session(conn, actor, session_id, data)
+
+
+@get(
+    "/sessions/{session_id:str}/changes",
+    responses=problems(401, 403, 404, 422),
+    summary="The session's history: who changed what, when and why",
+)
+async def list_session_changes(
+    session_id: PathId, conn: Conn, actor: CurrentActor, limit: Limit = 50, cursor: Cursor = None
+) -> Page[SessionChangeOut]:
+    return await service.session_changes(conn, actor, session_id, limit=limit, cursor=cursor)
 
 
 @post(
@@ -187,6 +199,7 @@ routers = [
             cancel_programme,
             get_session,
             update_session,
+            list_session_changes,
             cancel_session,
             enrol,
             list_enrolments,

@@ -19,7 +19,13 @@ from service.ids import is_id, require_id
 from service.notifications import outbox
 from service.pagination import Page, decode_cursor, page_of
 from service.programmes import enrolment, schedule
-from service.programmes.access import lock_programme, programme_not_found, queries, require_manager
+from service.programmes.access import (
+    lock_programme,
+    programme_not_found,
+    queries,
+    require_manager,
+    require_manager_or_contact,
+)
 from service.programmes.types import (
     EnrolmentIn,
     EnrolmentOut,
@@ -29,6 +35,7 @@ from service.programmes.types import (
     ProgrammePatch,
     ProgrammeStatus,
     ProgrammeSummary,
+    SessionChangeOut,
     SessionOut,
     SessionPatch,
     SessionStatus,
@@ -274,14 +281,31 @@ async def update_programme(
     if isinstance(data.location, Location):
         columns["location"] = msgspec.structs.asdict(data.location)
     await queries.update_programme(conn, id=programme_id, fields=columns)
-    if "location" in columns or "online_url" in columns:
-        await queries.touch_future_sessions(conn, programme_id=programme_id)
+    place_changes = _place_changes(programme, data)
+    if place_changes:
+        await queries.touch_future_sessions(
+            conn, programme_id=programme_id, changed_by=actor.id, changes=place_changes
+        )
     if {"location", "online_url", "title"} & columns.keys():
         await queries.bump_ical_sequence(conn, id=programme_id)
         await outbox.programme_changed(conn, programme_id)
     if isinstance(data.capacity, int):
         await enrolment.fill_free_places(conn, actor, programme_id)
     return await get_programme(conn, programme_id)
+
+
+def _place_changes(programme: Any, data: ProgrammePatch) -> dict[str, list[str | None]]:
+    """The programme's place and link as the sessions that use them record a change."""
+    after = {}
+    if isinstance(data.location, Location):
+        after = {"location_name": data.location.name, "location_address": data.location.address}
+    if data.online_url is not msgspec.UNSET:
+        after["online_url"] = data.online_url
+    return {
+        field: [programme[field], value]
+        for field, value in after.items()
+        if programme[field] != value
+    }
 
 
 async def cancel_programme(
@@ -388,6 +412,26 @@ async def cancel_session(
     await queries.refresh_programme_period(conn, programme_id=session["programme_id"])
     await outbox.session_cancelled(conn, session["programme_id"], session_id)
     return await get_session(conn, session_id)
+
+
+async def session_changes(
+    conn: asyncpg.Connection, actor: Actor, session_id: str, *, limit: int, cursor: str | None
+) -> Page[SessionChangeOut]:
+    """Who changed the session, when, what and why, oldest first."""
+    require_id(session_id, NotFound("session not found"))
+    session = await queries.session(conn, id=session_id)
+    if session is None:
+        raise NotFound("session not found")
+    await require_manager_or_contact(conn, actor, session["programme_id"])
+    (after,) = decode_cursor(cursor, tuple[int]) or (0,)
+    rows = await queries.session_changes(
+        conn, session_id=session_id, after_id=after, limit=limit + 1
+    )
+    return page_of(
+        [msgspec.convert(dict(row, id=str(row["id"])), SessionChangeOut) for row in rows],
+        limit,
+        lambda change: (int(change.id),),
+    )
 
 
 async def get_session(conn: asyncpg.Connection, session_id: str) -> SessionOut:

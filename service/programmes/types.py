@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import UNSET, UnsetType
@@ -129,6 +129,17 @@ class SessionPatch(DatedBody):
     online_url: Url | UnsetType | None = UNSET
     theme: Theme | UnsetType | None = UNSET
     reason: Reason | None = None
+
+
+class SessionChangeOut(msgspec.Struct, kw_only=True):
+    """One change to a session: each changed field as [before, after]."""
+
+    id: str
+    changed_at: datetime
+    changed_by: str | None
+    changed_by_name: str | None
+    changes: dict[str, list[Any]]
+    reason: str | None
 
 
 class EnrolmentIn(Body):

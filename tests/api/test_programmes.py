@@ -8,7 +8,7 @@ import asyncpg
 from httpx import AsyncClient
 
 from tests.api.programmes import create_programme, days_from_today, enrol
-from tests.factories import Factory
+from tests.factories import Factory, Person
 
 
 async def test_eight_thursdays_at_ten_local_time_across_the_clock_change(
@@ -281,3 +281,98 @@ async def test_cancelling_a_session(api: AsyncClient, make: Factory) -> None:
         f"/api/v1/sessions/{session['id']}", json={"theme": "x"}, headers=coach.headers
     )
     assert move.status_code == 409
+
+
+async def test_a_sessions_history_says_who_changed_what_when_and_why(
+    api: AsyncClient, make: Factory
+) -> None:
+    coach = await make.staff("coach", name="Kaisa Koutsi")
+    contact = await make.staff("referrer")
+    programme = await create_programme(
+        api, coach, contact_ids=[contact.id], online_url="https://meet.example/a"
+    )
+    moved, cancelled, own_place = programme["sessions"][1:4]
+
+    async def history(session: dict, by: Person = coach, **params: str) -> list[dict]:
+        url = f"/api/v1/sessions/{session['id']}/changes"
+        response = await api.get(url, params=params, headers=by.headers)
+        assert response.status_code == 200, response.text
+        items: list[dict] = response.json()["items"]
+        return items
+
+    assert await history(moved) == []
+    new_start = datetime.fromisoformat(moved["starts_at"]) + timedelta(hours=2)
+    await api.patch(
+        f"/api/v1/sessions/{moved['id']}",
+        json={"starts_at": new_start.isoformat(), "reason": "room taken"},
+        headers=coach.headers,
+    )
+    [move] = await history(moved, by=contact)
+    assert (move["changed_by"], move["changed_by_name"], move["reason"]) == (
+        coach.id,
+        "Kaisa Koutsi",
+        "room taken",
+    )
+    before, after = move["changes"]["starts_at"]
+    assert datetime.fromisoformat(after) - datetime.fromisoformat(before) == timedelta(hours=2)
+    assert datetime.fromisoformat(move["changed_at"]).tzinfo is not None
+
+    await api.post(
+        f"/api/v1/sessions/{cancelled['id']}/cancel",
+        json={"reason": "facilitator ill"},
+        headers=coach.headers,
+    )
+    [cancel] = await history(cancelled)
+    assert (cancel["changes"], cancel["reason"]) == (
+        {"status": ["scheduled", "cancelled"]},
+        "facilitator ill",
+    )
+
+    await api.patch(
+        f"/api/v1/sessions/{own_place['id']}",
+        json={"location": {"name": "Kirjasto"}},
+        headers=coach.headers,
+    )
+    await api.patch(
+        f"/api/v1/programmes/{programme['id']}",
+        json={"location": {"name": "Uusi paikka"}, "online_url": "https://meet.example/b"},
+        headers=coach.headers,
+    )
+    first = await history(programme["sessions"][0])
+    assert [c["changes"] for c in first] == [
+        {
+            "location_name": ["Kohtaamispaikka", "Uusi paikka"],
+            "location_address": ["Kauppakatu 1, Järvilä", None],
+            "online_url": ["https://meet.example/a", "https://meet.example/b"],
+        }
+    ]
+    assert first[0]["changed_by"] == coach.id
+    # A session with its own place takes only the new link; a cancelled one nothing.
+    assert [c["changes"] for c in await history(own_place)][1:] == [
+        {"online_url": ["https://meet.example/a", "https://meet.example/b"]}
+    ]
+    assert len(await history(cancelled)) == 1
+
+    paged = await api.get(
+        f"/api/v1/sessions/{moved['id']}/changes", params={"limit": 1}, headers=coach.headers
+    )
+    rest = await api.get(
+        f"/api/v1/sessions/{moved['id']}/changes",
+        params={"cursor": paged.json()["next_cursor"]},
+        headers=coach.headers,
+    )
+    assert [c["id"] for c in paged.json()["items"] + rest.json()["items"]] == [
+        c["id"] for c in await history(moved)
+    ]
+
+
+async def test_a_sessions_history_is_for_those_who_run_the_group(
+    api: AsyncClient, make: Factory
+) -> None:
+    coach = await make.staff("coach")
+    programme = await create_programme(api, coach)
+    url = f"/api/v1/sessions/{programme['sessions'][0]['id']}/changes"
+    stranger = await make.staff("coach", "referrer")
+    assert (await api.get(url, headers=stranger.headers)).status_code == 403
+    missing = "/api/v1/sessions/00000000-0000-0000-0000-000000000000/changes"
+    assert (await api.get(missing, headers=coach.headers)).status_code == 404
