@@ -265,13 +265,19 @@ WHERE id = (
 RETURNING id, client_id;
 
 -- name: list_enrolments(programme_id, viewer, all_clients, after_name, after_id, limit)
+-- all_clients: the viewer manages the programme. Of its managers only facilitators see
+-- the whole group; an admin sees the clients they reach, as GET /clients/{id} does.
 SELECT e.id, e.programme_id, e.client_id, e.status, e.waitlist_position, e.referral_id,
        e.created_at, e.enrolled_at, e.withdrawn_at, e.withdrawal_reason,
        c.first_name || ' ' || c.last_name AS client_name, c.sort_name
 FROM enrolments e
 JOIN clients c ON c.id = e.client_id
 WHERE e.programme_id = :programme_id
-  AND (:all_clients OR can_reach_client(:viewer, e.client_id))
+  AND ((:all_clients AND EXISTS (
+          SELECT FROM programme_staff ps
+          WHERE ps.programme_id = :programme_id AND ps.staff_id = :viewer
+            AND ps.role = 'facilitator'))
+       OR can_reach_client(:viewer, e.client_id))
   AND (c.sort_name, e.id) > (:after_name, :after_id::uuid)
 ORDER BY c.sort_name, e.id
 LIMIT :limit;

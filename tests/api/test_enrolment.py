@@ -7,7 +7,7 @@ from httpx import AsyncClient, Response
 
 from tests.api.programmes import create_programme, enrol
 from tests.api.referrals import refer
-from tests.factories import Factory
+from tests.factories import Factory, Person
 
 
 async def test_places_then_waiting_list_then_promotion(api: AsyncClient, make: Factory) -> None:
@@ -239,3 +239,40 @@ async def test_a_referral_says_nothing_to_those_who_do_not_reach_the_client(
         headers=stranger.headers,
     )
     assert refused.status_code == 404
+
+
+async def test_admins_see_in_a_group_only_the_clients_they_reach(
+    api: AsyncClient, make: Factory
+) -> None:
+    county = await make.organisation("wellbeing_county")
+    overseer_org = await make.organisation("municipality")
+    ngo = await make.organisation("ngo", managed_by=overseer_org)
+    worker = await make.staff("referrer", organisation_id=county)
+    coach = await make.staff("coach", organisation_id=ngo)
+    ngo_admin = await make.staff("admin", organisation_id=ngo)
+    overseer = await make.staff("admin", organisation_id=overseer_org)
+    programme = await create_programme(api, coach, contact_ids=[worker.id])
+    referred = await make.client(worker)  # a county client
+    own = await make.client(coach)  # one of the NGO's own
+    assert (await enrol(api, worker, programme["id"], referred)).status_code == 201
+    assert (await enrol(api, coach, programme["id"], own)).status_code == 201
+    url = f"/api/v1/programmes/{programme['id']}/enrolments"
+
+    async def listed(by: Person) -> set[str]:
+        response = await api.get(url, headers=by.headers)
+        assert response.status_code == 200, response.text
+        return {e["client_id"] for e in response.json()["items"]}
+
+    async def readable(by: Person) -> set[str]:
+        return {
+            client_id
+            for client_id in (referred, own)
+            if (await api.get(f"/api/v1/clients/{client_id}", headers=by.headers)).status_code
+            == 200
+        }
+
+    assert await listed(coach) == {referred, own}
+    for admin in (ngo_admin, overseer):
+        assert await listed(admin) == await readable(admin)
+    assert await listed(ngo_admin) == {own}
+    assert await listed(overseer) == set()
