@@ -105,7 +105,12 @@ async def record_attendance(
     ]
     await referrals.clients_started(conn, actor, session["programme_id"], attended)
     await audit.log_for_clients(conn, actor, "attendance.record", changed_ids)
-    return await _attendance(conn, actor, session_id, all_clients=True)
+    # The answer is the whole session's attendance: a read of every record in it.
+    recorded = await _attendance(conn, actor, session_id, all_clients=True)
+    await audit.log_for_clients(
+        conn, actor, "attendance.read", [record.client_id for record in recorded.records]
+    )
+    return recorded
 
 
 async def _update_attention(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
 from httpx import AsyncClient
 
 from tests.api.programmes import create_programme, days_from_today, enrol
@@ -142,3 +143,44 @@ async def test_attendance_is_on_the_pathway(api: AsyncClient, make: Factory) -> 
     kinds = [e["kind"] for e in pathway.json()["events"]]
     assert kinds.index("enrolment.enrolled") >= 0
     assert "attendance.recorded" in kinds
+
+
+async def test_every_record_returned_or_changed_is_audited(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    coach, worker, programme, (anna, ben) = await group_with_history(api, make)
+    s1, s2 = programme["sessions"][:2]
+
+    async def audited() -> list[tuple[str, str, str]]:
+        rows = await db.fetch(
+            "SELECT actor_id, action, client_id FROM audit_events "
+            "WHERE client_id = ANY ($1::uuid[]) AND action LIKE 'att%' ORDER BY id",
+            [anna, ben],
+        )
+        return [(row["actor_id"], row["action"], row["client_id"]) for row in rows]
+
+    await put(api, coach, s1, [(anna, "absent"), (ben, "present")])
+    first = await audited()
+    assert sorted(first) == sorted(
+        (coach.id, action, client)
+        for action in ("attendance.record", "attendance.read")
+        for client in (anna, ben)
+    )
+    # Only Ben's record changes, but the answer shows Anna's too.
+    await put(api, coach, s1, [(anna, "absent"), (ben, "remote")])
+    assert sorted((await audited())[len(first) :]) == sorted(
+        [
+            (coach.id, "attendance.record", ben),
+            (coach.id, "attendance.read", anna),
+            (coach.id, "attendance.read", ben),
+        ]
+    )
+    seen = len(await audited())
+    await api.get(f"/api/v1/sessions/{s1['id']}/attendance", headers=worker.headers)
+    assert sorted((await audited())[seen:]) == sorted(
+        [(worker.id, "attendance.read", anna), (worker.id, "attendance.read", ben)]
+    )
+    await put(api, coach, s2, [(anna, "absent")])
+    seen = len(await audited())
+    await api.get("/api/v1/attention", headers=worker.headers)
+    assert (await audited())[seen:] == [(worker.id, "attention.read", anna)]
