@@ -376,3 +376,33 @@ async def test_a_sessions_history_is_for_those_who_run_the_group(
     assert (await api.get(url, headers=stranger.headers)).status_code == 403
     missing = "/api/v1/sessions/00000000-0000-0000-0000-000000000000/changes"
     assert (await api.get(missing, headers=coach.headers)).status_code == 404
+
+
+async def test_admins_of_the_owning_or_managing_organisation_manage_a_programme(
+    api: AsyncClient, make: Factory
+) -> None:
+    county = await make.organisation("wellbeing_county")
+    ngo = await make.organisation("ngo", managed_by=county)
+    coach = await make.staff("coach", organisation_id=ngo)
+    programme = await create_programme(api, coach)
+    url = f"/api/v1/programmes/{programme['id']}"
+    session_url = f"/api/v1/sessions/{programme['sessions'][5]['id']}"
+    owning = await make.staff("admin", organisation_id=ngo)
+    managing = await make.staff("admin", organisation_id=county)
+    unrelated = await make.staff("admin", "coach")
+
+    for admin, title in [(owning, "Arjen taidot kevät"), (managing, "Arjen taidot syksy")]:
+        edited = await api.patch(url, json={"title": title}, headers=admin.headers)
+        assert edited.status_code == 200, edited.text
+        assert edited.json()["title"] == title
+    moved = await api.patch(session_url, json={"theme": "Vapaa-aika"}, headers=owning.headers)
+    assert moved.status_code == 200, moved.text
+
+    refusals = [
+        await api.patch(url, json={"title": "Mine"}, headers=unrelated.headers),
+        await api.patch(session_url, json={"theme": "x"}, headers=unrelated.headers),
+        await api.post(f"{session_url}/cancel", json={"reason": "x"}, headers=unrelated.headers),
+        await api.post(f"{url}/cancel", json={"reason": "x"}, headers=unrelated.headers),
+    ]
+    assert [r.status_code for r in refusals] == [403, 403, 403, 403]
+    assert (await api.get(url, headers=unrelated.headers)).json()["title"] == "Arjen taidot syksy"
