@@ -68,6 +68,48 @@ class _Process:
             return False
 
 
+# What each server's executable is called, as the process table shows it.
+_EXECUTABLES = {"postgres": "postgres", "valkey": "valkey-server"}
+
+
+@dataclass(frozen=True)
+class _Server:
+    """A server process as servers.json recorded it.
+
+    After a reboot, or once the server has died, its process id may belong to any
+    other process: it is signalled, or trusted to be running, only while the process
+    with that id started when ours did and runs our executable.
+    """
+
+    pid: int
+    started: float | None  # None in a servers.json written before start times were kept
+    executable: str
+
+    @classmethod
+    def recorded(cls, state: dict[str, Any], kind: str) -> _Server | None:
+        pid, started = state.get(f"{kind}_pid"), state.get(f"{kind}_started")
+        if not isinstance(pid, int):
+            return None
+        if not isinstance(started, (int, float)):
+            started = None
+        return cls(pid, started, _EXECUTABLES[kind])
+
+    def running(self) -> bool:
+        try:
+            process = psutil.Process(self.pid)
+            if self.started is not None and abs(process.create_time() - self.started) >= 1.0:
+                return False
+            # Once they exit, daemonised servers may linger as zombies until someone
+            # reaps them, which counts as stopped.
+            return process.name() == self.executable and process.status() != psutil.STATUS_ZOMBIE
+        except psutil.Error:  # gone, or not ours to inspect
+            return False
+
+
+def _started_at(pid: int) -> float:
+    return float(psutil.Process(pid).create_time())
+
+
 class EmbeddedServers:
     """One PostgreSQL and one Valkey under `data_dir`, shared between processes."""
 
@@ -117,28 +159,30 @@ class EmbeddedServers:
                 state["users"] = users
                 self._write_state(state)
                 return
-            _stop_process(state.get("valkey_pid"), signal.SIGTERM)
-            _stop_process(state.get("postgres_pid"), signal.SIGINT)
+            _stop_process(_Server.recorded(state, "valkey"), signal.SIGTERM)
+            _stop_process(_Server.recorded(state, "postgres"), signal.SIGINT)
             self._state_path.unlink(missing_ok=True)
 
     def _servers_answer(self, state: dict[str, Any]) -> bool:
-        pg_pid, valkey_pid = state.get("postgres_pid"), state.get("valkey_pid")
-        if not isinstance(pg_pid, int) or not isinstance(valkey_pid, int):
+        postgres, valkey = _Server.recorded(state, "postgres"), _Server.recorded(state, "valkey")
+        if postgres is None or valkey is None:
             return False
-        return _running(pg_pid) and _valkey_answers(str(state["redis_url"]))
+        return postgres.running() and valkey.running() and _valkey_answers(str(state["redis_url"]))
 
     def _start_servers(self) -> dict[str, Any]:
         # A Valkey left behind by a killed process is stopped first, so a data
         # directory never has two; PostgreSQL guards its own directory.
         stale = self._read_state()
-        _stop_process(stale.get("valkey_pid"), signal.SIGTERM)
+        _stop_process(_Server.recorded(stale, "valkey"), signal.SIGTERM)
         database_url, postgres_pid = _start_postgres(self.data_dir / "postgres")
         redis_url, valkey_pid = _start_valkey(self.data_dir / "valkey")
         return {
             "database_url": database_url,
             "redis_url": redis_url,
             "postgres_pid": postgres_pid,
+            "postgres_started": _started_at(postgres_pid),
             "valkey_pid": valkey_pid,
+            "valkey_started": _started_at(valkey_pid),
         }
 
     def _read_state(self) -> dict[str, Any]:
@@ -218,27 +262,18 @@ def _valkey_answers(url: str) -> bool:
         client.close()
 
 
-def _stop_process(pid: object, stop_signal: signal.Signals) -> None:
-    if not isinstance(pid, int) or not _running(pid):
+def _stop_process(server: _Server | None, stop_signal: signal.Signals) -> None:
+    if server is None or not server.running():
         return
     with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, stop_signal)
+        os.kill(server.pid, stop_signal)
     deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
-    while _running(pid):
+    while server.running():
         if time.monotonic() > deadline:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
+                os.kill(server.pid, signal.SIGKILL)
             return
         time.sleep(0.01)
-
-
-def _running(pid: int) -> bool:
-    # Daemonised servers are re-parented; once they exit they may linger as
-    # zombies until someone reaps them, which counts as stopped.
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.NoSuchProcess:
-        return False
 
 
 def _free_port() -> int:

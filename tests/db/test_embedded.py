@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -78,3 +79,31 @@ def test_records_survive_a_restart(tmp_path: Path) -> None:
         assert asyncio.run(write_then_read(urls.database_url, True)) == 42
     with EmbeddedServers(data_dir) as urls:
         assert asyncio.run(write_then_read(urls.database_url, False)) == 42
+
+
+def test_a_stale_servers_file_signals_no_stranger(tmp_path: Path) -> None:
+    """After a reboot servers.json names process ids that now belong to anything."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"]) as stranger:
+        try:
+            stale = {
+                "database_url": "postgresql://127.0.0.1:1/polku",
+                "redis_url": "redis://127.0.0.1:1/0",
+                "postgres_pid": stranger.pid,
+                "valkey_pid": stranger.pid,
+            }
+            for started in ({}, {"postgres_started": 1.0, "valkey_started": 1.0}):
+                (data_dir / "servers.json").write_text(json.dumps({**stale, **started}))
+                servers = EmbeddedServers(data_dir)
+                urls = servers.start()
+                assert _alive(stranger.pid)
+                with redis.Redis.from_url(urls.redis_url) as client:
+                    assert client.ping()
+                state = servers._read_state()
+                assert stranger.pid not in (state["postgres_pid"], state["valkey_pid"])
+                servers.stop()
+                assert _alive(stranger.pid)
+                assert not _alive(state["postgres_pid"]) and not _alive(state["valkey_pid"])
+        finally:
+            stranger.kill()
