@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg
 
 from service.clock import DAY, HELSINKI, today_in_finland
+from service.dates import require_in_range
 from service.errors import InvalidInput
 from service.reports.access import queries
 
@@ -36,6 +37,8 @@ class ReportPeriod:
 
 def report_period(first_day: date | None, last_day: date | None) -> ReportPeriod:
     """The days asked for; by default the year up to today (or up to `to`)."""
+    require_in_range("from", first_day)
+    require_in_range("to", last_day)
     last = last_day or today_in_finland()
     first = first_day or last - timedelta(days=364)
     if first > last:

@@ -434,6 +434,10 @@ async def test_who_reads_outcomes(api: AsyncClient, db: asyncpg.Connection, make
     assert backwards.json()["errors"][0]["field"] == "from"
     bad_date = await api.get(url, params={"from": "yesterday"}, headers=team.analyst.headers)
     assert bad_date.status_code == 422
+    for name, day in [("from", "0001-01-01"), ("to", "9999-12-31")]:
+        far = await api.get(url, params={name: day}, headers=team.analyst.headers)
+        assert far.status_code == 422, far.text
+        assert far.json()["errors"][0]["field"] == name
 
 
 async def test_analysts_see_no_client(api: AsyncClient, make: Factory) -> None:
