@@ -72,9 +72,11 @@ async def admin(make: Factory) -> Person:
 schema = schemathesis.pytest.from_fixture("api_schema")
 
 
+# Every operation runs inside this one test, so it gets more than the suite's 120 s.
+@pytest.mark.timeout(600)
 @schema.parametrize()
 @hypothesis_settings(
-    max_examples=30,
+    max_examples=50,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
