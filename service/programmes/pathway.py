@@ -1,4 +1,4 @@
-"""A client's enrolments and attendance, as steps on their pathway."""
+"""A client's enrolments, attendance and feedback, as steps on their pathway."""
 
 from __future__ import annotations
 
@@ -53,6 +53,21 @@ async def programme_events(conn: asyncpg.Connection, client_id: str) -> list[Pat
                 subject_type="session",
                 subject_id=row["session_id"],
                 details={"programme_id": row["programme_id"], "status": row["status"]},
+            )
+        )
+    for row in await queries.feedback_pathway(conn, client_id=client_id):
+        events.append(
+            PathwayEvent(
+                at=row["recorded_at"],
+                kind="feedback.given",
+                summary=f"Feedback on {row['title']}",
+                subject_type="enrolment",
+                subject_id=row["enrolment_id"],
+                details={
+                    "programme_id": row["programme_id"],
+                    "got_support": row["got_support"],
+                    "new_plans": row["new_plans"],
+                },
             )
         )
     return events

@@ -369,6 +369,12 @@ JOIN sessions s ON s.id = a.session_id
 JOIN programmes p ON p.id = s.programme_id
 WHERE a.client_id = :client_id;
 
+-- name: feedback_pathway(client_id)
+SELECT f.enrolment_id, f.got_support, f.new_plans, f.recorded_at, p.id AS programme_id, p.title
+FROM programme_feedback f
+JOIN programmes p ON p.id = f.programme_id
+WHERE f.client_id = :client_id;
+
 -- Feedback at the end of a group -------------------------------------------------------
 
 -- name: feedback_target(enrolment_id)^

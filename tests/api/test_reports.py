@@ -257,6 +257,9 @@ async def test_feedback_is_recorded_once_the_group_has_met(
         )
     ]
     assert actions == ["feedback.write", "feedback.write", "feedback.read"]
+    pathway = await api.get(f"/api/v1/clients/{first}/pathway", headers=team.coach.headers)
+    [given] = [e for e in pathway.json()["events"] if e["kind"] == "feedback.given"]
+    assert (given["details"]["got_support"], given["details"]["new_plans"]) == (True, True)
 
 
 # Outcomes and the ESF+ export -------------------------------------------------------
