@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
@@ -53,9 +53,14 @@ def decode_cursor(cursor: str | None, key_type: Any) -> Any:
         return None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        return msgspec.json.decode(raw, type=key_type)
-    except (binascii.Error, ValueError, msgspec.DecodeError) as error:
+        key = msgspec.json.decode(raw, type=key_type)
+        for part in key if isinstance(key, tuple) else (key,):
+            if isinstance(part, datetime):
+                # A forged moment such as 0001-01-01T00:00+05:00 has no UTC reading.
+                part.astimezone(UTC)
+    except (binascii.Error, ValueError, OverflowError, msgspec.DecodeError) as error:
         raise InvalidInput("cursor", "not a cursor this list gave out") from error
+    return key
 
 
 def page_of(rows: list[T], limit: int, cursor_of: Any) -> Page[T]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from httpx import AsyncClient, Response
 
+from service.pagination import encode_cursor
 from tests.api.coaching import add_goal, coached_client, create_plan
 from tests.api.programmes import create_programme
 from tests.factories import Factory
@@ -33,6 +34,10 @@ async def test_programme_periods_and_schedules(api: AsyncClient, make: Factory) 
     assert edge.status_code == 200
     not_a_date = await api.get(listed, params={"from": "soon"}, headers=coach.headers)
     assert not_a_date.json()["errors"][0]["field"] == "from"
+    forged = encode_cursor("0001-01-01T00:00:00+05:00", "00000000-0000-0000-0000-000000000000")
+    far_back = await api.get(listed, params={"cursor": forged}, headers=coach.headers)
+    assert far_back.status_code == 422
+    assert far_back.json()["errors"][0]["field"] == "cursor"
 
     body: dict[str, Any] = {
         "title": "Arjen taidot",

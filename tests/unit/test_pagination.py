@@ -13,7 +13,17 @@ def test_cursor_round_trips_its_sort_key() -> None:
     assert decode_cursor(encode_cursor(*key), tuple[datetime, str]) == key
 
 
-@pytest.mark.parametrize("cursor", ["", "!!", encode_cursor("only one")])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "",
+        "!!",
+        encode_cursor("only one"),
+        # Forged moments with no UTC reading: PostgreSQL could not be asked about them.
+        encode_cursor("0001-01-01T00:00:00+05:00", "c0ffee00-0000-0000-0000-000000000000"),
+        encode_cursor("9999-12-31T23:59:59-05:00", "c0ffee00-0000-0000-0000-000000000000"),
+    ],
+)
 def test_a_cursor_of_the_wrong_shape_names_the_field(cursor: str) -> None:
     with pytest.raises(InvalidInput) as raised:
         decode_cursor(cursor, tuple[datetime, str])
