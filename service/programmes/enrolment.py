@@ -11,8 +11,8 @@ import msgspec
 from service import audit
 from service.accounts.auth import Actor
 from service.clients.service import require_reach
-from service.errors import Conflict, Forbidden, NotFound
-from service.ids import require_id
+from service.errors import Conflict, Forbidden, InvalidInput, NotFound
+from service.ids import is_id, require_id
 from service.notifications import outbox
 from service.pagination import Page, decode_cursor, page_of
 from service.programmes.access import lock_programme, queries
@@ -27,6 +27,16 @@ async def _may_enrol(conn: asyncpg.Connection, actor: Actor, programme_id: str) 
         return
     if not await queries.is_programme_contact(conn, viewer=actor.id, programme_id=programme_id):
         raise Forbidden("only the programme's facilitators, contacts and admins enrol clients")
+
+
+async def _require_referral_to(
+    conn: asyncpg.Connection, referral_id: str, client_id: str, programme_id: str
+) -> None:
+    is_theirs = is_id(referral_id) and await queries.is_referral_to(
+        conn, id=referral_id, client_id=client_id, programme_id=programme_id
+    )
+    if not is_theirs:
+        raise InvalidInput("referral_id", "not a referral of this client to this programme")
 
 
 async def enrol(
@@ -47,6 +57,8 @@ async def enrol(
     if check_permission:
         await _may_enrol(conn, actor, programme_id)
         await require_reach(conn, actor, client_id, "enrolment.create")
+        if referral_id is not None:
+            await _require_referral_to(conn, referral_id, client_id, programme_id)
     if programme["cancelled_at"] is not None:
         raise Conflict("the programme is cancelled")
     if programme["ends_at"] <= datetime.now(UTC):

@@ -123,7 +123,9 @@ async def cancel_session(
 async def enrol(
     programme_id: PathId, data: JSONBody[EnrolmentIn], conn: Conn, actor: CurrentActor
 ) -> EnrolmentOut:
-    return await service.enrol(conn, actor, programme_id, data)
+    return await enrolment.enrol(
+        conn, actor, programme_id, data.client_id, referral_id=data.referral_id
+    )
 
 
 @get("/programmes/{programme_id:str}/enrolments", responses=problems(401, 404, 422))

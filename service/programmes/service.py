@@ -1,5 +1,4 @@
-"""Group programmes and their sessions: planning, reading, editing, moving, cancelling;
-enrolment through the HTTP API, with the referral that brought the client."""
+"""Group programmes and their sessions: planning, reading, editing, moving, cancelling."""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ import msgspec
 from service import dates
 from service.accounts.auth import Actor
 from service.accounts.auth import queries as account_queries
-from service.clients.service import require_reach
 from service.errors import Conflict, InvalidInput, NotFound
 from service.ids import is_id, require_id
 from service.notifications import outbox
@@ -27,8 +25,6 @@ from service.programmes.access import (
     require_manager_or_contact,
 )
 from service.programmes.types import (
-    EnrolmentIn,
-    EnrolmentOut,
     Location,
     ProgrammeIn,
     ProgrammeOut,
@@ -442,24 +438,3 @@ async def get_session(conn: asyncpg.Connection, session_id: str) -> SessionOut:
     programme = await queries.programme(conn, id=row["programme_id"])
     zone = zoneinfo.ZoneInfo(programme["timezone"])
     return session_out(row, programme, zone, datetime.now(UTC))
-
-
-# Enrolment --------------------------------------------------------------------
-
-
-async def enrol(
-    conn: asyncpg.Connection, actor: Actor, programme_id: str, data: EnrolmentIn
-) -> EnrolmentOut:
-    """Enrol a client, noting the referral that brought them when there is one."""
-    if data.referral_id is not None:
-        # Whether a referral joins this client to this group says something about the
-        # client: only to those who reach them (the refusal audited as enrol's is).
-        await require_reach(conn, actor, data.client_id, "enrolment.create")
-        is_theirs = is_id(data.referral_id) and await queries.is_referral_to(
-            conn, id=data.referral_id, client_id=data.client_id, programme_id=programme_id
-        )
-        if not is_theirs:
-            raise InvalidInput("referral_id", "not a referral of this client to this programme")
-    return await enrolment.enrol(
-        conn, actor, programme_id, data.client_id, referral_id=data.referral_id
-    )
