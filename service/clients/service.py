@@ -98,6 +98,8 @@ async def update_client(
     }
     _check_client_fields(fields.get("birth_date"), fields.get("timezone"))
     row = await queries.update_client(conn, id=client_id, fields=fields)
+    if {"email", "phone", "timezone"} & fields.keys():
+        await outbox.client_reach_changed(conn, client_id)
     await audit.log_action(
         conn, actor, "client.update", client_id=client_id, detail={"fields": sorted(fields)}
     )
@@ -214,6 +216,8 @@ async def give_consent(
         recorded_by=actor.id,
     )
     consent = msgspec.convert(dict(row), ConsentOut)
+    if data.purpose in {"email_reminders", "sms_reminders"}:
+        await outbox.client_reach_changed(conn, client_id)
     await audit.log_action(
         conn,
         actor,

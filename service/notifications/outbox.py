@@ -217,6 +217,22 @@ async def programme_changed(conn: asyncpg.Connection, programme_id: str) -> None
     await _announce_now(conn, "update", programme_id, None)
 
 
+async def reminders_replanned(conn: asyncpg.Connection, programme_id: str) -> None:
+    """The group's reminder times changed: the waiting reminders follow them."""
+    await queries.cancel_pending(
+        conn,
+        programme_id=programme_id,
+        session_id=None,
+        client_id=None,
+        kinds=["reminder"],
+        reason="the group's reminder times changed",
+    )
+    batch = _Batch([])
+    clients = await _recipients(conn, programme_id, None)
+    await _remind(conn, batch, clients, programme_id, None, datetime.now(UTC))
+    await batch.write(conn)
+
+
 async def programme_cancelled(conn: asyncpg.Connection, programme_id: str) -> None:
     await queries.cancel_pending(
         conn,
@@ -238,6 +254,25 @@ async def consent_revoked(conn: asyncpg.Connection, client_id: str, purpose: str
         )
 
 
+async def client_reach_changed(conn: asyncpg.Connection, client_id: str) -> None:
+    """The client gave a channel consent again, or their address, number or time zone
+    changed: their coming reminders are planned anew on the channels they have now, so
+    none is missing and none comes twice."""
+    await queries.cancel_pending_reminders_of_client(
+        conn, client_id=client_id, reason="planned again after the client's contact changed"
+    )
+    now = datetime.now(UTC)
+    batch = _Batch([])
+    for event in await queries.client_coming_events(conn, client_id=client_id):
+        if event["programme_id"] is not None:
+            clients = await _recipients(conn, event["programme_id"], [client_id])
+            await _remind(conn, batch, clients, event["programme_id"], None, now)
+            continue
+        for client in await queries.meeting_recipient(conn, meeting_id=event["meeting_id"]):
+            _remind_of_meeting(batch, client, event["meeting_id"], now)
+    await batch.write(conn)
+
+
 # One-to-one meetings ---------------------------------------------------------------
 
 MEETING_REMINDERS = ["P1D", "PT2H"]
@@ -255,24 +290,28 @@ async def _meeting_messages(
                 client, kind, None, None, None, send_time(channel, now, zone), channel, meeting_id
             )
         if remind:
-            for reminder in plan_reminders(
-                starts_at=client["starts_at"],
-                offsets=MEETING_REMINDERS,
-                channels=_channels(client),
-                zone=zone,
-                now=now,
-            ):
-                batch.add(
-                    client,
-                    "reminder",
-                    None,
-                    None,
-                    reminder.offset,
-                    reminder.at,
-                    reminder.channel,
-                    meeting_id,
-                )
+            _remind_of_meeting(batch, client, meeting_id, now)
     await batch.write(conn)
+
+
+def _remind_of_meeting(batch: _Batch, client: Any, meeting_id: str, now: datetime) -> None:
+    for reminder in plan_reminders(
+        starts_at=client["starts_at"],
+        offsets=MEETING_REMINDERS,
+        channels=_channels(client),
+        zone=ZoneInfo(client["timezone"]),
+        now=now,
+    ):
+        batch.add(
+            client,
+            "reminder",
+            None,
+            None,
+            reminder.offset,
+            reminder.at,
+            reminder.channel,
+            meeting_id,
+        )
 
 
 async def meeting_planned(conn: asyncpg.Connection, meeting_id: str) -> None:

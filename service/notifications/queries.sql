@@ -69,6 +69,22 @@ WHERE status = 'pending'
   AND (:client_id::uuid IS NULL OR client_id = :client_id)
   AND kind = ANY (:kinds::text[]);
 
+-- name: cancel_pending_reminders_of_client(client_id, reason)!
+UPDATE messages
+SET status = 'cancelled', status_reason = :reason, updated_at = now()
+WHERE client_id = :client_id AND status = 'pending' AND kind = 'reminder';
+
+-- name: client_coming_events(client_id)
+-- The groups the client holds a place in and their one-to-one meetings still to come.
+SELECT e.programme_id, NULL::uuid AS meeting_id
+FROM enrolments e JOIN programmes p ON p.id = e.programme_id
+WHERE e.client_id = :client_id AND e.status = 'enrolled'
+  AND p.cancelled_at IS NULL AND p.ends_at > now()
+UNION ALL
+SELECT NULL, m.id
+FROM plans pl JOIN meetings m ON m.plan_id = pl.id
+WHERE pl.client_id = :client_id AND m.status = 'scheduled' AND m.starts_at > now();
+
 -- name: skip_pending_for_channel(client_id, channel, reason)!
 UPDATE messages
 SET status = 'skipped', status_reason = :reason, updated_at = now()

@@ -285,6 +285,8 @@ async def update_programme(
     if {"location", "online_url", "title"} & columns.keys():
         await queries.bump_ical_sequence(conn, id=programme_id)
         await outbox.programme_changed(conn, programme_id)
+    if "reminder_offsets" in columns:
+        await outbox.reminders_replanned(conn, programme_id)
     if isinstance(data.capacity, int):
         await enrolment.fill_free_places(conn, actor, programme_id)
     return await get_programme(conn, programme_id)

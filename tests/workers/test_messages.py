@@ -383,3 +383,71 @@ async def test_enrolling_again_before_the_cancellation_went_out_sends_only_the_i
         client_id,
     )
     assert reason == "the client enrolled again"
+
+
+async def test_changed_reminder_times_move_the_waiting_reminders(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    coach, programme, client_id = await enrolled_client(api, make)
+
+    async def waiting() -> set[str]:
+        rows = await db.fetch(
+            "SELECT DISTINCT offset_spec FROM messages "
+            "WHERE client_id = $1 AND kind = 'reminder' AND status = 'pending'",
+            client_id,
+        )
+        return {row["offset_spec"] for row in rows}
+
+    assert await waiting() == {"P1D", "PT2H"}
+    changed = await api.patch(
+        f"/api/v1/programmes/{programme['id']}",
+        json={"reminder_offsets": ["PT3H"]},
+        headers=coach.headers,
+    )
+    assert changed.status_code == 200, changed.text
+    assert await waiting() == {"PT3H"}
+    per_session = await db.fetchval(
+        "SELECT count(*) FROM messages WHERE client_id = $1 AND kind = 'reminder' "
+        "AND status = 'pending'",
+        client_id,
+    )
+    assert per_session == len(programme["sessions"])
+
+
+async def test_consent_given_again_or_a_new_number_brings_the_reminders_back(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    coach, programme, client_id = await enrolled_client(
+        api, make, consents=("email_reminders", "sms_reminders")
+    )
+
+    async def waiting(channel: str) -> int:
+        count: int = await db.fetchval(
+            "SELECT count(*) FROM messages WHERE client_id = $1 AND kind = 'reminder' "
+            "AND status = 'pending' AND channel = $2",
+            client_id,
+            channel,
+        )
+        return count
+
+    every_session = 2 * len(programme["sessions"])  # P1D and PT2H
+    assert (await waiting("email"), await waiting("sms")) == (every_session, 0)  # no number
+    consents = await api.get(f"/api/v1/clients/{client_id}/consents", headers=coach.headers)
+    email = next(c for c in consents.json()["items"] if c["purpose"] == "email_reminders")
+    revoked = await api.post(
+        f"/api/v1/consents/{email['id']}/revoke", json={"reason": "x"}, headers=coach.headers
+    )
+    assert revoked.status_code == 200, revoked.text
+    assert await waiting("email") == 0
+
+    given = await api.post(
+        f"/api/v1/clients/{client_id}/consents",
+        json={"purpose": "email_reminders"},
+        headers=coach.headers,
+    )
+    assert given.status_code == 201, given.text
+    number = await api.patch(
+        f"/api/v1/clients/{client_id}", json={"phone": "+358 50 123 4567"}, headers=coach.headers
+    )
+    assert number.status_code == 200, number.text
+    assert (await waiting("email"), await waiting("sms")) == (every_session, every_session)
