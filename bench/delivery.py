@@ -118,7 +118,13 @@ async def _send_raw(emails: list[Any], count: int, port: int) -> float:
 
     async def send(message: Any) -> None:
         async with gate:
-            await aiosmtplib.send(message, hostname="127.0.0.1", port=port)
+            await aiosmtplib.send(
+                message.data,
+                sender=message.sender,
+                recipients=[message.recipient],
+                hostname="127.0.0.1",
+                port=port,
+            )
 
     started = time.perf_counter()
     await asyncio.gather(*(send(emails[i % len(emails)]) for i in range(count)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from datetime import timedelta
 from typing import Any
@@ -56,6 +57,10 @@ async def startup(ctx: dict[str, Any]) -> None:
         else None
     )
     ctx["sender"] = Sender(ctx["pool"], settings, ctx["http"], ctx["smtp"])
+    # What is built so far lives as long as the worker: keep it out of the collector's
+    # full passes, which otherwise walk it again and again while messages go out.
+    gc.collect()
+    gc.freeze()
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:

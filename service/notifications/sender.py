@@ -334,34 +334,39 @@ class Sender:
 
     async def send(self, message_id: str) -> str:
         """Deliver one message if it is due and nobody else has it; returns the outcome."""
-        async with self.pool.acquire() as conn:
+        async with self.pool.acquire() as proxy:
+            # One connection for the whole send: held through the hand-over, which the
+            # SMTP pool (smaller than this one) bounds anyway.
+            conn = cast(asyncpg.Connection, proxy)
             message = await queries.claim(conn, id=message_id, lease=self.settings.send_lease)
-        if message is None:
-            return "not due, or handled already"
+            if message is None:
+                return "not due, or handled already"
+            return await self._send_claimed(conn, message)
+
+    async def _send_claimed(self, conn: asyncpg.Connection, message: Any) -> str:
+        message_id = message["id"]
         held = _quiet_hours(message, datetime.now(UTC))
         if isinstance(held, Skip):
-            await self._finish(message_id, "skipped", held.reason)
+            await self._finish(conn, message_id, "skipped", held.reason)
             return "skipped"
         if held is not None:
-            async with self.pool.acquire() as conn:
-                await queries.postpone(conn, id=message_id, at=held, reason="no SMS at night")
+            await queries.postpone(conn, id=message_id, at=held, reason="no SMS at night")
             return "postponed"
         try:
-            async with self.pool.acquire() as conn:
-                outcome = await compose(cast(asyncpg.Connection, conn), self.settings, message)
+            outcome = await compose(conn, self.settings, message)
             if isinstance(outcome, Skip):
-                await self._finish(message_id, "skipped", outcome.reason)
+                await self._finish(conn, message_id, "skipped", outcome.reason)
                 return "skipped"
             await self._deliver(message, outcome)
         except channels.PermanentFailure as error:
-            await self._finish(message_id, "failed", str(error))
+            await self._finish(conn, message_id, "failed", str(error))
             return "failed"
         except channels.TransientFailure as error:
-            return await self._retry(message, str(error))
+            return await self._retry(conn, message, str(error))
         except Exception as error:  # a fault of ours: record it and try again later
             logger.exception("sending message %s failed", message_id)
-            return await self._retry(message, f"internal error: {type(error).__name__}")
-        await self._finish(message_id, "sent", None)
+            return await self._retry(conn, message, f"internal error: {type(error).__name__}")
+        await self._finish(conn, message_id, "sent", None)
         return "sent"
 
     async def _deliver(self, message: Any, outgoing: Outgoing) -> None:
@@ -392,17 +397,19 @@ class Sender:
                 message_id=message["id"],
             )
 
-    async def _finish(self, message_id: str, status: str, reason: str | None) -> None:
-        async with self.pool.acquire() as conn:
-            await queries.finish(conn, id=message_id, status=status, reason=reason)
+    async def _finish(
+        self, conn: asyncpg.Connection, message_id: str, status: str, reason: str | None
+    ) -> None:
+        await queries.finish(conn, id=message_id, status=status, reason=reason)
 
-    async def _retry(self, message: Any, reason: str) -> str:
+    async def _retry(self, conn: asyncpg.Connection, message: Any, reason: str) -> str:
         attempts = message["attempts"]
         at = retry_at(attempts, message["channel"], datetime.now(UTC), _zone(message))
         if at is None:
-            await self._finish(message["id"], "failed", f"gave up after {attempts} tries: {reason}")
+            await self._finish(
+                conn, message["id"], "failed", f"gave up after {attempts} tries: {reason}"
+            )
             return "failed"
-        async with self.pool.acquire() as conn:
-            await queries.retry_later(conn, id=message["id"], at=at, reason=reason)
+        await queries.retry_later(conn, id=message["id"], at=at, reason=reason)
         logger.info("message %s will be tried again at %s: %s", message["id"], at, reason)
         return "retry"
