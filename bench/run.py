@@ -225,39 +225,62 @@ def _ratio_check(label: str, ratio: float, least: float | None) -> list[tuple[st
     return [(f"≥ {least:.0%} of {label} ({ratio:.0%})", ratio >= least)]
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running API on the data of one scale."""
+
+    clients: int
+    base: str
+    data: Data
+
+
 def measure_scenarios(
-    base: str, data: Data, scenarios: list[Scenario], clients: int, seconds: int, rounds: int
+    servers: list[Server], scenarios: list[Scenario], seconds: int, rounds: int
 ) -> list[Row]:
+    """Each scenario on every scale, with its floor and peer, in alternating rounds: the
+    scales are compared under the same conditions, not minutes apart."""
     rows = []
     for scenario in (s for s in scenarios if s.kind == "http"):
         headers = {"Authorization": f"Bearer {scenario.token}", "Content-Type": "application/json"}
-        targets = [Target(base, scenario.requests(data), headers)]
-        if scenario.floor is not None:
-            targets.append(Target(base, scenario.floor(data), headers))
+        targets: list[Target] = []
+        slots: list[tuple[Server, int, int | None]] = []
+        for server in servers:
+            real = len(targets)
+            targets.append(Target(server.base, scenario.requests(server.data), headers))
+            floor = None
+            if scenario.floor is not None:
+                floor = len(targets)
+                targets.append(Target(server.base, scenario.floor(server.data), headers))
+            slots.append((server, real, floor))
         with contextlib.ExitStack() as stack:
+            peer = None
             if scenario.peer == "radicale":
-                calendar = httpx.get(base + targets[0].requests[0].path).content
+                largest = servers[-1]
+                path = scenario.requests(largest.data)[0].path
+                calendar = httpx.get(largest.base + path).content
+                peer = len(targets)
                 targets.append(Target(*stack.enter_context(radicale(calendar))))
             measured = _alternate(targets, scenario.connections, seconds, rounds)
-        result = measured[0]
-        row = Row(scenario, clients, result)
-        if scenario.floor is not None:
-            row.floor = measured[1]
-            row.checks += _ratio_check(
-                "floor", result.rps / row.floor.rps, scenario.floor_min_ratio
+        for server, real, floor in slots:
+            result = measured[real]
+            row = Row(scenario, server.clients, result)
+            if floor is not None:
+                row.floor = measured[floor]
+                row.checks += _ratio_check(
+                    "floor", result.rps / row.floor.rps, scenario.floor_min_ratio
+                )
+            if peer is not None:
+                row.peer = measured[peer]
+                row.checks += _ratio_check(
+                    str(scenario.peer), result.rps / row.peer.rps, scenario.peer_min_ratio
+                )
+            row.checks.append((f"no failed requests ({result.failures})", result.failures == 0))
+            rows.append(row)
+            print(
+                f"  {scenario.name:<18} {server.clients:>9,} clients {result.rps:9.1f} rps"
+                f"  p99 {result.p99_ms:7.2f} ms",
+                flush=True,
             )
-        if scenario.peer is not None:
-            row.peer = measured[-1]
-            row.checks += _ratio_check(
-                scenario.peer, result.rps / row.peer.rps, scenario.peer_min_ratio
-            )
-        row.checks.append((f"no failed requests ({result.failures})", result.failures == 0))
-        rows.append(row)
-        print(
-            f"  {scenario.name:<18} {clients:>9,} clients {result.rps:9.1f} rps"
-            f"  p99 {result.p99_ms:7.2f} ms",
-            flush=True,
-        )
     return rows
 
 
@@ -431,22 +454,23 @@ def main() -> None:
         if not (database_url and redis_url):
             urls = stack.enter_context(EmbeddedServers(Path(args.data_dir)))
             database_url, redis_url = urls.database_url, urls.redis_url
+        servers, memories, database_urls = [], {}, {}
         for clients in sizes:
             url, generation[clients] = asyncio.run(prepare_database(database_url, clients))
-            data = asyncio.run(load_data(url))
-            print(f"running {len(scenarios)} scenario(s) at {clients:,} clients", flush=True)
-            with bench_server(url, redis_url, args.workers) as (base, memory):
-                rows += measure_scenarios(base, data, scenarios, clients, args.seconds, args.rounds)
-                memory_mb[f"API at {clients:,} clients"] = memory.stop()
-            delivery = next((s for s in scenarios if s.kind == "delivery"), None)
-            if delivery is not None and clients == sizes[-1]:
-                print("  reminder_delivery: 10,000 reminders through the worker", flush=True)
-                rows.append(
-                    delivery_row(
-                        delivery, clients, measure_delivery(url, redis_url, rounds=args.rounds)
-                    )
-                )
-                memory_mb["worker"] = rows[-1].worker_peak_mb or 0.0
+            database_urls[clients] = url
+            base, memory = stack.enter_context(bench_server(url, redis_url, args.workers))
+            servers.append(Server(clients, base, asyncio.run(load_data(url))))
+            memories[clients] = memory
+        print(f"running {len(scenarios)} scenario(s) at {', '.join(map(str, sizes))} clients")
+        rows += measure_scenarios(servers, scenarios, args.seconds, args.rounds)
+        for clients, memory in memories.items():
+            memory_mb[f"API at {clients:,} clients"] = memory.stop()
+        delivery = next((s for s in scenarios if s.kind == "delivery"), None)
+        if delivery is not None:
+            print("  reminder_delivery: 10,000 reminders through the worker", flush=True)
+            measured = measure_delivery(database_urls[sizes[-1]], redis_url, rounds=args.rounds)
+            rows.append(delivery_row(delivery, sizes[-1], measured))
+            memory_mb["worker"] = rows[-1].worker_peak_mb or 0.0
     compare_scales(rows)
 
     info = {**machine(), "rounds": args.rounds, "seconds": args.seconds}
