@@ -11,6 +11,8 @@ from typing import Any
 
 import asyncpg
 
+from service import audit
+from service.accounts.auth import Actor
 from service.clock import DAY, HELSINKI, today_in_finland
 from service.dates import require_in_range
 from service.errors import InvalidInput
@@ -46,6 +48,29 @@ def report_period(first_day: date | None, last_day: date | None) -> ReportPeriod
     if last - first > LONGEST_PERIOD:
         raise InvalidInput("from", "a report covers at most ten years")
     return ReportPeriod(first, last)
+
+
+async def log_report(
+    conn: asyncpg.Connection,
+    actor: Actor,
+    report: str,
+    organisation_ids: list[str],
+    period: ReportPeriod,
+    **detail: object,
+) -> None:
+    """Who asked for which organisation-wide figures, over what period."""
+    await audit.log_action(
+        conn,
+        actor,
+        f"report.{report.replace('-', '_')}",
+        subject=("report", report),
+        detail={
+            "organisation_ids": organisation_ids,
+            "from": period.first_day.isoformat(),
+            "to": period.last_day.isoformat(),
+            **detail,
+        },
+    )
 
 
 @dataclass(frozen=True)

@@ -187,16 +187,7 @@ async def esf_participants(
         key=lambda row: (row[COLUMNS.index("entry_date")], row[0]),
     )
     await audit.log_for_clients(conn, actor, "report.esf_export", [client.id for client in clients])
-    await audit.log_action(
-        conn,
-        actor,
-        "report.esf_export",
-        subject=("report", "esf-participants"),
-        detail={
-            "organisation_ids": organisation_ids,
-            "from": period.first_day.isoformat(),
-            "to": period.last_day.isoformat(),
-            "participants": len(rows),
-        },
+    await cohort.log_report(
+        conn, actor, "esf-export", organisation_ids, period, participants=len(rows)
     )
     return write_csv(rows), period

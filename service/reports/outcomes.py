@@ -8,7 +8,6 @@ from datetime import date
 
 import asyncpg
 
-from service import audit
 from service.accounts.auth import Actor
 from service.reports import cohort, figures
 from service.reports.access import queries, report_organisations
@@ -62,17 +61,7 @@ async def outcomes(
             period_end=period.end,
         )
     ]
-    await audit.log_action(
-        conn,
-        actor,
-        "report.outcomes",
-        subject=("report", "outcomes"),
-        detail={
-            "organisation_ids": organisation_ids,
-            "from": period.first_day.isoformat(),
-            "to": period.last_day.isoformat(),
-        },
-    )
+    await cohort.log_report(conn, actor, "outcomes", organisation_ids, period)
     return OutcomesReport(
         period=Period(first_day=period.first_day, last_day=period.last_day),
         organisation_ids=organisation_ids,
