@@ -39,6 +39,7 @@ STAFF: list[tuple[str, str, str, list[Role], str]] = [
     (COUNTY, "sanna.virtanen@jarvimaa.example", "Sanna Virtanen", ["referrer"], "+358 40 100 0002"),
     (NGO, "aino.lahtinen@askel.example", "Aino Lahtinen", ["coach"], "+358 40 200 0001"),
     (NGO, "mikko.korhonen@askel.example", "Mikko Korhonen", ["coach"], "+358 40 200 0002"),
+    (COUNTY, "raportit@jarvimaa.example", "Pekka Analyytikko", ["analyst"], "+358 40 100 0003"),
 ]
 
 THEMES = [

@@ -161,6 +161,7 @@ def test_dev_runs_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) ->
         out, err = dev.communicate(timeout=30)
     assert dev.returncode == 0, err
     assert "admin@jarvimaa.example / polku-demo-2026" in out
+    assert "analyst       raportit@jarvimaa.example / polku-demo-2026" in out
     assert f"calendar of Jari Mäkinen: {base}/feeds/pf_" in out
     assert "Traceback" not in err
     for pid in (state["postgres_pid"], state["valkey_pid"]):
