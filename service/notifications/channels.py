@@ -62,7 +62,7 @@ def build_email(email: Email, *, sender: str, message_id: str) -> Envelope:
     """Plain text, and for invites an iMIP text/calendar alternative (RFC 6047) whose
     method= matches the METHOD inside it."""
     sender_name, sender_address = parseaddr(sender)
-    if not email.to.isascii():
+    if not (email.to.isascii() and sender_address.isascii()):
         return _build_international(email, sender=sender, message_id=message_id)
     headers = [
         _header("From", _mailbox(sender_name, sender_address)),
@@ -72,7 +72,8 @@ def build_email(email: Email, *, sender: str, message_id: str) -> Envelope:
         f"Message-ID: {message_id_header(message_id)}",
         "MIME-Version: 1.0",
     ]
-    text = _part("text/plain; charset=utf-8", email.text.encode())
+    # Text travels with CRLF line ends (RFC 2046), inside base64 too.
+    text = _part("text/plain; charset=utf-8", _crlf(email.text).encode())
     if email.calendar is None:
         body = text
     else:
@@ -81,11 +82,15 @@ def build_email(email: Email, *, sender: str, message_id: str) -> Envelope:
         method = email.method or "PUBLISH"
         calendar = _part(f"text/calendar; charset=utf-8; method={method}", email.calendar)
         body = (
-            f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n\r\n'
+            f'Content-Type: multipart/alternative;\r\n boundary="{boundary}"\r\n\r\n'
             f"--{boundary}\r\n{text}\r\n--{boundary}\r\n{calendar}\r\n--{boundary}--\r\n"
         )
     data = "\r\n".join(headers) + "\r\n" + body
     return Envelope(sender=sender_address, recipient=email.to, data=data.encode("ascii"))
+
+
+def _crlf(text: str) -> str:
+    return "\r\n".join(text.splitlines()) + ("\r\n" if text.endswith("\n") else "")
 
 
 def _part(content_type: str, payload: bytes) -> str:
@@ -141,8 +146,9 @@ def _build_international(email: Email, *, sender: str, message_id: str) -> Envel
     message = EmailMessage(policy=policy.SMTPUTF8)
     message["From"] = sender
     username, _, domain = email.to.rpartition("@")
-    message["To"] = Address(display_name=email.to_name or "", username=username, domain=domain)
-    message["Subject"] = email.subject
+    name, subject = (" ".join((text or "").split()) for text in (email.to_name, email.subject))
+    message["To"] = Address(display_name=name, username=username, domain=domain)
+    message["Subject"] = subject
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = message_id_header(message_id)
     message.set_content(email.text)

@@ -335,15 +335,39 @@ class Sender:
     async def send(self, message_id: str) -> str:
         """Deliver one message if it is due and nobody else has it; returns the outcome."""
         async with self.pool.acquire() as proxy:
-            # One connection for the whole send: held through the hand-over, which the
-            # SMTP pool (smaller than this one) bounds anyway.
             conn = cast(asyncpg.Connection, proxy)
             message = await queries.claim(conn, id=message_id, lease=self.settings.send_lease)
             if message is None:
                 return "not due, or handled already"
-            return await self._send_claimed(conn, message)
+            try:
+                ready = await self._prepare(conn, message)
+            except Exception as error:  # a fault of ours: record it and try again later
+                logger.exception("preparing message %s failed", message_id)
+                return await self._retry(conn, message, f"internal error: {type(error).__name__}")
+        if isinstance(ready, str):
+            return ready
+        # No connection is held while the message travels: a slow server must not starve
+        # the pool, nor outlive the connection that is to record the outcome.
+        try:
+            await self._deliver(message, ready)
+        except channels.PermanentFailure as error:
+            outcome, reason = "failed", str(error)
+        except channels.TransientFailure as error:
+            outcome, reason = "retry", str(error)
+        except Exception as error:  # a fault of ours: record it and try again later
+            logger.exception("sending message %s failed", message_id)
+            outcome, reason = "retry", f"internal error: {type(error).__name__}"
+        else:
+            outcome, reason = "sent", ""
+        async with self.pool.acquire() as proxy:
+            conn = cast(asyncpg.Connection, proxy)
+            if outcome == "retry":
+                return await self._retry(conn, message, reason)
+            await self._finish(conn, message_id, outcome, reason or None)
+        return outcome
 
-    async def _send_claimed(self, conn: asyncpg.Connection, message: Any) -> str:
+    async def _prepare(self, conn: asyncpg.Connection, message: Any) -> str | Outgoing:
+        """What to send, or the outcome already recorded (skipped, postponed)."""
         message_id = message["id"]
         held = _quiet_hours(message, datetime.now(UTC))
         if isinstance(held, Skip):
@@ -352,22 +376,11 @@ class Sender:
         if held is not None:
             await queries.postpone(conn, id=message_id, at=held, reason="no SMS at night")
             return "postponed"
-        try:
-            outcome = await compose(conn, self.settings, message)
-            if isinstance(outcome, Skip):
-                await self._finish(conn, message_id, "skipped", outcome.reason)
-                return "skipped"
-            await self._deliver(message, outcome)
-        except channels.PermanentFailure as error:
-            await self._finish(conn, message_id, "failed", str(error))
-            return "failed"
-        except channels.TransientFailure as error:
-            return await self._retry(conn, message, str(error))
-        except Exception as error:  # a fault of ours: record it and try again later
-            logger.exception("sending message %s failed", message_id)
-            return await self._retry(conn, message, f"internal error: {type(error).__name__}")
-        await self._finish(conn, message_id, "sent", None)
-        return "sent"
+        outcome = await compose(conn, self.settings, message)
+        if isinstance(outcome, Skip):
+            await self._finish(conn, message_id, "skipped", outcome.reason)
+            return "skipped"
+        return outcome
 
     async def _deliver(self, message: Any, outgoing: Outgoing) -> None:
         try:

@@ -43,7 +43,9 @@ def test_names_and_subjects_read_back_as_written(name: str) -> None:
     assert message["Bcc"] is None
     assert message["From"].addresses[0].display_name == "Polku – Järvimaan tuki"
     assert message["Subject"] == subject.strip()
-    assert message.get_content() == "Hei 😊\nTervetuloa!"
+    assert message.get_content().splitlines() == ["Hei 😊", "Tervetuloa!"]
+    raw_text = message.get_payload(decode=True)
+    assert raw_text == "Hei 😊\r\nTervetuloa!".encode()  # canonical CRLF inside the base64
 
 
 def test_an_invite_is_text_with_a_calendar_alternative() -> None:
@@ -58,11 +60,22 @@ def test_an_invite_is_text_with_a_calendar_alternative() -> None:
         calendar=calendar,
         method="REQUEST",
     )
-    message = read_back(build_email(mail, sender=SENDER, message_id=MESSAGE_ID).data)
+    data = build_email(mail, sender=SENDER, message_id=MESSAGE_ID).data
+    assert all(len(line) <= 78 for line in data.split(b"\r\n"))
+    message = read_back(data)
     assert message.get_content_type() == "multipart/alternative"
     text, invite = message.iter_parts()
-    assert text.get_content() == "Tervetuloa"
+    assert text.get_content().strip() == "Tervetuloa"
     assert invite.get_content_type() == "text/calendar"
     assert invite.get_param("method") == "REQUEST"
     assert invite.get_content_charset() == "utf-8"
     assert invite.get_payload(decode=True) == calendar
+
+
+def test_a_sender_address_outside_ascii_goes_as_smtputf8() -> None:
+    mail = Email(to="anna@example.org", to_name="Anna", subject="Hei\r\nBcc: x", text="Hei")
+    envelope = build_email(mail, sender="Polku <pölkü@polku.test>", message_id=MESSAGE_ID)
+    assert envelope.smtputf8
+    message = read_back(envelope.data)
+    assert message["Subject"] == "Hei Bcc: x"
+    assert message["Bcc"] is None
