@@ -36,11 +36,20 @@ def suppression(applied: bool) -> Suppression:
     return Suppression(applied=applied, threshold=THRESHOLD, rule=SUPPRESSION_RULE)
 
 
-def reasons(counts: Mapping[str, int], *, suppress: bool = True) -> Reasons:
+def reasons(
+    counts: Mapping[str, int], *, suppress: bool = True, total_hidden: bool = False
+) -> Reasons:
     """Reasons given by at least five people are named; the rest are counted as `other`
-    (their wording could point at someone)."""
+    (their wording could point at someone). `total_hidden`: the total is a hidden cell of
+    another table, so no count here may be shown either."""
     everyone = sum(counts.values())
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    if suppress and total_hidden:
+        return Reasons(
+            total=disclosure.HIDDEN,
+            reasons=[Reason(reason, disclosure.HIDDEN) for reason, n in ordered if n >= THRESHOLD],
+            other=disclosure.HIDDEN,
+        )
     if not suppress:
         return Reasons(
             total=Figure(value=everyone),

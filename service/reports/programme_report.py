@@ -41,9 +41,11 @@ def _enrolment(
         dropped_out=places["dropped_out"],
         waitlisted=disclosure.total(counts["waitlisted"], suppress=suppress),
         left_waiting_list=disclosure.total(counts["left_waiting_list"], suppress=suppress),
+        # The reasons add up to the drop-outs: hidden with them.
         dropout_reasons=reasons(
             {row["reason"] or "no reason given": row["people"] for row in dropout_reasons},
             suppress=suppress,
+            total_hidden=places["dropped_out"].suppressed,
         ),
     )
 
@@ -55,7 +57,14 @@ def _session(row: asyncpg.Record, suppress: bool) -> SessionFigures:
     held = status == "held"
     cells = {mark: row[mark] for mark in MARKS}
     cells["unrecorded"] = row["unrecorded"] if held else 0
-    shown = disclosure.table(cells, suppress=suppress)
+    # A group is small: to those who may not see its people, a session shows only its
+    # rate, as marks of one or two people would point at them (and a rate beside hidden
+    # marks would give them back).
+    shown = (
+        dict.fromkeys(cells, disclosure.HIDDEN)
+        if suppress
+        else disclosure.table(cells, suppress=False)
+    )
     attended = row["present"] + row["remote"]
     recorded = attended + row["absent"] + row["excused"]
     _, rate = disclosure.yes_no(attended, recorded, suppress=suppress)

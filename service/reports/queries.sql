@@ -37,20 +37,32 @@ FROM programmes p
 WHERE p.id = :id;
 
 -- name: programme_enrolment(programme_id)^
+-- People, not rows: someone who left and came back counts once, as they are now.
+WITH latest AS (
+    SELECT DISTINCT ON (client_id) status, enrolled_at
+    FROM enrolments
+    WHERE programme_id = :programme_id
+    ORDER BY client_id, created_at DESC
+)
 SELECT count(*) FILTER (WHERE enrolled_at IS NOT NULL) AS participants,
        count(*) FILTER (WHERE status = 'enrolled') AS enrolled,
        count(*) FILTER (WHERE status = 'withdrawn' AND enrolled_at IS NOT NULL) AS dropped_out,
        count(*) FILTER (WHERE status = 'waitlisted') AS waitlisted,
        count(*) FILTER (WHERE status = 'withdrawn' AND enrolled_at IS NULL)
            AS left_waiting_list
-FROM enrolments
-WHERE programme_id = :programme_id;
+FROM latest;
 
 -- name: dropout_reasons(programme_id)
 -- Reasons of those who left after getting a place, as written (case and spacing aside).
+WITH latest AS (
+    SELECT DISTINCT ON (client_id) status, enrolled_at, withdrawal_reason
+    FROM enrolments
+    WHERE programme_id = :programme_id
+    ORDER BY client_id, created_at DESC
+)
 SELECT min(btrim(withdrawal_reason)) AS reason, count(*) AS people
-FROM enrolments
-WHERE programme_id = :programme_id AND status = 'withdrawn' AND enrolled_at IS NOT NULL
+FROM latest
+WHERE status = 'withdrawn' AND enrolled_at IS NOT NULL
 GROUP BY lower(btrim(withdrawal_reason));
 
 -- name: session_attendance(programme_id)
@@ -81,7 +93,7 @@ ORDER BY s.number;
 -- not the size of the database.
 
 -- name: cohort_enrolments(organisation_ids, period_start, period_end)
--- Places taken in the organisations' groups that met in the period. `ended`: the group
+-- Places held in the organisations' groups during the period. `ended`: the group
 -- ended within the period (and was not cancelled), so the place was completed or left.
 SELECT e.id, e.client_id, e.status, e.enrolled_at, e.withdrawn_at,
        e.labour_market_status_at_entry, e.education_level_at_entry,
@@ -90,9 +102,11 @@ SELECT e.id, e.client_id, e.status, e.enrolled_at, e.withdrawn_at,
        p.ends_at AS programme_ends_at, p.cancelled_at AS programme_cancelled_at
 FROM programmes p
 CROSS JOIN LATERAL (
-    SELECT * FROM enrolments e
+    -- Each person's latest place in the group that was held within the period.
+    SELECT DISTINCT ON (e.client_id) * FROM enrolments e
     WHERE e.programme_id = p.id AND e.enrolled_at IS NOT NULL AND e.enrolled_at < :period_end
-    OFFSET 0  -- keeps the lookup per programme (an index scan) whatever the table's size
+      AND (e.withdrawn_at IS NULL OR e.withdrawn_at >= :period_start)
+    ORDER BY e.client_id, e.created_at DESC
 ) e
 WHERE p.organisation_id = ANY (:organisation_ids::uuid[])
   AND p.starts_at < :period_end AND p.ends_at > :period_start;

@@ -187,3 +187,10 @@ def test_csv_opens_in_excel_with_finnish_settings() -> None:
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     assert rows[0] == COLUMNS
     assert rows[1] == ["c1", "female", "äö"]
+
+
+def test_reasons_whose_total_is_hidden_elsewhere_show_no_count() -> None:
+    # 7 left, but the table they belong to hid that cell: the reasons must not give it.
+    hidden = reasons({"muutto": 5, "työ": 2}, total_hidden=True)
+    assert hidden.total == hidden.other == HIDDEN
+    assert hidden.reasons == [Reason("muutto", HIDDEN)]
