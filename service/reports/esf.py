@@ -73,8 +73,6 @@ class ClientRecord:
     id: str
     gender: str | None
     birth_date: date | None
-    labour_market_status: str | None
-    education_level: str | None
 
 
 def _flag(value: bool) -> str:
@@ -94,7 +92,7 @@ def participant_row(
     left = None
     if all(end is not None and end <= last_day for end in ends):
         left = max(end for end in ends if end is not None)
-    status = entry.labour_market_status or client.labour_market_status
+    status = entry.labour_market_status
     step = (next_step or "not_recorded") if left else ""
     return [
         client.id,
@@ -105,7 +103,7 @@ def participant_row(
         _flag(status == "long_term_unemployed"),
         _flag(status in _INACTIVE),
         _flag(status == "employed"),
-        entry.education_level or client.education_level or "unknown",
+        entry.education_level or "unknown",
         entry.starts_on.isoformat(),
         left.isoformat() if left else "",
         step,
@@ -172,8 +170,6 @@ async def esf_participants(
             id=row["id"],
             gender=row["gender"],
             birth_date=row["birth_date"],
-            labour_market_status=row["labour_market_status"],
-            education_level=row["education_level"],
         )
         for row in await queries.participant_rows(conn, client_ids=sorted(participations))
     ]

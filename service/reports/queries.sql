@@ -177,7 +177,7 @@ WHERE (r.from_organisation_id = ANY (:organisation_ids::uuid[])
 
 -- name: participant_rows(client_ids)
 -- What the ESF+ participant export needs of each client record.
-SELECT id, gender, birth_date, labour_market_status, education_level
+SELECT id, gender, birth_date
 FROM clients
 WHERE id = ANY (:client_ids::uuid[])
 ORDER BY id;

@@ -78,3 +78,44 @@ def test_migration_files_are_numbered_and_unique(tmp_path: Path) -> None:
     (tmp_path / "two.sql").write_text("SELECT 1;")
     with pytest.raises(MigrationError, match="NNNN_description"):
         load_migrations(tmp_path)
+
+
+async def test_places_from_before_entry_data_keep_the_situation_found_at_upgrade(
+    scratch: asyncpg.Connection,
+) -> None:
+    """0010 fills the entry situation of older places once; later edits of the client
+    record no longer move it."""
+    migrations = load_migrations()
+    before = [m for m in migrations if m.version < "0010"]
+    await migrate(scratch, before)
+    org = await scratch.fetchval(
+        "INSERT INTO organisations (name, kind) VALUES ('Askel', 'ngo') RETURNING id"
+    )
+    client = await scratch.fetchval(
+        "INSERT INTO clients (organisation_id, first_name, last_name, labour_market_status, "
+        "education_level) VALUES ($1, 'Anna', 'A', 'long_term_unemployed', 'isced_0_2') "
+        "RETURNING id",
+        org,
+    )
+    # A place recorded before 0007 existed: no entry situation.
+    programme = await scratch.fetchval(
+        "INSERT INTO programmes (organisation_id, title, first_session_date, start_time, "
+        "duration_minutes, weeks, timezone, capacity, location_name, skip_public_holidays, "
+        "starts_at, ends_at) VALUES ($1, 'Ryhmä', '2026-01-05', '10:00', 120, 8, "
+        "'Europe/Helsinki', 10, 'Paikka', true, now(), now() + interval '8 weeks') RETURNING id",
+        org,
+    )
+    await scratch.execute("ALTER TABLE enrolments DISABLE TRIGGER enrolments_entry_situation")
+    await scratch.execute(
+        "INSERT INTO enrolments (programme_id, client_id, status, enrolled_at) "
+        "VALUES ($1, $2, 'enrolled', now())",
+        programme,
+        client,
+    )
+    await scratch.execute("ALTER TABLE enrolments ENABLE TRIGGER enrolments_entry_situation")
+    await migrate(scratch, migrations)
+    await scratch.execute("UPDATE clients SET labour_market_status = 'employed'")
+    entry = await scratch.fetchrow(
+        "SELECT labour_market_status_at_entry, education_level_at_entry FROM enrolments"
+    )
+    assert tuple(entry) == ("long_term_unemployed", "isced_0_2")

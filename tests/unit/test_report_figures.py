@@ -154,14 +154,15 @@ def _row(*args: Any) -> dict[str, str]:
 
 
 def test_participant_rows_at_entry_and_exit() -> None:
-    client = ClientRecord("c1", "female", date(1990, 3, 1), "employed", "isced_5_8")
+    client = ClientRecord("c1", "female", date(1990, 3, 1))
     group = Participation(date(2027, 2, 1), date(2027, 4, 1), "long_term_unemployed", "isced_3_4")
     plan = Participation(date(2027, 1, 10), date(2027, 5, 31), None, None)
     row = _row(client, [group, plan], "education", date(2027, 12, 31))
     assert row["age_band_at_entry"] == "30_54"
     assert row["entry_date"] == "2027-01-10"
-    # The plan that started first had no entry data: the client record stands in for it.
-    assert row["labour_market_status_at_entry"] == "employed"
+    # The plan that started first had no entry data: unknown, not today's situation.
+    assert row["labour_market_status_at_entry"] == "unknown"
+    assert row["unemployed_at_entry"] == row["employed_at_entry"] == "0"
     assert row["exit_date"] == "2027-05-31"
     assert row["status_at_exit"] == "education"
     assert row["in_education_or_training_at_exit"] == "1"
