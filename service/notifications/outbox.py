@@ -258,18 +258,19 @@ async def client_reach_changed(conn: asyncpg.Connection, client_id: str) -> None
     """The client gave a channel consent again, or their address, number or time zone
     changed: their coming reminders are planned anew on the channels they have now, so
     none is missing and none comes twice."""
+    programmes = await queries.lock_coming_programmes(conn, client_id=client_id)
+    meetings = await queries.lock_coming_meetings(conn, client_id=client_id)
     await queries.cancel_pending_reminders_of_client(
         conn, client_id=client_id, reason="planned again after the client's contact changed"
     )
     now = datetime.now(UTC)
     batch = _Batch([])
-    for event in await queries.client_coming_events(conn, client_id=client_id):
-        if event["programme_id"] is not None:
-            clients = await _recipients(conn, event["programme_id"], [client_id])
-            await _remind(conn, batch, clients, event["programme_id"], None, now)
-            continue
-        for client in await queries.meeting_recipient(conn, meeting_id=event["meeting_id"]):
-            _remind_of_meeting(batch, client, event["meeting_id"], now)
+    for programme in programmes:
+        clients = await _recipients(conn, programme["id"], [client_id])
+        await _remind(conn, batch, clients, programme["id"], None, now)
+    for meeting in meetings:
+        for client in await queries.meeting_recipient(conn, meeting_id=meeting["id"]):
+            _remind_of_meeting(batch, client, meeting["id"], now)
     await batch.write(conn)
 
 

@@ -70,20 +70,27 @@ WHERE status = 'pending'
   AND kind = ANY (:kinds::text[]);
 
 -- name: cancel_pending_reminders_of_client(client_id, reason)!
+-- Waiting reminders not yet tried (a retry of one whose time has passed stays).
 UPDATE messages
 SET status = 'cancelled', status_reason = :reason, updated_at = now()
-WHERE client_id = :client_id AND status = 'pending' AND kind = 'reminder';
+WHERE client_id = :client_id AND status = 'pending' AND kind = 'reminder' AND attempts = 0;
 
--- name: client_coming_events(client_id)
--- The groups the client holds a place in and their one-to-one meetings still to come.
-SELECT e.programme_id, NULL::uuid AS meeting_id
+-- name: lock_coming_programmes(client_id)
+-- The groups the client holds a place in that still meet, locked as any change to one
+-- locks it, so reminders are planned anew by one transaction at a time.
+SELECT p.id
 FROM enrolments e JOIN programmes p ON p.id = e.programme_id
 WHERE e.client_id = :client_id AND e.status = 'enrolled'
   AND p.cancelled_at IS NULL AND p.ends_at > now()
-UNION ALL
-SELECT NULL, m.id
+ORDER BY p.id
+FOR UPDATE OF p;
+
+-- name: lock_coming_meetings(client_id)
+SELECT m.id
 FROM plans pl JOIN meetings m ON m.plan_id = pl.id
-WHERE pl.client_id = :client_id AND m.status = 'scheduled' AND m.starts_at > now();
+WHERE pl.client_id = :client_id AND m.status = 'scheduled' AND m.starts_at > now()
+ORDER BY m.id
+FOR UPDATE OF m;
 
 -- name: skip_pending_for_channel(client_id, channel, reason)!
 UPDATE messages
