@@ -110,12 +110,18 @@ def percentile(values: Sequence[float], fraction: float) -> float:
 
 
 def statistic(
-    values: Sequence[float], fraction: float = 0.5, *, suppress: bool = True, digits: int = 2
+    values: Sequence[float],
+    fraction: float = 0.5,
+    *,
+    suppress: bool = True,
+    digits: int = 2,
+    least: int = THRESHOLD,
 ) -> Figure:
-    """A percentile (the median by default) of values that each describe one person."""
+    """A percentile (the median by default) of values that each describe one person,
+    over at least `least` of them (a high percentile of few is nearly one person's)."""
     if not values:
         return Figure(value=None)
-    if suppress and len(values) < THRESHOLD:
+    if suppress and len(values) < max(least, THRESHOLD):
         return HIDDEN
     return Figure(value=round(percentile(values, fraction), digits))
 

@@ -25,6 +25,8 @@ from service.reports.types import (
     Waiting,
 )
 
+P90_LEAST = 10  # the 90th percentile of fewer is close to a single person's wait
+
 SUPPRESSION_RULE = (
     "Counts from 1 to 4 are hidden, and so many more cells of the same table that the "
     "hidden ones cannot be worked out from the total; shares, sums, medians and means "
@@ -127,12 +129,17 @@ class RatedGoal:
     level: int | None  # by the period's end; None if not rated by then
 
 
+def has_follow_up(goals: Sequence[RatedGoal]) -> bool:
+    return any(goal.level is not None for goal in goals)
+
+
 def gas_change(plans: Iterable[Sequence[RatedGoal]]) -> GasChange:
     """Each plan's T-score at baseline and at its latest ratings; plans none of whose
-    goals has been rated yet are left out (they have no follow-up to compare)."""
+    goals has been rated yet are left out (they have no follow-up to compare). The
+    caller passes one plan per person, so the counts are people."""
     baselines, latest, changes = [], [], []
     for goals in plans:
-        if not goals or all(goal.level is None for goal in goals):
+        if not has_follow_up(goals):
             continue
         before, after = gas.t_scores(
             [goal.weight for goal in goals],
@@ -197,7 +204,7 @@ def _waiting(days: Sequence[float]) -> Waiting:
     return Waiting(
         referrals=disclosure.total(len(days)),
         median_days=disclosure.statistic(days, 0.5, digits=1),
-        p90_days=disclosure.statistic(days, 0.9, digits=1),
+        p90_days=disclosure.statistic(days, 0.9, digits=1, least=P90_LEAST),
     )
 
 

@@ -4,7 +4,9 @@ describing fewer than five people."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import asyncpg
 
@@ -14,6 +16,21 @@ from service.reports.access import queries, report_organisations
 from service.reports.disclosure import total
 from service.reports.figures import AssessmentEnds, Place, RatedGoal, ReferralTimes
 from service.reports.types import OutcomesReport, Period
+
+
+def _one_plan_per_person(
+    plans: Sequence[Any], goals_by_plan: Mapping[str, list[RatedGoal]]
+) -> list[list[RatedGoal]]:
+    """Each person's latest plan with a follow-up: two plans of one client are one person."""
+    chosen: dict[str, tuple[tuple[date, str], list[RatedGoal]]] = {}
+    for plan in plans:
+        goals = goals_by_plan.get(plan["id"], [])
+        if not figures.has_follow_up(goals):
+            continue
+        key = (plan["starts_on"], plan["id"])
+        if plan["client_id"] not in chosen or key > chosen[plan["client_id"]][0]:
+            chosen[plan["client_id"]] = (key, goals)
+    return [goals for _, goals in chosen.values()]
 
 
 async def outcomes(
@@ -73,7 +90,7 @@ async def outcomes(
         ),
         exits=figures.exits(participants, next_step),
         feedback=figures.feedback(answers),
-        gas=figures.gas_change(goals_by_plan.values()),
+        gas=figures.gas_change(_one_plan_per_person(people.plans, goals_by_plan)),
         assessments=figures.domain_changes(assessed),
         referrals=figures.referral_figures(referrals),
         suppression=figures.suppression(True),

@@ -130,7 +130,8 @@ class Feedback(msgspec.Struct, frozen=True):
 
 
 class GasChange(msgspec.Struct, frozen=True):
-    """Coaching plans with goals rated at least once by the period's end."""
+    """People with goals rated at least once by the period's end, each by their latest
+    such plan."""
 
     plans: Figure
     baseline_t_score_median: Figure

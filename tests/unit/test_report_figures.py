@@ -123,13 +123,19 @@ def test_referral_waiting_times_and_rejection_reasons() -> None:
     assert figures.to_answer.referrals == Figure(19)
     assert figures.to_start.referrals == Figure(5)
     assert figures.to_start.median_days == Figure(10.0)  # 8 9 10 11 17
-    assert figures.to_start.p90_days == Figure(14.6)
+    assert figures.to_start.p90_days == HIDDEN  # of five: nearly the longest one's wait
     assert figures.rejections.total == Figure(13)
     assert figures.rejections.reasons == [
         Reason("Ryhmä täynnä", Figure(6)),
         Reason("Ei tavoitettu", HIDDEN),  # else `other` would be 13 - 6 - 5
     ]
     assert figures.rejections.other == HIDDEN
+
+
+def test_the_90th_percentile_needs_ten_people() -> None:
+    waits = [ReferralTimes("accepted", None, float(day), None) for day in range(1, 11)]
+    assert referral_figures(waits).to_answer.p90_days == Figure(9.1)
+    assert referral_figures(waits[:9]).to_answer.p90_days == HIDDEN
 
 
 def test_reasons_are_listed_exactly_for_those_who_see_the_people() -> None:
