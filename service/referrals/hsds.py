@@ -12,7 +12,8 @@ JSON: a list of HSDS 3 service objects (or `{"services": [...]}`), each with its
     service_at_locations[0].location {name, addresses[0]} → location
     schedules[0].description → schedule
 
-Ids and postal codes may be written as numbers; any other value of a type that does
+Ids and postal codes may be written as numbers (a postal code shorter than five digits
+is refused: its leading zeros are lost); any other value of a type that does
 not fit where it stands is a problem of its record, named by its HSDS path.
 
 CSV (comma or semicolon, UTF-8 with or without BOM), one service per row, with the
@@ -278,8 +279,8 @@ def _json_records(text: str) -> list[tuple[int, dict[str, Any] | Problem]]:
 class _Unexpected(Exception):
     """A value whose JSON type does not fit where HSDS puts it."""
 
-    def __init__(self, field: str, expected: str, value: Any) -> None:
-        super().__init__(f"Expected `{expected}`, got `{_json_type(value)}`")
+    def __init__(self, field: str, expected: str, value: Any, why: str | None = None) -> None:
+        super().__init__(why or f"Expected `{expected}`, got `{_json_type(value)}`")
         self.field = field
 
 
@@ -319,8 +320,26 @@ def _text(value: Any, field: str) -> str | None:
 
 
 def _code(value: Any) -> Any:
-    """Ids and postal codes are text, but some exports write them as numbers."""
+    """Ids are text, but some exports write them as numbers."""
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+# Postal codes here have five digits (00100 Helsinki): a shorter number lost its zeros.
+_POSTAL_CODE_DIGITS = 5
+
+
+def _postal_code(value: Any, field: str) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        if len(str(abs(value))) < _POSTAL_CODE_DIGITS:
+            raise _Unexpected(
+                field,
+                "str",
+                value,
+                f"the number {value} has lost the postal code's leading zeros; "
+                'write it as text, as in "00100"',
+            )
+        return str(value)
+    return _text(value, field)
 
 
 def _from_hsds(service: Any) -> dict[str, Any]:
@@ -367,7 +386,7 @@ def _from_hsds(service: Any) -> dict[str, Any]:
         address = _first(location.get("addresses"), f"{where}.addresses")
         where = f"{where}.addresses[0]"
         street = _text(address.get("address_1"), f"{where}.address_1")
-        postal_code = _text(_code(address.get("postal_code")), f"{where}.postal_code")
+        postal_code = _postal_code(address.get("postal_code"), f"{where}.postal_code")
         city = _text(address.get("city"), f"{where}.city")
         town = " ".join(part for part in (postal_code, city) if part)
         record["location"] = _present(

@@ -106,6 +106,16 @@ def test_a_numeric_postal_code_is_read_as_text(tmp_path: Path) -> None:
     assert service.location.address == "Kauppakatu 1, 12345 Järvilä"
 
 
+def test_a_numeric_postal_code_without_its_leading_zeros_is_a_problem(tmp_path: Path) -> None:
+    address = {"address_1": "Mannerheimintie 1", "postal_code": 100, "city": "Helsinki"}
+    catalogue = read_catalogue(_write_json(tmp_path, _service(service_at_locations=_at(address))))
+    assert catalogue.services == []
+    assert [str(p) for p in catalogue.problems] == [
+        "line 2, service_at_locations[0].location.addresses[0].postal_code: the number 100 "
+        'has lost the postal code\'s leading zeros; write it as text, as in "00100"'
+    ]
+
+
 def test_a_numeric_street_is_a_problem_named_by_line_and_field(tmp_path: Path) -> None:
     good = _service(id="ok")
     bad = _service(id="bad", service_at_locations=_at({"address_1": 1, "city": "Järvilä"}))
