@@ -1,8 +1,10 @@
 """Small-group suppression: no figure may describe fewer than five people.
 
 A count from 1 to 4 is hidden (primary suppression). A zero describes no one
-and is shown. Hiding one cell of a table is not enough when the table's total is
-shown: the cell is the total minus the others. So while the hidden cells of a
+and is shown, except in a table of one to four people, where "none of them" says
+something of each: such a table is hidden whole, and so is a share of so few.
+Hiding one cell of a table is not enough when the table's total is shown: the
+cell is the total minus the others. So while the hidden cells of a
 table could be worked out, alone or together as fewer than five people, the
 smallest shown non-zero cell is hidden too (secondary suppression). A figure
 derived from cells (a sum, a share) is hidden when it would tell apart hidden
@@ -38,6 +40,8 @@ def is_small(count: int) -> bool:
 
 def hidden_cells(cells: Mapping[str, int]) -> set[str]:
     """The cells of one table (whose total is shown) that must be hidden."""
+    if is_small(sum(cells.values())):
+        return set(cells)
     hidden = {key for key, count in cells.items() if is_small(count)}
 
     def recoverable() -> bool:
@@ -84,9 +88,10 @@ def derived(
     return count(value, hide=hide)
 
 
-def share(part: int, whole: int, *, hidden: bool = False) -> Figure:
-    """part / whole, rounded to three decimals; hidden with the part it reveals."""
-    if hidden:
+def share(part: int, whole: int, *, hidden: bool = False, suppress: bool = True) -> Figure:
+    """part / whole, rounded to three decimals; hidden with the part it reveals, and
+    when the whole is fewer than five people."""
+    if hidden or (suppress and is_small(whole)):
         return HIDDEN
     return Figure(value=round(part / whole, 3) if whole else None)
 
@@ -96,7 +101,7 @@ def yes_no(yes: int, answers: int, *, suppress: bool = True) -> tuple[Figure, Fi
     share of 9 in 10 is hidden as surely as the 1 who said no."""
     hidden = hidden_cells({"yes": yes, "no": answers - yes}) if suppress else set()
     hide = "yes" in hidden or (suppress and is_small(answers))
-    return count(yes, hide=hide), share(yes, answers, hidden=hide)
+    return count(yes, hide=hide), share(yes, answers, hidden=hide, suppress=suppress)
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:

@@ -32,6 +32,12 @@ def test_counts_from_one_to_four_are_hidden_and_zero_is_shown() -> None:
     assert total(5) == Figure(5)
 
 
+def test_a_table_of_fewer_than_five_people_is_hidden_whole() -> None:
+    assert hidden_cells({"a": 0, "b": 3}) == {"a", "b"}
+    assert yes_no(0, 4) == (HIDDEN, HIDDEN)
+    assert yes_no(0, 4, suppress=False) == (Figure(0), Figure(0.0))
+
+
 def test_a_lone_hidden_cell_takes_the_smallest_other_with_it() -> None:
     # With the total (33) shown, hiding only `a` would leave it as 33 - 10 - 20.
     assert hidden_cells({"a": 3, "b": 10, "c": 20}) == {"a", "b"}

@@ -55,6 +55,15 @@ def test_exits_count_everyone_and_hide_a_sum_that_splits_hidden_cells() -> None:
     assert figures.education_or_employment_share == HIDDEN
 
 
+def test_none_of_a_few_is_hidden_too() -> None:
+    # "0 of 3 completed" and "0 % went to work" say something of each of the three.
+    figures = completion([Place(False)] * 3)
+    assert figures.completed == figures.dropped_out == figures.completion_rate == HIDDEN
+    few = exits(["a", "b", "c"], {"a": "none", "b": "none", "c": "none"})
+    assert few.education == few.none == few.education_or_employment == HIDDEN
+    assert few.education_or_employment_share == HIDDEN
+
+
 def test_exits_to_education_or_work_when_nothing_is_small() -> None:
     participants = [f"c{n}" for n in range(20)]
     steps = {f"c{n}": "education" for n in range(6)} | {f"c{n}": "employment" for n in range(6, 12)}
