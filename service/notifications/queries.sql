@@ -114,10 +114,14 @@ RETURNING id;
 -- name: due_messages(requeue_after, limit)
 -- Due messages not yet handed to the queue, or handed long enough ago that the
 -- queue may have lost them (a flushed Redis); locked so dispatchers share them out.
-SELECT id, attempts FROM messages
-WHERE status = 'pending' AND scheduled_for <= now()
-  AND (enqueued_at IS NULL OR enqueued_at < now() - :requeue_after::interval)
-ORDER BY scheduled_for
+-- A calendar e-mail waits for the ones written before it to the same person about the
+-- same series or meeting (in_calendar_order): an update that arrives before its invite
+-- has nothing to change in the calendar.
+SELECT m.id, m.attempts FROM messages m
+WHERE m.status = 'pending' AND m.scheduled_for <= now()
+  AND (m.enqueued_at IS NULL OR m.enqueued_at < now() - :requeue_after::interval)
+  AND in_calendar_order(m)
+ORDER BY m.scheduled_for
 LIMIT :limit
 FOR UPDATE SKIP LOCKED;
 
@@ -152,6 +156,7 @@ WITH claimed AS (
     SET status = 'sending', attempts = attempts + 1,
         claimed_until = now() + :lease::interval, updated_at = now()
     WHERE id = :id AND status = 'pending' AND scheduled_for <= now()
+      AND in_calendar_order(messages)
     RETURNING id, client_id, staff_id, kind, channel, programme_id, session_id, meeting_id,
               subject_type, subject_id, attempts
 )

@@ -188,6 +188,34 @@ async def test_a_moved_session_updates_only_that_occurrence_and_its_reminders(
     assert max(r["scheduled_for"] for r in reminders) == new_start - timedelta(hours=2)
 
 
+async def test_an_update_waits_for_the_invite_it_changes(
+    api: AsyncClient,
+    make: Factory,
+    db: asyncpg.Connection,
+    worker_settings: Settings,
+    mail_server: MailServer,
+) -> None:
+    coach, programme, client_id = await enrolled_client(api, make)
+    session = programme["sessions"][1]
+    new_start = datetime.fromisoformat(session["starts_at"]) + timedelta(hours=1)
+    moved = await api.patch(
+        f"/api/v1/sessions/{session['id']}",
+        json={"starts_at": new_start.isoformat()},
+        headers=coach.headers,
+    )
+    assert moved.status_code == 200
+    await run_worker(worker_settings)
+    assert [
+        calendar_part(m)[1].walk("VEVENT")[0].get("RRULE") is not None
+        for m in mail_server.mailbox.messages
+    ] == [True]
+    assert ("update", "email", "pending") in await statuses(db, client_id)
+    await run_worker(worker_settings)
+    [_invite, update] = mail_server.mailbox.messages
+    [instance] = calendar_part(update)[1].walk("VEVENT")
+    assert instance["RECURRENCE-ID"].dt == datetime.fromisoformat(session["starts_at"])
+
+
 async def test_cancelling_a_session_and_the_programme(
     api: AsyncClient,
     make: Factory,
