@@ -46,7 +46,7 @@ async def login(
     if not await passwords.verify_password(password_hash, password):
         await throttle.record_failure(redis, email, address)
         raise Unauthorized("wrong e-mail or password")
-    await throttle.clear(redis, email)
+    await throttle.clear(redis, email, address)
     assert staff is not None and password_hash is not None
     if passwords.needs_rehash(password_hash):
         new_hash = await passwords.hash_password(password)

@@ -1,4 +1,6 @@
-"""Login throttling: too many failed logins for an account or from an address answer 429."""
+"""Login throttling: too many failed logins for an account from one address, or from an
+address whatever the account, answer 429. Failures are not counted per account alone:
+anyone could then lock a coach out of Polku by typing wrong passwords for her."""
 
 from __future__ import annotations
 
@@ -9,14 +11,17 @@ from redis.asyncio import Redis
 from service.errors import TooManyRequests
 
 WINDOW_SECONDS = 15 * 60
-MAX_FAILURES_PER_ACCOUNT = 5
+MAX_FAILURES_PER_ACCOUNT = 5  # from one address
 MAX_FAILURES_PER_ADDRESS = 50
 
 
 def _keys(email: str, address: str) -> tuple[str, str]:
     # Hashed, so Redis never holds staff e-mail addresses.
     account = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-    return f"polku:login-failures:account:{account}", f"polku:login-failures:address:{address}"
+    return (
+        f"polku:login-failures:account:{account}:{address}",
+        f"polku:login-failures:address:{address}",
+    )
 
 
 async def check(redis: Redis, email: str, address: str) -> None:
@@ -40,6 +45,6 @@ async def record_failure(redis: Redis, email: str, address: str) -> None:
         await pipe.execute()
 
 
-async def clear(redis: Redis, email: str) -> None:
-    account_key, _ = _keys(email, "")
+async def clear(redis: Redis, email: str, address: str) -> None:
+    account_key, _ = _keys(email, address)
     await redis.delete(account_key)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
+import httpx
 from httpx import AsyncClient
+from litestar import Litestar
 
 from service.accounts import throttle
 from tests.factories import PASSWORD, Factory
@@ -64,6 +66,18 @@ async def test_repeated_failures_are_throttled(api: AsyncClient, make: Factory) 
     assert response.status_code == 429
     assert 0 < int(response.headers["retry-after"]) <= throttle.WINDOW_SECONDS
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_failures_from_one_address_do_not_lock_the_account_elsewhere(
+    api: AsyncClient, app: Litestar, make: Factory
+) -> None:
+    coach = await make.staff("coach")
+    for _ in range(throttle.MAX_FAILURES_PER_ACCOUNT):
+        assert (await sign_in(api, coach.email, "guess")).get("status") == 401
+    assert (await sign_in(api, coach.email))["status"] == 429
+    transport = httpx.ASGITransport(app=app, client=("192.0.2.7", 40000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://polku.test") as office:
+        assert (await sign_in(office, coach.email))["status"] == 200
 
 
 async def test_success_clears_the_failure_count(api: AsyncClient, make: Factory) -> None:
