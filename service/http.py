@@ -20,6 +20,7 @@ from litestar.params import PathParameter
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import audit
+from service.accounts.auth import require_sign_in
 from service.errors import ClientOutOfReach, InvalidInput
 from service.ids import is_id
 from service.text import NUL as _NUL
@@ -124,12 +125,14 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
 
 
 def api_router(tag: str, handlers: list[HTTPRouteHandler], *, public: bool = False) -> Router:
-    """Routes under /api/v1; all but public ones document the bearer token they need."""
+    """Routes under /api/v1; all but public ones need a bearer token, checked before
+    anything else about the request, and document it."""
     return Router(
         path="/api/v1",
         tags=[tag],
         route_handlers=[*_options_handlers(handlers), *handlers],
         security=None if public else [{"bearer": []}],
+        guards=None if public else [require_sign_in],
     )
 
 
@@ -153,5 +156,9 @@ def _options_handler(path: str, allowed: set[str]) -> HTTPRouteHandler:
         return Response(content=None, status_code=204, headers={"Allow": allow})
 
     return HTTPRouteHandler(
-        path=path, http_method=[HttpMethod.OPTIONS], include_in_schema=False, sync_to_thread=False
+        path=path,
+        http_method=[HttpMethod.OPTIONS],
+        include_in_schema=False,
+        sync_to_thread=False,
+        opt={"public": True},
     )(options)

@@ -11,7 +11,9 @@ from typing import Any
 
 import asyncpg
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
+from litestar.handlers import BaseRouteHandler
 
 from db.queries import load_queries
 from service.errors import Forbidden, Unauthorized
@@ -45,7 +47,7 @@ class Actor:
 CurrentActor = NamedDependency[Actor]
 
 
-def bearer_token(request: Request[Any, Any, Any]) -> str | None:
+def bearer_token(request: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     # Straight from the raw headers: building request.headers costs more than
     # the rest of a cached sign-in check.
     for name, value in request.scope["headers"]:
@@ -98,27 +100,57 @@ class TokenCache:
 token_cache = TokenCache()
 
 
+_NOT_SIGNED_IN = "a valid bearer token is needed (missing, expired or revoked)"
+# Where the guard leaves the caller it found, for `provide_actor` to take up.
+_SIGNED_IN = "signed_in"
+
+
+async def _known_actor(
+    connection: ASGIConnection[Any, Any, Any, Any], conn: asyncpg.Connection | None
+) -> Actor:
+    """The caller the bearer token names: from the cache, else from the database
+    (through `conn`, or a connection of its own from the pool)."""
+    token = bearer_token(connection)
+    if token is None:
+        raise Unauthorized(_NOT_SIGNED_IN)
+    token_hash = digest(token)
+    known = token_cache.get(token_hash)
+    if known is not None:
+        return known
+    if conn is None:
+        pool: asyncpg.Pool = connection.app.state.pool
+        async with pool.acquire() as own:
+            row = await queries.actor_for_token(own, token_hash=token_hash)
+    else:
+        row = await queries.actor_for_token(conn, token_hash=token_hash)
+    if row is None:
+        raise Unauthorized(_NOT_SIGNED_IN)
+    known = Actor(
+        id=row["id"],
+        organisation_id=row["organisation_id"],
+        email=row["email"],
+        name=row["name"],
+        roles=frozenset(row["roles"]),
+    )
+    token_cache.put(token_hash, known, row["expires_at"])
+    return known
+
+
+async def require_sign_in(
+    connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler
+) -> None:
+    """Guard: a caller without a valid token is refused before the body is even read,
+    so they learn nothing from how their input would have been judged."""
+    if handler.opt.get("public"):
+        return
+    connection.scope["state"][_SIGNED_IN] = await _known_actor(connection, None)
+
+
 async def provide_actor(
     request: Request[Any, Any, Any], conn: NamedDependency[asyncpg.Connection]
 ) -> Actor:
-    token = bearer_token(request)
-    if token is None:
-        raise Unauthorized("a valid bearer token is needed (missing, expired or revoked)")
-    token_hash = digest(token)
-    known = token_cache.get(token_hash)
-    if known is None:
-        row = await queries.actor_for_token(conn, token_hash=token_hash)
-        if row is None:
-            raise Unauthorized("a valid bearer token is needed (missing, expired or revoked)")
-        known = Actor(
-            id=row["id"],
-            organisation_id=row["organisation_id"],
-            email=row["email"],
-            name=row["name"],
-            roles=frozenset(row["roles"]),
-        )
-        token_cache.put(token_hash, known, row["expires_at"])
     state = request.scope["state"]
+    known = state.get(_SIGNED_IN) or await _known_actor(request, conn)
     actor = known.for_request(state.get("request_id"))
     state["actor"] = actor
     return actor

@@ -55,6 +55,23 @@ async def test_malformed_json_is_a_400_problem(api: AsyncClient, make: Factory) 
     assert response.headers["content-type"].startswith("application/problem+json")
 
 
+async def test_sign_in_is_settled_before_the_body_is_read(api: AsyncClient) -> None:
+    for headers in [{}, {"Authorization": "Bearer nope"}]:
+        response = await api.post(
+            "/api/v1/clients",
+            content=b"garbage",
+            headers={**headers, "content-type": "application/json"},
+        )
+        assert response.status_code == 401
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.headers["www-authenticate"].startswith("Bearer")
+        assert response.json()["type"] == "urn:polku:problem:unauthorized"
+    # What a path may be asked for stays open to anyone (a CORS preflight, say).
+    options = await api.options("/api/v1/clients")
+    assert options.status_code == 204
+    assert "POST" in options.headers["allow"]
+
+
 async def test_unknown_route_and_method_are_problems(api: AsyncClient) -> None:
     missing = await api.get("/api/v1/nothing-here")
     assert missing.status_code == 404
