@@ -9,12 +9,34 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 
 logger = logging.getLogger("polku")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+# What each msgspec `pattern=` means, in words, so a refusal never shows the regex.
+_PATTERN_MEANINGS: dict[str, str] = {}
+_PATTERN_FAILURE = re.compile(r"^Expected `str` matching regex (.+)$", re.DOTALL)
+
+
+def pattern(regex: str, meaning: str) -> str:
+    """The regex for a `msgspec.Meta(pattern=...)`, with what a refusal should say
+    instead of showing it ("must be an e-mail address")."""
+    _PATTERN_MEANINGS[repr(regex)] = meaning  # msgspec quotes the regex with repr()
+    return regex
+
+
+NOT_BLANK = pattern(r"\S", "must not be blank")
+
+
+def _in_words(message: str) -> str:
+    failed = _PATTERN_FAILURE.match(message)
+    if failed is None:
+        return message
+    return _PATTERN_MEANINGS.get(failed.group(1), "is not in the expected form")
 
 
 class FieldError(msgspec.Struct, frozen=True):
@@ -185,6 +207,10 @@ def _field_errors(request: Request[Any, Any, Any], extra: Any) -> list[FieldErro
             continue
         message = str(item.get("message", "invalid value"))
         key = str(item.get("key") or "")
+        if key == "data" and message == "'data'":
+            # No body at all: the handler's `data` argument is missing (a KeyError).
+            errors.append(FieldError(field="body", message="a JSON body is required"))
+            continue
         parent = "" if key in {"", "data"} else f"{key}."
         if named := _NAMED_FIELD.search(message):
             key = parent + named.group(1)
@@ -192,23 +218,17 @@ def _field_errors(request: Request[Any, Any, Any], extra: Any) -> list[FieldErro
             key, message = parent + checked.group(1), checked.group(2)
         elif item.get("source") == "query":
             key = _parameter_name(request, key)
-        errors.append(FieldError(field=key or "body", message=message))
+        elif key == "data":
+            key = "body"  # the body as a whole: an array where an object belongs, say
+        errors.append(FieldError(field=key or "body", message=_in_words(message)))
     return errors
 
 
-def handle_validation_error(
-    request: Request[Any, Any, Any], error: ValidationException
-) -> Response[Problem]:
-    errors = _field_errors(request, error.extra)
-    if not errors:
-        # Not a field problem: the body is not JSON at all.
-        problem = Problem(
-            type="urn:polku:problem:malformed-body",
-            title=HTTPStatus.BAD_REQUEST.phrase,
-            status=HTTPStatus.BAD_REQUEST,
-            detail=str(error.detail),
-        )
-        return problem_response(problem)
+# Litestar's words for a parameter that was not sent at all.
+_MISSING_PARAMETER = re.compile(r"^Missing required \w+ parameter '([^']+)'")
+
+
+def _validation_problem(errors: list[FieldError]) -> Response[Problem]:
     problem = Problem(
         type="urn:polku:problem:validation",
         title=HTTPStatus.UNPROCESSABLE_ENTITY.phrase,
@@ -219,7 +239,26 @@ def handle_validation_error(
     return problem_response(problem)
 
 
+def handle_validation_error(
+    request: Request[Any, Any, Any], error: ValidationException
+) -> Response[Problem]:
+    errors = _field_errors(request, error.extra)
+    if not errors:
+        # Not about one field of the body: a parameter not sent, or a body Litestar
+        # could not take apart. Still invalid input, so still a 422 naming the field.
+        detail = str(error.detail)
+        if missing := _MISSING_PARAMETER.match(detail):
+            errors = [FieldError(field=missing.group(1), message="is required")]
+        else:
+            errors = [FieldError(field="body", message=detail)]
+    return _validation_problem(errors)
+
+
 def handle_http_error(_: Request[Any, Any, Any], error: HTTPException) -> Response[Problem]:
+    if isinstance(error.__cause__, SerializationException):
+        # Litestar could not decode the body (malformed or truncated JSON): msgspec's
+        # words, under the rule that invalid input is a 422 naming the field.
+        return _validation_problem([FieldError("body", f"is not valid JSON: {error.detail}")])
     status = HTTPStatus(error.status_code)
     problem = Problem(
         type="about:blank", title=status.phrase, status=status.value, detail=str(error.detail)
@@ -247,21 +286,21 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
 
 
 _DESCRIPTIONS = {
-    400: "The request is malformed (a body that is not JSON, say)",
+    400: "The HTTP request itself is malformed (a bad Content-Length, say)",
     401: "Missing, expired or revoked bearer token",
     403: "The caller's role does not allow this",
     404: "Not found, or outside the caller's reach",
     409: "The change conflicts with the current state",
     412: "The document changed since it was read (If-Match)",
     428: "If-Match is required: the ETag the document was read with",
-    422: "Invalid input; `errors` names each field",
+    422: "Invalid input, a body that is not JSON included; `errors` names each field",
     429: "Too many attempts; retry after the given seconds",
 }
 
 
 def problems(*statuses: int) -> dict[int, ResponseSpec]:
     """OpenAPI entries for the problems a route can answer (400 always: any request can be
-    malformed)."""
+    malformed HTTP)."""
     return {
         status: ResponseSpec(
             data_container=Problem,

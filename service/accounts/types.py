@@ -7,12 +7,31 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from service.errors import NOT_BLANK, pattern
+
 Role = Literal["admin", "coach", "referrer", "analyst"]
 OrganisationKind = Literal["municipality", "wellbeing_county", "ngo", "provider", "state_agency"]
 
-Email = Annotated[str, msgspec.Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
-Phone = Annotated[str, msgspec.Meta(pattern=r"^\+?[0-9][0-9 ()-]{4,19}$")]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S")]
+Email = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=pattern(
+            r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+            "must be an e-mail address such as name@example.fi",
+        ),
+        max_length=254,
+    ),
+]
+Phone = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=pattern(
+            r"^\+?[0-9][0-9 ()-]{4,19}$",
+            "must be a phone number such as +358 40 123 4567",
+        )
+    ),
+]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NOT_BLANK)]
 Password = Annotated[str, msgspec.Meta(min_length=10, max_length=200)]
 
 

@@ -10,6 +10,7 @@ from msgspec import UNSET, UnsetType
 
 from service.accounts.types import Body, Email, Name, Phone
 from service.dates import DatedBody, InRangeDate
+from service.errors import pattern
 
 Language = Literal["fi", "sv", "en"]
 Gender = Literal["female", "male", "non_binary", "unknown"]
@@ -19,7 +20,16 @@ LabourMarketStatus = Literal[
 EducationLevel = Literal["isced_0_2", "isced_3_4", "isced_5_8"]
 ConsentPurpose = Literal["data_sharing", "email_reminders", "sms_reminders", "calendar_feed"]
 ShortText = Annotated[str, msgspec.Meta(max_length=200)]
-TimeZone = Annotated[str, msgspec.Meta(max_length=64, pattern=r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$")]
+TimeZone = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=64,
+        pattern=pattern(
+            r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$",
+            "must be an IANA time zone such as Europe/Helsinki",
+        ),
+    ),
+]
 
 
 class ClientIn(Body):

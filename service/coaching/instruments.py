@@ -16,10 +16,19 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from service.errors import InvalidInput
+from service.errors import InvalidInput, pattern
 
 SHIPPED = Path(__file__).with_name("instruments")
-Key = Annotated[str, msgspec.Meta(pattern=r"^[a-z][a-z0-9_]*$", max_length=64)]
+Key = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=pattern(
+            r"^[a-z][a-z0-9_]*$",
+            "must be lower-case letters, digits and _ starting with a letter",
+        ),
+        max_length=64,
+    ),
+]
 
 
 class LocalText(msgspec.Struct, forbid_unknown_fields=True):

@@ -10,14 +10,15 @@ from msgspec import UNSET, UnsetType
 
 from service.accounts.types import Body
 from service.dates import DatedBody, InRangeDate, InRangeDateTime
+from service.errors import NOT_BLANK
 from service.programmes.types import Id, Location, Reason, Url
 
 PlanKind = Literal["goal_coaching", "job_coaching"]
 NextStep = Literal[
     "education", "employment", "work_trial", "rehabilitation", "other_service", "none"
 ]
-Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=r"\S")]
-LevelText = Annotated[str, msgspec.Meta(min_length=1, max_length=1000, pattern=r"\S")]
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=NOT_BLANK)]
+LevelText = Annotated[str, msgspec.Meta(min_length=1, max_length=1000, pattern=NOT_BLANK)]
 Weight = Annotated[float, msgspec.Meta(gt=0, le=100)]
 Level = Annotated[int, msgspec.Meta(ge=-2, le=2)]
 Text = Annotated[str, msgspec.Meta(max_length=5000)]
@@ -109,7 +110,7 @@ class GasOut(msgspec.Struct, kw_only=True):
 
 class ContinuationIn(DatedBody):
     next_step: NextStep
-    description: Annotated[str, msgspec.Meta(min_length=1, max_length=5000, pattern=r"\S")]
+    description: Annotated[str, msgspec.Meta(min_length=1, max_length=5000, pattern=NOT_BLANK)]
     target_date: InRangeDate | None = None
 
 
@@ -176,7 +177,7 @@ class PlanSummary(msgspec.Struct, kw_only=True):
 
 
 class NoteIn(Body):
-    body: Annotated[str, msgspec.Meta(min_length=1, max_length=20000, pattern=r"\S")]
+    body: Annotated[str, msgspec.Meta(min_length=1, max_length=20000, pattern=NOT_BLANK)]
 
 
 class NoteOut(msgspec.Struct, kw_only=True):
@@ -188,11 +189,11 @@ class NoteOut(msgspec.Struct, kw_only=True):
 
 
 # The CV prints on one A4 page; these limits are what fits on it.
-CvEntry = Annotated[str, msgspec.Meta(min_length=1, max_length=30, pattern=r"\S")]
+CvEntry = Annotated[str, msgspec.Meta(min_length=1, max_length=30, pattern=NOT_BLANK)]
 
 
 class ExperienceEntry(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    title: Annotated[str, msgspec.Meta(min_length=1, max_length=50, pattern=r"\S")]
+    title: Annotated[str, msgspec.Meta(min_length=1, max_length=50, pattern=NOT_BLANK)]
     place: Annotated[str, msgspec.Meta(max_length=50)] | None = None
     period: Annotated[str, msgspec.Meta(max_length=25)] | None = None
     description: Annotated[str, msgspec.Meta(max_length=150)] | None = None

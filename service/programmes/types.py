@@ -11,15 +11,40 @@ from msgspec import UNSET, UnsetType
 from service.accounts.types import Body, Name
 from service.clients.types import ShortText, TimeZone
 from service.dates import DatedBody, InRangeDate, InRangeDateTime
+from service.errors import NOT_BLANK, pattern
 
 Id = Annotated[str, msgspec.Meta(max_length=64)]
-WallTime = Annotated[str, msgspec.Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", examples=["10:00"])]
-Url = Annotated[str, msgspec.Meta(pattern=r"^https?://\S+$", max_length=500)]
-Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=1000, pattern=r"\S")]
+WallTime = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=pattern(
+            r"^([01]\d|2[0-3]):[0-5]\d$",
+            "must be a time of day as HH:MM, such as 10:00",
+        ),
+        examples=["10:00"],
+    ),
+]
+Url = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=pattern(
+            r"^https?://\S+$",
+            "must be a web address starting with http:// or https://",
+        ),
+        max_length=500,
+    ),
+]
+Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=1000, pattern=NOT_BLANK)]
 Theme = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 # Days, hours and minutes before a session: P1D, PT2H, P1DT12H, PT30M.
 Offset = Annotated[
-    str, msgspec.Meta(pattern=r"^P(?=\d|T\d)(\d{1,2}D)?(T(?=\d)(\d{1,3}H)?(\d{1,4}M)?)?$")
+    str,
+    msgspec.Meta(
+        pattern=pattern(
+            r"^P(?=\d|T\d)(\d{1,2}D)?(T(?=\d)(\d{1,3}H)?(\d{1,4}M)?)?$",
+            "must be an ISO 8601 duration such as P1D or PT2H",
+        )
+    ),
 ]
 
 ProgrammeStatus = Literal["planned", "running", "completed", "cancelled"]

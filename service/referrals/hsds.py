@@ -37,13 +37,14 @@ import msgspec
 
 from service.accounts.types import Email, Name, Phone
 from service.clients.types import ShortText
+from service.errors import NOT_BLANK
 from service.programmes.types import Url
 from service.referrals.types import Categories, Contact, ServiceLocation, ServiceStatus, Text
 from service.text import nul_at
 
 
 class ImportedService(msgspec.Struct, kw_only=True):
-    external_id: Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=r"\S")]
+    external_id: Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NOT_BLANK)]
     organisation_name: Name
     name: Name
     description: Text = ""

@@ -10,11 +10,12 @@ from msgspec import UNSET, UnsetType
 
 from service.accounts.types import Body, Email, Name, Phone
 from service.clients.types import ShortText
+from service.errors import NOT_BLANK
 from service.programmes.types import Id, Url
 from service.referrals.lifecycle import Status
 
 Text = Annotated[str, msgspec.Meta(max_length=5000)]
-Category = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"\S")]
+Category = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=NOT_BLANK)]
 Categories = Annotated[list[Category], msgspec.Meta(max_length=20)]
 ServiceStatus = Literal["active", "inactive"]
 
@@ -87,7 +88,7 @@ class ServiceOut(msgspec.Struct, kw_only=True):
 
 class ReferralIn(Body):
     client_id: Id
-    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=5000, pattern=r"\S")]
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=5000, pattern=NOT_BLANK)]
     programme_id: Id | None = None
     service_id: Id | None = None
     needs: Text | None = None

@@ -44,15 +44,65 @@ async def test_query_parameter_limits_are_422(api: AsyncClient, make: Factory) -
         assert response.json()["errors"][0]["field"] == "limit"
 
 
-async def test_malformed_json_is_a_400_problem(api: AsyncClient, make: Factory) -> None:
+async def test_a_body_that_is_not_json_is_a_422_naming_the_body(
+    api: AsyncClient, make: Factory
+) -> None:
+    worker = await make.staff("referrer")
+    headers = {**worker.headers, "content-type": "application/json"}
+    for body, said in [
+        (b"garbage", "JSON is malformed: invalid character (byte 0)"),
+        (b'{"first_name": ', "Input data was truncated"),
+    ]:
+        response = await api.post("/api/v1/clients", content=body, headers=headers)
+        assert response.status_code == 422, body
+        assert response.headers["content-type"].startswith("application/problem+json")
+        problem = response.json()
+        assert problem["type"] == "urn:polku:problem:validation"
+        assert problem["errors"] == [{"field": "body", "message": f"is not valid JSON: {said}"}]
+    wrong_type = await api.post("/api/v1/clients", content=b"[1]", headers=headers)
+    assert wrong_type.status_code == 422
+    assert wrong_type.json()["errors"] == [
+        {"field": "body", "message": "Expected `object`, got `array`"}
+    ]
+
+
+async def test_a_missing_body_is_named(api: AsyncClient, make: Factory) -> None:
+    worker = await make.staff("referrer")
+    for headers in [worker.headers, {**worker.headers, "content-type": "application/json"}]:
+        response = await api.post("/api/v1/clients", headers=headers)
+        assert response.status_code == 422
+        problem = response.json()
+        assert problem["errors"] == [{"field": "body", "message": "a JSON body is required"}]
+        assert problem["detail"] == "body: a JSON body is required"
+
+
+async def test_a_value_in_the_wrong_form_is_explained_in_words(
+    api: AsyncClient, make: Factory
+) -> None:
     worker = await make.staff("referrer")
     response = await api.post(
         "/api/v1/clients",
-        content=b'{"first_name": ',
-        headers={**worker.headers, "content-type": "application/json"},
+        json={"first_name": "A", "last_name": "B", "email": "notanemail"},
+        headers=worker.headers,
     )
-    assert response.status_code == 400
-    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.status_code == 422
+    errors = response.json()["errors"]
+    assert errors == [
+        {"field": "email", "message": "must be an e-mail address such as name@example.fi"}
+    ]
+    assert "regex" not in response.text
+    phone = await api.post(
+        "/api/v1/clients",
+        json={"first_name": "A", "last_name": "B", "phone": "call me"},
+        headers=worker.headers,
+    )
+    assert phone.json()["errors"] == [
+        {"field": "phone", "message": "must be a phone number such as +358 40 123 4567"}
+    ]
+    blank = await api.post(
+        "/api/v1/clients", json={"first_name": " ", "last_name": "B"}, headers=worker.headers
+    )
+    assert blank.json()["errors"] == [{"field": "first_name", "message": "must not be blank"}]
 
 
 async def test_sign_in_is_settled_before_the_body_is_read(api: AsyncClient) -> None:
