@@ -163,7 +163,7 @@ WITH claimed AS (
 SELECT m.id, m.client_id, m.kind, m.channel, m.programme_id, m.session_id, m.meeting_id,
        m.attempts, m.staff_id, m.subject_type, m.subject_id,
        staff.email AS staff_email, staff.name AS staff_name, staff.active AS staff_active,
-       c.first_name, c.last_name, c.email, c.phone, c.language, c.plain_language,
+       c.first_name, c.email, c.phone, c.language, c.plain_language,
        EXISTS (SELECT FROM consents k WHERE k.client_id = c.id
                AND k.purpose = 'email_reminders' AND consent_is_valid(k, now())) AS email_ok,
        EXISTS (SELECT FROM consents k WHERE k.client_id = c.id

@@ -86,9 +86,7 @@ def _series(
         changed_at=programme["updated_at"],
         occurrences=occurrences,
         organizer=ics.Person(sender_address, programme["organisation"] or sender_name),
-        attendee=ics.Person(client["email"], f"{client['first_name']} {client['last_name']}")
-        if client["email"]
-        else None,
+        attendee=ics.Person(client["email"], client["first_name"]) if client["email"] else None,
     )
 
 
@@ -195,7 +193,7 @@ async def compose(conn: asyncpg.Connection, settings: Settings, message: Any) ->
     return Outgoing(
         email=channels.Email(
             to=context["email"],
-            to_name=f"{context['first_name']} {context['last_name']}",
+            to_name=context["first_name"],
             subject=text.subject,
             text=text.body,
             calendar=calendar,
@@ -292,12 +290,12 @@ def _compose_meeting(settings: Settings, context: Any) -> Skip | Outgoing:
             cancelled=kind == "cancellation",
         )
         sender_name, sender_address = parseaddr(settings.mail_from)
-        attendee = ics.Person(context["email"], f"{context['first_name']} {context['last_name']}")
+        attendee = ics.Person(context["email"], context["first_name"])
         calendar = ics.single_request(event, ics.Person(sender_address, sender_name), attendee)
     return Outgoing(
         email=channels.Email(
             to=context["email"],
-            to_name=f"{context['first_name']} {context['last_name']}",
+            to_name=context["first_name"],
             subject=text.subject,
             text=text.body,
             calendar=calendar,

@@ -81,6 +81,9 @@ async def test_enrolment_sends_one_invite_for_the_whole_series(
     assert series["UID"] == f"programme-{programme['id']}@polku"
     assert "RRULE" in series
     assert str(series["ATTENDEE"]) == "mailto:anna@example.org"
+    # The surname stays out of mailboxes and calendars: the first name is enough.
+    assert series["ATTENDEE"].params["CN"] == "Anna"
+    assert invite["To"] == "Anna <anna@example.org>"
     assert str(series["ORGANIZER"]) == "mailto:polku@polku.test"
     assert series["SEQUENCE"] == 0
     text = invite.get_body(("plain",)).get_content()
