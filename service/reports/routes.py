@@ -43,7 +43,7 @@ async def get_outcomes(
 @get(
     "/reports/esf-participants.csv",
     responses=problems(401, 403, 422),
-    media_type="text/csv; charset=utf-8",
+    media_type="text/csv",
     summary="ESF+ participant monitoring data at entry and exit (CSV for Excel, admins)",
 )
 async def get_esf_participants(
@@ -59,7 +59,7 @@ async def get_esf_participants(
     filename = f"esf-participants-{period.first_day}-{period.last_day}.csv"
     return Response(
         content=body,
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
             "Cache-Control": "no-store",

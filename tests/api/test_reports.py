@@ -484,7 +484,7 @@ async def test_esf_participant_export(
     assert (await api.get(url, params=params, headers=team.analyst.headers)).status_code == 403
     response = await api.get(url, params=params, headers=team.admin.headers)
     assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("text/csv")
+    assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert "attachment" in response.headers["content-disposition"]
     assert response.content.startswith("\ufeff".encode())
     text = response.content.decode("utf-8-sig")
