@@ -52,6 +52,25 @@ async def _client_events(conn: asyncpg.Connection, client_id: str) -> list[Pathw
 
 SOURCES = [_client_events, programme_events, coaching_events]
 
+# Events recorded at the same moment (one transaction) in the order they happen.
+_STEP = {
+    kind: rank
+    for rank, kind in enumerate(
+        [
+            "client",
+            "consent",
+            "referral",
+            "enrolment",
+            "plan",
+            "goal",
+            "assessment",
+            "attendance",
+            "feedback",
+            "continuation",
+        ]
+    )
+}
+
 
 async def client_pathway(conn: asyncpg.Connection, actor: Actor, client_id: str) -> Pathway:
     await require_reach(conn, actor, client_id, "pathway.read")
@@ -60,6 +79,6 @@ async def client_pathway(conn: asyncpg.Connection, actor: Actor, client_id: str)
         events.extend(await source(conn, client_id))
     # Reaching the client is not enough to see their referrals: only their sides do.
     events.extend(await referral_events(conn, actor.id, client_id))
-    events.sort(key=lambda event: (event.at, event.kind))
+    events.sort(key=lambda event: (event.at, _STEP.get(event.kind.split(".")[0], 99), event.kind))
     await audit.log_action(conn, actor, "pathway.read", client_id=client_id)
     return Pathway(client_id=client_id, events=events)

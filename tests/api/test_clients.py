@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncpg
 from httpx import AsyncClient
 
+from tests.api.coaching import add_goal, coached_client, create_plan, rate
 from tests.factories import Factory
 
 
@@ -236,3 +237,18 @@ async def test_pathway_lists_creation_and_consents_in_time_order(
     assert pathway.status_code == 200
     kinds = [event["kind"] for event in pathway.json()["events"]]
     assert kinds == ["client.created", "consent.given", "consent.revoked"]
+
+
+async def test_pathway_events_of_one_moment_come_in_the_order_they_happen(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    coach, client_id = await coached_client(make)
+    plan = await create_plan(api, coach, client_id)
+    await rate(api, coach, (await add_goal(api, coach, plan["id"]))["id"], 1)
+    # As when one transaction (an import, the demo) records them all.
+    moment = await db.fetchval("SELECT created_at FROM clients WHERE id = $1", client_id)
+    await db.execute("UPDATE plans SET created_at = $1 WHERE client_id = $2", moment, client_id)
+    await db.execute("UPDATE goal_ratings SET created_at = $1", moment)
+    pathway = await api.get(f"/api/v1/clients/{client_id}/pathway", headers=coach.headers)
+    kinds = [event["kind"] for event in pathway.json()["events"]]
+    assert kinds == ["client.created", "plan.created", "goal.rated"]
