@@ -117,6 +117,11 @@ def dev(host: str, port: int, demo: bool) -> None:
     if not dev_lock.acquire(blocking=False):
         fail(f"polku dev is already running with data in {settings.data_path}")
     _configure_logging(settings)
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        # The mail catcher's per-connection lines and the worker's per-job lines would
+        # bury the banner; their warnings still show, POLKU_LOG_LEVEL=DEBUG shows all.
+        for name in ("mail.log", "arq"):
+            logging.getLogger(name).setLevel(logging.WARNING)
     if settings.public_url == Settings().public_url:  # not configured: links point here
         settings = msgspec.structs.replace(settings, public_url=f"http://{host}:{port}")
     catcher = None
@@ -177,6 +182,7 @@ def _print_banner(
             lines.append(f"  {role:<13} {email} / {password}")
         for whose, link in demo.feeds:
             lines.append(f"  calendar of {whose}: {link}")
+        lines.append("  (each --demo start issues new calendar links; earlier ones answer 404)")
     click.echo("\n".join(lines))
 
 

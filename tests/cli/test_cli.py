@@ -163,7 +163,9 @@ def test_dev_runs_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) ->
     assert "admin@jarvimaa.example / polku-demo-2026" in out
     assert "analyst       raportit@jarvimaa.example / polku-demo-2026" in out
     assert f"calendar of Jari Mäkinen: {base}/feeds/pf_" in out
+    assert "new calendar links; earlier ones answer 404" in out  # why old links stop working
     assert "Traceback" not in err
+    assert "mail.log" not in err  # the mail catcher's chatter does not bury the banner
     for pid in (state["postgres_pid"], state["valkey_pid"]):
         assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
 
@@ -177,7 +179,7 @@ def test_dev_runs_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) ->
         )
         headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
         clients = httpx.get(f"{base}/api/v1/clients", headers=headers).json()["items"]
-        assert len(clients) == 4
+        assert len(clients) == 18  # three groups' clients, all referred or enrolled by her
         jari = next(c["id"] for c in clients if c["first_name"] == "Jari")
         [plan] = httpx.get(f"{base}/api/v1/clients/{jari}/plans", headers=headers).json()["items"]
         gas = httpx.get(f"{base}/api/v1/plans/{plan['id']}/gas", headers=headers).json()
