@@ -138,6 +138,14 @@ WHERE c.id = :id AND c.revoked_at IS NULL
 RETURNING c.id, c.client_id, c.purpose, c.organisation_ids, c.given_at, c.valid_until,
           c.recorded_by, c.revoked_at, c.revocation_reason, consent_is_valid(c, now()) AS valid;
 
+-- name: still_consented(client_id, purpose)$
+-- Another consent for the same purpose may still hold (one given again before the old
+-- one was revoked).
+SELECT EXISTS (
+    SELECT FROM consents k
+    WHERE k.client_id = :client_id AND k.purpose = :purpose AND consent_is_valid(k, now())
+);
+
 -- name: audit_events(client_id, before_id, limit)
 SELECT e.id, e.occurred_at, e.actor_id, s.name AS actor_name, e.action, e.outcome,
        e.subject_type, e.subject_id, e.request_id, e.detail

@@ -257,9 +257,10 @@ async def revoke_consent(
     row = await queries.revoke_consent(conn, id=consent_id, revoked_by=actor.id, reason=data.reason)
     if row is None:
         raise Conflict("this consent is already revoked")
-    await outbox.consent_revoked(conn, client_id, row["purpose"])
-    if row["purpose"] == "calendar_feed":
-        await calendar_store.revoke_client_feeds(conn, client_id)
+    if not await queries.still_consented(conn, client_id=client_id, purpose=row["purpose"]):
+        await outbox.consent_revoked(conn, client_id, row["purpose"])
+        if row["purpose"] == "calendar_feed":
+            await calendar_store.revoke_client_feeds(conn, client_id)
     await audit.log_action(
         conn, actor, "consent.revoke", client_id=client_id, subject=("consent", consent_id)
     )

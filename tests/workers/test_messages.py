@@ -134,6 +134,21 @@ async def test_revoking_email_consent_stops_pending_emails(
     assert {status for *_, status in await statuses(db, client_id)} == {"skipped"}
 
 
+async def test_revoking_a_consent_given_twice_keeps_what_the_other_allows(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    coach, _, client_id = await enrolled_client(api, make)
+    [old] = await db.fetch(
+        "SELECT id FROM consents WHERE client_id = $1 AND purpose = 'email_reminders'", client_id
+    )
+    await make.consent(client_id, "email_reminders", coach)  # given again, still valid
+    revoked = await api.post(
+        f"/api/v1/consents/{old['id']}/revoke", json={"reason": "renewed"}, headers=coach.headers
+    )
+    assert revoked.status_code == 200
+    assert {status for *_, status in await statuses(db, client_id)} == {"pending"}
+
+
 async def test_due_reminder_says_when_where_and_whom_to_call(
     api: AsyncClient,
     make: Factory,
