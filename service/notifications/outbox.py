@@ -206,13 +206,8 @@ async def session_cancelled(conn: asyncpg.Connection, programme_id: str, session
 
 async def programme_changed(conn: asyncpg.Connection, programme_id: str) -> None:
     """The whole series changed (place, link): the full series again, as an update."""
-    await queries.cancel_pending(
-        conn,
-        programme_id=programme_id,
-        session_id=None,
-        client_id=None,
-        kinds=["update"],
-        reason="superseded by a newer update",
+    await queries.cancel_pending_series_updates(
+        conn, programme_id=programme_id, reason="superseded by a newer update"
     )
     await _announce_now(conn, "update", programme_id, None)
 

@@ -69,6 +69,13 @@ WHERE status = 'pending'
   AND (:client_id::uuid IS NULL OR client_id = :client_id)
   AND kind = ANY (:kinds::text[]);
 
+-- name: cancel_pending_series_updates(programme_id, reason)!
+-- Updates of the whole series only: one about a moved session still has to tell it.
+UPDATE messages
+SET status = 'cancelled', status_reason = :reason, updated_at = now()
+WHERE status = 'pending' AND programme_id = :programme_id AND session_id IS NULL
+  AND kind = 'update';
+
 -- name: cancel_pending_reminders_of_client(client_id, reason)!
 -- Waiting reminders not yet tried (a retry of one whose time has passed stays).
 UPDATE messages

@@ -234,6 +234,38 @@ async def test_an_update_waits_for_the_invite_it_changes(
     assert instance["RECURRENCE-ID"].dt == datetime.fromisoformat(session["starts_at"])
 
 
+async def test_a_change_to_the_whole_group_keeps_the_news_of_a_moved_session(
+    api: AsyncClient,
+    make: Factory,
+    db: asyncpg.Connection,
+    worker_settings: Settings,
+    mail_server: MailServer,
+) -> None:
+    coach, programme, client_id = await enrolled_client(api, make)
+    await run_worker(worker_settings)  # the invite
+    session = programme["sessions"][5]
+    new_start = datetime.fromisoformat(session["starts_at"]) + timedelta(days=1)
+    await api.patch(
+        f"/api/v1/sessions/{session['id']}",
+        json={"starts_at": new_start.isoformat()},
+        headers=coach.headers,
+    )
+    changed = await api.patch(
+        f"/api/v1/programmes/{programme['id']}",
+        json={"online_url": "https://meet.example.org/arki"},
+        headers=coach.headers,
+    )
+    assert changed.status_code == 200, changed.text
+    updates = await db.fetch(
+        "SELECT session_id, status FROM messages WHERE client_id = $1 AND kind = 'update'",
+        client_id,
+    )
+    assert sorted((u["session_id"] is None, u["status"]) for u in updates) == [
+        (False, "pending"),
+        (True, "pending"),
+    ]
+
+
 async def test_cancelling_a_session_and_the_programme(
     api: AsyncClient,
     make: Factory,
