@@ -225,6 +225,7 @@ def _changed(series: Series, occurrence: Occurrence) -> bool:
         occurrence.differs_from_plan
         or occurrence.location != series.location
         or occurrence.url != series.url
+        or occurrence.ends_at - occurrence.starts_at != series.duration
     )
 
 

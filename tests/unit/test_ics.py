@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -107,6 +108,17 @@ def test_moved_and_cancelled_sessions() -> None:
     assert datetime(2027, 9, 16, 10) not in starts
     assert datetime(2027, 9, 30, 10) not in starts
     assert datetime(2027, 11, 4, 10) in starts  # across the October change
+
+
+def test_a_longer_session_keeps_its_end_in_a_full_invite() -> None:
+    sessions = occurrences(date(2027, 3, 11))
+    longer = dataclasses.replace(sessions[2], ends_at=sessions[2].ends_at + timedelta(minutes=30))
+    request = ics.series_request(series([*sessions[:2], longer, *sessions[3:]]))
+    parsed = icalendar.Calendar.from_ical(request)
+    events = recurring_ical_events.of(parsed).between(date(2027, 3, 1), date(2027, 6, 1))
+    ends = sorted(e["DTEND"].dt.astimezone(HELSINKI).replace(tzinfo=None) for e in events)
+    assert datetime(2027, 3, 25, 12, 30) in ends
+    assert len(ends) == 8
 
 
 def test_an_update_moves_only_its_own_occurrence() -> None:
