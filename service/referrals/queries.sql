@@ -110,8 +110,11 @@ FOR UPDATE;
 -- name: set_status(id, status, held_from, reason)!
 UPDATE referrals
 SET status = :status, held_from = :held_from, status_reason = :reason, updated_at = now(),
-    answered_at = CASE WHEN :status IN ('accepted', 'rejected') THEN now() ELSE answered_at END,
-    accepted_at = CASE WHEN :status = 'accepted' THEN now() ELSE accepted_at END,
+    -- The first answer counts: coming back from a hold answers nothing anew.
+    answered_at = CASE WHEN :status IN ('accepted', 'rejected') THEN coalesce(answered_at, now())
+                       ELSE answered_at END,
+    accepted_at = CASE WHEN :status = 'accepted' THEN coalesce(accepted_at, now())
+                       ELSE accepted_at END,
     started_at = CASE WHEN :status = 'in-progress' AND started_at IS NULL THEN now()
                       ELSE started_at END,
     ended_at = CASE WHEN :status IN ('rejected', 'completed', 'cancelled', 'failed') THEN now()
@@ -195,7 +198,7 @@ LIMIT :limit;
 
 -- name: started_referrals(programme_id, client_ids)
 -- Accepted referrals to the programme of clients who have now attended: they started.
-SELECT r.id, r.status, r.referred_by
+SELECT r.id, r.client_id, r.programme_id, r.status, r.referred_by
 FROM referrals r
 WHERE r.programme_id = :programme_id AND r.client_id = ANY (:client_ids::uuid[])
   AND r.status = 'accepted'
@@ -249,6 +252,8 @@ WITH mine AS (
                         (SELECT name FROM services WHERE id = r.service_id)) AS name
         FROM referrals r
         WHERE r.client_id = mine.client_id
+          -- Only referrals the viewer is a side of, as everywhere else.
+          AND cardinality(referral_sides(:viewer, r)) > 0
           AND ((r.status IN ('requested', 'received')
                 AND (r.created_at AT TIME ZONE 'Europe/Helsinki')::date <= :answered_by)
                OR (r.status = 'accepted' AND r.accepted_at < now() - interval '14 days'))

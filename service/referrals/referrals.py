@@ -208,21 +208,14 @@ async def change_status(
     except lifecycle.ReasonRequired:
         raise InvalidInput("reason", f"say why the referral is {data.status}") from None
     await _move(conn, actor, locked, data.status, reason)
-    await audit.log_action(
-        conn,
-        actor,
-        "referral.status",
-        client_id=locked["client_id"],
-        subject=("referral", referral_id),
-        detail={"from": locked["status"], "to": data.status},
-    )
     return await _read(conn, actor, referral_id)
 
 
 async def _move(
     conn: asyncpg.Connection, actor: Actor | None, referral: Any, status: Status, reason: str | None
 ) -> None:
-    """Record the move, enrol on acceptance to a programme, and tell the referrer."""
+    """Record and audit the move, enrol on acceptance to a programme, and tell the
+    referrer."""
     held_from = referral["status"] if status == "on-hold" else None
     await queries.set_status(
         conn, id=referral["id"], status=status, held_from=held_from, reason=reason
@@ -237,6 +230,15 @@ async def _move(
         to_status=status,
         reason=reason,
     )
+    if actor is not None:
+        await audit.log_action(
+            conn,
+            actor,
+            "referral.status",
+            client_id=referral["client_id"],
+            subject=("referral", referral["id"]),
+            detail={"from": referral["status"], "to": status},
+        )
     if actor is None or actor.id != referral["referred_by"]:
         await queries.insert_notice(conn, staff_id=referral["referred_by"], event_id=event_id)
         await outbox.staff_notice(conn, referral["referred_by"], "referral_event", event_id)

@@ -173,6 +173,13 @@ async def test_on_hold_and_back_and_attending_starts_the_referral(
     started = await api.get(f"/api/v1/referrals/{referral_id}", headers=setting.worker.headers)
     assert started.json()["status"] == "in-progress"
     assert started.json()["events"][-1]["reason"] == "attended the group"
+    audited = await db.fetchval(
+        "SELECT detail FROM audit_events WHERE action = 'referral.status' AND actor_id = $1 "
+        "AND subject_id = $2 ORDER BY id DESC LIMIT 1",
+        setting.coach.id,
+        referral_id,
+    )
+    assert audited == {"from": "accepted", "to": "in-progress"}
     done = await move(api, setting.coach, referral_id, "completed")
     assert done.json()["status"] == "completed"
 

@@ -70,6 +70,55 @@ async def test_unanswered_and_unstarted_referrals(
     assert await stalled(api, other.headers) == []
 
 
+async def test_a_hold_does_not_restart_the_clock_of_an_accepted_referral(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    setting = await county_and_ngo(api, make)
+    referral_id = await accepted_into_group(api, setting)
+    accepted_at = await db.fetchval(
+        "UPDATE referrals SET accepted_at = now() - interval '15 days', "
+        "answered_at = now() - interval '15 days' WHERE id = $1 RETURNING accepted_at",
+        referral_id,
+    )
+    await move(api, setting.worker, referral_id, "on-hold", "Sairausloma")
+    await move(api, setting.coach, referral_id, "accepted")
+    row = await db.fetchrow(
+        "SELECT accepted_at, answered_at FROM referrals WHERE id = $1", referral_id
+    )
+    assert row["accepted_at"] == row["answered_at"] == accepted_at
+    [item] = await stalled(api, setting.worker.headers)
+    assert item["reason"] == "not_started"
+
+
+async def test_a_referral_the_worker_is_no_side_of_is_not_on_their_list(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    # The worker once referred the client to a group; another organisation's worker,
+    # with the client's consent, refers them elsewhere, and nobody answers.
+    setting = await county_and_ngo(api, make)
+    await accepted_into_group(api, setting)
+    city = await make.organisation("municipality")
+    other_worker = await make.staff("referrer", organisation_id=city)
+    await make.responsible(setting.client_id, other_worker)
+    clinic = await make.organisation("provider")
+    nurse = await make.staff("coach", organisation_id=clinic)
+    service = await api.post(
+        "/api/v1/services", json={"name": "Velkaneuvonta"}, headers=nurse.headers
+    )
+    assert service.status_code == 201, service.text
+    await make.consent(setting.client_id, "data_sharing", other_worker, organisation_ids=[clinic])
+    elsewhere = await refer(api, other_worker, setting.client_id, service_id=service.json()["id"])
+    assert elsewhere.status_code == 201, elsewhere.text
+    await db.execute(
+        "UPDATE referrals SET created_at = now() - interval '20 days' WHERE id = $1",
+        elsewhere.json()["id"],
+    )
+    assert [i["referral_id"] for i in await stalled(api, other_worker.headers)] == [
+        elsewhere.json()["id"]
+    ]
+    assert await stalled(api, setting.worker.headers) == []
+
+
 async def test_a_group_or_plan_that_ended_with_no_next_step(
     api: AsyncClient, make: Factory, db: asyncpg.Connection
 ) -> None:
