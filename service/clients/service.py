@@ -99,7 +99,7 @@ async def update_client(
     _check_client_fields(fields.get("birth_date"), fields.get("timezone"))
     row = await queries.update_client(conn, id=client_id, fields=fields)
     if {"email", "phone", "timezone"} & fields.keys():
-        await outbox.client_reach_changed(conn, client_id)
+        await outbox.client_reach_changed(conn, client_id, calendar_anew=bool(fields.get("email")))
     await audit.log_action(
         conn, actor, "client.update", client_id=client_id, detail={"fields": sorted(fields)}
     )
@@ -217,7 +217,9 @@ async def give_consent(
     )
     consent = msgspec.convert(dict(row), ConsentOut)
     if data.purpose in {"email_reminders", "sms_reminders"}:
-        await outbox.client_reach_changed(conn, client_id)
+        await outbox.client_reach_changed(
+            conn, client_id, calendar_anew=data.purpose == "email_reminders"
+        )
     await audit.log_action(
         conn,
         actor,

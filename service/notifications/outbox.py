@@ -249,10 +249,14 @@ async def consent_revoked(conn: asyncpg.Connection, client_id: str, purpose: str
         )
 
 
-async def client_reach_changed(conn: asyncpg.Connection, client_id: str) -> None:
+async def client_reach_changed(
+    conn: asyncpg.Connection, client_id: str, *, calendar_anew: bool = False
+) -> None:
     """The client gave a channel consent again, or their address, number or time zone
     changed: their coming reminders are planned anew on the channels they have now, so
-    none is missing and none comes twice."""
+    none is missing and none comes twice. With `calendar_anew` (a new e-mail address, or
+    e-mail consent given) the invites go again too: the calendar that is to take updates
+    must first have the series or meeting they change."""
     programmes = await queries.lock_coming_programmes(conn, client_id=client_id)
     meetings = await queries.lock_coming_meetings(conn, client_id=client_id)
     await queries.cancel_pending_reminders_of_client(
@@ -263,10 +267,42 @@ async def client_reach_changed(conn: asyncpg.Connection, client_id: str) -> None
     for programme in programmes:
         clients = await _recipients(conn, programme["id"], [client_id])
         await _remind(conn, batch, clients, programme["id"], None, now)
+        if calendar_anew:
+            await queries.cancel_pending(
+                conn,
+                programme_id=programme["id"],
+                session_id=None,
+                client_id=client_id,
+                kinds=["invite"],
+                reason="invited again after the client's contact changed",
+            )
+            _invite_by_email(batch, clients, programme["id"], None, now)
     for meeting in meetings:
-        for client in await queries.meeting_recipient(conn, meeting_id=meeting["id"]):
+        recipients = await queries.meeting_recipient(conn, meeting_id=meeting["id"])
+        for client in recipients:
             _remind_of_meeting(batch, client, meeting["id"], now)
+        if calendar_anew:
+            await queries.cancel_pending_for_meeting(
+                conn,
+                meeting_id=meeting["id"],
+                kinds=["invite"],
+                reason="invited again after the client's contact changed",
+            )
+            _invite_by_email(batch, recipients, None, meeting["id"], now)
     await batch.write(conn)
+
+
+def _invite_by_email(
+    batch: _Batch,
+    clients: list[Any],
+    programme_id: str | None,
+    meeting_id: str | None,
+    now: datetime,
+) -> None:
+    for client in clients:
+        if client["has_email"]:
+            at = send_time("email", now, ZoneInfo(client["timezone"]))
+            batch.add(client, "invite", programme_id, None, None, at, "email", meeting_id)
 
 
 # One-to-one meetings ---------------------------------------------------------------

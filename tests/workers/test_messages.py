@@ -113,6 +113,27 @@ async def test_without_consent_messages_are_skipped_with_the_reason(
     assert reason == "no valid email_reminders consent"
 
 
+async def test_consent_given_after_enrolment_brings_the_invite(
+    api: AsyncClient,
+    make: Factory,
+    worker_settings: Settings,
+    mail_server: MailServer,
+) -> None:
+    coach, _, client_id = await enrolled_client(api, make, consents=())
+    await run_worker(worker_settings)  # the invite is skipped: no consent yet
+    given = await api.post(
+        f"/api/v1/clients/{client_id}/consents",
+        json={"purpose": "email_reminders"},
+        headers=coach.headers,
+    )
+    assert given.status_code == 201, given.text
+    await run_worker(worker_settings)
+    [invite] = mail_server.mailbox.messages
+    method, calendar = calendar_part(invite)
+    assert method == "REQUEST"
+    assert "RRULE" in calendar.walk("VEVENT")[0]
+
+
 async def test_revoking_email_consent_stops_pending_emails(
     api: AsyncClient,
     make: Factory,
