@@ -276,10 +276,19 @@ def _gas(ids: list[str], goals: list[gas.Goal], ratings: list[gas.Rating]) -> Ga
 
 
 async def set_continuation(
-    conn: asyncpg.Connection, actor: Actor, plan_id: str, data: ContinuationIn
+    conn: asyncpg.Connection,
+    actor: Actor,
+    plan_id: str,
+    data: ContinuationIn,
+    if_match: str | None = None,
 ) -> ContinuationOut:
+    """Write the plan's next step. With If-Match (the continuation's ETag, or "0" before
+    there is one) a write based on an older version is refused, as for plans and goals."""
     client_id = await _client_of(conn, actor, plan_id, "continuation.set")
     await require_editor(conn, actor, plan_id)
+    if if_match is not None:
+        await queries.lock_plan(conn, id=plan_id)  # the first two writes take turns too
+        require_match(if_match, await queries.continuation_version(conn, plan_id=plan_id))
     row = await queries.put_continuation(
         conn,
         plan_id=plan_id,

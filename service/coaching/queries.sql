@@ -55,7 +55,7 @@ SELECT p.id, p.client_id, p.kind, p.starts_on, p.ends_on, p.version, p.created_a
        ), '[]') AS goals,
        (SELECT json_build_object(
             'next_step', c.next_step, 'description', c.description,
-            'target_date', c.target_date, 'updated_at', c.updated_at)
+            'target_date', c.target_date, 'updated_at', c.updated_at, 'version', c.version)
         FROM continuation_plans c WHERE c.plan_id = p.id) AS continuation,
        coalesce((
            SELECT json_agg(json_build_object(
@@ -162,6 +162,10 @@ VALUES (:goal_id, :level, :rated_on, :note, :rated_by)
 RETURNING id, level, rated_on, note, rated_by, created_at;
 
 -- Continuation -------------------------------------------------------------------------
+
+-- name: continuation_version(plan_id)$
+-- 0 while the plan has no continuation yet.
+SELECT coalesce((SELECT version FROM continuation_plans WHERE plan_id = :plan_id), 0);
 
 -- name: put_continuation(plan_id, next_step, description, target_date, updated_by)^
 INSERT INTO continuation_plans (plan_id, next_step, description, target_date, updated_by)

@@ -48,7 +48,7 @@ IfMatch = Annotated[
 ]
 
 
-Versioned = TypeVar("Versioned", PlanOut, GoalOut, StrengthsCvOut)
+Versioned = TypeVar("Versioned", PlanOut, GoalOut, StrengthsCvOut, ContinuationOut)
 
 
 def _tagged(document: Versioned, status_code: int = 200) -> Response[Versioned]:
@@ -135,11 +135,15 @@ async def gas_summary(plan_id: PathId, conn: Conn, actor: CurrentActor) -> GasOu
     return await plans.gas_summary(conn, actor, plan_id)
 
 
-@put("/plans/{plan_id:str}/continuation", responses=problems(401, 403, 404, 422))
+@put("/plans/{plan_id:str}/continuation", responses=problems(401, 403, 404, 412, 422))
 async def set_continuation(
-    plan_id: PathId, data: JSONBody[ContinuationIn], conn: Conn, actor: CurrentActor
-) -> ContinuationOut:
-    return await plans.set_continuation(conn, actor, plan_id, data)
+    plan_id: PathId,
+    data: JSONBody[ContinuationIn],
+    conn: Conn,
+    actor: CurrentActor,
+    if_match: IfMatch = None,
+) -> Response[ContinuationOut]:
+    return _tagged(await plans.set_continuation(conn, actor, plan_id, data, if_match))
 
 
 # Meetings -------------------------------------------------------------------------------

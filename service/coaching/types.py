@@ -119,6 +119,7 @@ class ContinuationOut(msgspec.Struct, kw_only=True):
     description: str
     target_date: date | None
     updated_at: datetime
+    version: int
 
 
 class MeetingIn(DatedBody):

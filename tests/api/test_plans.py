@@ -218,6 +218,29 @@ async def test_continuation_plan(api: AsyncClient, make: Factory) -> None:
     assert wrong.json()["errors"][0]["field"] == "next_step"
 
 
+async def test_two_coaches_writing_the_next_step_from_one_version(
+    api: AsyncClient, make: Factory
+) -> None:
+    coach, client_id = await coached_client(make)
+    plan = await create_plan(api, coach, client_id)
+    url = f"/api/v1/plans/{plan['id']}/continuation"
+    body = {"next_step": "work_trial", "description": "Työkokeilu kirjastossa"}
+    first = await api.put(url, json=body, headers={**coach.headers, "If-Match": '"0"'})
+    assert first.status_code == 200, first.text
+    tag = first.headers["etag"]
+    assert tag == f'"{first.json()["version"]}"'
+    mine = await api.put(
+        url, json={**body, "next_step": "education"}, headers={**coach.headers, "If-Match": tag}
+    )
+    assert mine.status_code == 200
+    theirs = await api.put(
+        url, json={**body, "next_step": "none"}, headers={**coach.headers, "If-Match": tag}
+    )
+    assert theirs.status_code == 412
+    read = (await api.get(f"/api/v1/plans/{plan['id']}", headers=coach.headers)).json()
+    assert read["continuation"]["next_step"] == "education"
+
+
 async def test_confidential_notes_are_for_coaches_and_every_read_is_audited(
     api: AsyncClient, make: Factory, db: asyncpg.Connection
 ) -> None:
