@@ -8,7 +8,7 @@ import asyncio
 import asyncpg
 from httpx import AsyncClient
 
-from tests.api.programmes import enrol
+from tests.api.programmes import create_programme, enrol
 from tests.api.referrals import county_and_ngo, move, refer
 from tests.factories import Factory, Person
 
@@ -314,3 +314,22 @@ async def test_the_pathway_shows_a_referral_only_to_its_sides(
     )
     assert "Päihdepoliklinikka" not in pathway.text
     assert "Ei päihdehoidon tarvetta" not in pathway.text
+
+
+async def test_a_facilitator_from_elsewhere_sees_a_referral_only_with_consent_for_them(
+    api: AsyncClient, make: Factory
+) -> None:
+    # The county runs a group with a guest facilitator from an NGO; the county's own
+    # worker refers a client to it, which needs no consent within the county.
+    county = await make.organisation("wellbeing_county", name=None)
+    ngo = await make.organisation("ngo")
+    worker = await make.staff("referrer", organisation_id=county)
+    county_coach = await make.staff("coach", organisation_id=county)
+    guest = await make.staff("coach", organisation_id=ngo)
+    client_id = await make.client(worker)
+    group = await create_programme(api, county_coach, facilitator_ids=[county_coach.id, guest.id])
+    made = await refer(api, worker, client_id, programme_id=group["id"])
+    assert made.status_code == 201, made.text
+    url = f"/api/v1/referrals/{made.json()['id']}"
+    assert (await api.get(url, headers=county_coach.headers)).status_code == 200
+    assert (await api.get(url, headers=guest.headers)).status_code == 404
