@@ -252,8 +252,13 @@ WITH mine AS (
                         (SELECT name FROM services WHERE id = r.service_id)) AS name
         FROM referrals r
         WHERE r.client_id = mine.client_id
-          -- Only referrals the viewer is a side of, as everywhere else.
-          AND cardinality(referral_sides(:viewer, r)) > 0
+          -- Only referrals the viewer is a side of, as everywhere else. The viewer
+          -- reaches these clients, so their own organisation's referrals are theirs
+          -- to see; the full rule is asked only of the others.
+          AND (r.referred_by = :viewer
+               OR r.from_organisation_id = (SELECT organisation_id FROM staff
+                                            WHERE id = :viewer)
+               OR cardinality(referral_sides(:viewer, r)) > 0)
           AND ((r.status IN ('requested', 'received')
                 AND (r.created_at AT TIME ZONE 'Europe/Helsinki')::date <= :answered_by)
                OR (r.status = 'accepted' AND r.accepted_at < now() - interval '14 days'))
