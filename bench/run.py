@@ -433,7 +433,9 @@ def main() -> None:
         "--scales", default="0.1,1", help="data sizes as multiples of --clients (default 0.1,1)"
     )
     parser.add_argument("--seconds", type=int, default=5, help="measuring time per round")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per scenario")
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="alternating rounds per scenario (medians)"
+    )
     parser.add_argument("--only", nargs="*", help="scenario names")
     parser.add_argument("--workers", type=int, default=1, help="API processes (polku serve)")
     parser.add_argument(
