@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import re
-import uuid
 from collections import defaultdict
 from collections.abc import AsyncGenerator
 from typing import Annotated, Any, cast
@@ -110,7 +110,7 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send)
             return
         given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        request_id = given if _REQUEST_ID.match(given) else os.urandom(16).hex()
         scope.setdefault("state", {})["request_id"] = request_id
         header = (b"x-request-id", request_id.encode())
 
@@ -132,8 +132,14 @@ def api_router(tag: str, handlers: list[HTTPRouteHandler], *, public: bool = Fal
         tags=[tag],
         route_handlers=[*_options_handlers(handlers), *handlers],
         security=None if public else [{"bearer": []}],
-        guards=None if public else [require_sign_in],
+        # A router's hook replaces the app's: this one runs both, sign-in first.
+        before_request=None if public else _signed_in_and_clean,
     )
+
+
+async def _signed_in_and_clean(request: Request[Any, Any, Any]) -> None:
+    await require_sign_in(request)
+    await refuse_nul_characters(request)
 
 
 def _options_handlers(handlers: list[HTTPRouteHandler]) -> list[HTTPRouteHandler]:
