@@ -217,7 +217,10 @@ async def _run_dev(settings: Settings, host: str, port: int) -> None:
     tasks[1].cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await tasks[1]
-    await worker.close()
+    # Sends still running are cancelled (their messages are claimed, and go again once
+    # the claim runs out); arq's close then re-raises that cancellation to us.
+    with contextlib.suppress(asyncio.CancelledError):
+        await worker.close()
     await tasks[0]
     tasks[2].cancel()
     for task in done:
