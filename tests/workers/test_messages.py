@@ -47,6 +47,18 @@ async def enrolled_client(
     return coach, programme, client_id
 
 
+async def move_session(api: AsyncClient, coach: Person, session: dict, by: timedelta) -> datetime:
+    """Move a session later by `by`; returns its new start."""
+    new_start = datetime.fromisoformat(session["starts_at"]) + by
+    moved = await api.patch(
+        f"/api/v1/sessions/{session['id']}",
+        json={"starts_at": new_start.isoformat()},
+        headers=coach.headers,
+    )
+    assert moved.status_code == 200, moved.text
+    return new_start
+
+
 def calendar_part(message: EmailMessage) -> tuple[str, icalendar.Calendar]:
     assert message.get_content_type() == "multipart/alternative"
     parts = {part.get_content_type(): part for part in message.iter_parts()}
@@ -204,12 +216,7 @@ async def test_a_moved_session_updates_only_that_occurrence_and_its_reminders(
     coach, programme, _ = await enrolled_client(api, make)
     await run_worker(worker_settings)
     session = programme["sessions"][2]
-    new_start = datetime.fromisoformat(session["starts_at"]) + timedelta(hours=3)
-    await api.patch(
-        f"/api/v1/sessions/{session['id']}",
-        json={"starts_at": new_start.isoformat()},
-        headers=coach.headers,
-    )
+    new_start = await move_session(api, coach, session, timedelta(hours=3))
     await run_worker(worker_settings)
     update = mail_server.mailbox.messages[-1]
     method, calendar = calendar_part(update)
@@ -236,13 +243,7 @@ async def test_an_update_waits_for_the_invite_it_changes(
 ) -> None:
     coach, programme, client_id = await enrolled_client(api, make)
     session = programme["sessions"][1]
-    new_start = datetime.fromisoformat(session["starts_at"]) + timedelta(hours=1)
-    moved = await api.patch(
-        f"/api/v1/sessions/{session['id']}",
-        json={"starts_at": new_start.isoformat()},
-        headers=coach.headers,
-    )
-    assert moved.status_code == 200
+    await move_session(api, coach, session, timedelta(hours=1))
     await run_worker(worker_settings)
     assert [
         calendar_part(m)[1].walk("VEVENT")[0].get("RRULE") is not None
@@ -265,12 +266,7 @@ async def test_a_change_to_the_whole_group_keeps_the_news_of_a_moved_session(
     coach, programme, client_id = await enrolled_client(api, make)
     await run_worker(worker_settings)  # the invite
     session = programme["sessions"][5]
-    new_start = datetime.fromisoformat(session["starts_at"]) + timedelta(days=1)
-    await api.patch(
-        f"/api/v1/sessions/{session['id']}",
-        json={"starts_at": new_start.isoformat()},
-        headers=coach.headers,
-    )
+    await move_session(api, coach, session, timedelta(days=1))
     changed = await api.patch(
         f"/api/v1/programmes/{programme['id']}",
         json={"online_url": "https://meet.example.org/arki"},
