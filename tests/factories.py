@@ -6,6 +6,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 
@@ -122,3 +123,14 @@ class Factory:
             by.id,
         )
         return consent_id
+
+
+def zone_where_the_hour_is(*hours: int) -> ZoneInfo:
+    """A fixed-offset zone whose local hour is now one of `hours`: tests of SMS, which
+    never go at night, run at any time of day."""
+    now = datetime.now(UTC)
+    for offset in range(-12, 15):
+        zone = ZoneInfo(f"Etc/GMT{-offset:+d}" if offset else "Etc/UTC")
+        if now.astimezone(zone).hour in hours:
+            return zone
+    raise AssertionError("every hour is some zone's local hour")

@@ -16,7 +16,7 @@ from httpx import AsyncClient
 
 from service.settings import Settings
 from tests.api.programmes import create_programme, enrol
-from tests.factories import Factory, Person
+from tests.factories import Factory, Person, zone_where_the_hour_is
 from tests.mail import MailServer
 from workers.main import create_worker
 
@@ -328,6 +328,7 @@ async def test_sms_goes_through_the_gateway_with_a_plain_text(
         email=None,
         phone="+358 50 555 0100",
         plain_language=True,
+        timezone=zone_where_the_hour_is(*range(9, 20)).key,
     )
     await db.execute(
         "UPDATE messages SET scheduled_for = now() - interval '1 minute' WHERE client_id = $1 "

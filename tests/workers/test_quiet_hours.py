@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -11,18 +11,8 @@ import msgspec
 from httpx import AsyncClient
 
 from service.settings import Settings
-from tests.factories import Factory
+from tests.factories import Factory, zone_where_the_hour_is
 from tests.workers.test_messages import enrolled_client, run_worker
-
-
-def zone_where_the_hour_is(*hours: int) -> ZoneInfo:
-    """A fixed-offset zone whose local hour is now one of `hours`."""
-    now = datetime.now(UTC)
-    for offset in range(-12, 15):
-        zone = ZoneInfo(f"Etc/GMT{-offset:+d}" if offset else "Etc/UTC")
-        if now.astimezone(zone).hour in hours:
-            return zone
-    raise AssertionError("every hour is some zone's local hour")
 
 
 def eight_in_the_morning(day: date, zone: ZoneInfo) -> datetime:
