@@ -10,10 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import icalendar
 import msgspec
 from httpx import AsyncClient
+from redis.asyncio import Redis
 
+from service.notifications.dispatch import dispatch_due
+from service.notifications.sender import Sender
 from service.settings import Settings
 from tests.api.programmes import create_programme, enrol
 from tests.factories import Factory, Person, zone_where_the_hour_is
@@ -238,20 +242,33 @@ async def test_an_update_waits_for_the_invite_it_changes(
     api: AsyncClient,
     make: Factory,
     db: asyncpg.Connection,
+    owner_pool: asyncpg.Pool,
+    redis: Redis,
     worker_settings: Settings,
     mail_server: MailServer,
 ) -> None:
     coach, programme, client_id = await enrolled_client(api, make)
     session = programme["sessions"][1]
     await move_session(api, coach, session, timedelta(hours=1))
-    await run_worker(worker_settings)
-    assert [
-        calendar_part(m)[1].walk("VEVENT")[0].get("RRULE") is not None
-        for m in mail_server.mailbox.messages
-    ] == [True]
+    # While the invite is unsent, only the invite is handed to the queue ...
+    assert await dispatch_due(owner_pool, redis, timedelta(minutes=1)) == 1
+    handed = await db.fetch(
+        "SELECT kind FROM messages WHERE client_id = $1 AND enqueued_at IS NOT NULL", client_id
+    )
+    assert [r["kind"] for r in handed] == ["invite"]
+    # ... and a send job for the update, however it got queued, leaves it waiting.
+    update_id = await db.fetchval(
+        "SELECT id FROM messages WHERE client_id = $1 AND kind = 'update'", client_id
+    )
+    async with httpx.AsyncClient() as http:
+        sender = Sender(owner_pool, worker_settings, http, None)
+        assert await sender.send(str(update_id)) == "not due, or handled already"
     assert ("update", "email", "pending") in await statuses(db, client_id)
+    # Two passes of the worker: one may end before the update became due.
     await run_worker(worker_settings)
-    [_invite, update] = mail_server.mailbox.messages
+    await run_worker(worker_settings)
+    [invite, update] = mail_server.mailbox.messages
+    assert calendar_part(invite)[1].walk("VEVENT")[0].get("RRULE") is not None
     [instance] = calendar_part(update)[1].walk("VEVENT")
     assert instance["RECURRENCE-ID"].dt == datetime.fromisoformat(session["starts_at"])
 
