@@ -35,7 +35,7 @@ from bench import generate
 from bench.delivery import Delivery, measure_delivery
 from bench.load import Measurement, Request, measure, wrk_path
 from bench.peers import radicale
-from bench.scenarios import SCENARIOS, Data, Scenario, load_data
+from bench.scenarios import DEFAULT_CONNECTIONS, SCENARIOS, Data, Scenario, load_data
 from db.embedded import EmbeddedServers
 from db.migrate import migrate
 from db.pool import connect
@@ -222,7 +222,7 @@ def _alternate(
 def _ratio_check(label: str, ratio: float, least: float | None) -> list[tuple[str, bool]]:
     if least is None:
         return []
-    return [(f"≥ {least:.0%} of {label} ({ratio:.0%})", ratio >= least)]
+    return [(f"≥ {least:.0%} of {label} ({ratio:.1%})", ratio >= least)]
 
 
 @dataclass(frozen=True)
@@ -391,8 +391,11 @@ def report(
             else "–"
         )
         budget = "; ".join(("pass " if ok else "MISS ") + text for text, ok in row.checks)
+        title = row.scenario.title
+        if row.scenario.kind == "http" and row.scenario.connections != DEFAULT_CONNECTIONS:
+            title += f", {row.scenario.connections} connections"
         cells = [
-            row.scenario.title,
+            title,
             f"{row.clients:,}",
             f"{row.result.rps:,.0f}",
             f"{row.result.p50_ms:.2f}" if row.scenario.kind == "http" else "–",
@@ -418,7 +421,8 @@ def report(
     lines.append(
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {info['cpu']}, "
         f"{info['cores']} cores, {info['memory_gib']} GiB, Python {info['python']}; "
-        f"load from {info['load_generator']}, 50 connections, median of "
+        f"load from {info['load_generator']}, {DEFAULT_CONNECTIONS} connections unless the "
+        f"scenario says otherwise, median of "
         f"{info['rounds']} rounds of {info['seconds']} s."
     )
     return "\n".join(lines)

@@ -11,6 +11,9 @@ import asyncpg
 from bench import generate
 from bench.load import Request
 
+# wrk's connections for a scenario that does not name its own.
+DEFAULT_CONNECTIONS = 50
+
 
 @dataclass
 class Data:
@@ -84,7 +87,7 @@ class Scenario:
     # A peer server doing the same job (Radicale), and the least throughput ratio to it.
     peer: str | None = None
     peer_min_ratio: float | None = None
-    connections: int = 50
+    connections: int = DEFAULT_CONNECTIONS
     # "http" is driven by wrk; "delivery" sends reminders through the worker.
     kind: str = "http"
 
