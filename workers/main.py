@@ -18,6 +18,7 @@ from service.notifications.channels import SmtpPool, SmtpServer
 from service.notifications.dispatch import SEND_JOB, dispatch_due
 from service.notifications.sender import DELIVERY_TIMEOUT_SECONDS, Sender
 from service.settings import Settings
+from workers.queue import BatchClaimWorker
 
 logger = logging.getLogger("polku.worker")
 
@@ -85,7 +86,7 @@ def create_worker(settings: Settings, **options: Any) -> Worker:
     (Settings.send_lease)."""
     assert settings.redis_url is not None
     timeout = min(SEND_JOB_TIMEOUT_SECONDS, settings.send_lease.total_seconds())
-    return Worker(
+    return BatchClaimWorker(
         # No result kept: the message row is the record, and its claim stops repeats.
         functions=[func(send_message, name=SEND_JOB, timeout=timeout, max_tries=1, keep_result=0)],
         cron_jobs=cron_jobs(),
