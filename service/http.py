@@ -6,7 +6,7 @@ import contextlib
 import os
 import re
 from collections import defaultdict
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Annotated, Any, cast
 from urllib.parse import parse_qsl
 
@@ -34,9 +34,10 @@ _READ_METHODS = frozenset({"GET", "HEAD"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
-async def provide_connection(
+@contextlib.asynccontextmanager
+async def request_connection(
     request: Request[Any, Any, Any],
-) -> AsyncGenerator[asyncpg.Connection, None]:
+) -> AsyncIterator[asyncpg.Connection]:
     """The request's connection: one transaction for requests that change things.
 
     Reads (GET, HEAD) come from the read pool and run without BEGIN/COMMIT:
@@ -67,6 +68,13 @@ async def provide_connection(
         else:
             if transaction is not None:
                 await transaction.commit()
+
+
+async def provide_connection(
+    request: Request[Any, Any, Any],
+) -> AsyncGenerator[asyncpg.Connection, None]:
+    async with request_connection(request) as conn:
+        yield conn
 
 
 async def _audit_refusal(

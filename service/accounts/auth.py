@@ -145,11 +145,25 @@ async def require_sign_in(request: Request[Any, Any, Any]) -> None:
     request.scope["state"][_SIGNED_IN] = await _known_actor(request, None)
 
 
-async def provide_actor(
-    request: Request[Any, Any, Any], conn: NamedDependency[asyncpg.Connection]
-) -> Actor:
+def signed_in(request: Request[Any, Any, Any]) -> Actor:
+    """The caller `require_sign_in` found, acting in this request."""
+    known = request.scope["state"].get(_SIGNED_IN)
+    if known is None:
+        raise Unauthorized(_NOT_SIGNED_IN)
+    return _acting(request, known)
+
+
+def _acting(request: Request[Any, Any, Any], known: Actor) -> Actor:
     state = request.scope["state"]
-    known = state.get(_SIGNED_IN) or await _known_actor(request, conn)
     actor = known.for_request(state.get("request_id"))
     state["actor"] = actor
     return actor
+
+
+async def provide_actor(
+    request: Request[Any, Any, Any], conn: NamedDependency[asyncpg.Connection]
+) -> Actor:
+    # Asking for `conn` also makes Litestar resolve the two one after the other: side by
+    # side, it would start a task group for them on every request.
+    known = request.scope["state"].get(_SIGNED_IN) or await _known_actor(request, conn)
+    return _acting(request, known)

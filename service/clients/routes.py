@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from litestar import delete, get, patch, post
+from typing import Any
+
+from litestar import Request, delete, get, patch, post
 from litestar.params import JSONBody
 
-from service.accounts.auth import CurrentActor
+from service.accounts.auth import CurrentActor, signed_in
 from service.clients import pathway, service
 from service.clients.types import (
     AuditEventOut,
@@ -20,7 +22,7 @@ from service.clients.types import (
     WorkerOut,
 )
 from service.errors import problems
-from service.http import Conn, PathId, api_router
+from service.http import Conn, PathId, api_router, request_connection
 from service.pagination import Cursor, Limit, Page, Search
 
 
@@ -41,8 +43,11 @@ async def list_clients(
 
 
 @get("/clients/{client_id:str}", responses=problems(401, 404))
-async def get_client(client_id: PathId, conn: Conn, actor: CurrentActor) -> ClientOut:
-    return await service.get_client(conn, actor, client_id)
+async def get_client(client_id: PathId, request: Request[Any, Any, Any]) -> ClientOut:
+    # The hottest read in Polku takes its connection and caller without dependency
+    # injection, which costs about a tenth of this request.
+    async with request_connection(request) as conn:
+        return await service.get_client(conn, signed_in(request), client_id)
 
 
 @patch("/clients/{client_id:str}", responses=problems(401, 404, 422))
