@@ -119,3 +119,18 @@ async def test_places_from_before_entry_data_keep_the_situation_found_at_upgrade
         "SELECT labour_market_status_at_entry, education_level_at_entry FROM enrolments"
     )
     assert tuple(entry) == ("long_term_unemployed", "isced_0_2")
+
+
+async def test_no_sql_function_holds_a_subquery(db: asyncpg.Connection) -> None:
+    """A scalar SQL function with a subquery cannot be inlined, and PostgreSQL before 18
+    plans its body again in every query that calls it (on 15, a client read took three
+    times the server's time): such functions are PL/pgSQL, which keeps its plans."""
+    replanned = await db.fetch(
+        """
+        SELECT p.proname FROM pg_proc p
+        JOIN pg_namespace n ON n.oid = p.pronamespace AND n.nspname = 'public'
+        JOIN pg_language l ON l.oid = p.prolang AND l.lanname = 'sql'
+        WHERE NOT p.proretset AND p.prosrc ~* '(\\mexists\\s*\\(|\\(\\s*select\\M)'
+        """
+    )
+    assert [row["proname"] for row in replanned] == []
