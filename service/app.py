@@ -25,6 +25,7 @@ from service.accounts.auth import provide_actor
 from service.calendar import routes as calendar
 from service.calendar.cache import listen as feed_cache_listener
 from service.clients import routes as clients
+from service.clients.service import ClientReads
 from service.coaching import routes as coaching
 from service.coaching.assessments import install_shipped
 from service.errors import EXCEPTION_HANDLERS
@@ -78,6 +79,7 @@ def create_app(settings: Settings) -> Litestar:
             max_size=size,
             synchronous_commit="off" if settings.read_audit_commit == "async" else "on",
         )
+        app.state.client_reads = ClientReads(app.state.read_pool)
         app.state.redis = Redis.from_url(redis_url)
         async with app.state.pool.acquire() as conn:
             await install_shipped(conn)

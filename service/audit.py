@@ -7,8 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
+from service.ids import is_id
+
 if TYPE_CHECKING:
     from service.accounts.auth import Actor
+    from service.errors import ClientOutOfReach
 
 _INSERT = """
 INSERT INTO audit_events
@@ -45,6 +48,21 @@ async def log_action(
         outcome,
         actor.request_id if actor else request_id,
         detail,
+    )
+
+
+async def log_refusal(
+    conn: asyncpg.Connection, actor: Actor | None, refusal: ClientOutOfReach
+) -> None:
+    """The evidence of a refused attempt on a client (or on something that is no id)."""
+    known = is_id(refusal.client_id)
+    await log_action(
+        conn,
+        actor,
+        refusal.action,
+        client_id=refusal.client_id if known else None,
+        subject=None if known else ("client", refusal.client_id[:100]),
+        outcome="denied",
     )
 
 

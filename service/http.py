@@ -6,7 +6,7 @@ import contextlib
 import os
 import re
 from collections import defaultdict
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Annotated, Any, cast
 from urllib.parse import parse_qsl
 
@@ -22,7 +22,6 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from service import audit
 from service.accounts.auth import require_sign_in
 from service.errors import ClientOutOfReach, InvalidInput
-from service.ids import is_id
 from service.text import NUL as _NUL
 from service.text import nul_at
 
@@ -34,10 +33,9 @@ _READ_METHODS = frozenset({"GET", "HEAD"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
 
-@contextlib.asynccontextmanager
-async def request_connection(
+async def provide_connection(
     request: Request[Any, Any, Any],
-) -> AsyncIterator[asyncpg.Connection]:
+) -> AsyncGenerator[asyncpg.Connection, None]:
     """The request's connection: one transaction for requests that change things.
 
     Reads (GET, HEAD) come from the read pool and run without BEGIN/COMMIT:
@@ -59,7 +57,7 @@ async def request_connection(
                 await transaction.rollback()
             # The refusal itself is evidence worth keeping, so it is written
             # after the rollback, on its own.
-            await _audit_refusal(conn, request, refusal)
+            await audit.log_refusal(conn, request.scope["state"].get("actor"), refusal)
             raise
         except BaseException:
             if transaction is not None:
@@ -68,27 +66,6 @@ async def request_connection(
         else:
             if transaction is not None:
                 await transaction.commit()
-
-
-async def provide_connection(
-    request: Request[Any, Any, Any],
-) -> AsyncGenerator[asyncpg.Connection, None]:
-    async with request_connection(request) as conn:
-        yield conn
-
-
-async def _audit_refusal(
-    conn: asyncpg.Connection, request: Request[Any, Any, Any], refusal: ClientOutOfReach
-) -> None:
-    known = is_id(refusal.client_id)
-    await audit.log_action(
-        conn,
-        request.scope["state"].get("actor"),
-        refusal.action,
-        client_id=refusal.client_id if known else None,
-        subject=None if known else ("client", refusal.client_id[:100]),
-        outcome="denied",
-    )
 
 
 async def refuse_nul_characters(request: Request[Any, Any, Any]) -> None:

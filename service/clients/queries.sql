@@ -19,18 +19,26 @@ SELECT id, organisation_id, first_name, last_name, birth_date, gender, home_muni
        education_level, created_at, updated_at
 FROM client;
 
--- name: read_client(viewer, id, request_id)^
--- The client if in the viewer's reach, with its audit row written by the same
--- statement (the hottest read in Polku: one round trip).
-WITH client AS (
-    SELECT id, organisation_id, first_name, last_name, birth_date, gender,
-           home_municipality, email, phone, language, plain_language, timezone,
-           labour_market_status, education_level, created_at, updated_at
-    FROM clients
-    WHERE id = :id AND can_reach_client(:viewer, :id)
+-- name: read_clients(viewers, ids, request_ids)
+-- Client reads that arrived together (the hottest read in Polku): for each
+-- (viewer, id, request id) the client if it is in the viewer's reach. Every read
+-- gets its audit row from this same statement, a refused one included, so nothing
+-- is shown unless its row was written.
+WITH asked AS (
+    SELECT * FROM unnest(:viewers::uuid[], :ids::uuid[], :request_ids::text[])
+        WITH ORDINALITY AS a (viewer, id, request_id, n)
+), client AS (
+    SELECT a.n, c.id, c.organisation_id, c.first_name, c.last_name, c.birth_date, c.gender,
+           c.home_municipality, c.email, c.phone, c.language, c.plain_language, c.timezone,
+           c.labour_market_status, c.education_level, c.created_at, c.updated_at
+    FROM asked a JOIN clients c ON c.id = a.id
+    WHERE can_reach_client(a.viewer, a.id)
 ), audited AS (
-    INSERT INTO audit_events (actor_id, action, client_id, request_id)
-    SELECT :viewer, 'client.read', id, :request_id FROM client
+    INSERT INTO audit_events (actor_id, action, client_id, outcome, request_id)
+    SELECT a.viewer, 'client.read', a.id,
+           CASE WHEN client.n IS NULL THEN 'denied' ELSE 'ok' END, a.request_id
+    FROM asked a LEFT JOIN client USING (n)
+    ORDER BY a.n
 )
 SELECT * FROM client;
 

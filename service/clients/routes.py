@@ -22,7 +22,7 @@ from service.clients.types import (
     WorkerOut,
 )
 from service.errors import problems
-from service.http import Conn, PathId, api_router, request_connection
+from service.http import Conn, PathId, api_router
 from service.pagination import Cursor, Limit, Page, Search
 
 
@@ -44,10 +44,10 @@ async def list_clients(
 
 @get("/clients/{client_id:str}", responses=problems(401, 404))
 async def get_client(client_id: PathId, request: Request[Any, Any, Any]) -> ClientOut:
-    # The hottest read in Polku takes its connection and caller without dependency
-    # injection, which costs about a tenth of this request.
-    async with request_connection(request) as conn:
-        return await service.get_client(conn, signed_in(request), client_id)
+    # The hottest read in Polku: it takes its caller without dependency injection
+    # (a tenth of this request) and shares statements with reads arriving with it.
+    reads: service.ClientReads = request.app.state.client_reads
+    return await reads.read(signed_in(request), client_id)
 
 
 @patch("/clients/{client_id:str}", responses=problems(401, 404, 422))

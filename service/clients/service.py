@@ -6,6 +6,7 @@ import re
 import zoneinfo
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import cast
 
 import asyncpg
 import msgspec
@@ -13,6 +14,7 @@ import msgspec
 from db.queries import load_queries
 from service import audit
 from service.accounts.auth import Actor
+from service.batching import Coalescer
 from service.calendar import store as calendar_store
 from service.clients.types import (
     AuditEventOut,
@@ -76,15 +78,54 @@ async def create_client(conn: asyncpg.Connection, actor: Actor, data: ClientIn) 
     return client
 
 
-async def get_client(conn: asyncpg.Connection, actor: Actor, client_id: str) -> ClientOut:
-    row = None
-    if is_id(client_id):
-        row = await queries.read_client(
-            conn, viewer=actor.id, id=client_id, request_id=actor.request_id
+class ClientReads:
+    """Single-client reads, the hottest in Polku, answered together.
+
+    Reads that arrive while others are on their way to the database share the next
+    statement: under load it costs the server about half as much per read as one
+    statement each, with the same audit row per read. A lone read goes at once.
+    """
+
+    # Measured on 2 cores with 50 callers: 2 or 8 batches in flight did less than 4.
+    IN_FLIGHT = 4
+    MAX_BATCH = 100
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+        self._batches: Coalescer[tuple[Actor, str], ClientOut | None] = Coalescer(
+            self._read_together, in_flight=self.IN_FLIGHT, max_batch=self.MAX_BATCH
         )
+
+    async def read(self, actor: Actor, client_id: str) -> ClientOut:
+        """The client, or the audited 404."""
+        if not is_id(client_id):
+            refusal = ClientOutOfReach(client_id, "client.read")
+            async with self._pool.acquire() as proxy:
+                await audit.log_refusal(cast(asyncpg.Connection, proxy), actor, refusal)
+            raise refusal
+        client = await self._batches((actor, client_id))
+        if client is None:
+            raise ClientOutOfReach(client_id, "client.read")  # audited in the batch
+        return client
+
+    async def _read_together(self, asked: list[tuple[Actor, str]]) -> list[ClientOut | None]:
+        async with self._pool.acquire() as conn:
+            rows = await queries.read_clients(
+                conn,
+                viewers=[actor.id for actor, _ in asked],
+                ids=[client_id for _, client_id in asked],
+                request_ids=[actor.request_id for actor, _ in asked],
+            )
+        found = {row["n"]: row for row in rows}
+        return [_client_out(found.get(n)) for n in range(1, len(asked) + 1)]
+
+
+def _client_out(row: asyncpg.Record | None) -> ClientOut | None:
     if row is None:
-        raise ClientOutOfReach(client_id, "client.read")
-    return msgspec.convert(dict(row), ClientOut)
+        return None
+    fields = dict(row)
+    del fields["n"]
+    return msgspec.convert(fields, ClientOut)
 
 
 async def update_client(
