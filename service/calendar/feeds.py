@@ -19,11 +19,11 @@ from service.accounts.auth import Actor
 from service.calendar import ics
 from service.calendar.cache import RenderedFeed, cache
 from service.calendar.store import queries, revoke_client_feeds, revoke_staff_feeds
-from service.clients.service import CLIENT_WORK_ROLES, require_reach
 from service.errors import Conflict, NotFound
 from service.ids import require_id
 from service.programmes.access import queries as programme_queries
 from service.programmes.access import require_manager
+from service.reach import CLIENT_WORK_ROLES, require_reach
 from service.settings import Settings
 from service.tokens import digest, new_secret
 

@@ -6,10 +6,11 @@ import asyncpg
 
 from service import audit
 from service.accounts.auth import Actor
-from service.clients.service import queries, require_reach
+from service.clients.service import queries
 from service.clients.types import Pathway, PathwayEvent
 from service.coaching.pathway import coaching_events
 from service.programmes.pathway import programme_events
+from service.reach import require_reach
 from service.referrals.pathway import referral_events
 
 

@@ -42,14 +42,6 @@ WITH asked AS (
 )
 SELECT * FROM client;
 
--- name: can_reach(viewer, id)$
-SELECT can_reach_client(:viewer, :id);
-
--- name: lock_reachable_client(viewer, id)$
--- FOR NO KEY UPDATE: changes to one client queue up, while rows that only point at the
--- client (a message, an enrolment) can still be written by others meanwhile.
-SELECT id FROM clients WHERE id = :id AND can_reach_client(:viewer, :id) FOR NO KEY UPDATE;
-
 -- name: update_client(id, fields)^
 -- `fields` is a JSON object of the columns to change; absent keys stay.
 UPDATE clients SET

@@ -32,27 +32,12 @@ from service.errors import ClientOutOfReach, Conflict, InvalidInput, NotFound
 from service.ids import is_id
 from service.notifications import outbox
 from service.pagination import Page, decode_cursor, page_of
+from service.reach import CLIENT_WORK_ROLES, require_reach, require_sharing_with_staff
 
 queries = load_queries(Path(__file__).with_name("queries.sql"))
 
-# Staff who work with clients; analysts see aggregates only.
-CLIENT_WORK_ROLES = ("admin", "coach", "referrer")
 _FIRST_KEY = ("", "00000000-0000-0000-0000-000000000000")
 _LIKE_SPECIAL = re.compile(r"([\\%_])")
-
-
-async def require_reach(
-    conn: asyncpg.Connection, actor: Actor, client_id: str, action: str, *, lock: bool = False
-) -> None:
-    """Continue only for a client the actor may see; otherwise the audited 404."""
-    if not is_id(client_id):
-        raise ClientOutOfReach(client_id, action)
-    if lock:
-        found = await queries.lock_reachable_client(conn, viewer=actor.id, id=client_id)
-    else:
-        found = await queries.can_reach(conn, viewer=actor.id, id=client_id)
-    if not found:
-        raise ClientOutOfReach(client_id, action)
 
 
 def _check_client_fields(birth_date: date | None, timezone: str | None) -> None:
@@ -203,6 +188,7 @@ async def add_worker(
         raise InvalidInput(
             "staff_id", "unknown staff member, or one who does not work with clients"
         )
+    await require_sharing_with_staff(conn, client_id, [data.staff_id], data.consent_id)
     await queries.add_client_worker(conn, client_id=client_id, staff_id=data.staff_id)
     await audit.log_action(
         conn, actor, "client.workers.add", client_id=client_id, subject=("staff", data.staff_id)

@@ -85,6 +85,9 @@ class ClientOut(msgspec.Struct, kw_only=True):
 
 class WorkerIn(Body):
     staff_id: Annotated[str, msgspec.Meta(max_length=64)]
+    # Staff of another organisation: the client's data_sharing consent covering theirs
+    # (without it, any such consent that holds will do; none answers 422).
+    consent_id: Annotated[str, msgspec.Meta(max_length=64)] | None = None
 
 
 class WorkerOut(msgspec.Struct, kw_only=True):

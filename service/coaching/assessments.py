@@ -14,13 +14,13 @@ import msgspec
 
 from service import audit
 from service.accounts.auth import Actor
-from service.clients.service import require_reach
 from service.clock import today_in_finland
 from service.coaching.instruments import Instrument, change_since, check_definition, score, shipped
 from service.coaching.plans import COACHING_ROLES, queries
 from service.coaching.types import AssessmentIn, AssessmentOut
 from service.errors import Conflict, InvalidInput
 from service.pagination import Page, decode_cursor, page_of
+from service.reach import require_reach
 
 
 async def install_shipped(conn: asyncpg.Connection) -> None:

@@ -15,7 +15,6 @@ import msgspec
 from db.queries import load_queries
 from service import audit
 from service.accounts.auth import Actor
-from service.clients.service import require_reach
 from service.clock import today_in_finland
 from service.coaching import gas
 from service.coaching.types import (
@@ -42,6 +41,7 @@ from service.errors import ClientOutOfReach, Forbidden, InvalidInput, NotFound, 
 from service.ids import is_id, require_id
 from service.pagination import Page, decode_cursor, page_of
 from service.programmes.types import Location
+from service.reach import require_reach, require_sharing_with_staff
 
 queries = load_queries(Path(__file__).with_name("queries.sql"))
 
@@ -86,6 +86,7 @@ async def create_plan(
     actor.require_role(*COACHING_ROLES)
     await require_reach(conn, actor, client_id, "plan.create", lock=True)
     coaches = await _check_coaches(conn, data.coach_ids)
+    await require_sharing_with_staff(conn, client_id, coaches, data.consent_id)
     if data.ends_on is not None and data.ends_on < data.starts_on:
         raise InvalidInput("ends_on", "is before starts_on")
     plan_id = await queries.insert_plan(
@@ -138,6 +139,7 @@ async def update_plan(
         raise InvalidInput("ends_on", "is before starts_on")
     if isinstance(data.coach_ids, list):
         coaches = await _check_coaches(conn, data.coach_ids)
+        await require_sharing_with_staff(conn, client_id, coaches, data.consent_id)
         await queries.replace_coaches(conn, plan_id=plan_id, staff_ids=coaches)
     await queries.update_plan(conn, id=plan_id, starts_on=starts_on, ends_on=ends_on)
     await audit.log_action(

@@ -29,12 +29,15 @@ class PlanIn(DatedBody):
     coach_ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=5)]
     starts_on: InRangeDate
     ends_on: InRangeDate | None = None
+    # Coaches of another organisation: the client's data_sharing consent covering theirs.
+    consent_id: Id | None = None
 
 
 class PlanPatch(DatedBody):
     coach_ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=5)] | UnsetType = UNSET
     starts_on: InRangeDate | UnsetType = UNSET
     ends_on: InRangeDate | UnsetType | None = UNSET
+    consent_id: Id | None = None
 
 
 class GoalLevels(msgspec.Struct, forbid_unknown_fields=True, rename={

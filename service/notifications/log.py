@@ -8,10 +8,10 @@ import asyncpg
 
 from service import audit
 from service.accounts.auth import Actor
-from service.clients.service import require_reach
 from service.notifications.outbox import queries
 from service.notifications.types import MessageOut
 from service.pagination import Page, decode_cursor, page_of
+from service.reach import require_reach
 
 
 async def client_messages(

@@ -85,10 +85,13 @@ async def record_attendance(
         seen.add(client_id)
     enrolled = set()
     if all(is_id(c) for c in client_ids):
-        rows = await queries.attendable_clients(conn, session_id=session_id, client_ids=client_ids)
+        rows = await queries.attendable_clients(
+            conn, session_id=session_id, viewer=actor.id, client_ids=client_ids
+        )
         enrolled = {row["client_id"] for row in rows}
     for index, client_id in enumerate(client_ids):
         if client_id not in enrolled:
+            # The same words for a client out of reach: a list must not tell them apart.
             raise InvalidInput(f"records[{index}].client_id", "not enrolled in this programme")
     changed = await queries.replace_attendance(
         conn,
@@ -105,8 +108,8 @@ async def record_attendance(
     ]
     await referrals.clients_started(conn, actor, session["programme_id"], attended)
     await audit.log_for_clients(conn, actor, "attendance.record", changed_ids)
-    # The answer is the whole session's attendance: a read of every record in it.
-    recorded = await _attendance(conn, actor, session_id, all_clients=True)
+    # The answer is the session's attendance as the recorder sees it: a read of it.
+    recorded = await _attendance(conn, actor, session_id)
     await audit.log_for_clients(
         conn, actor, "attendance.read", [record.client_id for record in recorded.records]
     )
@@ -142,22 +145,16 @@ async def read_attendance(conn: asyncpg.Connection, actor: Actor, session_id: st
     session = await queries.session(conn, id=session_id)
     if session is None:
         raise NotFound("session not found")
-    manages = await queries.manages_programme(
-        conn, viewer=actor.id, programme_id=session["programme_id"]
-    )
-    attendance = await _attendance(conn, actor, session_id, all_clients=manages)
+    attendance = await _attendance(conn, actor, session_id)
     await audit.log_for_clients(
         conn, actor, "attendance.read", [record.client_id for record in attendance.records]
     )
     return attendance
 
 
-async def _attendance(
-    conn: asyncpg.Connection, actor: Actor, session_id: str, *, all_clients: bool
-) -> AttendanceOut:
-    rows = await queries.session_attendance(
-        conn, session_id=session_id, viewer=actor.id, all_clients=all_clients
-    )
+async def _attendance(conn: asyncpg.Connection, actor: Actor, session_id: str) -> AttendanceOut:
+    """The session's records of the clients the actor reaches."""
+    rows = await queries.session_attendance(conn, session_id=session_id, viewer=actor.id)
     return AttendanceOut(
         session_id=session_id,
         records=[

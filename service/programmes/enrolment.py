@@ -10,13 +10,13 @@ import msgspec
 
 from service import audit
 from service.accounts.auth import Actor
-from service.clients.service import require_reach
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.ids import is_id, require_id
 from service.notifications import outbox
 from service.pagination import Page, decode_cursor, page_of
 from service.programmes.access import lock_programme, queries
 from service.programmes.types import EnrolmentListItem, EnrolmentOut
+from service.reach import require_reach
 
 _FIRST_KEY = ("", "00000000-0000-0000-0000-000000000000")
 
@@ -125,6 +125,18 @@ async def withdraw(
     return msgspec.convert(dict(row), EnrolmentOut)
 
 
+async def give_up_place(
+    conn: asyncpg.Connection, actor: Actor, enrolment_id: str, referral_id: str, reason: str
+) -> None:
+    """Withdraw the enrolment a referral made, if it is still live; one that the client
+    had before the referral (or that is gone already) stays as it is."""
+    current = await queries.enrolment(conn, id=enrolment_id)
+    if current is None or current["referral_id"] != referral_id:
+        return
+    if current["status"] != "withdrawn":
+        await withdraw(conn, actor, enrolment_id, reason)
+
+
 async def fill_free_places(conn: asyncpg.Connection, actor: Actor, programme_id: str) -> None:
     """Move people from the waiting list into free places, first in line first.
     The caller holds the programme lock."""
@@ -151,17 +163,16 @@ async def fill_free_places(conn: asyncpg.Connection, actor: Actor, programme_id:
 async def list_enrolments(
     conn: asyncpg.Connection, actor: Actor, programme_id: str, *, limit: int, cursor: str | None
 ) -> Page[EnrolmentListItem]:
-    """Managers see everyone in the group; others only the clients in their own reach."""
+    """The group's clients in the caller's reach (for its facilitators, everyone enrolled
+    or waiting whom their organisation may see)."""
     require_id(programme_id, NotFound("programme not found"))
     if await queries.programme(conn, id=programme_id) is None:
         raise NotFound("programme not found")
-    manages = await queries.manages_programme(conn, viewer=actor.id, programme_id=programme_id)
     after_name, after_id = decode_cursor(cursor, tuple[str, str]) or _FIRST_KEY
     rows = await queries.list_enrolments(
         conn,
         programme_id=programme_id,
         viewer=actor.id,
-        all_clients=manages,
         after_name=after_name,
         after_id=after_id,
         limit=limit + 1,

@@ -94,22 +94,26 @@ WHERE id = :id
 FOR UPDATE;
 
 -- name: manages_programme(viewer, programme_id)$
--- Facilitators, and admins of the owning organisation or of the one managing it.
+-- Facilitators, and admins of the owning organisation or of the one managing it, while
+-- their account is active and has a role that works with clients.
 SELECT EXISTS (
-    SELECT FROM programme_staff
-    WHERE programme_id = :programme_id AND staff_id = :viewer AND role = 'facilitator'
+    SELECT FROM programme_staff ps JOIN staff s ON s.id = ps.staff_id
+    WHERE ps.programme_id = :programme_id AND ps.staff_id = :viewer
+      AND ps.role = 'facilitator'
+      AND s.active AND s.roles && ARRAY['admin', 'coach', 'referrer']
 ) OR EXISTS (
     SELECT FROM programmes p
     JOIN organisations o ON o.id = p.organisation_id
-    JOIN staff s ON s.id = :viewer AND 'admin' = ANY (s.roles)
+    JOIN staff s ON s.id = :viewer AND s.active AND 'admin' = ANY (s.roles)
     WHERE p.id = :programme_id
       AND (s.organisation_id = o.id OR s.organisation_id = o.managed_by)
 );
 
 -- name: is_programme_contact(viewer, programme_id)$
 SELECT EXISTS (
-    SELECT FROM programme_staff
-    WHERE programme_id = :programme_id AND staff_id = :viewer AND role = 'contact'
+    SELECT FROM programme_staff ps JOIN staff s ON s.id = ps.staff_id
+    WHERE ps.programme_id = :programme_id AND ps.staff_id = :viewer AND ps.role = 'contact'
+      AND s.active AND s.roles && ARRAY['admin', 'coach', 'referrer']
 );
 
 -- name: update_programme(id, fields)!
@@ -264,44 +268,44 @@ WHERE id = (
 )
 RETURNING id, client_id;
 
--- name: list_enrolments(programme_id, viewer, all_clients, after_name, after_id, limit)
--- all_clients: the viewer manages the programme. Of its managers only facilitators see
--- the whole group; an admin sees the clients they reach, as GET /clients/{id} does.
+-- name: list_enrolments(programme_id, viewer, after_name, after_id, limit)
+-- The group as the viewer may see it: only the clients in their reach (a facilitator
+-- reaches everyone enrolled or waiting, within their organisation or with consent).
 SELECT e.id, e.programme_id, e.client_id, e.status, e.waitlist_position, e.referral_id,
        e.created_at, e.enrolled_at, e.withdrawn_at, e.withdrawal_reason,
        c.first_name || ' ' || c.last_name AS client_name, c.sort_name
 FROM enrolments e
 JOIN clients c ON c.id = e.client_id
 WHERE e.programme_id = :programme_id
-  AND ((:all_clients AND EXISTS (
-          SELECT FROM programme_staff ps
-          WHERE ps.programme_id = :programme_id AND ps.staff_id = :viewer
-            AND ps.role = 'facilitator'))
-       OR can_reach_client(:viewer, e.client_id))
+  AND can_reach_client(:viewer, e.client_id)
   AND (c.sort_name, e.id) > (:after_name, :after_id::uuid)
 ORDER BY c.sort_name, e.id
 LIMIT :limit;
 
 -- Attendance ---------------------------------------------------------------------
 
--- name: attendable_clients(session_id, client_ids)
--- Of the given clients, those enrolled in the session's programme at the time.
+-- name: attendable_clients(session_id, viewer, client_ids)
+-- Of the given clients, those enrolled in the session's programme at the time and in
+-- the viewer's reach.
 SELECT e.client_id
 FROM sessions s
 JOIN enrolments e ON e.programme_id = s.programme_id
 WHERE s.id = :session_id
   AND e.client_id = ANY (:client_ids::uuid[])
-  AND (e.status = 'enrolled' OR (e.status = 'withdrawn' AND e.withdrawn_at > s.starts_at));
+  AND (e.status = 'enrolled' OR (e.status = 'withdrawn' AND e.withdrawn_at > s.starts_at))
+  AND can_reach_client(:viewer, e.client_id);
 
 -- name: replace_attendance(session_id, client_ids, statuses, recorded_by)
--- The session's attendance becomes exactly these records; returns the clients whose
--- record changed or went away.
+-- The part of the session's attendance the recorder reaches becomes exactly these
+-- records (the records of clients they do not see stay as they are); returns the
+-- clients whose record changed or went away.
 WITH given AS (
     SELECT client_id, status
     FROM unnest(:client_ids::uuid[], :statuses::text[]) AS given (client_id, status)
 ), removed AS (
     DELETE FROM attendance a
     WHERE a.session_id = :session_id AND a.client_id <> ALL (:client_ids::uuid[])
+      AND can_reach_client(:recorded_by, a.client_id)
     RETURNING a.client_id
 ), written AS (
     INSERT INTO attendance (session_id, client_id, status, recorded_by)
@@ -313,11 +317,11 @@ WITH given AS (
 )
 SELECT client_id FROM removed UNION SELECT client_id FROM written;
 
--- name: session_attendance(session_id, viewer, all_clients)
+-- name: session_attendance(session_id, viewer)
+-- The session's records of the clients in the viewer's reach.
 SELECT a.client_id, a.status, a.recorded_at, a.recorded_by
 FROM attendance a
-WHERE a.session_id = :session_id
-  AND (:all_clients OR can_reach_client(:viewer, a.client_id))
+WHERE a.session_id = :session_id AND can_reach_client(:viewer, a.client_id)
 ORDER BY a.client_id;
 
 -- name: absence_histories(programme_id, client_ids)
@@ -349,7 +353,7 @@ FROM attention_flags f
 JOIN client_workers w ON w.client_id = f.client_id AND w.staff_id = :viewer
 JOIN clients c ON c.id = f.client_id
 JOIN programmes p ON p.id = f.programme_id
-WHERE f.resolved_at IS NULL
+WHERE f.resolved_at IS NULL AND can_reach_client(:viewer, f.client_id)
   AND (f.since, f.id) < (:after_since, :after_id::uuid)
 ORDER BY f.since DESC, f.id DESC
 LIMIT :limit;

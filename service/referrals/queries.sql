@@ -71,16 +71,6 @@ SELECT id, organisation_id, title AS name, cancelled_at, ends_at FROM programmes
 -- name: service_target(id)^
 SELECT id, organisation_id, name, status FROM services WHERE id = :id;
 
--- name: sharing_consent(client_id, organisation_id, consent_id)$
--- A data_sharing consent of the client that holds now and covers the organisation:
--- the one named, or else the one given last.
-SELECT id FROM consents k
-WHERE k.client_id = :client_id AND k.purpose = 'data_sharing'
-  AND :organisation_id = ANY (k.organisation_ids) AND consent_is_valid(k, now())
-  AND (:consent_id::uuid IS NULL OR k.id = :consent_id)
-ORDER BY k.given_at DESC
-LIMIT 1;
-
 -- name: open_referral(client_id, target_id)$
 SELECT id FROM referrals
 WHERE client_id = :client_id AND coalesce(programme_id, service_id) = :target_id
@@ -99,10 +89,12 @@ VALUES (:referral_id, :actor_id, :from_status, :to_status, :reason)
 RETURNING id;
 
 -- name: lock_referral(viewer, id)^
--- The referral with the viewer's sides, locked: two people answering at once take
--- turns, and the second sees the first one's answer.
+-- The referral with the viewer's sides (none when they do not reach the client), locked:
+-- two people answering at once take turns, and the second sees the first one's answer.
 SELECT r.id, r.client_id, r.programme_id, r.service_id, r.status, r.held_from,
-       r.referred_by, r.enrolment_id, referral_sides(:viewer, r) AS sides
+       r.referred_by, r.enrolment_id,
+       CASE WHEN can_reach_client(:viewer, r.client_id) THEN referral_sides(:viewer, r)
+            ELSE '{}' END AS sides
 FROM referrals r
 WHERE r.id = :id
 FOR UPDATE;
@@ -125,7 +117,8 @@ WHERE id = :id;
 UPDATE referrals SET enrolment_id = :enrolment_id WHERE id = :id;
 
 -- name: referral(viewer, id)^
--- One referral as the viewer may see it (no row when they are on neither side).
+-- One referral as the viewer may see it (no row when they are on neither side, or do
+-- not reach the client).
 WITH r AS (
     SELECT r.*, referral_sides(:viewer, r) AS sides, referral_shared(r, now()) AS shared
     FROM referrals r WHERE r.id = :id
@@ -152,13 +145,13 @@ JOIN staff rs ON rs.id = r.referred_by
 JOIN organisations o ON o.id = r.to_organisation_id
 LEFT JOIN programmes p ON p.id = r.programme_id
 LEFT JOIN services sv ON sv.id = r.service_id
-WHERE cardinality(r.sides) > 0;
+WHERE cardinality(r.sides) > 0 AND can_reach_client(:viewer, r.client_id);
 
 -- name: referral_exists(id)$
 SELECT client_id FROM referrals WHERE id = :id;
 
 -- name: list_referrals(viewer, status, client_id, direction, after_created_at, after_id, limit)
--- Referrals the viewer is on a side of, newest first.
+-- Referrals the viewer is on a side of and whose client they reach, newest first.
 WITH me AS (SELECT id, organisation_id, roles FROM staff WHERE id = :viewer),
 candidates AS (
     SELECT r.id FROM referrals r WHERE r.referred_by = :viewer
@@ -190,6 +183,7 @@ JOIN organisations o ON o.id = v.to_organisation_id
 LEFT JOIN programmes p ON p.id = v.programme_id
 LEFT JOIN services sv ON sv.id = v.service_id
 WHERE cardinality(v.sides) > 0
+  AND can_reach_client(:viewer, v.client_id)
   AND (:direction::text IS NULL
        OR (:direction = 'outgoing' AND 'referring' = ANY (v.sides))
        OR (:direction = 'incoming' AND 'receiving' = ANY (v.sides)))
@@ -237,9 +231,12 @@ RETURNING id;
 -- still unanswered has waited five working days. Everything is looked up client by
 -- client (LATERAL), so the cost follows the caseload, not the size of the database.
 WITH mine AS (
-    SELECT client_id FROM client_workers WHERE staff_id = :viewer
-    UNION
-    SELECT client_id FROM referrals WHERE referred_by = :viewer
+    SELECT client_id FROM (
+        SELECT client_id FROM client_workers WHERE staff_id = :viewer
+        UNION
+        SELECT client_id FROM referrals WHERE referred_by = :viewer
+    ) own
+    WHERE can_reach_client(:viewer, client_id)
 ), stalled AS (
     SELECT s.* FROM mine CROSS JOIN LATERAL (
         SELECT CASE WHEN r.status = 'accepted' THEN 'not_started' ELSE 'no_answer' END

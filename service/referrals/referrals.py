@@ -14,12 +14,12 @@ import msgspec
 
 from service import audit
 from service.accounts.auth import Actor
-from service.clients.service import require_reach
 from service.errors import ClientOutOfReach, Conflict, Forbidden, InvalidInput, NotFound
 from service.ids import is_id, require_id
 from service.notifications import outbox
 from service.pagination import Page, decode_cursor, page_of
 from service.programmes import enrolment
+from service.reach import covering_consent, require_reach
 from service.referrals import lifecycle
 from service.referrals.catalogue import queries
 from service.referrals.lifecycle import Side, Status
@@ -75,9 +75,7 @@ async def create_referral(conn: asyncpg.Connection, actor: Actor, data: Referral
         # Handing a client's data to another organisation rests on their consent.
         if data.consent_id is not None and not is_id(data.consent_id):
             raise InvalidInput("consent_id", "no such consent")
-        consent_id = await queries.sharing_consent(
-            conn, client_id=data.client_id, organisation_id=receiving, consent_id=data.consent_id
-        )
+        consent_id = await covering_consent(conn, data.client_id, receiving, data.consent_id)
         if consent_id is None:
             raise InvalidInput(
                 "consent_id",

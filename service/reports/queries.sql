@@ -2,23 +2,33 @@
 
 -- name: programme_report_access(viewer, programme_id)$
 -- 'exact' for the programme's facilitators and the admins of its organisation (or of the
--- one managing it): they may see the people anyway. 'suppressed' for that organisation's
--- analysts. Null for everyone else.
+-- one managing it) when their organisation may see every client the group ever had (its
+-- own clients, and others' whose data_sharing consent covers it): they may see the people
+-- anyway. 'suppressed' for them otherwise, and for that organisation's analysts. Null for
+-- everyone else.
+WITH viewer AS (
+    SELECT s.*,
+           EXISTS (
+               SELECT FROM programme_staff
+               WHERE programme_id = :programme_id AND staff_id = s.id AND role = 'facilitator'
+           ) AS facilitates
+    FROM staff s WHERE s.id = :viewer AND s.active
+)
 SELECT CASE
+    WHEN NOT (v.roles && ARRAY['admin', 'coach', 'referrer'])
+         OR NOT (v.facilitates OR 'admin' = ANY (v.roles))
+        THEN CASE WHEN 'analyst' = ANY (v.roles) THEN 'suppressed' END
     WHEN EXISTS (
-        SELECT FROM programme_staff
-        WHERE programme_id = p.id AND staff_id = :viewer AND role = 'facilitator'
-    ) OR 'admin' = ANY (s.roles) THEN 'exact'
-    WHEN 'analyst' = ANY (s.roles) THEN 'suppressed'
+        SELECT FROM enrolments e JOIN clients c ON c.id = e.client_id
+        WHERE e.programme_id = p.id AND c.organisation_id <> v.organisation_id
+          AND NOT client_shared_with(c.id, v.organisation_id)
+    ) THEN 'suppressed'
+    ELSE 'exact'
 END
 FROM programmes p
 JOIN organisations o ON o.id = p.organisation_id
-JOIN staff s ON s.id = :viewer AND s.active
-WHERE p.id = :programme_id
-  AND (s.organisation_id IN (o.id, o.managed_by) OR EXISTS (
-        SELECT FROM programme_staff
-        WHERE programme_id = p.id AND staff_id = :viewer AND role = 'facilitator'
-  ));
+JOIN viewer v ON v.organisation_id IN (o.id, o.managed_by) OR v.facilitates
+WHERE p.id = :programme_id;
 
 -- name: organisations_in_view(organisation_id)
 -- An organisation and those it manages: what its admins and analysts report on.

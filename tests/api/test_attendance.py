@@ -28,6 +28,10 @@ async def group_with_history(api: AsyncClient, make: Factory) -> tuple[Person, P
     )
     clients = [await make.client(worker), await make.client(worker)]
     for client_id in clients:
+        # The municipal worker's clients, shared with the group's organisation.
+        await make.consent(
+            client_id, "data_sharing", worker, organisation_ids=[coach.organisation_id]
+        )
         assert (await enrol(api, worker, programme["id"], client_id)).status_code == 201
     return coach, worker, programme, clients
 

@@ -104,7 +104,7 @@ async def test_added_worker_gains_reach_and_last_worker_stays(
     api: AsyncClient, make: Factory
 ) -> None:
     owner = await make.staff("referrer")
-    coach = await make.staff("coach")
+    coach = await make.staff("coach", organisation_id=owner.organisation_id)
     client_id = await make.client(owner)
     added = await api.post(
         f"/api/v1/clients/{client_id}/workers", json={"staff_id": coach.id}, headers=owner.headers

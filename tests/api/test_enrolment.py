@@ -108,12 +108,14 @@ async def test_facilitators_reach_their_group_and_contacts_see_only_their_own(
     api: AsyncClient, make: Factory
 ) -> None:
     coach = await make.staff("coach")
-    other_coach = await make.staff("coach")
+    other_coach = await make.staff("coach", organisation_id=coach.organisation_id)
     contact = await make.staff("referrer")
     programme = await create_programme(
         api, coach, facilitator_ids=[coach.id, other_coach.id], contact_ids=[contact.id]
     )
     mine = await make.client(contact)
+    # The municipal worker's client, shared with the group's organisation.
+    await make.consent(mine, "data_sharing", contact, organisation_ids=[coach.organisation_id])
     theirs = await make.client(coach)
     await enrol(api, contact, programme["id"], mine)
     await enrol(api, coach, programme["id"], theirs)
@@ -252,7 +254,8 @@ async def test_admins_see_in_a_group_only_the_clients_they_reach(
     ngo_admin = await make.staff("admin", organisation_id=ngo)
     overseer = await make.staff("admin", organisation_id=overseer_org)
     programme = await create_programme(api, coach, contact_ids=[worker.id])
-    referred = await make.client(worker)  # a county client
+    referred = await make.client(worker)  # a county client, shared with the NGO
+    await make.consent(referred, "data_sharing", worker, organisation_ids=[ngo])
     own = await make.client(coach)  # one of the NGO's own
     assert (await enrol(api, worker, programme["id"], referred)).status_code == 201
     assert (await enrol(api, coach, programme["id"], own)).status_code == 201

@@ -186,7 +186,7 @@ async def test_reach_and_who_may_edit(api: AsyncClient, make: Factory) -> None:
     )
     assert not_theirs.status_code == 403
     # A coach named on a plan reaches the client through it.
-    job_coach = await make.staff("coach")
+    job_coach = await make.staff("coach", organisation_id=coach.organisation_id)
     tag = (await api.get(f"/api/v1/plans/{plan['id']}", headers=coach.headers)).headers["etag"]
     await api.patch(
         f"/api/v1/plans/{plan['id']}",

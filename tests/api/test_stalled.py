@@ -106,7 +106,9 @@ async def test_a_referral_the_worker_is_no_side_of_is_not_on_their_list(
         "/api/v1/services", json={"name": "Velkaneuvonta"}, headers=nurse.headers
     )
     assert service.status_code == 201, service.text
-    await make.consent(setting.client_id, "data_sharing", other_worker, organisation_ids=[clinic])
+    await make.consent(
+        setting.client_id, "data_sharing", other_worker, organisation_ids=[city, clinic]
+    )
     elsewhere = await refer(api, other_worker, setting.client_id, service_id=service.json()["id"])
     assert elsewhere.status_code == 201, elsewhere.text
     await db.execute(
