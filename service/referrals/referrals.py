@@ -220,6 +220,11 @@ async def _move(
     )
     if status == "accepted" and referral["programme_id"] is not None:
         await _enrol(conn, actor, referral)
+    if status == "cancelled" and _place_unused(referral):
+        assert actor is not None, "only people cancel referrals"
+        await enrolment.give_up_place(
+            conn, actor, referral["enrolment_id"], referral["id"], "the referral was cancelled"
+        )
     event_id = await queries.insert_event(
         conn,
         referral_id=referral["id"],
@@ -240,6 +245,16 @@ async def _move(
     if actor is None or actor.id != referral["referred_by"]:
         await queries.insert_notice(conn, staff_id=referral["referred_by"], event_id=event_id)
         await outbox.staff_notice(conn, referral["referred_by"], "referral_event", event_id)
+
+
+def _place_unused(referral: Any) -> bool:
+    """The referral took a place in a group that the client has not started in yet.
+
+    Cancelling it then gives the place up: the next on the waiting list gets it and
+    the client's invites stop. Once the client has started (in progress), the
+    enrolment stays; leaving the group is a withdrawal of its own."""
+    held_at = referral["held_from"] if referral["status"] == "on-hold" else referral["status"]
+    return referral["enrolment_id"] is not None and held_at == "accepted"
 
 
 async def _enrol(conn: asyncpg.Connection, actor: Actor | None, referral: Any) -> None:
