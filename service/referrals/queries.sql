@@ -135,7 +135,7 @@ SELECT r.id, r.status, r.status_reason, r.held_from, r.from_organisation_id, r.r
            SELECT json_agg(json_build_object(
                'at', e.at, 'from_status', e.from_status, 'to_status', e.to_status,
                'reason', e.reason, 'actor_id', e.actor_id, 'actor_name', a.name
-           ) ORDER BY e.at, e.id)
+           ) ORDER BY e.seq)
            FROM referral_events e LEFT JOIN staff a ON a.id = e.actor_id
            WHERE e.referral_id = r.id
        ), '[]') AS events
@@ -310,4 +310,5 @@ JOIN referral_events e ON e.referral_id = r.id
 LEFT JOIN programmes p ON p.id = r.programme_id
 LEFT JOIN services sv ON sv.id = r.service_id
 LEFT JOIN staff a ON a.id = e.actor_id
-WHERE r.client_id = :client_id AND cardinality(referral_sides(:viewer, r)) > 0;
+WHERE r.client_id = :client_id AND cardinality(referral_sides(:viewer, r)) > 0
+ORDER BY e.seq;
