@@ -25,10 +25,19 @@ CLIENT_WORK_ROLES = ("admin", "coach", "referrer")
 
 
 async def require_reach(
-    conn: asyncpg.Connection, actor: Actor, client_id: str, action: str, *, lock: bool = False
+    conn: asyncpg.Connection,
+    actor: Actor,
+    client_id: str,
+    action: str,
+    *,
+    lock: bool = False,
+    roles: tuple[str, ...] = (),
 ) -> None:
     """Continue only for a client the actor reaches now; otherwise the audited 404.
-    `lock` also locks the client row, for changes to the client."""
+    `lock` also locks the client row, for changes to the client. `roles`: what the
+    action needs besides reach, asked only once the client is known to be in reach, so
+    that outside reach every caller hears the same 404 (reach itself needs one of
+    CLIENT_WORK_ROLES)."""
     if not is_id(client_id):
         raise ClientOutOfReach(client_id, action)
     if lock:
@@ -37,6 +46,8 @@ async def require_reach(
         found = await queries.can_reach(conn, viewer=actor.id, id=client_id)
     if not found:
         raise ClientOutOfReach(client_id, action)
+    if roles:
+        actor.require_role(*roles)
 
 
 async def covering_consent(

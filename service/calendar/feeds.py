@@ -23,7 +23,7 @@ from service.errors import Conflict, NotFound
 from service.ids import require_id
 from service.programmes.access import queries as programme_queries
 from service.programmes.access import require_manager
-from service.reach import CLIENT_WORK_ROLES, require_reach
+from service.reach import require_reach
 from service.settings import Settings
 from service.tokens import digest, new_secret
 
@@ -50,7 +50,6 @@ async def client_feed(
     conn: asyncpg.Connection, settings: Settings, actor: Actor, client_id: str
 ) -> FeedLinks:
     """A new link for the client's sessions and meetings; any earlier link stops working."""
-    actor.require_role(*CLIENT_WORK_ROLES)
     await require_reach(conn, actor, client_id, "calendar_feed.create", lock=True)
     if not await queries.has_calendar_consent(conn, client_id=client_id):
         raise Conflict("the client has no valid calendar_feed consent")

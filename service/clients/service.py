@@ -181,7 +181,6 @@ async def add_worker(
     conn: asyncpg.Connection, actor: Actor, client_id: str, data: WorkerIn
 ) -> list[WorkerOut]:
     """Make another staff member responsible for the client (a hand-over, a second worker)."""
-    actor.require_role(*CLIENT_WORK_ROLES)
     await require_reach(conn, actor, client_id, "client.workers.add", lock=True)
     staff = await queries.active_staff(conn, id=data.staff_id) if is_id(data.staff_id) else None
     if staff is None or not set(staff["roles"]) & set(CLIENT_WORK_ROLES):
@@ -199,7 +198,6 @@ async def add_worker(
 async def remove_worker(
     conn: asyncpg.Connection, actor: Actor, client_id: str, staff_id: str
 ) -> None:
-    actor.require_role(*CLIENT_WORK_ROLES)
     await require_reach(conn, actor, client_id, "client.workers.remove", lock=True)
     removed = is_id(staff_id) and await queries.remove_client_worker(
         conn, client_id=client_id, staff_id=staff_id
@@ -220,7 +218,6 @@ async def remove_worker(
 async def give_consent(
     conn: asyncpg.Connection, actor: Actor, client_id: str, data: ConsentIn
 ) -> ConsentOut:
-    actor.require_role(*CLIENT_WORK_ROLES)
     await require_reach(conn, actor, client_id, "consent.create", lock=True)
     organisation_ids = sorted(set(data.organisation_ids))
     if data.purpose == "data_sharing":
@@ -278,7 +275,6 @@ async def list_consents(
 async def revoke_consent(
     conn: asyncpg.Connection, actor: Actor, consent_id: str, data: RevokeIn
 ) -> ConsentOut:
-    actor.require_role(*CLIENT_WORK_ROLES)
     client_id = await queries.consent_client(conn, id=consent_id) if is_id(consent_id) else None
     if client_id is None:
         raise NotFound("consent not found")
@@ -303,8 +299,7 @@ async def audit_trail(
     conn: asyncpg.Connection, actor: Actor, client_id: str, *, limit: int, cursor: str | None
 ) -> Page[AuditEventOut]:
     """Who read or changed this client's data, newest first. Admins only."""
-    actor.require_role("admin")
-    await require_reach(conn, actor, client_id, "audit.read")
+    await require_reach(conn, actor, client_id, "audit.read", roles=("admin",))
     before = decode_cursor(cursor, tuple[int])
     rows = await queries.audit_events(
         conn, client_id=client_id, before_id=before[0] if before else 2**63 - 1, limit=limit + 1

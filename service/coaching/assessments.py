@@ -77,8 +77,7 @@ async def add_instrument(conn: asyncpg.Connection, actor: Actor, data: Instrumen
 async def record_assessment(
     conn: asyncpg.Connection, actor: Actor, client_id: str, data: AssessmentIn
 ) -> AssessmentOut:
-    actor.require_role(*COACHING_ROLES)
-    await require_reach(conn, actor, client_id, "assessment.create")
+    await require_reach(conn, actor, client_id, "assessment.create", roles=COACHING_ROLES)
     if data.assessed_on > today_in_finland():
         raise InvalidInput("assessed_on", "is in the future")
     row = await queries.instrument(conn, key=data.instrument, version=data.instrument_version)

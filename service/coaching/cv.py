@@ -37,8 +37,7 @@ async def put_cv(
 ) -> StrengthsCvOut:
     """Replace the CV. If-Match is optional here (a CV is written with the client, in
     one sitting), but a stale one is still refused."""
-    actor.require_role(*COACHING_ROLES)
-    await require_reach(conn, actor, client_id, "cv.update", lock=True)
+    await require_reach(conn, actor, client_id, "cv.update", lock=True, roles=COACHING_ROLES)
     if if_match is not None:
         current = await queries.cv(conn, client_id=client_id)
         if current is None or if_match.strip() not in {etag(current["version"]), "*"}:

@@ -83,8 +83,7 @@ async def require_editor(conn: asyncpg.Connection, actor: Actor, plan_id: str) -
 async def create_plan(
     conn: asyncpg.Connection, actor: Actor, client_id: str, data: PlanIn
 ) -> PlanOut:
-    actor.require_role(*COACHING_ROLES)
-    await require_reach(conn, actor, client_id, "plan.create", lock=True)
+    await require_reach(conn, actor, client_id, "plan.create", lock=True, roles=COACHING_ROLES)
     coaches = await _check_coaches(conn, data.coach_ids)
     await require_sharing_with_staff(conn, client_id, coaches, data.consent_id)
     if data.ends_on is not None and data.ends_on < data.starts_on:

@@ -55,8 +55,8 @@ async def enrol(
     """
     programme = await lock_programme(conn, programme_id)
     if check_permission:
-        await _may_enrol(conn, actor, programme_id)
         await require_reach(conn, actor, client_id, "enrolment.create")
+        await _may_enrol(conn, actor, programme_id)
         if referral_id is not None:
             await _require_referral_to(conn, referral_id, client_id, programme_id)
     if programme["cancelled_at"] is not None:
