@@ -19,7 +19,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import PathParameter
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from service import audit
+from service import audit, idempotency
 from service.accounts.auth import require_sign_in
 from service.errors import ClientOutOfReach, InvalidInput
 from service.text import NUL as _NUL
@@ -51,7 +51,12 @@ async def provide_connection(
         if transaction is not None:
             await transaction.start()
         try:
+            claim = idempotency.claim_of(request)
+            if claim is not None:
+                await claim.take(conn)
             yield conn
+            if claim is not None:
+                await claim.settle(conn)
         except ClientOutOfReach as refusal:
             if transaction is not None:
                 await transaction.rollback()
@@ -111,11 +116,13 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
 
 def api_router(tag: str, handlers: list[HTTPRouteHandler], *, public: bool = False) -> Router:
     """Routes under /api/v1; all but public ones need a bearer token, checked before
-    anything else about the request, and document it."""
+    anything else about the request, and document it. Signed-in POSTs with a body take
+    an Idempotency-Key (service/idempotency.py)."""
+    routes = handlers if public else idempotency.keyed_routes(handlers, _signed_in_and_clean)
     return Router(
         path="/api/v1",
         tags=[tag],
-        route_handlers=[*_options_handlers(handlers), *handlers],
+        route_handlers=[*_options_handlers(handlers), *routes],
         security=None if public else [{"bearer": []}],
         # A router's hook replaces the app's: this one runs both, sign-in first.
         before_request=None if public else _signed_in_and_clean,

@@ -13,6 +13,7 @@ from arq.connections import RedisSettings
 from arq.worker import Worker, func
 
 from db.pool import create_pool
+from service import idempotency
 from service.accounts import service as accounts
 from service.notifications.channels import SmtpPool, SmtpServer
 from service.notifications.dispatch import SEND_JOB, dispatch_due
@@ -33,6 +34,16 @@ async def purge_tokens(ctx: dict[str, Any]) -> int:
         purged = await accounts.purge_expired_tokens(conn, TOKEN_RETENTION)
     if purged:
         logger.info("purged %d expired access tokens", purged)
+    return purged
+
+
+async def purge_idempotency_keys(ctx: dict[str, Any]) -> int:
+    """Answers kept for Idempotency-Key repeats can hold client data: they go within ten
+    minutes of no longer counting (24 hours)."""
+    async with ctx["pool"].acquire() as conn:
+        purged = await idempotency.purge_expired(conn)
+    if purged:
+        logger.info("purged %d idempotency keys", purged)
     return purged
 
 
@@ -77,6 +88,12 @@ def cron_jobs() -> list[Any]:
     """Fresh each time: arq keeps each cron job's next run on the object itself."""
     return [
         cron(purge_tokens, minute=set(range(0, 60, 10)), run_at_startup=True, unique=True),
+        cron(
+            purge_idempotency_keys,
+            minute=set(range(5, 60, 10)),
+            run_at_startup=True,
+            unique=True,
+        ),
         cron(dispatch_messages, second=set(range(0, 60, 5)), run_at_startup=True, unique=True),
     ]
 
