@@ -12,7 +12,9 @@ service that reads it (`require_in_range`).
 
 from __future__ import annotations
 
+import zoneinfo
 from datetime import date, datetime
+from functools import cache
 from typing import Annotated
 
 import msgspec
@@ -61,6 +63,26 @@ def in_range(value: date) -> bool:
 def require_in_range(field: str, value: date | None) -> None:
     if value is not None and not in_range(value):
         raise InvalidInput(field, OUT_OF_RANGE)
+
+
+# Names the zone database answers to that are not places: the server's own zone, a
+# placeholder, and the POSIX and leap-second copies of real zones.
+_NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
+NOT_A_ZONE = "must be an IANA time zone such as Europe/Helsinki"
+
+
+@cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones() - _NOT_PLACES)
+
+
+def require_time_zone(field: str, name: str) -> zoneinfo.ZoneInfo:
+    """The zone a place keeps its clocks in, by its IANA name; anything else is refused
+    (a zone the server would read from its own settings, or one that counts leap
+    seconds, would put every time in that calendar off)."""
+    if name not in _zones():
+        raise InvalidInput(field, NOT_A_ZONE)
+    return zoneinfo.ZoneInfo(name)
 
 
 class DatedBody(Body):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import zoneinfo
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import cast
@@ -28,6 +27,7 @@ from service.clients.types import (
     WorkerOut,
 )
 from service.clock import today_in_finland
+from service.dates import require_time_zone
 from service.errors import ClientOutOfReach, Conflict, InvalidInput, NotFound
 from service.ids import is_id
 from service.notifications import outbox
@@ -44,10 +44,7 @@ def _check_client_fields(birth_date: date | None, timezone: str | None) -> None:
     if birth_date is not None and not date(1900, 1, 1) <= birth_date <= date.today():
         raise InvalidInput("birth_date", "must be between 1900-01-01 and today")
     if timezone is not None:
-        try:
-            zoneinfo.ZoneInfo(timezone)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
-            raise InvalidInput("timezone", "not an IANA time zone") from error
+        require_time_zone("timezone", timezone)
 
 
 async def create_client(conn: asyncpg.Connection, actor: Actor, data: ClientIn) -> ClientOut:

@@ -42,13 +42,6 @@ _LATEST = datetime.max.replace(tzinfo=UTC)
 _FIRST_KEY = (_EARLIEST, "00000000-0000-0000-0000-000000000000")
 
 
-def _zone(timezone: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(timezone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
-        raise InvalidInput("timezone", "not an IANA time zone") from error
-
-
 async def _check_staff(
     conn: asyncpg.Connection, ids: list[str], role: str, field: str
 ) -> list[str]:
@@ -82,7 +75,7 @@ async def create_programme(
     await _check_organisation(conn, actor, data.organisation_id)
     facilitators = await _check_staff(conn, data.facilitator_ids, "coach", "facilitator_ids")
     contacts = await _check_staff(conn, data.contact_ids, "referrer", "contact_ids")
-    _zone(data.timezone)
+    dates.require_time_zone("timezone", data.timezone)
     themes = data.session_themes or []
     if len(themes) > data.weeks:
         raise InvalidInput("session_themes", "more themes than weeks")

@@ -252,3 +252,18 @@ async def test_pathway_events_of_one_moment_come_in_the_order_they_happen(
     pathway = await api.get(f"/api/v1/clients/{client_id}/pathway", headers=coach.headers)
     kinds = [event["kind"] for event in pathway.json()["events"]]
     assert kinds == ["client.created", "plan.created", "goal.rated"]
+
+
+async def test_only_the_zones_of_places_are_taken(api: AsyncClient, make: Factory) -> None:
+    """The server's own zone, a placeholder and the POSIX and leap-second copies of real
+    zones are refused: each would put the client's times off in every calendar."""
+    worker = await make.staff("referrer")
+    client_id = await make.client(worker)
+    url = f"/api/v1/clients/{client_id}"
+    for name in ("localtime", "Factory", "posixrules", "right/Europe/Helsinki", "posix/UTC"):
+        response = await api.patch(url, json={"timezone": name}, headers=worker.headers)
+        assert response.status_code == 422, (name, response.text)
+        assert response.json()["errors"][0]["field"] == "timezone"
+    for name in ("Europe/Stockholm", "America/New_York", "Etc/GMT-2", "UTC"):
+        response = await api.patch(url, json={"timezone": name}, headers=worker.headers)
+        assert response.status_code == 200, (name, response.text)

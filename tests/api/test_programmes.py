@@ -70,18 +70,19 @@ async def test_invalid_programmes_name_the_field(api: AsyncClient, make: Factory
         "location": {"name": "Paikka"},
         "facilitator_ids": [coach.id],
     }
-    cases = {
-        "facilitator_ids": {"facilitator_ids": [referrer.id]},
-        "contact_ids": {"contact_ids": [coach.id]},
-        "session_themes": {"weeks": 2, "session_themes": ["a", "b", "c"]},
-        "start_time": {"start_time": "25:00"},
-        "timezone": {"timezone": "Europe/Atlantis"},
-        "organisation_id": {"organisation_id": await make.organisation()},
-        "capacity": {"capacity": 0},
-        "reminder_offsets[0]": {"reminder_offsets": ["tomorrow"]},
-        "location.name": {"location": {"name": ""}},
-    }
-    for field, change in cases.items():
+    cases = [
+        ("facilitator_ids", {"facilitator_ids": [referrer.id]}),
+        ("contact_ids", {"contact_ids": [coach.id]}),
+        ("session_themes", {"weeks": 2, "session_themes": ["a", "b", "c"]}),
+        ("start_time", {"start_time": "25:00"}),
+        ("timezone", {"timezone": "Europe/Atlantis"}),
+        ("timezone", {"timezone": "localtime"}),
+        ("organisation_id", {"organisation_id": await make.organisation()}),
+        ("capacity", {"capacity": 0}),
+        ("reminder_offsets[0]", {"reminder_offsets": ["tomorrow"]}),
+        ("location.name", {"location": {"name": ""}}),
+    ]
+    for field, change in cases:
         response = await api.post(
             "/api/v1/programmes", json={**base, **change}, headers=coach.headers
         )
