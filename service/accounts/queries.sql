@@ -21,6 +21,11 @@ WHERE t.token_hash = :token_hash
 UPDATE access_tokens SET revoked_at = now()
 WHERE token_hash = :token_hash AND revoked_at IS NULL;
 
+-- name: announce_staff_change(staff_id)!
+-- Every API process drops the trust it has cached in this account's tokens
+-- (service/accounts/auth.py); sent when the transaction commits.
+SELECT pg_notify('polku_accounts', :staff_id::text);
+
 -- name: purge_expired_tokens(older_than)$
 WITH purged AS (
     DELETE FROM access_tokens

@@ -10,7 +10,7 @@ from litestar.params import FromQuery, JSONBody
 from redis.asyncio import Redis
 
 from service.accounts import service
-from service.accounts.auth import CurrentActor, bearer_token
+from service.accounts.auth import CurrentActor, bearer_token, token_cache
 from service.accounts.types import (
     Me,
     OrganisationIn,
@@ -56,7 +56,7 @@ async def create_token(
 async def logout(request: Request[Any, Any, Any], conn: Conn, actor: CurrentActor) -> None:
     token = bearer_token(request)
     assert token is not None  # the actor dependency has accepted it
-    await service.logout(conn, token)
+    await service.logout(conn, token_cache(request), actor, token)
 
 
 @get("/me", responses=problems(401), summary="The signed-in staff member")
@@ -116,9 +116,13 @@ async def get_user(user_id: PathId, conn: Conn, actor: CurrentActor) -> UserOut:
 
 @patch("/users/{user_id:str}", responses=problems(401, 403, 404, 409, 422))
 async def update_user(
-    user_id: PathId, data: JSONBody[UserPatch], conn: Conn, actor: CurrentActor
+    request: Request[Any, Any, Any],
+    user_id: PathId,
+    data: JSONBody[UserPatch],
+    conn: Conn,
+    actor: CurrentActor,
 ) -> UserOut:
-    return await service.update_user(conn, actor, user_id, data)
+    return await service.update_user(conn, token_cache(request), actor, user_id, data)
 
 
 routers = [

@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 
 from service import audit
 from service.accounts import passwords, throttle
-from service.accounts.auth import Actor, queries, token_cache
+from service.accounts.auth import Actor, TokenCache, queries
 from service.accounts.types import (
     Me,
     OrganisationIn,
@@ -71,9 +71,16 @@ async def issue_token(conn: asyncpg.Connection, staff_id: str, ttl: timedelta) -
     return TokenOut(access_token=token, token_type="bearer", expires_at=expires_at)
 
 
-async def logout(conn: asyncpg.Connection, token: str) -> None:
+async def logout(conn: asyncpg.Connection, trusted: TokenCache, actor: Actor, token: str) -> None:
     await queries.revoke_token(conn, token_hash=digest(token))
-    token_cache.forget(digest(token))
+    await _account_changed(conn, trusted, actor.id)
+
+
+async def _account_changed(conn: asyncpg.Connection, trusted: TokenCache, staff_id: str) -> None:
+    """Cached trust in the account's tokens ends: on this API process now, on the
+    others when the change commits (or, if it rolls back, nowhere but here)."""
+    await queries.announce_staff_change(conn, staff_id=staff_id)
+    trusted.forget_staff(staff_id)
 
 
 async def purge_expired_tokens(conn: asyncpg.Connection, keep_for: timedelta) -> int:
@@ -244,7 +251,7 @@ async def list_users(
 
 
 async def update_user(
-    conn: asyncpg.Connection, actor: Actor, user_id: str, data: UserPatch
+    conn: asyncpg.Connection, trusted: TokenCache, actor: Actor, user_id: str, data: UserPatch
 ) -> UserOut:
     """Admins edit staff of organisations they manage; anyone may edit their own name,
     phone and password. Deactivating an account ends its sessions."""
@@ -268,7 +275,7 @@ async def update_user(
     )
     if data.active is False or password_hash is not None:
         await queries.revoke_staff_tokens(conn, staff_id=target.id)
-        token_cache.forget_staff(target.id)
+    await _account_changed(conn, trusted, target.id)
     if data.active is False:
         # Their calendar link stops too: here at once, elsewhere when PostgreSQL notifies.
         await revoke_staff_feeds(conn, target.id)
