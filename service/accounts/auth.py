@@ -131,6 +131,28 @@ def token_cache(connection: ASGIConnection[Any, Any, Any, Any]) -> TokenCache:
     return cache
 
 
+def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """Where the request comes from: the peer, or what a trusted proxy says
+    (`polku serve` and FORWARDED_ALLOW_IPS)."""
+    return connection.client.host if connection.client else "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """How a signed-in request came: what changing an account needs to know."""
+
+    token_hash: bytes
+    address: str
+    trusted: TokenCache
+
+
+def session_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Session:
+    token = bearer_token(connection)
+    if token is None:
+        raise Unauthorized(_NOT_SIGNED_IN)
+    return Session(digest(token), client_address(connection), token_cache(connection))
+
+
 _NOT_SIGNED_IN = "a valid bearer token is needed (missing, expired or revoked)"
 # Where the guard leaves the caller it found, for `provide_actor` to take up.
 _SIGNED_IN = "signed_in"

@@ -96,6 +96,12 @@ UPDATE staff SET
 WHERE id = :id
 RETURNING id, organisation_id, email, name, phone, roles, active, created_at;
 
--- name: revoke_staff_tokens(staff_id)!
+-- name: password_hash(id)$
+SELECT password_hash FROM staff WHERE id = :id;
+
+-- name: revoke_staff_tokens(staff_id, keep_token_hash)!
+-- Every session of the account but the one named (none when NULL).
 UPDATE access_tokens SET revoked_at = now()
-WHERE staff_id = :staff_id AND revoked_at IS NULL;
+WHERE staff_id = :staff_id
+  AND revoked_at IS NULL
+  AND token_hash IS DISTINCT FROM :keep_token_hash::bytea;

@@ -10,7 +10,7 @@ from httpx import AsyncClient
 from litestar import Litestar
 
 from service.accounts import throttle
-from tests.factories import PASSWORD, Factory
+from tests.factories import PASSWORD, Factory, Person
 
 
 async def sign_in(api: AsyncClient, email: str, password: str = PASSWORD) -> dict:
@@ -228,3 +228,76 @@ async def test_staff_lists_are_per_organisation(api: AsyncClient, make: Factory)
     )
     assert other.status_code == 422
     assert (await api.get(f"/api/v1/users/{stranger.id}", headers=coach.headers)).status_code == 404
+
+
+async def change_own_password(api: AsyncClient, person: Person, **body: str) -> httpx.Response:
+    return await api.patch(f"/api/v1/users/{person.id}", json=body, headers=person.headers)
+
+
+async def test_changing_ones_own_password_needs_the_current_one(
+    api: AsyncClient, make: Factory
+) -> None:
+    coach = await make.staff("coach")
+    new = "my own new passphrase"
+    for body in ({"password": new}, {"password": new, "current_password": "not it at all"}):
+        refused = await change_own_password(api, coach, **body)
+        assert refused.status_code == 422, refused.text
+        assert [e["field"] for e in refused.json()["errors"]] == ["current_password"]
+    assert (await sign_in(api, coach.email, new))["status"] == 401
+    stray = await change_own_password(api, coach, current_password=PASSWORD)
+    assert stray.status_code == 422
+    assert stray.json()["errors"][0]["field"] == "current_password"
+
+    changed = await change_own_password(api, coach, password=new, current_password=PASSWORD)
+    assert changed.status_code == 200, changed.text
+    assert (await sign_in(api, coach.email, new))["status"] == 200
+    assert (await sign_in(api, coach.email, PASSWORD))["status"] == 401
+
+
+async def test_a_new_own_password_ends_the_other_sessions_only(
+    api: AsyncClient, make: Factory
+) -> None:
+    coach = await make.staff("coach")
+    phone = {"Authorization": f"Bearer {(await sign_in(api, coach.email))['access_token']}"}
+    assert (await api.get("/api/v1/me", headers=phone)).status_code == 200
+    changed = await change_own_password(
+        api, coach, password="my own new passphrase", current_password=PASSWORD
+    )
+    assert changed.status_code == 200, changed.text
+    assert (await api.get("/api/v1/me", headers=coach.headers)).status_code == 200
+    assert (await api.get("/api/v1/me", headers=phone)).status_code == 401
+
+
+async def test_guessing_the_current_password_is_throttled_like_logins(
+    api: AsyncClient, make: Factory
+) -> None:
+    coach = await make.staff("coach")
+    for _ in range(throttle.MAX_FAILURES_PER_ACCOUNT):
+        guess = await change_own_password(
+            api, coach, password="my own new passphrase", current_password="a guess"
+        )
+        assert guess.status_code == 422
+    right = await change_own_password(
+        api, coach, password="my own new passphrase", current_password=PASSWORD
+    )
+    assert right.status_code == 429
+    assert int(right.headers["retry-after"]) > 0
+    assert (await sign_in(api, coach.email))["status"] == 429  # one count for both
+
+
+async def test_an_admin_setting_anothers_password_ends_all_their_sessions(
+    api: AsyncClient, make: Factory
+) -> None:
+    admin = await make.staff("admin")
+    coach = await make.staff("coach", organisation_id=admin.organisation_id)
+    phone = {"Authorization": f"Bearer {(await sign_in(api, coach.email))['access_token']}"}
+    for headers in (coach.headers, phone):
+        assert (await api.get("/api/v1/me", headers=headers)).status_code == 200
+    reset = await api.patch(
+        f"/api/v1/users/{coach.id}", json={"password": "set by the admin"}, headers=admin.headers
+    )
+    assert reset.status_code == 200, reset.text
+    for headers in (coach.headers, phone):
+        assert (await api.get("/api/v1/me", headers=headers)).status_code == 401
+    assert (await api.get("/api/v1/me", headers=admin.headers)).status_code == 200
+    assert (await sign_in(api, coach.email, "set by the admin"))["status"] == 200
