@@ -298,6 +298,7 @@ def admin() -> None:
 )
 def admin_create(email: str, password: str, name: str | None, organisation: str, kind: str) -> None:
     """Create an administrator (migrating first if needed)."""
+    from service.accounts.passwords import weakness
     from service.accounts.types import UserIn
 
     try:
@@ -313,6 +314,9 @@ def admin_create(email: str, password: str, name: str | None, organisation: str,
         )
     except msgspec.ValidationError as error:
         fail(str(error).replace("$.", "--"))
+    problem = weakness(data.password, email=data.email, name=data.name)
+    if problem is not None:
+        fail(f"--password {problem}")
     with resolved(_settings()) as ready:
         _apply_migrations(ready)
         user = asyncio.run(_create_admin(ready, data, organisation, kind))

@@ -166,6 +166,7 @@ async def create_staff(
     phone: str | None = None,
 ) -> UserOut:
     """Create a staff account; 409 when the e-mail is taken. No permission checks."""
+    _refuse_weak(password, email=email, name=name)
     row = await queries.insert_staff(
         conn,
         organisation_id=organisation_id,
@@ -178,6 +179,12 @@ async def create_staff(
     if row is None:
         raise Conflict("a staff account with this e-mail exists")
     return msgspec.convert(dict(row), UserOut)
+
+
+def _refuse_weak(password: str, *, email: str, name: str) -> None:
+    problem = passwords.weakness(password, email=email, name=name)
+    if problem is not None:
+        raise InvalidInput("password", problem)
 
 
 async def _require_managed_organisation(
@@ -273,6 +280,8 @@ async def update_user(
         raise InvalidInput("current_password", "goes only with a new password for your own account")
     if is_self and data.password is not None:
         await _check_current_password(conn, redis, session, actor, data.current_password)
+    if data.password is not None:
+        _refuse_weak(data.password, email=target.email, name=data.name or target.name)
     password_hash = await passwords.hash_password(data.password) if data.password else None
     row = await queries.update_staff(
         conn,

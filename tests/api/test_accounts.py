@@ -301,3 +301,39 @@ async def test_an_admin_setting_anothers_password_ends_all_their_sessions(
         assert (await api.get("/api/v1/me", headers=headers)).status_code == 401
     assert (await api.get("/api/v1/me", headers=admin.headers)).status_code == 200
     assert (await sign_in(api, coach.email, "set by the admin"))["status"] == 200
+
+
+async def test_easily_guessed_passwords_are_refused_naming_password(
+    api: AsyncClient, make: Factory
+) -> None:
+    admin = await make.staff("admin")
+    user = {
+        "email": "aino.lahtinen@askel.example",
+        "name": "Aino Lahtinen",
+        "roles": ["coach"],
+        "organisation_id": admin.organisation_id,
+    }
+    for weak in ("zzzzzzzzzzzz", "Aino.Lahtinen", "aino lahtinen", "Password123"):
+        created = await api.post(
+            "/api/v1/users", json={**user, "password": weak}, headers=admin.headers
+        )
+        assert created.status_code == 422, weak
+        [error] = created.json()["errors"]
+        assert error["field"] == "password"
+    created = await api.post(
+        "/api/v1/users", json={**user, "password": "a long enough password"}, headers=admin.headers
+    )
+    assert created.status_code == 201, created.text
+
+    coach_id = created.json()["id"]
+    reset = await api.patch(
+        f"/api/v1/users/{coach_id}", json={"password": "qwertyuiop"}, headers=admin.headers
+    )
+    assert reset.status_code == 422
+    assert reset.json()["errors"][0]["field"] == "password"
+    own = await change_own_password(
+        api, admin, password=admin.email.upper(), current_password=PASSWORD
+    )
+    assert own.status_code == 422
+    assert own.json()["errors"][0]["field"] == "password"
+    assert (await sign_in(api, admin.email))["status"] == 200

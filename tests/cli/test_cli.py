@@ -96,6 +96,15 @@ async def test_admin_create_then_sign_in(
     assert "Traceback" not in weak.stderr
 
 
+def test_admin_create_refuses_an_easily_guessed_password(external_env: dict[str, str]) -> None:
+    for password in ("password123", "ROOT.ADMIN"):
+        args = ["admin", "create", "--email", "root.admin@polku.test", "--password", password]
+        weak = run(args, external_env)
+        assert weak.returncode == 1, password
+        [line] = weak.stderr.strip().splitlines()
+        assert line.startswith("polku: --password ")
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
