@@ -96,6 +96,17 @@ UPDATE staff SET
 WHERE id = :id
 RETURNING id, organisation_id, email, name, phone, roles, active, created_at;
 
+-- name: other_active_admins(organisation_id, staff_id)$
+-- Locks the organisation's active admins, always in the same order: of two admins
+-- dropping their own admin role at once, the second counts after the first commits.
+SELECT count(*) FILTER (WHERE id <> :staff_id)
+FROM (
+    SELECT id FROM staff
+    WHERE organisation_id = :organisation_id AND active AND 'admin' = ANY (roles)
+    ORDER BY id
+    FOR UPDATE
+) AS admins;
+
 -- name: password_hash(id)$
 SELECT password_hash FROM staff WHERE id = :id;
 

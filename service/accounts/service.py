@@ -276,6 +276,8 @@ async def update_user(
         actor.require_role("admin")
     if is_self and data.active is False:
         raise Conflict("you cannot deactivate your own account")
+    if is_self and "admin" in target.roles and data.roles and "admin" not in data.roles:
+        await _require_another_admin(conn, target)
     if data.current_password is not None and not (is_self and data.password is not None):
         raise InvalidInput("current_password", "goes only with a new password for your own account")
     if is_self and data.password is not None:
@@ -308,6 +310,16 @@ async def update_user(
         conn, actor, "staff.update", subject=("staff", target.id), detail={"fields": changed}
     )
     return msgspec.convert(dict(row), UserOut)
+
+
+async def _require_another_admin(conn: asyncpg.Connection, admin: UserOut) -> None:
+    others = await queries.other_active_admins(
+        conn, organisation_id=admin.organisation_id, staff_id=admin.id
+    )
+    if not others:
+        raise Conflict(
+            "you are your organisation's last active admin; make someone else admin first"
+        )
 
 
 async def _check_current_password(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -337,3 +338,42 @@ async def test_easily_guessed_passwords_are_refused_naming_password(
     assert own.status_code == 422
     assert own.json()["errors"][0]["field"] == "password"
     assert (await sign_in(api, admin.email))["status"] == 200
+
+
+async def test_the_last_active_admin_cannot_drop_their_own_admin_role(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    admin = await make.staff("admin", "coach")
+    other = await make.staff("admin", organisation_id=admin.organisation_id)
+    await db.execute("UPDATE staff SET active = false WHERE id = $1", other.id)
+    await make.staff("admin")  # of another organisation: no help
+    drop = {"roles": ["coach"]}
+    refused = await api.patch(f"/api/v1/users/{admin.id}", json=drop, headers=admin.headers)
+    assert refused.status_code == 409, refused.text
+    assert "last active admin" in refused.json()["detail"]
+    assert (await api.get("/api/v1/me", headers=admin.headers)).json()["roles"] == [
+        "admin",
+        "coach",
+    ]
+    await db.execute("UPDATE staff SET active = true WHERE id = $1", other.id)
+    dropped = await api.patch(f"/api/v1/users/{admin.id}", json=drop, headers=admin.headers)
+    assert dropped.status_code == 200, dropped.text
+
+
+async def test_two_admins_dropping_their_admin_role_at_once_leave_one(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    first = await make.staff("admin", "coach")
+    second = await make.staff("admin", "coach", organisation_id=first.organisation_id)
+    answers = await asyncio.gather(
+        *(
+            api.patch(f"/api/v1/users/{a.id}", json={"roles": ["coach"]}, headers=a.headers)
+            for a in (first, second)
+        )
+    )
+    assert sorted(answer.status_code for answer in answers) == [200, 409]
+    admins = await db.fetchval(
+        "SELECT count(*) FROM staff WHERE organisation_id = $1 AND 'admin' = ANY (roles)",
+        first.organisation_id,
+    )
+    assert admins == 1
