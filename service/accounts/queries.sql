@@ -54,7 +54,8 @@ WHERE id = :id;
 SELECT id, name, kind, managed_by, created_at
 FROM organisations
 WHERE (:after_name::text IS NULL OR (lower(name), id) > (:after_name, :after_id::uuid))
-  AND (:q::text IS NULL OR lower(name) LIKE '%' || lower(:q) || '%')
+  -- q as literal text: %, _ and \ in it match only themselves.
+  AND (:q::text IS NULL OR strpos(lower(name), lower(:q)) > 0)
   AND (:kind::text IS NULL OR kind = :kind)
 ORDER BY lower(name), id
 LIMIT :limit;

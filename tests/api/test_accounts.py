@@ -377,3 +377,22 @@ async def test_two_admins_dropping_their_admin_role_at_once_leave_one(
         first.organisation_id,
     )
     assert admins == 1
+
+
+async def test_organisation_search_takes_wildcards_literally(
+    api: AsyncClient, make: Factory
+) -> None:
+    admin = await make.staff("admin")
+    for name in ("Askel ry", "Apu 100% ry", "Tuki_piste", "Polku\\Arki"):
+        await make.organisation(name=name)
+
+    async def found(q: str) -> list[str]:
+        response = await api.get("/api/v1/organisations", params={"q": q}, headers=admin.headers)
+        assert response.status_code == 200, response.text
+        return [o["name"] for o in response.json()["items"]]
+
+    assert await found("%") == ["Apu 100% ry"]
+    assert await found("_") == ["Tuki_piste"]
+    assert await found("\\") == ["Polku\\Arki"]
+    assert await found("a%y") == []
+    assert await found("ASKEL") == ["Askel ry"]
