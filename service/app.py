@@ -21,15 +21,17 @@ from redis.asyncio import Redis
 
 from db.pool import create_pool
 from service.accounts import routes as accounts
-from service.accounts.auth import provide_actor
+from service.accounts.auth import TokenCache, provide_actor
+from service.accounts.auth import subscribe as subscribe_token_cache
 from service.calendar import routes as calendar
-from service.calendar.cache import listen as feed_cache_listener
+from service.calendar.cache import subscribe as subscribe_feed_cache
 from service.clients import routes as clients
 from service.clients.service import ClientReads
 from service.coaching import routes as coaching
 from service.coaching.assessments import install_shipped
 from service.errors import EXCEPTION_HANDLERS
 from service.http import provide_connection, refuse_nul_characters, request_id_middleware
+from service.listener import Listener
 from service.notifications import routes as notifications
 from service.programmes import routes as programmes
 from service.referrals import routes as referrals
@@ -83,17 +85,20 @@ def create_app(settings: Settings) -> Litestar:
         app.state.redis = Redis.from_url(redis_url)
         async with app.state.pool.acquire() as conn:
             await install_shipped(conn)
+        listener = Listener(database_url)
+        subscribe_feed_cache(listener)
+        subscribe_token_cache(listener, app.state.token_cache)
+        listening = asyncio.create_task(listener.run())
         # Everything built so far lives as long as the app: keep it out of the
         # collector's full passes, which otherwise stall requests now and then.
-        listener = asyncio.create_task(feed_cache_listener(database_url))
         gc.collect()
         gc.freeze()
         try:
             yield
         finally:
-            listener.cancel()
+            listening.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await listener
+                await listening
             await app.state.redis.aclose()
             await app.state.read_pool.close()
             await app.state.pool.close()
@@ -122,6 +127,8 @@ def create_app(settings: Settings) -> Litestar:
             *calendar.routers,
         ],
         lifespan=[lifespan],
+        # Per app rather than per module, so that two apps in one test are two API processes.
+        state=State({"token_cache": TokenCache()}),
         dependencies={
             "conn": Provide(provide_connection),
             "actor": Provide(provide_actor),

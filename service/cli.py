@@ -198,8 +198,15 @@ async def _run_dev(settings: Settings, host: str, port: int) -> None:
     from service.app import create_app
     from workers.main import create_worker
 
+    # Anyone on the machine could claim any address in X-Forwarded-For, and login
+    # throttling counts per address: believe no forwarded header here.
     config = uvicorn.Config(
-        create_app(settings), host=host, port=port, log_level="warning", access_log=False
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=False,
     )
     server = _SignalFreeServer(config)
     worker = create_worker(settings, handle_signals=False)
@@ -236,6 +243,10 @@ async def _run_dev(settings: Settings, host: str, port: int) -> None:
 def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     """The API alone (production)."""
     settings = _settings()
+    try:
+        proxies = settings.trusted_proxies
+    except SettingsError as error:
+        fail(str(error))
     _check_port_free(host, port)
     _configure_logging(settings)
     with resolved(settings) as ready:
@@ -251,7 +262,10 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
             workers=workers,
             access_log=access_log,
             log_level=settings.log_level.lower(),
-            proxy_headers=True,
+            # Explicitly: uvicorn's own default believes 127.0.0.1 and reads the
+            # environment itself.
+            proxy_headers=bool(proxies),
+            forwarded_allow_ips=proxies,
         )
 
 
@@ -298,6 +312,7 @@ def admin() -> None:
 )
 def admin_create(email: str, password: str, name: str | None, organisation: str, kind: str) -> None:
     """Create an administrator (migrating first if needed)."""
+    from service.accounts.passwords import weakness
     from service.accounts.types import UserIn
 
     try:
@@ -313,6 +328,9 @@ def admin_create(email: str, password: str, name: str | None, organisation: str,
         )
     except msgspec.ValidationError as error:
         fail(str(error).replace("$.", "--"))
+    problem = weakness(data.password, email=data.email, name=data.name)
+    if problem is not None:
+        fail(f"--password {problem}")
     with resolved(_settings()) as ready:
         _apply_migrations(ready)
         user = asyncio.run(_create_admin(ready, data, organisation, kind))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from datetime import timedelta
@@ -21,6 +22,7 @@ ENVIRONMENT_NAMES = {
     "sms_gateway_url": "SMS_GATEWAY_URL",
     "data_dir": "POLKU_DATA_DIR",
     "token_ttl": "POLKU_TOKEN_TTL",
+    "forwarded_allow_ips": "FORWARDED_ALLOW_IPS",
     "log_level": "POLKU_LOG_LEVEL",
     "db_pool_size": "POLKU_DB_POOL_SIZE",
     "read_audit_commit": "POLKU_READ_AUDIT_COMMIT",
@@ -42,6 +44,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     sms_gateway_url: str | None = None
     data_dir: str = ".polku"
     token_ttl: timedelta = timedelta(hours=12)
+    # Reverse proxies whose X-Forwarded-For `polku serve` believes (comma-separated
+    # addresses or networks, or *); from anyone else it is ignored.
+    forwarded_allow_ips: str = ""
     log_level: str = "INFO"
     # Connections per pool and API process (there is one pool for reads, one for changes).
     db_pool_size: Annotated[int, msgspec.Meta(ge=1, le=200)] = 10
@@ -57,6 +62,24 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     @property
     def data_path(self) -> Path:
         return Path(self.data_dir).expanduser().resolve()
+
+    @property
+    def trusted_proxies(self) -> list[str]:
+        """FORWARDED_ALLOW_IPS as a list; SettingsError for an entry uvicorn would not
+        understand (it would silently never match)."""
+        entries = [entry.strip() for entry in self.forwarded_allow_ips.split(",") if entry.strip()]
+        if entries == ["*"]:
+            return entries
+        for entry in entries:
+            parse = ipaddress.ip_network if "/" in entry else ipaddress.ip_address
+            try:
+                parse(entry)
+            except ValueError:
+                raise SettingsError(
+                    f"FORWARDED_ALLOW_IPS: {entry!r} is not an IP address or network "
+                    "(such as 10.0.0.5 or 10.0.0.0/24), nor * alone"
+                ) from None
+        return entries
 
     @property
     def uses_embedded_servers(self) -> bool:

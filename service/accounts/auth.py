@@ -16,6 +16,7 @@ from litestar.di import NamedDependency
 
 from db.queries import load_queries
 from service.errors import Forbidden, Unauthorized
+from service.listener import Listener
 from service.tokens import digest
 
 queries = load_queries(Path(__file__).with_name("queries.sql"))
@@ -61,15 +62,22 @@ def bearer_token(request: ASGIConnection[Any, Any, Any, Any]) -> str | None:
 class TokenCache:
     """Recently verified tokens, so a burst of requests does not ask the database each time.
 
-    Logout and deactivation forget the entries on the API process that handles
-    them at once; other processes trust a token for at most TRUST_SECONDS more.
+    One per API process (per app). Every change to an account (roles, deactivation,
+    password, logout) forgets its entries at once on the process that makes it, and
+    sends a NOTIFY on ACCOUNTS_CHANNEL when it commits, which makes every other
+    process forget them too. Trusting a token for at most TRUST_SECONDS bounds how
+    long a missed notification (a lost listener connection) can matter.
     """
 
-    TRUST_SECONDS = 5.0
+    TRUST_SECONDS = 1.0
 
-    def __init__(self, max_entries: int = 10_000) -> None:
+    def __init__(self, max_entries: int = 10_000, trust_seconds: float = TRUST_SECONDS) -> None:
         self._entries: OrderedDict[bytes, tuple[float, Actor]] = OrderedDict()
         self._max_entries = max_entries
+        self._trust_seconds = trust_seconds
+        # Bumped by every forgetting: an answer read before it may be stale.
+        self.generation = 0
+        self.listening = False
 
     def get(self, token_hash: bytes) -> Actor | None:
         entry = self._entries.get(token_hash)
@@ -80,23 +88,69 @@ class TokenCache:
             return None
         return entry[1]
 
-    def put(self, token_hash: bytes, actor: Actor, expires_at: datetime) -> None:
+    def put(self, token_hash: bytes, actor: Actor, expires_at: datetime, generation: int) -> None:
+        """Trust what was read from the database during `generation`, unless an account
+        has changed since (the change may have committed after the read)."""
+        if generation != self.generation:
+            return
         seconds_left = (expires_at - datetime.now(UTC)).total_seconds()
-        trust_until = time.monotonic() + min(self.TRUST_SECONDS, seconds_left)
+        trust_until = time.monotonic() + min(self._trust_seconds, seconds_left)
         self._entries[token_hash] = (trust_until, actor)
         if len(self._entries) > self._max_entries:
             self._entries.popitem(last=False)
 
-    def forget(self, token_hash: bytes) -> None:
-        self._entries.pop(token_hash, None)
-
     def forget_staff(self, staff_id: str) -> None:
+        self.generation += 1
         for token_hash, (_, actor) in list(self._entries.items()):
             if actor.id == staff_id:
                 del self._entries[token_hash]
 
+    def forget_all(self) -> None:
+        self.generation += 1
+        self._entries.clear()
 
-token_cache = TokenCache()
+    def listening_changed(self, listening: bool) -> None:
+        # Changes may have gone unheard while the listener was away.
+        self.listening = listening
+        self.forget_all()
+
+
+# `SELECT pg_notify('polku_accounts', staff id)` in queries.sql announces a change.
+ACCOUNTS_CHANNEL = "polku_accounts"
+
+
+def subscribe(listener: Listener, cache: TokenCache) -> None:
+    """Keep `cache` honest through the app's listener."""
+    listener.on(ACCOUNTS_CHANNEL, cache.forget_staff)
+    listener.on_listening(cache.listening_changed)
+
+
+def token_cache(connection: ASGIConnection[Any, Any, Any, Any]) -> TokenCache:
+    """This API process's cache (see `create_app`)."""
+    cache: TokenCache = connection.app.state.token_cache
+    return cache
+
+
+def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """Where the request comes from: the peer, or what a trusted proxy says
+    (`polku serve` and FORWARDED_ALLOW_IPS)."""
+    return connection.client.host if connection.client else "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """How a signed-in request came: what changing an account needs to know."""
+
+    token_hash: bytes
+    address: str
+    trusted: TokenCache
+
+
+def session_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Session:
+    token = bearer_token(connection)
+    if token is None:
+        raise Unauthorized(_NOT_SIGNED_IN)
+    return Session(digest(token), client_address(connection), token_cache(connection))
 
 
 _NOT_SIGNED_IN = "a valid bearer token is needed (missing, expired or revoked)"
@@ -113,9 +167,11 @@ async def _known_actor(
     if token is None:
         raise Unauthorized(_NOT_SIGNED_IN)
     token_hash = digest(token)
-    known = token_cache.get(token_hash)
+    cache = token_cache(connection)
+    known = cache.get(token_hash)
     if known is not None:
         return known
+    generation = cache.generation
     if conn is None:
         pool: asyncpg.Pool = connection.app.state.pool
         async with pool.acquire() as own:
@@ -131,7 +187,7 @@ async def _known_actor(
         name=row["name"],
         roles=frozenset(row["roles"]),
     )
-    token_cache.put(token_hash, known, row["expires_at"])
+    cache.put(token_hash, known, row["expires_at"], generation)
     return known
 
 

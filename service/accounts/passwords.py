@@ -1,4 +1,4 @@
-"""Argon2 password hashing, kept off the event loop."""
+"""Which passwords are refused, and Argon2 hashing kept off the event loop."""
 
 from __future__ import annotations
 
@@ -6,11 +6,36 @@ import asyncio
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+# The 30,000 passwords most often found in leaks, as zxcvbn ships them (lower case).
+_COMMON = frozenset(FREQUENCY_LISTS["passwords"])
 
 _hasher = PasswordHasher()
 # Verifying against this when the e-mail is unknown keeps the answer time the
 # same, so timing does not reveal which addresses have accounts.
 _UNKNOWN_ACCOUNT_HASH = _hasher.hash("no account has this password")
+
+
+def _folded(text: str) -> str:
+    return "".join(text.casefold().split())
+
+
+def weakness(password: str, *, email: str, name: str) -> str | None:
+    """Why `password` is too easy to guess for the account with this e-mail and name,
+    in words for the person choosing it; None when it will do. Case and spaces do
+    not make a password different."""
+    folded = _folded(password)
+    if len(set(folded)) <= 1:
+        return "must not be one character repeated"
+    address = _folded(email)
+    if folded in (address, address.rpartition("@")[0]):
+        return "must not be the e-mail address or its part before @"
+    if folded == _folded(name):
+        return "must not be the name of the account"
+    if folded in _COMMON:
+        return "is one of the most common passwords; choose one that is harder to guess"
+    return None
 
 
 def hash_password_sync(password: str) -> str:

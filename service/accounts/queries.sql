@@ -21,6 +21,11 @@ WHERE t.token_hash = :token_hash
 UPDATE access_tokens SET revoked_at = now()
 WHERE token_hash = :token_hash AND revoked_at IS NULL;
 
+-- name: announce_staff_change(staff_id)!
+-- Every API process drops the trust it has cached in this account's tokens
+-- (service/accounts/auth.py); sent when the transaction commits.
+SELECT pg_notify('polku_accounts', :staff_id::text);
+
 -- name: purge_expired_tokens(older_than)$
 WITH purged AS (
     DELETE FROM access_tokens
@@ -49,7 +54,8 @@ WHERE id = :id;
 SELECT id, name, kind, managed_by, created_at
 FROM organisations
 WHERE (:after_name::text IS NULL OR (lower(name), id) > (:after_name, :after_id::uuid))
-  AND (:q::text IS NULL OR lower(name) LIKE '%' || lower(:q) || '%')
+  -- q as literal text: %, _ and \ in it match only themselves.
+  AND (:q::text IS NULL OR strpos(lower(name), lower(:q)) > 0)
   AND (:kind::text IS NULL OR kind = :kind)
 ORDER BY lower(name), id
 LIMIT :limit;
@@ -91,6 +97,23 @@ UPDATE staff SET
 WHERE id = :id
 RETURNING id, organisation_id, email, name, phone, roles, active, created_at;
 
--- name: revoke_staff_tokens(staff_id)!
+-- name: other_active_admins(organisation_id, staff_id)$
+-- Locks the organisation's active admins, always in the same order: of two admins
+-- dropping their own admin role at once, the second counts after the first commits.
+SELECT count(*) FILTER (WHERE id <> :staff_id)
+FROM (
+    SELECT id FROM staff
+    WHERE organisation_id = :organisation_id AND active AND 'admin' = ANY (roles)
+    ORDER BY id
+    FOR UPDATE
+) AS admins;
+
+-- name: password_hash(id)$
+SELECT password_hash FROM staff WHERE id = :id;
+
+-- name: revoke_staff_tokens(staff_id, keep_token_hash)!
+-- Every session of the account but the one named (none when NULL).
 UPDATE access_tokens SET revoked_at = now()
-WHERE staff_id = :staff_id AND revoked_at IS NULL;
+WHERE staff_id = :staff_id
+  AND revoked_at IS NULL
+  AND token_hash IS DISTINCT FROM :keep_token_hash::bytea;

@@ -10,7 +10,7 @@ from litestar.params import FromQuery, JSONBody
 from redis.asyncio import Redis
 
 from service.accounts import service
-from service.accounts.auth import CurrentActor, bearer_token
+from service.accounts.auth import CurrentActor, client_address, session_of
 from service.accounts.types import (
     Me,
     OrganisationIn,
@@ -47,16 +47,14 @@ async def create_token(
         redis,
         email=data.email,
         password=data.password,
-        address=request.client.host if request.client else "unknown",
+        address=client_address(request),
         token_ttl=settings.token_ttl,
     )
 
 
 @post("/auth/logout", status_code=204, responses=problems(401), summary="Revoke this token")
 async def logout(request: Request[Any, Any, Any], conn: Conn, actor: CurrentActor) -> None:
-    token = bearer_token(request)
-    assert token is not None  # the actor dependency has accepted it
-    await service.logout(conn, token)
+    await service.logout(conn, session_of(request), actor)
 
 
 @get("/me", responses=problems(401), summary="The signed-in staff member")
@@ -114,11 +112,21 @@ async def get_user(user_id: PathId, conn: Conn, actor: CurrentActor) -> UserOut:
     return await service.get_user(conn, actor, user_id)
 
 
-@patch("/users/{user_id:str}", responses=problems(401, 403, 404, 409, 422))
+@patch(
+    "/users/{user_id:str}",
+    responses=problems(401, 403, 404, 409, 422, 429),
+    description="Changing one's own password needs `current_password`, and ends every other "
+    "session of the account; an admin setting another's password ends all of theirs.",
+)
 async def update_user(
-    user_id: PathId, data: JSONBody[UserPatch], conn: Conn, actor: CurrentActor
+    request: Request[Any, Any, Any],
+    user_id: PathId,
+    data: JSONBody[UserPatch],
+    conn: Conn,
+    actor: CurrentActor,
+    redis: NamedDependency[Redis],
 ) -> UserOut:
-    return await service.update_user(conn, actor, user_id, data)
+    return await service.update_user(conn, redis, session_of(request), actor, user_id, data)
 
 
 routers = [

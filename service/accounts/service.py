@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 
 from service import audit
 from service.accounts import passwords, throttle
-from service.accounts.auth import Actor, queries, token_cache
+from service.accounts.auth import Actor, Session, TokenCache, queries
 from service.accounts.types import (
     Me,
     OrganisationIn,
@@ -71,9 +71,16 @@ async def issue_token(conn: asyncpg.Connection, staff_id: str, ttl: timedelta) -
     return TokenOut(access_token=token, token_type="bearer", expires_at=expires_at)
 
 
-async def logout(conn: asyncpg.Connection, token: str) -> None:
-    await queries.revoke_token(conn, token_hash=digest(token))
-    token_cache.forget(digest(token))
+async def logout(conn: asyncpg.Connection, session: Session, actor: Actor) -> None:
+    await queries.revoke_token(conn, token_hash=session.token_hash)
+    await _account_changed(conn, session.trusted, actor.id)
+
+
+async def _account_changed(conn: asyncpg.Connection, trusted: TokenCache, staff_id: str) -> None:
+    """Cached trust in the account's tokens ends: on this API process now, on the
+    others when the change commits (or, if it rolls back, nowhere but here)."""
+    await queries.announce_staff_change(conn, staff_id=staff_id)
+    trusted.forget_staff(staff_id)
 
 
 async def purge_expired_tokens(conn: asyncpg.Connection, keep_for: timedelta) -> int:
@@ -159,6 +166,7 @@ async def create_staff(
     phone: str | None = None,
 ) -> UserOut:
     """Create a staff account; 409 when the e-mail is taken. No permission checks."""
+    _refuse_weak(password, email=email, name=name)
     row = await queries.insert_staff(
         conn,
         organisation_id=organisation_id,
@@ -171,6 +179,12 @@ async def create_staff(
     if row is None:
         raise Conflict("a staff account with this e-mail exists")
     return msgspec.convert(dict(row), UserOut)
+
+
+def _refuse_weak(password: str, *, email: str, name: str) -> None:
+    problem = passwords.weakness(password, email=email, name=name)
+    if problem is not None:
+        raise InvalidInput("password", problem)
 
 
 async def _require_managed_organisation(
@@ -244,10 +258,16 @@ async def list_users(
 
 
 async def update_user(
-    conn: asyncpg.Connection, actor: Actor, user_id: str, data: UserPatch
+    conn: asyncpg.Connection,
+    redis: Redis,
+    session: Session,
+    actor: Actor,
+    user_id: str,
+    data: UserPatch,
 ) -> UserOut:
     """Admins edit staff of organisations they manage; anyone may edit their own name,
-    phone and password. Deactivating an account ends its sessions."""
+    phone and password. Deactivating an account ends its sessions; a new password ends
+    all but the one that set it."""
     target = await get_user(conn, actor, user_id)
     is_self = target.id == actor.id
     manages = actor.has_role("admin") and await _may_see_staff(conn, actor, target.organisation_id)
@@ -256,6 +276,14 @@ async def update_user(
         actor.require_role("admin")
     if is_self and data.active is False:
         raise Conflict("you cannot deactivate your own account")
+    if is_self and "admin" in target.roles and data.roles and "admin" not in data.roles:
+        await _require_another_admin(conn, target)
+    if data.current_password is not None and not (is_self and data.password is not None):
+        raise InvalidInput("current_password", "goes only with a new password for your own account")
+    if is_self and data.password is not None:
+        await _check_current_password(conn, redis, session, actor, data.current_password)
+    if data.password is not None:
+        _refuse_weak(data.password, email=target.email, name=data.name or target.name)
     password_hash = await passwords.hash_password(data.password) if data.password else None
     row = await queries.update_staff(
         conn,
@@ -267,13 +295,42 @@ async def update_user(
         password_hash=password_hash,
     )
     if data.active is False or password_hash is not None:
-        await queries.revoke_staff_tokens(conn, staff_id=target.id)
-        token_cache.forget_staff(target.id)
+        keep = session.token_hash if is_self else None
+        await queries.revoke_staff_tokens(conn, staff_id=target.id, keep_token_hash=keep)
+    await _account_changed(conn, session.trusted, target.id)
     if data.active is False:
         # Their calendar link stops too: here at once, elsewhere when PostgreSQL notifies.
         await revoke_staff_feeds(conn, target.id)
-    changed = [field for field in data.__struct_fields__ if getattr(data, field) is not None]
+    changed = [
+        field
+        for field in data.__struct_fields__
+        if getattr(data, field) is not None and field != "current_password"
+    ]
     await audit.log_action(
         conn, actor, "staff.update", subject=("staff", target.id), detail={"fields": changed}
     )
     return msgspec.convert(dict(row), UserOut)
+
+
+async def _require_another_admin(conn: asyncpg.Connection, admin: UserOut) -> None:
+    others = await queries.other_active_admins(
+        conn, organisation_id=admin.organisation_id, staff_id=admin.id
+    )
+    if not others:
+        raise Conflict(
+            "you are your organisation's last active admin; make someone else admin first"
+        )
+
+
+async def _check_current_password(
+    conn: asyncpg.Connection, redis: Redis, session: Session, actor: Actor, given: str | None
+) -> None:
+    """A stolen session alone must not be enough to take the account over; guesses count
+    towards the same limit as failed logins from the address."""
+    if given is None:
+        raise InvalidInput("current_password", "is needed to change your own password")
+    await throttle.check(redis, actor.email, session.address)
+    if not await passwords.verify_password(await queries.password_hash(conn, id=actor.id), given):
+        await throttle.record_failure(redis, actor.email, session.address)
+        raise InvalidInput("current_password", "is not your current password")
+    await throttle.clear(redis, actor.email, session.address)

@@ -86,6 +86,8 @@ class UserPatch(Body):
     roles: Annotated[list[Role], msgspec.Meta(min_length=1, max_length=4)] | None = None
     active: bool | None = None
     password: Password | None = None
+    # Needed with `password` when changing one's own.
+    current_password: Annotated[str, msgspec.Meta(max_length=200)] | None = None
 
 
 class UserOut(msgspec.Struct, kw_only=True):

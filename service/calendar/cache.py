@@ -11,9 +11,6 @@ time alone changes (a consent's last day passing).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -21,13 +18,10 @@ from typing import Any
 
 import asyncpg
 
-from db.pool import connect
-
-logger = logging.getLogger("polku.calendar")
+from service.listener import Listener
 
 CHANNEL = "polku_calendar"
 MAX_AGE_SECONDS = 600.0
-FETCH_NOTE_SECONDS = 300.0
 
 
 @dataclass(frozen=True)
@@ -41,8 +35,18 @@ class FeedCache:
         self._entries: OrderedDict[bytes, tuple[float, RenderedFeed]] = OrderedDict()
         self._max_feeds = max_feeds
         self.generation = 0
-        self.listening = False
+        # How many listeners (one per app) are connected: one is enough to hear every change.
+        self._listeners = 0
         self._fetched: set[bytes] = set()
+
+    @property
+    def listening(self) -> bool:
+        return self._listeners > 0
+
+    def listening_changed(self, listening: bool) -> None:
+        # Changes may have gone unheard while no one listened.
+        self._listeners += 1 if listening else -1
+        self.invalidate()
 
     def get(self, token_hash: bytes) -> RenderedFeed | None:
         entry = self._entries.get(token_hash)
@@ -75,37 +79,16 @@ class FeedCache:
 cache = FeedCache()
 
 
-async def listen(database_url: str, feed_cache: FeedCache = cache) -> None:
-    """Keep `feed_cache` honest for as long as the app runs (a background task)."""
-    delay = 1.0
-    while True:
-        conn: asyncpg.Connection | None = None
-        try:
-            conn = await connect(database_url)
-            lost = asyncio.Event()
-            conn.add_termination_listener(lambda _, lost=lost: lost.set())
-            await conn.add_listener(CHANNEL, feed_cache.invalidate)
-            feed_cache.invalidate()
-            feed_cache.listening = True
-            delay = 1.0
-            while not lost.is_set():
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(lost.wait(), FETCH_NOTE_SECONDS)
-                await _note_fetches(conn, feed_cache)
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
-            logger.warning("calendar cache listener lost its connection: %s", error)
-        finally:
-            feed_cache.listening = False
-            feed_cache.invalidate()
-            if conn is not None and not conn.is_closed():
-                await conn.close()
-        await asyncio.sleep(delay)
-        delay = min(delay * 2, 30.0)
+def subscribe(listener: Listener, feed_cache: FeedCache = cache) -> None:
+    """Keep `feed_cache` honest through the app's listener."""
+    listener.on(CHANNEL, feed_cache.invalidate)
+    listener.on_listening(feed_cache.listening_changed)
+    listener.add_chore(lambda conn: _note_fetches(conn, feed_cache))
 
 
 async def _note_fetches(conn: asyncpg.Connection, feed_cache: FeedCache) -> None:
     fetched = feed_cache.take_fetched()
-    if fetched and not conn.is_closed():
+    if fetched:
         await conn.execute(
             "UPDATE calendar_feeds SET last_fetched_at = now() WHERE token_hash = ANY($1)",
             fetched,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -10,7 +11,7 @@ from httpx import AsyncClient
 from litestar import Litestar
 
 from service.accounts import throttle
-from tests.factories import PASSWORD, Factory
+from tests.factories import PASSWORD, Factory, Person
 
 
 async def sign_in(api: AsyncClient, email: str, password: str = PASSWORD) -> dict:
@@ -228,3 +229,170 @@ async def test_staff_lists_are_per_organisation(api: AsyncClient, make: Factory)
     )
     assert other.status_code == 422
     assert (await api.get(f"/api/v1/users/{stranger.id}", headers=coach.headers)).status_code == 404
+
+
+async def change_own_password(api: AsyncClient, person: Person, **body: str) -> httpx.Response:
+    return await api.patch(f"/api/v1/users/{person.id}", json=body, headers=person.headers)
+
+
+async def test_changing_ones_own_password_needs_the_current_one(
+    api: AsyncClient, make: Factory
+) -> None:
+    coach = await make.staff("coach")
+    new = "my own new passphrase"
+    for body in ({"password": new}, {"password": new, "current_password": "not it at all"}):
+        refused = await change_own_password(api, coach, **body)
+        assert refused.status_code == 422, refused.text
+        assert [e["field"] for e in refused.json()["errors"]] == ["current_password"]
+    assert (await sign_in(api, coach.email, new))["status"] == 401
+    stray = await change_own_password(api, coach, current_password=PASSWORD)
+    assert stray.status_code == 422
+    assert stray.json()["errors"][0]["field"] == "current_password"
+
+    changed = await change_own_password(api, coach, password=new, current_password=PASSWORD)
+    assert changed.status_code == 200, changed.text
+    assert (await sign_in(api, coach.email, new))["status"] == 200
+    assert (await sign_in(api, coach.email, PASSWORD))["status"] == 401
+
+
+async def test_a_new_own_password_ends_the_other_sessions_only(
+    api: AsyncClient, make: Factory
+) -> None:
+    coach = await make.staff("coach")
+    phone = {"Authorization": f"Bearer {(await sign_in(api, coach.email))['access_token']}"}
+    assert (await api.get("/api/v1/me", headers=phone)).status_code == 200
+    changed = await change_own_password(
+        api, coach, password="my own new passphrase", current_password=PASSWORD
+    )
+    assert changed.status_code == 200, changed.text
+    assert (await api.get("/api/v1/me", headers=coach.headers)).status_code == 200
+    assert (await api.get("/api/v1/me", headers=phone)).status_code == 401
+
+
+async def test_guessing_the_current_password_is_throttled_like_logins(
+    api: AsyncClient, make: Factory
+) -> None:
+    coach = await make.staff("coach")
+    for _ in range(throttle.MAX_FAILURES_PER_ACCOUNT):
+        guess = await change_own_password(
+            api, coach, password="my own new passphrase", current_password="a guess"
+        )
+        assert guess.status_code == 422
+    right = await change_own_password(
+        api, coach, password="my own new passphrase", current_password=PASSWORD
+    )
+    assert right.status_code == 429
+    assert int(right.headers["retry-after"]) > 0
+    assert (await sign_in(api, coach.email))["status"] == 429  # one count for both
+
+
+async def test_an_admin_setting_anothers_password_ends_all_their_sessions(
+    api: AsyncClient, make: Factory
+) -> None:
+    admin = await make.staff("admin")
+    coach = await make.staff("coach", organisation_id=admin.organisation_id)
+    phone = {"Authorization": f"Bearer {(await sign_in(api, coach.email))['access_token']}"}
+    for headers in (coach.headers, phone):
+        assert (await api.get("/api/v1/me", headers=headers)).status_code == 200
+    reset = await api.patch(
+        f"/api/v1/users/{coach.id}", json={"password": "set by the admin"}, headers=admin.headers
+    )
+    assert reset.status_code == 200, reset.text
+    for headers in (coach.headers, phone):
+        assert (await api.get("/api/v1/me", headers=headers)).status_code == 401
+    assert (await api.get("/api/v1/me", headers=admin.headers)).status_code == 200
+    assert (await sign_in(api, coach.email, "set by the admin"))["status"] == 200
+
+
+async def test_easily_guessed_passwords_are_refused_naming_password(
+    api: AsyncClient, make: Factory
+) -> None:
+    admin = await make.staff("admin")
+    user = {
+        "email": "aino.lahtinen@askel.example",
+        "name": "Aino Lahtinen",
+        "roles": ["coach"],
+        "organisation_id": admin.organisation_id,
+    }
+    for weak in ("zzzzzzzzzzzz", "Aino.Lahtinen", "aino lahtinen", "Password123"):
+        created = await api.post(
+            "/api/v1/users", json={**user, "password": weak}, headers=admin.headers
+        )
+        assert created.status_code == 422, weak
+        [error] = created.json()["errors"]
+        assert error["field"] == "password"
+    created = await api.post(
+        "/api/v1/users", json={**user, "password": "a long enough password"}, headers=admin.headers
+    )
+    assert created.status_code == 201, created.text
+
+    coach_id = created.json()["id"]
+    reset = await api.patch(
+        f"/api/v1/users/{coach_id}", json={"password": "qwertyuiop"}, headers=admin.headers
+    )
+    assert reset.status_code == 422
+    assert reset.json()["errors"][0]["field"] == "password"
+    own = await change_own_password(
+        api, admin, password=admin.email.upper(), current_password=PASSWORD
+    )
+    assert own.status_code == 422
+    assert own.json()["errors"][0]["field"] == "password"
+    assert (await sign_in(api, admin.email))["status"] == 200
+
+
+async def test_the_last_active_admin_cannot_drop_their_own_admin_role(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    admin = await make.staff("admin", "coach")
+    other = await make.staff("admin", organisation_id=admin.organisation_id)
+    await db.execute("UPDATE staff SET active = false WHERE id = $1", other.id)
+    await make.staff("admin")  # of another organisation: no help
+    drop = {"roles": ["coach"]}
+    refused = await api.patch(f"/api/v1/users/{admin.id}", json=drop, headers=admin.headers)
+    assert refused.status_code == 409, refused.text
+    assert "last active admin" in refused.json()["detail"]
+    assert (await api.get("/api/v1/me", headers=admin.headers)).json()["roles"] == [
+        "admin",
+        "coach",
+    ]
+    await db.execute("UPDATE staff SET active = true WHERE id = $1", other.id)
+    dropped = await api.patch(f"/api/v1/users/{admin.id}", json=drop, headers=admin.headers)
+    assert dropped.status_code == 200, dropped.text
+
+
+async def test_two_admins_dropping_their_admin_role_at_once_leave_one(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    first = await make.staff("admin", "coach")
+    second = await make.staff("admin", "coach", organisation_id=first.organisation_id)
+    answers = await asyncio.gather(
+        *(
+            api.patch(f"/api/v1/users/{a.id}", json={"roles": ["coach"]}, headers=a.headers)
+            for a in (first, second)
+        )
+    )
+    assert sorted(answer.status_code for answer in answers) == [200, 409]
+    admins = await db.fetchval(
+        "SELECT count(*) FROM staff WHERE organisation_id = $1 AND 'admin' = ANY (roles)",
+        first.organisation_id,
+    )
+    assert admins == 1
+
+
+async def test_organisation_search_takes_wildcards_literally(
+    api: AsyncClient, make: Factory
+) -> None:
+    admin = await make.staff("admin")
+    for name in ("Askel ry", "Apu 100% ry", "Tuki_piste", "Polku\\Arki"):
+        await make.organisation(name=name)
+
+    async def found(q: str) -> list[str]:
+        response = await api.get("/api/v1/organisations", params={"q": q}, headers=admin.headers)
+        assert response.status_code == 200, response.text
+        return [o["name"] for o in response.json()["items"]]
+
+    assert await found("%") == ["Apu 100% ry"]
+    assert await found("_") == ["Tuki_piste"]
+    assert await found("\\") == ["Polku\\Arki"]
+    assert await found("a%y") == []
+    assert await found("ASKEL") == ["Askel ry"]

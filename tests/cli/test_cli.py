@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -9,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,9 @@ import httpx
 import psutil
 import pytest
 
+from service.accounts import throttle
 from service.settings import Settings
+from tests.factories import PASSWORD, Factory
 
 POLKU = str(Path(sys.executable).parent / "polku")
 
@@ -94,6 +98,15 @@ async def test_admin_create_then_sign_in(
     assert weak.returncode == 1
     assert "--password" in weak.stderr
     assert "Traceback" not in weak.stderr
+
+
+def test_admin_create_refuses_an_easily_guessed_password(external_env: dict[str, str]) -> None:
+    for password in ("password123", "ROOT.ADMIN"):
+        args = ["admin", "create", "--email", "root.admin@polku.test", "--password", password]
+        weak = run(args, external_env)
+        assert weak.returncode == 1, password
+        [line] = weak.stderr.strip().splitlines()
+        assert line.startswith("polku: --password ")
 
 
 def _free_port() -> int:
@@ -229,3 +242,73 @@ async def test_services_import_reports_bad_rows_and_imports_all_or_nothing(
     missing = run(["services", "import", "/nonexistent.json"], external_env)
     assert missing.returncode == 2
     assert "Traceback" not in missing.stderr
+
+
+@contextlib.contextmanager
+def serving(command: list[str], env: dict[str, str]) -> Iterator[str]:
+    """`polku serve` or `polku dev` on a loopback port, stopped with Ctrl-C afterwards."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [POLKU, *command, "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(base, 30)
+        yield base
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=30)
+    assert "Traceback" not in err
+
+
+def guess_from_made_up_addresses_then_sign_in(base: str, email: str) -> int:
+    """Fail as many times as the throttle allows, each time claiming another address
+    through forwarded headers, then sign in rightly from yet another: the status."""
+    for number in range(throttle.MAX_FAILURES_PER_ACCOUNT):
+        guess = httpx.post(
+            f"{base}/api/v1/auth/token",
+            json={"email": email, "password": "a guess"},
+            headers={"X-Forwarded-For": f"198.51.100.{number}"},
+        )
+        assert guess.status_code == 401
+    right = httpx.post(
+        f"{base}/api/v1/auth/token",
+        json={"email": email, "password": PASSWORD},
+        headers={"X-Forwarded-For": "198.51.100.99", "Forwarded": "for=198.51.100.99"},
+    )
+    return right.status_code
+
+
+@pytest.mark.slow
+async def test_serve_believes_forwarded_headers_only_from_configured_proxies(
+    external_env: dict[str, str], make: Factory
+) -> None:
+    env = {k: v for k, v in external_env.items() if k != "FORWARDED_ALLOW_IPS"}
+    coach = await make.staff("coach")
+    with serving(["serve"], env) as base:
+        assert guess_from_made_up_addresses_then_sign_in(base, coach.email) == 429
+
+    # Behind a configured proxy, the address it forwards is the one that counts.
+    other = await make.staff("coach")
+    with serving(["serve"], {**env, "FORWARDED_ALLOW_IPS": "127.0.0.1, ::1"}) as base:
+        assert guess_from_made_up_addresses_then_sign_in(base, other.email) == 200
+
+    refused = run(["serve", "--port", str(_free_port())], {**env, "FORWARDED_ALLOW_IPS": "lb"})
+    assert refused.returncode == 1
+    assert refused.stderr.strip().splitlines() == [
+        "polku: FORWARDED_ALLOW_IPS: 'lb' is not an IP address or network "
+        "(such as 10.0.0.5 or 10.0.0.0/24), nor * alone"
+    ]
+
+
+@pytest.mark.slow
+async def test_dev_believes_no_forwarded_headers(
+    external_env: dict[str, str], make: Factory
+) -> None:
+    coach = await make.staff("coach")
+    with serving(["dev"], {**external_env, "FORWARDED_ALLOW_IPS": "127.0.0.1"}) as base:
+        assert guess_from_made_up_addresses_then_sign_in(base, coach.email) == 429
