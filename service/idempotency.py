@@ -67,6 +67,8 @@ WHERE staff_id = $1 AND key_digest = $2
 
 _DROP = "DELETE FROM idempotency_keys WHERE staff_id = $1 AND key_digest = $2"
 
+_FORGET_STAFF = "DELETE FROM idempotency_keys WHERE staff_id = $1"
+
 _PURGE = """
 WITH purged AS (
     DELETE FROM idempotency_keys WHERE created_at <= now() - $1::interval RETURNING 1
@@ -280,6 +282,11 @@ def keyed_routes(
         exception_handlers={Replay: _replay},
     )
     return [*(handler for handler in handlers if not takes_key(handler)), keyed]
+
+
+async def forget_staff(conn: asyncpg.Connection, staff_id: str) -> None:
+    """Drop a staff member's kept answers (their roles changed, or they left)."""
+    await conn.execute(_FORGET_STAFF, staff_id)
 
 
 async def purge_expired(conn: asyncpg.Connection) -> int:

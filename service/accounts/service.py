@@ -8,7 +8,7 @@ import asyncpg
 import msgspec
 from redis.asyncio import Redis
 
-from service import audit
+from service import audit, idempotency
 from service.accounts import passwords, throttle
 from service.accounts.auth import Actor, Session, TokenCache, queries
 from service.accounts.types import (
@@ -298,6 +298,9 @@ async def update_user(
         keep = session.token_hash if is_self else None
         await queries.revoke_staff_tokens(conn, staff_id=target.id, keep_token_hash=keep)
     await _account_changed(conn, session.trusted, target.id)
+    if data.roles is not None or data.active is False:
+        # Answers kept for repeats were shown under the old roles: no replaying them now.
+        await idempotency.forget_staff(conn, target.id)
     if data.active is False:
         # Their calendar link stops too: here at once, elsewhere when PostgreSQL notifies.
         await revoke_staff_feeds(conn, target.id)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from service.errors import NOT_BLANK, pattern
+from service.errors import ONE_LINE, pattern
 
 Role = Literal["admin", "coach", "referrer", "analyst"]
 OrganisationKind = Literal["municipality", "wellbeing_county", "ngo", "provider", "state_agency"]
@@ -31,7 +31,7 @@ Phone = Annotated[
         )
     ),
 ]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=NOT_BLANK)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=ONE_LINE)]
 Password = Annotated[str, msgspec.Meta(min_length=10, max_length=200)]
 
 

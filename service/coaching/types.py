@@ -10,14 +10,14 @@ from msgspec import UNSET, UnsetType
 
 from service.accounts.types import Body
 from service.dates import DatedBody, InRangeDate, InRangeDateTime
-from service.errors import NOT_BLANK
+from service.errors import NOT_BLANK, ONE_LINE
 from service.programmes.types import Id, Location, Reason, Url
 
 PlanKind = Literal["goal_coaching", "job_coaching"]
 NextStep = Literal[
     "education", "employment", "work_trial", "rehabilitation", "other_service", "none"
 ]
-Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=NOT_BLANK)]
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=300, pattern=ONE_LINE)]
 LevelText = Annotated[str, msgspec.Meta(min_length=1, max_length=1000, pattern=NOT_BLANK)]
 Weight = Annotated[float, msgspec.Meta(gt=0, le=100)]
 Level = Annotated[int, msgspec.Meta(ge=-2, le=2)]
@@ -193,11 +193,11 @@ class NoteOut(msgspec.Struct, kw_only=True):
 
 
 # The CV prints on one A4 page; these limits are what fits on it.
-CvEntry = Annotated[str, msgspec.Meta(min_length=1, max_length=30, pattern=NOT_BLANK)]
+CvEntry = Annotated[str, msgspec.Meta(min_length=1, max_length=30, pattern=ONE_LINE)]
 
 
 class ExperienceEntry(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    title: Annotated[str, msgspec.Meta(min_length=1, max_length=50, pattern=NOT_BLANK)]
+    title: Annotated[str, msgspec.Meta(min_length=1, max_length=50, pattern=ONE_LINE)]
     place: Annotated[str, msgspec.Meta(max_length=50)] | None = None
     period: Annotated[str, msgspec.Meta(max_length=25)] | None = None
     description: Annotated[str, msgspec.Meta(max_length=150)] | None = None

@@ -11,7 +11,7 @@ from msgspec import UNSET, UnsetType
 from service.accounts.types import Body, Name
 from service.clients.types import ShortText, TimeZone
 from service.dates import DatedBody, InRangeDate, InRangeDateTime
-from service.errors import NOT_BLANK, pattern
+from service.errors import NOT_BLANK, ONE_LINE, pattern
 
 Id = Annotated[str, msgspec.Meta(max_length=64)]
 WallTime = Annotated[
@@ -35,7 +35,7 @@ Url = Annotated[
     ),
 ]
 Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=1000, pattern=NOT_BLANK)]
-Theme = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Theme = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=ONE_LINE)]
 # Days, hours and minutes before a session: P1D, PT2H, P1DT12H, PT30M.
 Offset = Annotated[
     str,

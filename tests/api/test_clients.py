@@ -267,3 +267,41 @@ async def test_only_the_zones_of_places_are_taken(api: AsyncClient, make: Factor
     for name in ("Europe/Stockholm", "America/New_York", "Etc/GMT-2", "UTC"):
         response = await api.patch(url, json={"timezone": name}, headers=worker.headers)
         assert response.status_code == 200, (name, response.text)
+
+
+async def test_names_are_one_line_without_control_characters(
+    api: AsyncClient, make: Factory
+) -> None:
+    """A line break in a name once made the client's calendar feed answer 500."""
+    worker = await make.staff("referrer")
+    for name in ("Anna\nMaria", "Anna\r", "\tAnna", "Anna\x00", "Anna\u2028", "Anna\x85"):
+        created = await api.post(
+            "/api/v1/clients",
+            json={"first_name": name, "last_name": "Testinen"},
+            headers=worker.headers,
+        )
+        assert created.status_code == 422, (name, created.text)
+        assert created.json()["errors"][0]["field"] == "first_name"
+    kept = await api.post(
+        "/api/v1/clients",
+        json={"first_name": "Anna-Liisa", "last_name": "Ääkköset, 'Ståhlberg'; \\ test"},
+        headers=worker.headers,
+    )
+    assert kept.status_code == 201, kept.text
+    coach = await make.staff("coach", organisation_id=worker.organisation_id)
+    programme = await api.post(
+        "/api/v1/programmes",
+        json={
+            "title": "Arjen\ntaidot",
+            "organisation_id": coach.organisation_id,
+            "first_session_date": "2027-01-04",
+            "start_time": "10:00",
+            "duration_minutes": 60,
+            "capacity": 8,
+            "location": {"name": "Paikka"},
+            "facilitator_ids": [coach.id],
+        },
+        headers=coach.headers,
+    )
+    assert programme.status_code == 422, programme.text
+    assert programme.json()["errors"][0]["field"] == "title"

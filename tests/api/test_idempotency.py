@@ -283,3 +283,22 @@ async def test_the_openapi_document_names_the_operations_that_take_it(
         (parameter,) = [p for p in operation["parameters"] if p["name"] == "Idempotency-Key"]
         assert (parameter["in"], parameter["required"]) == ("header", False)
         assert parameter["schema"]["maxLength"] == 255
+
+
+async def test_a_role_change_ends_the_replays_of_earlier_answers(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    """An answer kept for repeats was shown under the caller's old roles: once those
+    change, the same key runs anew under the new ones."""
+    coach = await make.staff("coach")
+    admin = await make.staff("admin", organisation_id=coach.organisation_id)
+    first = await api.post("/api/v1/clients", json=CLIENT, headers=keyed(coach, "k-roles"))
+    assert first.status_code == 201, first.text
+    demoted = await api.patch(
+        f"/api/v1/users/{coach.id}", json={"roles": ["analyst"]}, headers=admin.headers
+    )
+    assert demoted.status_code == 200, demoted.text
+    again = await api.post("/api/v1/clients", json=CLIENT, headers=keyed(coach, "k-roles"))
+    assert again.status_code == 403
+    assert first.json()["last_name"] not in again.text
+    assert await count(db, "clients") == 1

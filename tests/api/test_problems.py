@@ -102,7 +102,12 @@ async def test_a_value_in_the_wrong_form_is_explained_in_words(
     blank = await api.post(
         "/api/v1/clients", json={"first_name": " ", "last_name": "B"}, headers=worker.headers
     )
-    assert blank.json()["errors"] == [{"field": "first_name", "message": "must not be blank"}]
+    assert blank.json()["errors"] == [
+        {
+            "field": "first_name",
+            "message": "must be one line of text, not blank, without control characters",
+        }
+    ]
 
 
 async def test_sign_in_is_settled_before_the_body_is_read(api: AsyncClient) -> None:
