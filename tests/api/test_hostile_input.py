@@ -121,3 +121,66 @@ async def test_a_forged_cursor_on_any_list_is_a_422_naming_the_cursor(
             )
             if response.status_code != 200:
                 _assert_names(response, "cursor", f"{url} {params}: {oddity}")
+
+
+def _nested(depth: int, inner: bytes = b"1") -> bytes:
+    return b'{"a":' * depth + inner + b"}" * depth
+
+
+DEEP_BODIES = {
+    "a thousand deep": b"[" * 1000 + b"]" * 1000,
+    "a thousand objects deep": _nested(1000),
+    "a hundred thousand deep": b"[" * 100_000,
+    # msgspec decodes these, and recursion further on (the NUL check, the jsonb
+    # encoding of a free-form field) would not.
+    "nine hundred deep": _nested(900),
+    "nine hundred deep, NUL inside": _nested(900, b'"\\u0000"'),
+    "just past the limit": _nested(65),
+}
+NOT_UTF_8 = {
+    "in a value": b'{"email": "\xff\xfe", "password": "x"}',
+    "in a key": b'{"\xffemail": "a@b.fi"}',
+    "an overlong slash": b'{"email": "\xc0\xaf"}',
+    "an encoded surrogate": b'{"email": "\xed\xa0\x80"}',
+    "cut off mid-character": b'{"email": "\xc3"}',
+}
+
+
+async def test_a_body_nested_too_deep_or_not_utf_8_is_a_422_naming_the_body(
+    api: AsyncClient, admin: Person
+) -> None:
+    with_body = [
+        (method, path)
+        for path, operations in (await _document(api))["paths"].items()
+        for method, operation in operations.items()
+        if isinstance(operation, dict) and "requestBody" in operation
+    ]
+    assert ("post", "/api/v1/auth/token") in with_body
+    assert len(with_body) >= 30, with_body
+    ids = dict.fromkeys(_PARAMETER.findall(" ".join(path for _, path in with_body)), AN_ID)
+    for method, path in with_body:
+        # The sign-in is public: it must hold without a token too.
+        headers = JSON if path == "/api/v1/auth/token" else {**admin.headers, **JSON}
+        for case, body in {**DEEP_BODIES, **NOT_UTF_8}.items():
+            response = await api.request(method, _fill(path, ids), content=body, headers=headers)
+            _assert_names(response, "body", f"{method} {path}: {case}")
+
+
+async def test_nesting_within_the_limit_is_read_as_usual(api: AsyncClient, admin: Person) -> None:
+    # 64 levels in all, the outer object included.
+    response = await api.post(
+        "/api/v1/clients",
+        content=b'{"first_name": "A", "last_name": "B", "extra": ' + _nested(63) + b"}",
+        headers={**admin.headers, **JSON},
+    )
+    assert response.json()["errors"] == [
+        {"field": "extra", "message": "Object contains unknown field `extra`"}
+    ]
+    deep = await api.post(
+        "/api/v1/clients",
+        content=b'{"first_name": "A", "last_name": "B", "extra": ' + _nested(64) + b"}",
+        headers={**admin.headers, **JSON},
+    )
+    assert deep.json()["errors"] == [
+        {"field": "body", "message": "is nested deeper than 64 levels"}
+    ]
