@@ -9,6 +9,7 @@ import base64
 import re
 from typing import Any
 
+import asyncpg
 import pytest
 from httpx import AsyncClient, Response
 
@@ -184,3 +185,32 @@ async def test_nesting_within_the_limit_is_read_as_usual(api: AsyncClient, admin
     assert deep.json()["errors"] == [
         {"field": "body", "message": "is nested deeper than 64 levels"}
     ]
+
+
+async def test_nul_in_a_path_id_is_not_found_and_a_client_path_audits_it(
+    api: AsyncClient, admin: Person, db: asyncpg.Connection
+) -> None:
+    with_ids = [
+        path for path, _ in _operations(await _document(api), "get") if _PARAMETER.search(path)
+    ]
+    assert len(with_ids) >= 20, with_ids
+    client_paths = [path for path in with_ids if path.startswith("/api/v1/clients/{client_id}")]
+    values = {"%00": "\\u0000", "a%00b": "a\\u0000b", f"{AN_ID}%00": f"{AN_ID}\\u0000"}
+    for path in with_ids:
+        for value in [*values, "%ff", "%ed%a0%80"]:
+            ids = dict.fromkeys(_PARAMETER.findall(path), value)
+            response = await api.get(_fill(path, ids), headers=admin.headers)
+            context = (path, value, response.text)
+            assert response.status_code in {404, 422}, context
+            assert response.headers["content-type"].startswith("application/problem+json")
+            if path in client_paths:
+                assert response.status_code == 404, context
+    refused = await db.fetch(
+        "SELECT subject_type, subject_id, outcome FROM audit_events WHERE actor_id = $1",
+        admin.id,
+    )
+    # Every refusal on a client path is evidence, the NUL written out.
+    assert len(refused) == 5 * len(client_paths), refused
+    assert {(row["subject_type"], row["outcome"]) for row in refused} == {("client", "denied")}
+    for kept in values.values():
+        assert sum(row["subject_id"] == kept for row in refused) == len(client_paths), kept
