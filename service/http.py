@@ -21,7 +21,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import audit
 from service.accounts.auth import require_sign_in
-from service.errors import ClientOutOfReach, InvalidInput
+from service.errors import ClientOutOfReach, InvalidInput, problems
 from service.text import NUL as _NUL
 from service.text import nul_at
 
@@ -154,6 +154,8 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
 def api_router(tag: str, handlers: list[HTTPRouteHandler], *, public: bool = False) -> Router:
     """Routes under /api/v1; all but public ones need a bearer token, checked before
     anything else about the request, and document it."""
+    for handler in handlers:
+        _document_path_id_refusal(handler)
     return Router(
         path="/api/v1",
         tags=[tag],
@@ -163,6 +165,14 @@ def api_router(tag: str, handlers: list[HTTPRouteHandler], *, public: bool = Fal
         # A router's hook replaces the app's: this one runs both, sign-in first.
         before_request=None if public else _signed_in_and_clean,
     )
+
+
+def _document_path_id_refusal(handler: HTTPRouteHandler) -> None:
+    """Every id in a path is a PathId, refused with 422 when it is too long to be one: say
+    so once here rather than in each route's list of problems."""
+    responses = handler.responses or {}
+    if 422 not in responses and any("{" in path for path in handler.paths):
+        handler.responses = {**responses, 422: problems(422)[422]}
 
 
 async def _signed_in_and_clean(request: Request[Any, Any, Any]) -> None:
