@@ -74,3 +74,18 @@ async def test_report_figures_match_their_schema_and_counts_stay_integers(
     participants = report["enrolment"]["participants"]["value"]
     assert type(participants) is int
     assert '"participants":{"value":0,' in response.text
+
+
+async def test_every_operation_declares_the_503_of_a_server_out_of_reach(
+    api: AsyncClient,
+) -> None:
+    operations = [
+        (method, path, operation)
+        for path, operations in (await _document(api))["paths"].items()
+        for method, operation in operations.items()
+        if isinstance(operation, dict) and path != "/health"
+    ]
+    assert len(operations) >= 80, len(operations)
+    for method, path, operation in operations:
+        declared = operation["responses"].get("503", {}).get("content", {})
+        assert "application/problem+json" in declared, (method, path)
