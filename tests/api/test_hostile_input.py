@@ -214,3 +214,22 @@ async def test_nul_in_a_path_id_is_not_found_and_a_client_path_audits_it(
     assert {(row["subject_type"], row["outcome"]) for row in refused} == {("client", "denied")}
     for kept in values.values():
         assert sum(row["subject_id"] == kept for row in refused) == len(client_paths), kept
+
+
+async def test_nul_in_a_path_id_of_any_change_is_a_4xx(api: AsyncClient, admin: Person) -> None:
+    changes = [
+        (method, path)
+        for path, operations in (await _document(api))["paths"].items()
+        for method, operation in operations.items()
+        if isinstance(operation, dict) and method != "get" and _PARAMETER.search(path)
+    ]
+    assert len(changes) >= 30, changes
+    for method, path in changes:
+        ids = dict.fromkeys(_PARAMETER.findall(path), "%00")
+        # An empty object: enough for the changes whose fields are all optional to go on
+        # to look the id up.
+        response = await api.request(
+            method, _fill(path, ids), content=b"{}", headers={**admin.headers, **JSON}
+        )
+        assert 400 <= response.status_code < 500, (method, path, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")
