@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 
 from service.ids import is_id
+from service.text import NUL
 
 if TYPE_CHECKING:
     from service.accounts.auth import Actor
@@ -54,14 +55,16 @@ async def log_action(
 async def log_refusal(
     conn: asyncpg.Connection, actor: Actor | None, refusal: ClientOutOfReach
 ) -> None:
-    """The evidence of a refused attempt on a client (or on something that is no id)."""
+    """The evidence of a refused attempt on a client (or on something that is no id,
+    kept as asked for, but with NUL, which text cannot hold, written as \\u0000)."""
     known = is_id(refusal.client_id)
+    asked_for = refusal.client_id[:100].replace(NUL, "\\u0000")
     await log_action(
         conn,
         actor,
         refusal.action,
         client_id=refusal.client_id if known else None,
-        subject=None if known else ("client", refusal.client_id[:100]),
+        subject=None if known else ("client", asked_for),
         outcome="denied",
     )
 

@@ -7,7 +7,9 @@ import re
 from http import HTTPStatus
 from typing import Any
 
+import asyncpg
 import msgspec
+import redis.exceptions
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
@@ -181,6 +183,74 @@ class TooManyRequests(PolkuError):
         return {"Retry-After": str(self.retry_after)}
 
 
+# A restart or failover of PostgreSQL or Redis takes seconds.
+RETRY_AFTER_SECONDS = 5
+
+
+class Unavailable(PolkuError):
+    """A server Polku needs (PostgreSQL, Redis) is not answering: the caller did nothing
+    wrong and may try again shortly."""
+
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+    slug = "unavailable"
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+# PostgreSQL's words for "this session cannot go on": connection trouble (class 08),
+# out of connections, memory or disk (53), shut down, crashed, starting up (57P0x).
+_POSTGRES_GONE = (
+    asyncpg.exceptions.PostgresConnectionError,
+    asyncpg.exceptions.InsufficientResourcesError,
+    asyncpg.exceptions.AdminShutdownError,
+    asyncpg.exceptions.CrashShutdownError,
+    asyncpg.exceptions.CannotConnectNowError,
+)
+# What asyncpg says when the connection under a request has died, or its pool is
+# closing; its other InterfaceErrors are mistakes in Polku.
+_CONNECTION_CLOSED = re.compile(r"\b(?:connection|pool) is clos(?:ed|ing)\b")
+_FILE_ERRORS = (
+    FileNotFoundError,
+    FileExistsError,
+    IsADirectoryError,
+    NotADirectoryError,
+    PermissionError,
+)
+
+
+def unreachable(error: BaseException) -> tuple[str, BaseException] | None:
+    """Which server `error` says is out of reach ("the database", "Redis", or "a server
+    it depends on" for a bare socket error), with the exception that says so; None when
+    it means something else (a mistake of ours: 500).
+
+    A session PostgreSQL ends with FATAL or PANIC counts whatever its code: refusing a
+    connection to a database that takes none is 55000, say, an error that is a mistake
+    at any other time. The error of a dying connection can come in a group, with the
+    rollback that failed after it (Litestar's dependency cleanup)."""
+    if isinstance(error, BaseExceptionGroup):
+        for inner in (*error.exceptions, error.__cause__):
+            if inner is not None and (found := unreachable(inner)):
+                return found
+        return None
+    if isinstance(error, asyncpg.PostgresError):
+        fatal = (error.severity_en or error.severity) in {"FATAL", "PANIC"}
+        return ("the database", error) if fatal or isinstance(error, _POSTGRES_GONE) else None
+    if isinstance(error, asyncpg.InterfaceError):
+        return ("the database", error) if _CONNECTION_CLOSED.search(str(error)) else None
+    if isinstance(error, asyncpg.exceptions.InternalClientError):
+        # The server's last word (FATAL: terminating connection) reached an idle
+        # connection before its socket closed: asyncpg's protocol waits for a sync that
+        # never comes, and every use of the connection raises this until the close.
+        return ("the database", error)
+    if isinstance(error, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
+        return ("Redis", error)
+    if isinstance(error, OSError) and not isinstance(error, _FILE_ERRORS):
+        # Refused, reset, timed out, no route: asyncpg passes these on as they are.
+        return ("a server it depends on", error)
+    return None
+
+
 def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> Response[Problem]:
     return Response(
         content=problem,
@@ -274,6 +344,19 @@ def handle_http_error(_: Request[Any, Any, Any], error: HTTPException) -> Respon
 
 
 def handle_unexpected_error(request: Request[Any, Any, Any], error: Exception) -> Response[Problem]:
+    if found := unreachable(error):
+        server, culprit = found
+        # One line, no traceback: the route as declared, never its ids or query.
+        logger.warning(
+            "503: cannot reach %s (%s%s) in %s %s",
+            server,
+            type(culprit).__name__,
+            f" {culprit.sqlstate}" if isinstance(culprit, asyncpg.PostgresError) else "",
+            request.method,
+            request.scope.get("path_template", "?"),
+        )
+        detail = f"Polku cannot reach {server} right now; try again in a few seconds"
+        return handle_polku_error(request, Unavailable(detail))
     logger.exception("unhandled error in %s %s", request.method, request.url.path, exc_info=error)
     problem = Problem(
         type="about:blank",
@@ -302,17 +385,18 @@ _DESCRIPTIONS = {
     428: "If-Match is required: the ETag the document was read with",
     422: "Invalid input, a body that is not JSON included; `errors` names each field",
     429: "Too many attempts; retry after the given seconds",
+    503: "The database or Redis is not answering; retry after the given seconds",
 }
 
 
 def problems(*statuses: int) -> dict[int, ResponseSpec]:
-    """OpenAPI entries for the problems a route can answer (400 always: any request can be
-    malformed HTTP)."""
+    """OpenAPI entries for the problems a route can answer (400 and 503 always: any request
+    can be malformed HTTP, and any can meet the database down)."""
     return {
         status: ResponseSpec(
             data_container=Problem,
             description=_DESCRIPTIONS[status],
             media_type=PROBLEM_MEDIA_TYPE,
         )
-        for status in sorted({400, *statuses})
+        for status in sorted({400, 503, *statuses})
     }

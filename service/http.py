@@ -11,17 +11,17 @@ from typing import Annotated, Any, cast
 from urllib.parse import parse_qsl
 
 import asyncpg
-import msgspec
 from litestar import Request, Response, Router
 from litestar.di import NamedDependency
 from litestar.enums import HttpMethod, ScopeType
+from litestar.exceptions import SerializationException
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import PathParameter
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import audit, idempotency
 from service.accounts.auth import require_sign_in
-from service.errors import ClientOutOfReach, InvalidInput
+from service.errors import ClientOutOfReach, InvalidInput, problems
 from service.text import NUL as _NUL
 from service.text import nul_at
 
@@ -31,6 +31,48 @@ PathId = Annotated[str, PathParameter(max_length=100, description="An opaque id"
 
 _READ_METHODS = frozenset({"GET", "HEAD"})
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+
+# No body Polku takes comes near this; bounding it keeps everything that walks a body
+# (msgspec, the NUL check, jsonb encoding) far from Python's recursion limit.
+MAX_JSON_DEPTH = 64
+
+
+class JSONRequest(Request[Any, Any, Any]):
+    """A request whose JSON body, when msgspec cannot or should not take it apart, is a
+    422 naming the body. For nesting near a thousand deep and for bytes that are no
+    UTF-8, msgspec raises RecursionError and UnicodeDecodeError instead of its
+    DecodeError, and Litestar let those through as 500s."""
+
+    async def json(self) -> Any:
+        try:
+            value = await super().json()
+        except RecursionError:
+            raise InvalidInput("body", f"is nested deeper than {MAX_JSON_DEPTH} levels") from None
+        except UnicodeDecodeError:
+            raise InvalidInput("body", "is not valid JSON: it is not UTF-8 text") from None
+        body = await self.body()
+        # Cheap and nearly always enough: fewer brackets than the limit, no deeper nesting.
+        if body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH and _deeper_than(
+            value, MAX_JSON_DEPTH
+        ):
+            raise InvalidInput("body", f"is nested deeper than {MAX_JSON_DEPTH} levels")
+        return value
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Whether decoded JSON nests lists and objects more than `limit` deep (without
+    recursing: the point is to refuse what recursion cannot take)."""
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            item = item.values()
+        elif not isinstance(item, list):
+            continue
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in item)
+    return False
 
 
 async def provide_connection(
@@ -86,8 +128,8 @@ async def refuse_nul_characters(request: Request[Any, Any, Any]) -> None:
     body = await request.body()
     if b"\\u0000" not in body:
         return
-    with contextlib.suppress(msgspec.DecodeError):  # not JSON: the handler says so
-        where = nul_at(msgspec.json.decode(body))
+    with contextlib.suppress(SerializationException):  # not JSON: the handler says so
+        where = nul_at(await request.json())
         if where:
             raise InvalidInput(where.replace(_NUL, ""), "must not contain the NUL character")
 
@@ -118,15 +160,26 @@ def api_router(tag: str, handlers: list[HTTPRouteHandler], *, public: bool = Fal
     """Routes under /api/v1; all but public ones need a bearer token, checked before
     anything else about the request, and document it. Signed-in POSTs with a body take
     an Idempotency-Key (service/idempotency.py)."""
+    for handler in handlers:
+        _document_path_id_refusal(handler)
     routes = handlers if public else idempotency.keyed_routes(handlers, _signed_in_and_clean)
     return Router(
         path="/api/v1",
         tags=[tag],
         route_handlers=[*_options_handlers(handlers), *routes],
+        request_class=JSONRequest,
         security=None if public else [{"bearer": []}],
         # A router's hook replaces the app's: this one runs both, sign-in first.
         before_request=None if public else _signed_in_and_clean,
     )
+
+
+def _document_path_id_refusal(handler: HTTPRouteHandler) -> None:
+    """Every id in a path is a PathId, refused with 422 when it is too long to be one: say
+    so once here rather than in each route's list of problems."""
+    responses = handler.responses or {}
+    if 422 not in responses and any("{" in path for path in handler.paths):
+        handler.responses = {**responses, 422: problems(422)[422]}
 
 
 async def _signed_in_and_clean(request: Request[Any, Any, Any]) -> None:

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
+
+import msgspec
 
 from service.errors import PolkuError
+
+# The form PostgreSQL gives uuids out in: anything else read back from a caller (a
+# cursor, say) was not given out by Polku.
+ID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+Id = Annotated[str, msgspec.Meta(pattern=ID_PATTERN)]
 
 
 def is_id(value: str) -> bool:

@@ -12,6 +12,8 @@ from litestar.params import QueryParameter
 
 from service.dates import DATE_PATTERN
 from service.errors import InvalidInput
+from service.ids import Id
+from service.text import NUL
 
 T = TypeVar("T")
 
@@ -37,6 +39,13 @@ ToDate = Annotated[
 ]
 
 
+# The id in a cursor's sort key (`tuple[datetime, CursorId]`): a forged one is refused
+# here, naming the cursor, instead of failing as uuid input in PostgreSQL.
+CursorId = Id
+
+_BIGINT = range(-(2**63), 2**63)
+
+
 class Page(msgspec.Struct, Generic[T]):
     items: list[T]
     next_cursor: str | None
@@ -48,7 +57,12 @@ def encode_cursor(*key: Any) -> str:
 
 
 def decode_cursor(cursor: str | None, key_type: Any) -> Any:
-    """The sort key a cursor stands for, or None on the first page."""
+    """The sort key a cursor stands for, or None on the first page.
+
+    Whatever a caller sends here goes on to PostgreSQL, so every part of the key must
+    be something it takes: ids in their form (`CursorId`), text without NUL, integers
+    that fit a bigint, moments with a UTC reading.
+    """
     if cursor is None:
         return None
     try:
@@ -58,6 +72,10 @@ def decode_cursor(cursor: str | None, key_type: Any) -> Any:
             if isinstance(part, datetime):
                 # A forged moment such as 0001-01-01T00:00+05:00 has no UTC reading.
                 part.astimezone(UTC)
+            elif isinstance(part, str) and NUL in part:
+                raise ValueError("NUL in a cursor")
+            elif isinstance(part, int) and part not in _BIGINT:
+                raise OverflowError("cursor beyond bigint")
     except (binascii.Error, ValueError, OverflowError, msgspec.DecodeError) as error:
         raise InvalidInput("cursor", "not a cursor this list gave out") from error
     return key

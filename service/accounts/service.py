@@ -25,7 +25,7 @@ from service.accounts.types import (
 from service.calendar.store import revoke_staff_feeds
 from service.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from service.ids import is_id, require_id
-from service.pagination import Page, decode_cursor, page_of
+from service.pagination import CursorId, Page, decode_cursor, page_of
 from service.tokens import digest, new_secret
 
 TOKEN_PREFIX = "polku"
@@ -139,7 +139,7 @@ async def get_organisation(conn: asyncpg.Connection, organisation_id: str) -> Or
 async def list_organisations(
     conn: asyncpg.Connection, *, q: str | None, kind: str | None, limit: int, cursor: str | None
 ) -> Page[OrganisationOut]:
-    after = decode_cursor(cursor, tuple[str, str])
+    after = decode_cursor(cursor, tuple[str, CursorId])
     rows = await queries.list_organisations(
         conn,
         after_name=after[0] if after else None,
@@ -244,7 +244,7 @@ async def list_users(
     organisation_id = organisation_id or actor.organisation_id
     if not is_id(organisation_id) or not await _may_see_staff(conn, actor, organisation_id):
         raise InvalidInput("organisation_id", "unknown organisation, or not yours to list")
-    after = decode_cursor(cursor, tuple[str, str])
+    after = decode_cursor(cursor, tuple[str, CursorId])
     rows = await queries.list_staff(
         conn,
         organisation_id=organisation_id,

@@ -31,7 +31,7 @@ from service.dates import require_time_zone
 from service.errors import ClientOutOfReach, Conflict, InvalidInput, NotFound
 from service.ids import is_id
 from service.notifications import outbox
-from service.pagination import Page, decode_cursor, page_of
+from service.pagination import CursorId, Page, decode_cursor, page_of
 from service.reach import CLIENT_WORK_ROLES, require_reach, require_sharing_with_staff
 
 queries = load_queries(Path(__file__).with_name("queries.sql"))
@@ -138,7 +138,7 @@ async def list_clients(
     conn: asyncpg.Connection, actor: Actor, *, q: str | None, limit: int, cursor: str | None
 ) -> Page[ClientOut]:
     """Clients in the caller's reach by name, optionally those matching every word of q."""
-    after_name, after_id = decode_cursor(cursor, tuple[str, str]) or _FIRST_KEY
+    after_name, after_id = decode_cursor(cursor, tuple[str, CursorId]) or _FIRST_KEY
     patterns = _search_patterns(q or "")
     if patterns:
         rows = await queries.search_clients(
@@ -256,7 +256,7 @@ async def list_consents(
     conn: asyncpg.Connection, actor: Actor, client_id: str, *, limit: int, cursor: str | None
 ) -> Page[ConsentOut]:
     await require_reach(conn, actor, client_id, "consent.read")
-    after = decode_cursor(cursor, tuple[datetime, str])
+    after = decode_cursor(cursor, tuple[datetime, CursorId])
     rows = await queries.list_consents(
         conn,
         client_id=client_id,

@@ -19,7 +19,7 @@ from service.coaching.instruments import Instrument, change_since, check_definit
 from service.coaching.plans import COACHING_ROLES, queries
 from service.coaching.types import AssessmentIn, AssessmentOut
 from service.errors import Conflict, InvalidInput
-from service.pagination import Page, decode_cursor, page_of
+from service.pagination import CursorId, Page, decode_cursor, page_of
 from service.reach import require_reach
 
 
@@ -117,7 +117,7 @@ async def list_assessments(
     cursor: str | None,
 ) -> Page[AssessmentOut]:
     await require_reach(conn, actor, client_id, "assessment.list")
-    after_on, after_id = decode_cursor(cursor, tuple[date, str]) or (None, None)
+    after_on, after_id = decode_cursor(cursor, tuple[date, CursorId]) or (None, None)
     rows = await queries.client_assessments(
         conn,
         client_id=client_id,

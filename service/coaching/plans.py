@@ -39,7 +39,7 @@ from service.coaching.types import (
 )
 from service.errors import ClientOutOfReach, Forbidden, InvalidInput, NotFound, require_match
 from service.ids import is_id, require_id
-from service.pagination import Page, decode_cursor, page_of
+from service.pagination import CursorId, Page, decode_cursor, page_of
 from service.programmes.types import Location
 from service.reach import require_reach, require_sharing_with_staff
 
@@ -107,7 +107,7 @@ async def list_plans(
     conn: asyncpg.Connection, actor: Actor, client_id: str, *, limit: int, cursor: str | None
 ) -> Page[PlanSummary]:
     await require_reach(conn, actor, client_id, "plan.list")
-    after_starts_on, after_id = decode_cursor(cursor, tuple[date, str]) or (None, None)
+    after_starts_on, after_id = decode_cursor(cursor, tuple[date, CursorId]) or (None, None)
     rows = await queries.client_plans(
         conn,
         client_id=client_id,
@@ -340,7 +340,7 @@ async def read_notes(
             outcome="denied",
         )
         raise Forbidden("confidential notes are for the plan's coaches and admins")
-    after_created_at, after_id = decode_cursor(cursor, tuple[datetime, str]) or (None, None)
+    after_created_at, after_id = decode_cursor(cursor, tuple[datetime, CursorId]) or (None, None)
     rows = await queries.plan_notes(
         conn,
         plan_id=plan_id,

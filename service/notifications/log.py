@@ -10,7 +10,7 @@ from service import audit
 from service.accounts.auth import Actor
 from service.notifications.outbox import queries
 from service.notifications.types import MessageOut
-from service.pagination import Page, decode_cursor, page_of
+from service.pagination import CursorId, Page, decode_cursor, page_of
 from service.reach import require_reach
 
 
@@ -18,7 +18,7 @@ async def client_messages(
     conn: asyncpg.Connection, actor: Actor, client_id: str, *, limit: int, cursor: str | None
 ) -> Page[MessageOut]:
     await require_reach(conn, actor, client_id, "messages.read")
-    before = decode_cursor(cursor, tuple[datetime, str])
+    before = decode_cursor(cursor, tuple[datetime, CursorId])
     rows = await queries.client_messages(
         conn,
         client_id=client_id,

@@ -13,7 +13,7 @@ from service import audit
 from service.accounts.auth import Actor
 from service.errors import Conflict, InvalidInput, NotFound
 from service.ids import is_id, require_id
-from service.pagination import Page, decode_cursor, page_of
+from service.pagination import CursorId, Page, decode_cursor, page_of
 from service.programmes.access import queries, require_manager
 from service.programmes.types import (
     AttendanceIn,
@@ -173,7 +173,7 @@ async def needs_attention(
     conn: asyncpg.Connection, actor: Actor, *, limit: int, cursor: str | None
 ) -> Page[AttentionOut]:
     """Open flags on the clients the caller is responsible for."""
-    after = decode_cursor(cursor, tuple[datetime, str])
+    after = decode_cursor(cursor, tuple[datetime, CursorId])
     rows = await queries.attention_for_worker(
         conn,
         viewer=actor.id,

@@ -13,7 +13,7 @@ from service.accounts.auth import Actor
 from service.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.ids import is_id, require_id
 from service.notifications import outbox
-from service.pagination import Page, decode_cursor, page_of
+from service.pagination import CursorId, Page, decode_cursor, page_of
 from service.programmes.access import lock_programme, queries
 from service.programmes.types import EnrolmentListItem, EnrolmentOut
 from service.reach import require_reach
@@ -168,7 +168,7 @@ async def list_enrolments(
     require_id(programme_id, NotFound("programme not found"))
     if await queries.programme(conn, id=programme_id) is None:
         raise NotFound("programme not found")
-    after_name, after_id = decode_cursor(cursor, tuple[str, str]) or _FIRST_KEY
+    after_name, after_id = decode_cursor(cursor, tuple[str, CursorId]) or _FIRST_KEY
     rows = await queries.list_enrolments(
         conn,
         programme_id=programme_id,

@@ -15,7 +15,7 @@ from service.accounts.auth import queries as account_queries
 from service.errors import Conflict, InvalidInput, NotFound
 from service.ids import is_id, require_id
 from service.notifications import outbox
-from service.pagination import Page, decode_cursor, page_of
+from service.pagination import CursorId, Page, decode_cursor, page_of
 from service.programmes import enrolment, schedule
 from service.programmes.access import (
     lock_programme,
@@ -219,7 +219,7 @@ async def list_programmes(
         raise InvalidInput("to", "is before from")
     if organisation_id is not None and not is_id(organisation_id):
         return Page(items=[], next_cursor=None)
-    after = decode_cursor(cursor, tuple[datetime, str]) or _FIRST_KEY
+    after = decode_cursor(cursor, tuple[datetime, CursorId]) or _FIRST_KEY
     rows = await queries.list_programmes(
         conn,
         status=status,

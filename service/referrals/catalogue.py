@@ -15,7 +15,7 @@ from service.accounts import service as accounts
 from service.accounts.auth import Actor
 from service.errors import Forbidden, InvalidInput, NotFound
 from service.ids import is_id, require_id
-from service.pagination import Page, decode_cursor, page_of
+from service.pagination import CursorId, Page, decode_cursor, page_of
 from service.referrals.hsds import ImportedService
 from service.referrals.types import ServiceIn, ServiceOut, ServicePatch
 
@@ -122,7 +122,7 @@ async def search_services(
     limit: int,
     cursor: str | None,
 ) -> Page[ServiceOut]:
-    after_name, after_id = decode_cursor(cursor, tuple[str, str]) or (None, None)
+    after_name, after_id = decode_cursor(cursor, tuple[str, CursorId]) or (None, None)
     rows = await queries.search_services(
         conn,
         words=prefix_query(q),

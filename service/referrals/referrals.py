@@ -17,7 +17,7 @@ from service.accounts.auth import Actor
 from service.errors import ClientOutOfReach, Conflict, Forbidden, InvalidInput, NotFound
 from service.ids import is_id, require_id
 from service.notifications import outbox
-from service.pagination import Page, decode_cursor, page_of
+from service.pagination import CursorId, Page, decode_cursor, page_of
 from service.programmes import enrolment
 from service.reach import covering_consent, require_reach
 from service.referrals import lifecycle
@@ -301,7 +301,7 @@ async def list_referrals(
 ) -> ReferralPage:
     if client_id is not None and not is_id(client_id):
         return ReferralPage(items=[], next_cursor=None)
-    after_created_at, after_id = decode_cursor(cursor, tuple[datetime, str]) or (None, None)
+    after_created_at, after_id = decode_cursor(cursor, tuple[datetime, CursorId]) or (None, None)
     rows = await queries.list_referrals(
         conn,
         viewer=actor.id,
@@ -335,7 +335,7 @@ async def list_referrals(
 async def notices(
     conn: asyncpg.Connection, actor: Actor, *, unread_only: bool, limit: int, cursor: str | None
 ) -> Page[NoticeOut]:
-    after_created_at, after_id = decode_cursor(cursor, tuple[datetime, str]) or (None, None)
+    after_created_at, after_id = decode_cursor(cursor, tuple[datetime, CursorId]) or (None, None)
     rows = await queries.notices(
         conn,
         viewer=actor.id,

@@ -27,7 +27,10 @@ THRESHOLD = 5
 class Figure(msgspec.Struct, frozen=True):
     """A number in a report; `suppressed` says it was hidden to protect a small group."""
 
-    value: int | float | None
+    # A count is an int and stays one in the JSON (msgspec writes the value it holds).
+    # Typed `float` alone, which takes ints, so that the schema says "number" once:
+    # `int | float` made every integer match two branches of a oneOf.
+    value: float | None
     suppressed: bool = False
 
 

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import base64
+from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
 from service.errors import InvalidInput
-from service.pagination import decode_cursor, encode_cursor, page_of
+from service.pagination import CursorId, decode_cursor, encode_cursor, page_of
+
+AN_ID = "c0ffee00-0000-0000-0000-000000000000"
 
 
 def test_cursor_round_trips_its_sort_key() -> None:
@@ -35,3 +39,64 @@ def test_page_of_cuts_the_extra_row_into_a_cursor() -> None:
     assert page.items == [1, 2]
     assert decode_cursor(page.next_cursor, tuple[int]) == (2,)
     assert page_of([1, 2], 2, lambda n: (n,)).next_cursor is None
+
+
+def _raw(json: bytes) -> str:
+    return base64.urlsafe_b64encode(json).decode().rstrip("=")
+
+
+# Cursors a caller made up, for the key types the lists use. A non-uuid id, NUL in
+# text and an integer beyond bigint used to decode here and then fail in PostgreSQL
+# (a 500); days out of range and bytes that are no UTF-8 must stay refused.
+@pytest.mark.parametrize(
+    ("cursor", "key_type"),
+    [
+        pytest.param(encode_cursor("a", "x"), tuple[str, CursorId], id="text-id"),
+        pytest.param(
+            encode_cursor("2027-03-11T08:00:00Z", "x"), tuple[datetime, CursorId], id="moment-id"
+        ),
+        pytest.param(encode_cursor("2027-03-11", "not-a-uuid"), tuple[date, CursorId], id="day-id"),
+        pytest.param(encode_cursor("a", f"{AN_ID}\u0000"), tuple[str, CursorId], id="id-nul"),
+        pytest.param(encode_cursor("a", AN_ID[:-1] + "g"), tuple[str, CursorId], id="id-not-hex"),
+        pytest.param(encode_cursor("a\u0000", AN_ID), tuple[str, CursorId], id="text-nul"),
+        pytest.param(
+            encode_cursor("2027-03-11T08:00:00Z", "key\u0000"), tuple[datetime, str], id="key-nul"
+        ),
+        pytest.param(encode_cursor("key\u0000", 1), tuple[str, int], id="text-nul-int"),
+        pytest.param(encode_cursor(2**63), tuple[int], id="int-above-bigint"),
+        pytest.param(encode_cursor(-(2**63) - 1), tuple[int], id="int-below-bigint"),
+        pytest.param(encode_cursor(2**64), tuple[int], id="int-above-uint64"),
+        pytest.param(encode_cursor("instrument", 2**63), tuple[str, int], id="text-int-overflow"),
+        pytest.param(
+            encode_cursor("99999-01-01", AN_ID), tuple[date, CursorId], id="day-out-of-range"
+        ),
+        pytest.param(
+            encode_cursor("+10000-01-01T00:00:00Z", AN_ID),
+            tuple[datetime, CursorId],
+            id="moment-out-of-range",
+        ),
+        pytest.param(_raw(b'["\\ud800", "x"]'), tuple[str, str], id="lone-surrogate"),
+        pytest.param(_raw(b'["\xff", "x"]'), tuple[str, str], id="not-utf-8"),
+    ],
+)
+def test_a_forged_cursor_is_refused_before_it_reaches_the_database(
+    cursor: str, key_type: Any
+) -> None:
+    with pytest.raises(InvalidInput) as raised:
+        decode_cursor(cursor, key_type)
+    assert raised.value.errors[0].field == "cursor"
+
+
+def test_the_bounds_are_exactly_what_the_database_takes() -> None:
+    assert decode_cursor(encode_cursor(2**63 - 1), tuple[int]) == (2**63 - 1,)
+    assert decode_cursor(encode_cursor(-(2**63)), tuple[int]) == (-(2**63),)
+    for beyond in [2**63, -(2**63) - 1]:
+        with pytest.raises(InvalidInput):
+            decode_cursor(encode_cursor(beyond), tuple[int])
+    # PostgreSQL reads a uuid in either case; one character off the form is refused.
+    assert decode_cursor(encode_cursor("a", AN_ID.upper()), tuple[str, CursorId]) == (
+        "a",
+        AN_ID.upper(),
+    )
+    with pytest.raises(InvalidInput):
+        decode_cursor(encode_cursor("a", AN_ID + "0"), tuple[str, CursorId])
