@@ -39,6 +39,7 @@ from service.reports import routes as reports
 from service.settings import Settings
 
 HEALTH_TIMEOUT_SECONDS = 2.0
+REDIS_TIMEOUT_SECONDS = 2.0
 
 
 class Health(msgspec.Struct):
@@ -82,7 +83,12 @@ def create_app(settings: Settings) -> Litestar:
             synchronous_commit="off" if settings.read_audit_commit == "async" else "on",
         )
         app.state.client_reads = ClientReads(app.state.read_pool)
-        app.state.redis = Redis.from_url(redis_url)
+        # A Redis that drops packets must not hang sign-in: a 503 after two seconds.
+        app.state.redis = Redis.from_url(
+            redis_url,
+            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+            socket_timeout=REDIS_TIMEOUT_SECONDS,
+        )
         async with app.state.pool.acquire() as conn:
             await install_shipped(conn)
         listener = Listener(database_url)
