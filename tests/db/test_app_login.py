@@ -15,7 +15,7 @@ from tests.factories import Factory
 from workers.main import shutdown, startup
 
 # A refusal of the right itself, not the audit trigger's "append-only".
-REFUSAL = r"permission denied|must be owner"
+REFUSAL = r"permission denied|must be owner|must be superuser"
 # Each runs after RESET ROLE, in a transaction that is rolled back whatever happens.
 REFUSED = [
     "ALTER TABLE audit_events DISABLE TRIGGER ALL",
