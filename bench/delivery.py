@@ -48,7 +48,7 @@ async def _prepare(url: str, count: int) -> None:
     """Exactly `count` due e-mail reminders to clients who may receive them, marked as the
     benchmark's own; anything else that has fallen due since the data was generated is
     set aside, so the worker sends exactly these."""
-    conn = await connect(url, as_app=False)
+    conn = await connect(url)
     try:
         await conn.execute("DELETE FROM messages WHERE subject_type = $1", MARK)
         await conn.execute(
@@ -82,10 +82,11 @@ async def _prepare(url: str, count: int) -> None:
         await conn.close()
 
 
-async def _sample_emails(url: str, settings: Settings, sample: int) -> list[Any]:
-    """The e-mails the worker will send, composed by the worker's own code (claims
-    made to compose them are rolled back)."""
-    conn = await connect(url)
+async def _sample_emails(settings: Settings, sample: int) -> list[Any]:
+    """The e-mails the worker will send, composed by the worker's own code as the
+    worker's login (claims made to compose them are rolled back)."""
+    assert settings.app_login_url is not None
+    conn = await connect(settings.app_login_url)
     try:
         ids = [
             row["id"]
@@ -132,7 +133,7 @@ async def _send_raw(emails: list[Any], count: int, port: int) -> float:
 
 
 async def _sent_window(url: str) -> tuple[int, float]:
-    conn = await connect(url, as_app=False)
+    conn = await connect(url)
     try:
         row = await conn.fetchrow(
             "SELECT count(*) FILTER (WHERE status = 'sent') AS sent, "
@@ -198,7 +199,7 @@ def measure_delivery(url: str, redis_url: str, count: int = 10_000, rounds: int 
         sink.stdout.readline()
         for _ in range(rounds):
             asyncio.run(_prepare(url, count))
-            emails = asyncio.run(_sample_emails(url, settings, 500))
+            emails = asyncio.run(_sample_emails(settings, 500))
             seconds, round_peak = _worker_run(url, env, count)
             worker_seconds.append(seconds)
             peak = max(peak, round_peak)

@@ -69,7 +69,7 @@ async def prepare_database(server_url: str, clients: int) -> tuple[str, float]:
     how many seconds generating it took."""
     name = f"polku_bench_{clients}"
     url = _with_database(server_url, name)
-    admin = await connect(server_url, as_app=False)
+    admin = await connect(server_url)
     try:
         exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
         if exists:
@@ -85,7 +85,7 @@ async def prepare_database(server_url: str, clients: int) -> tuple[str, float]:
                 generate.GENERATOR_VERSION,
             )
             if ready:
-                owner = await connect(url, as_app=False)
+                owner = await connect(url)
                 try:
                     if await migrate(owner):  # new migrations: regenerate from scratch
                         ready = False
@@ -97,7 +97,7 @@ async def prepare_database(server_url: str, clients: int) -> tuple[str, float]:
         await admin.execute(f'CREATE DATABASE "{name}"')
     finally:
         await admin.close()
-    owner = await connect(url, as_app=False)
+    owner = await connect(url)
     try:
         await migrate(owner)
     finally:

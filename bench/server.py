@@ -61,7 +61,7 @@ async def _load_floor(database_url: str) -> None:
 
 def create_bench_app() -> Litestar:
     settings = load_settings()
-    database_url = settings.database_url
+    database_url = settings.app_login_url
     assert database_url is not None
     app = create_app(settings)
     app.register(floor_client)

@@ -4,16 +4,23 @@ Each file runs in its own transaction and is recorded with its SHA-256, so a
 second run is a no-op and a file edited after it was applied is refused. An
 advisory lock keeps two processes (two API replicas starting at once) from
 migrating the same database together.
+
+Migrations run as the owner of the schema (the user in DATABASE_URL), which makes and
+keeps the login role polku_app that the API and the worker use.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
+import scramp
+
+from db.pool import APP_ROLE
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _FILE_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -88,7 +95,10 @@ async def migrate(conn: asyncpg.Connection, migrations: list[Migration] | None =
             """
         )
         applied_now = []
-        for migration in await pending_migrations(conn, migrations):
+        pending = await pending_migrations(conn, migrations)
+        if pending:
+            await _check_role_rights(conn)
+        for migration in pending:
             async with conn.transaction():
                 try:
                     await conn.execute(migration.sql)
@@ -105,3 +115,47 @@ async def migrate(conn: asyncpg.Connection, migrations: list[Migration] | None =
         return applied_now
     finally:
         await conn.execute("SELECT pg_advisory_unlock($1)", _LOCK_KEY)
+
+
+async def _check_role_rights(conn: asyncpg.Connection) -> None:
+    """A new database needs a user that may create roles: its first migration creates
+    polku_app (or finds it, but PostgreSQL checks the right to create it first)."""
+    row = await conn.fetchrow(
+        """
+        SELECT quote_ident(current_user) AS me, rolsuper OR rolcreaterole AS may_create_roles,
+               NOT EXISTS (SELECT FROM schema_migrations) AS new_database
+        FROM pg_roles WHERE rolname = current_user
+        """
+    )
+    assert row is not None  # current_user is always a role
+    if row["new_database"] and not row["may_create_roles"]:
+        raise MigrationError(
+            f"{row['me']} (the user in DATABASE_URL) may not create roles, and the first "
+            f"migration of a database creates or finds the login role {APP_ROLE}: an "
+            f"administrator runs ALTER ROLE {row['me']} CREATEROLE (and, where {APP_ROLE} "
+            f"exists already, GRANT {APP_ROLE} TO {row['me']} WITH ADMIN OPTION), or migrates "
+            "this database once as a superuser; then run polku migrate again"
+        )
+
+
+async def set_app_password(conn: asyncpg.Connection, password: str) -> None:
+    """Give polku_app this password. It is sent as a SCRAM-SHA-256 verifier, as psql's
+    \\password does, so that the password itself never reaches the server's logs."""
+    try:
+        salt, stored_key, server_key, iterations = scramp.ScramMechanism(
+            "SCRAM-SHA-256"
+        ).make_auth_info(password)
+    except scramp.ScramException as error:
+        raise MigrationError(f"POLKU_APP_DB_PASSWORD: {error}") from error
+    encoded = [base64.b64encode(part).decode() for part in (salt, stored_key, server_key)]
+    verifier = f"SCRAM-SHA-256${iterations}:{encoded[0]}${encoded[1]}:{encoded[2]}"
+    try:
+        # A verifier is base64 and punctuation, never a quote: safe to spell out.
+        await conn.execute(f"ALTER ROLE {APP_ROLE} PASSWORD '{verifier}'")
+    except asyncpg.InsufficientPrivilegeError as error:
+        me = await conn.fetchval("SELECT current_user")
+        raise MigrationError(
+            f"{me} may not set the password of {APP_ROLE}: an administrator sets it "
+            f"(in psql: \\password {APP_ROLE}) and POLKU_APP_DB_PASSWORD stays unset "
+            "where polku migrate runs"
+        ) from error

@@ -1,13 +1,35 @@
-"""Connections for the API and the worker."""
+"""Connections for the API and the worker.
+
+The API and the worker log in as polku_app (see Settings.app_login_url): a role that
+owns nothing, is no superuser and belongs to no role that does, so no statement they
+send can alter a table, disable the audit trigger or take the owner's rights back.
+Only migrations log in as the owner in DATABASE_URL.
+"""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 import msgspec
 
 APP_ROLE = "polku_app"
+
+
+def login_as(url: str, user: str, password: str | None) -> str:
+    """`url` with its user and password replaced: the owner's password never travels
+    with another login."""
+    parts = urlsplit(url)
+    hosts = parts.netloc.rpartition("@")[2]
+    credentials = quote(user, safe="")
+    if password is not None:
+        credentials += ":" + quote(password, safe="")
+    query = parts.query
+    options = parse_qsl(query, keep_blank_values=True)
+    if any(name in ("user", "password") for name, _ in options):
+        query = urlencode([(n, v) for n, v in options if n not in ("user", "password")])
+    return urlunsplit(parts._replace(netloc=f"{credentials}@{hosts}", query=query))
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -27,19 +49,17 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
     state beyond the startup settings, and an open transaction is still rolled back."""
 
 
-async def connect(url: str, *, as_app: bool = True, **settings: str) -> asyncpg.Connection:
-    """One connection; as_app=False keeps the URL's own user (migrations, tests)."""
-    server_settings = _server_settings(as_app, settings)
-    conn = await asyncpg.connect(url, server_settings=server_settings)
+async def connect(url: str, **settings: str) -> asyncpg.Connection:
+    """One connection, as the URL's user."""
+    conn = await asyncpg.connect(url, server_settings=_server_settings(settings))
     await _init_connection(conn)
     return conn
 
 
 async def create_pool(
-    url: str, *, min_size: int = 2, max_size: int = 20, as_app: bool = True, **settings: str
+    url: str, *, min_size: int = 2, max_size: int = 20, **settings: str
 ) -> asyncpg.Pool:
-    """A pool whose connections act as polku_app, the role that cannot alter audit rows
-    (as_app=False keeps the URL's own user)."""
+    """A pool of connections as the URL's user."""
     pool: asyncpg.Pool = await asyncpg.create_pool(
         url,
         min_size=min_size,
@@ -48,13 +68,10 @@ async def create_pool(
         reset=_keep_session,
         # No idle-expiry timer to arm and cancel on every release.
         max_inactive_connection_lifetime=0,
-        server_settings=_server_settings(as_app, settings),
+        server_settings=_server_settings(settings),
     )
     return pool
 
 
-def _server_settings(as_app: bool, extra: dict[str, str]) -> dict[str, Any]:
-    settings = {"application_name": "polku", "timezone": "UTC", **extra}
-    if as_app:
-        settings["role"] = APP_ROLE
-    return settings
+def _server_settings(extra: dict[str, str]) -> dict[str, Any]:
+    return {"application_name": "polku", "timezone": "UTC", **extra}

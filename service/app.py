@@ -67,9 +67,9 @@ async def health(state: State) -> Response[Health]:
 
 
 def create_app(settings: Settings) -> Litestar:
-    if settings.database_url is None or settings.redis_url is None:
-        raise ValueError("create_app needs resolved DATABASE_URL and REDIS_URL")
-    database_url, redis_url = settings.database_url, settings.redis_url
+    if settings.app_login_url is None or settings.redis_url is None:
+        raise ValueError("create_app needs a resolved database login and REDIS_URL")
+    database_url, redis_url = settings.app_login_url, settings.redis_url
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

@@ -21,7 +21,7 @@ import uvicorn
 import uvloop
 
 from db.embedded import EmbeddedServerError, EmbeddedServers
-from db.migrate import MigrationError, migrate
+from db.migrate import MigrationError, migrate, set_app_password
 from db.pool import connect
 from service.demo import Demo
 from service.devmail import MailCatcher
@@ -53,27 +53,37 @@ def resolved(settings: Settings) -> Iterator[Settings]:
     except (EmbeddedServerError, OSError) as error:
         fail(str(error).splitlines()[0])
     try:
+        # An app login of its own names a database elsewhere, not the embedded one.
+        embedded_database = None if settings.app_database_url else urls.database_url
         yield msgspec.structs.replace(
             settings,
-            database_url=settings.database_url or urls.database_url,
+            database_url=settings.database_url or embedded_database,
             redis_url=settings.redis_url or urls.redis_url,
         )
     finally:
         servers.stop()
 
 
-async def _migrate(database_url: str) -> list[str]:
-    conn = await connect(database_url, as_app=False)
+async def _migrate(database_url: str, app_password: str | None) -> list[str]:
+    conn = await connect(database_url)
     try:
-        return await migrate(conn)
+        applied = await migrate(conn)
+        if app_password is not None:
+            await set_app_password(conn, app_password)
+        return applied
     finally:
         await conn.close()
 
 
 def _apply_migrations(settings: Settings) -> list[str]:
-    assert settings.database_url is not None
+    """Migrate as the owner in DATABASE_URL, and give polku_app POLKU_APP_DB_PASSWORD."""
+    if settings.database_url is None:
+        fail(
+            "migrations run as the owner of the schema: set DATABASE_URL "
+            "(POLKU_APP_DATABASE_URL is the API's and the worker's login, which cannot migrate)"
+        )
     try:
-        return asyncio.run(_migrate(settings.database_url))
+        return asyncio.run(_migrate(settings.database_url, settings.app_db_password))
     except MigrationError as error:
         fail(str(error))
     except OSError as error:
@@ -149,8 +159,8 @@ def dev(host: str, port: int, demo: bool) -> None:
 async def _seed_demo(settings: Settings) -> Demo:
     from service.demo import seed_demo
 
-    assert settings.database_url is not None
-    conn = await connect(settings.database_url)
+    assert settings.app_login_url is not None
+    conn = await connect(settings.app_login_url)
     try:
         return await seed_demo(conn, settings)
     finally:
@@ -250,9 +260,10 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     _check_port_free(host, port)
     _configure_logging(settings)
     with resolved(settings) as ready:
-        assert ready.database_url is not None and ready.redis_url is not None
+        assert ready.app_login_url is not None and ready.redis_url is not None
         # Worker processes build the app from the environment.
-        os.environ["DATABASE_URL"] = ready.database_url
+        if ready.database_url is not None:
+            os.environ["DATABASE_URL"] = ready.database_url
         os.environ["REDIS_URL"] = ready.redis_url
         uvicorn.run(
             "service.asgi:create_app_from_environment",
@@ -341,8 +352,8 @@ async def _create_admin(settings: Settings, data: Any, organisation: str, kind: 
     from service.accounts import service as accounts
     from service.errors import Conflict
 
-    assert settings.database_url is not None
-    conn = await connect(settings.database_url)
+    assert settings.app_login_url is not None
+    conn = await connect(settings.app_login_url)
     try:
         async with conn.transaction():
             org = await accounts.find_or_create_organisation(conn, organisation, kind)
@@ -400,8 +411,8 @@ def services_import(file: Path, skip_bad_rows: bool) -> None:
 async def _import_services(settings: Settings, services: list[Any]) -> tuple[int, int]:
     from service.referrals.catalogue import import_services
 
-    assert settings.database_url is not None
-    conn = await connect(settings.database_url)
+    assert settings.app_login_url is not None
+    conn = await connect(settings.app_login_url)
     try:
         async with conn.transaction():
             return await import_services(conn, services)

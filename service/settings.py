@@ -12,9 +12,13 @@ from typing import Annotated, Literal
 import msgspec
 from dotenv import dotenv_values
 
+from db.pool import APP_ROLE, login_as
+
 # Field name → environment variable. The environment wins over `.env`.
 ENVIRONMENT_NAMES = {
     "database_url": "DATABASE_URL",
+    "app_database_url": "POLKU_APP_DATABASE_URL",
+    "app_db_password": "POLKU_APP_DB_PASSWORD",
     "redis_url": "REDIS_URL",
     "public_url": "POLKU_PUBLIC_URL",
     "smtp_url": "SMTP_URL",
@@ -36,7 +40,12 @@ class SettingsError(ValueError):
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    # The owner of the schema: migrations only.
     database_url: str | None = None
+    # The API's and the worker's login; see app_login_url.
+    app_database_url: str | None = None
+    # polku_app's password: `polku migrate` sets it on the role, app_login_url uses it.
+    app_db_password: str | None = None
     redis_url: str | None = None
     public_url: str = "http://127.0.0.1:8000"
     smtp_url: str | None = None
@@ -82,8 +91,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return entries
 
     @property
+    def app_login_url(self) -> str | None:
+        """How the API and the worker log in: POLKU_APP_DATABASE_URL, or else DATABASE_URL
+        as polku_app with POLKU_APP_DB_PASSWORD (none is needed under trust or peer
+        authentication, as on the embedded server)."""
+        if self.app_database_url is not None:
+            return self.app_database_url
+        if self.database_url is None:
+            return None
+        return login_as(self.database_url, APP_ROLE, self.app_db_password)
+
+    @property
     def uses_embedded_servers(self) -> bool:
-        return self.database_url is None or self.redis_url is None
+        no_database = self.database_url is None and self.app_database_url is None
+        return no_database or self.redis_url is None
 
 
 def load_settings(

@@ -64,7 +64,7 @@ async def settings(server_urls: tuple[str, str], worker_id: str) -> Settings:
     base_database_url, base_redis_url = server_urls
     number = _worker_number(worker_id)
     database = f"polku_test_{number}"
-    admin = await connect(base_database_url, as_app=False)
+    admin = await connect(base_database_url)
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         await admin.execute(f'CREATE DATABASE "{database}"')
@@ -73,7 +73,7 @@ async def settings(server_urls: tuple[str, str], worker_id: str) -> Settings:
     database_url = _with_database(base_database_url, database)
     # Roles are shared by the whole server: migrate one database at a time.
     with fasteners.InterProcessLock(str(TEST_DATA_DIR / "migrate.lock")):
-        conn = await connect(database_url, as_app=False)
+        conn = await connect(database_url)
         try:
             await migrate(conn)
         finally:
@@ -90,7 +90,7 @@ async def settings(server_urls: tuple[str, str], worker_id: str) -> Settings:
 async def owner_pool(settings: Settings) -> AsyncIterator[asyncpg.Pool]:
     """Connections as the migrating user, for setting up and inspecting data."""
     assert settings.database_url is not None
-    pool = await create_pool(settings.database_url, min_size=1, max_size=5, as_app=False)
+    pool = await create_pool(settings.database_url, min_size=1, max_size=5)
     yield pool
     await pool.close()
 

@@ -60,8 +60,8 @@ async def send_message(ctx: dict[str, Any], message_id: str) -> str:
 
 async def startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx["settings"]
-    assert settings.database_url is not None
-    ctx["pool"] = await create_pool(settings.database_url, min_size=1, max_size=20)
+    assert settings.app_login_url is not None
+    ctx["pool"] = await create_pool(settings.app_login_url, min_size=1, max_size=20)
     ctx["http"] = httpx.AsyncClient()
     ctx["smtp"] = (
         SmtpPool(SmtpServer.from_url(settings.smtp_url, settings.mail_from))

@@ -40,7 +40,7 @@ async def _maintenance(settings: Settings) -> AsyncIterator[asyncpg.Connection]:
     sessions may not close it to connections."""
     assert settings.database_url is not None
     url = urlunsplit(urlsplit(settings.database_url)._replace(path="/postgres"))
-    conn = await connect(url, as_app=False)
+    conn = await connect(url)
     try:
         yield conn
     finally:

@@ -86,8 +86,8 @@ async def test_a_flushed_redis_loses_nothing(
 async def _pool(settings: Settings) -> asyncpg.Pool:
     from db.pool import create_pool as create_db_pool
 
-    assert settings.database_url is not None
-    return await create_db_pool(settings.database_url, max_size=2)
+    assert settings.app_login_url is not None
+    return await create_db_pool(settings.app_login_url, max_size=2)
 
 
 @pytest.mark.slow

@@ -24,8 +24,8 @@ async def test_moves_keep_the_order_they_were_made_in(
     referral_id = made.json()["id"]
     coach = setting.coach
     actor = Actor(coach.id, coach.organisation_id, coach.email, coach.name, frozenset({"coach"}))
-    assert settings.database_url is not None
-    slow = await connect(settings.database_url)
+    assert settings.app_login_url is not None
+    slow = await connect(settings.app_login_url)  # as the API does
     try:
         async with slow.transaction():  # begins now, and commits after the move below
             await asyncio.sleep(0.05)

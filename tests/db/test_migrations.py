@@ -17,14 +17,14 @@ from service.settings import Settings
 async def scratch(settings: Settings) -> AsyncIterator[asyncpg.Connection]:
     """An empty database of its own, dropped afterwards."""
     assert settings.database_url is not None
-    admin = await connect(settings.database_url, as_app=False)
+    admin = await connect(settings.database_url)
     name = f"{await admin.fetchval('SELECT current_database()')}_scratch"
     await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     await admin.execute(f'CREATE DATABASE "{name}"')
     url = settings.database_url.replace(
         f"/{await admin.fetchval('SELECT current_database()')}", f"/{name}", 1
     )
-    conn = await connect(url, as_app=False)
+    conn = await connect(url)
     try:
         yield conn
     finally:
