@@ -70,14 +70,19 @@ class Factory:
             _PASSWORD_HASH,
             list(roles or ["coach"]),
         )
+        person = Person(staff_id, organisation_id, email, name, "")
+        return Person(staff_id, organisation_id, email, name, await self.token(person))
+
+    async def token(self, person: Person) -> str:
+        """A new bearer token of the staff member's, valid for an hour."""
         token = new_secret("polku")
         await self.conn.execute(
             "INSERT INTO access_tokens (token_hash, staff_id, expires_at) VALUES ($1, $2, $3)",
             digest(token),
-            staff_id,
+            person.id,
             datetime.now(UTC) + timedelta(hours=1),
         )
-        return Person(staff_id, organisation_id, email, name, token)
+        return token
 
     async def client(self, worker: Person, **fields: Any) -> str:
         """A client in the worker's organisation, with the worker responsible for them."""
