@@ -23,7 +23,7 @@ from service.calendar import ics
 from service.clock import HELSINKI
 from service.notifications import channels
 from service.notifications.outbox import queries
-from service.notifications.render import render, when
+from service.notifications.render import render, sms, when
 from service.notifications.rules import RETRY_FOR, quiet_until, retry_at
 from service.settings import Settings
 
@@ -92,6 +92,18 @@ def _series(
 
 def _zone(message: Any) -> ZoneInfo:
     return ZoneInfo(message["client_timezone"]) if message["client_timezone"] else HELSINKI
+
+
+def _when(moment: datetime, message: Any, group_zone: ZoneInfo, now: datetime) -> str:
+    """The moment as the client's own calendar shows it, in their zone."""
+    zone = _zone(message)
+    return when(
+        moment,
+        message["language"],
+        zone,
+        year=now.astimezone(zone).year,
+        group_zone=group_zone,
+    )
 
 
 def _quiet_hours(message: Any, now: datetime) -> Skip | datetime | None:
@@ -175,20 +187,23 @@ async def compose(conn: asyncpg.Connection, settings: Settings, message: Any) ->
     language = context["language"]
     where: ics.Occurrence | ics.Series | None = occurrence if occurrence is not None else series
     assert where is not None
-    text = render(
-        kind,
-        language,
-        plain=context["plain_language"],
-        title=context["title"],
-        when=when(moment, language, ZoneInfo(context["timezone"])),
-        place=where.location,
-        online_url=where.url,
-        phone=context["organiser_phone"],
-        whole=occurrence is None,
-        meeting=False,
-    )
+    own_place = occurrence is not None and context["session_location_name"] is not None
+    words = {
+        "title": context["title"],
+        "when": _when(moment, message, ZoneInfo(context["timezone"]), now),
+        "place": where.location,
+        "online_url": where.url,
+        "phone": context["organiser_phone"],
+        "whole": occurrence is None,
+        "meeting": False,
+        "changed": tuple(sorted(message["changes"] or ())),
+    }
+    plain = context["plain_language"]
     if message["channel"] == "sms":
-        return Outgoing(sms_to=context["phone"], sms_text=text.body)
+        place_name = context["session_location_name" if own_place else "location_name"]
+        sms_text = sms(kind, language, plain=plain, place_name=place_name, **words)
+        return Outgoing(sms_to=context["phone"], sms_text=sms_text)
+    text = render(kind, language, plain=plain, **words)
     calendar, method = _calendar(kind, series, occurrence) if series else (None, None)
     return Outgoing(
         email=channels.Email(
@@ -232,7 +247,7 @@ async def _compose_notice(conn: asyncpg.Connection, context: Any) -> Skip | Outg
         target=event["target_name"],
         status_fi=STATUS_FI[status],
         status_en=status.replace("-", " "),
-        when=when(event["at"], "fi", HELSINKI),
+        when=when(event["at"], "fi", HELSINKI, year=datetime.now(HELSINKI).year),
         referral_id=event["referral_id"],
     )
     return Outgoing(
@@ -260,20 +275,23 @@ def _compose_meeting(settings: Settings, context: Any) -> Skip | Outgoing:
     language = context["language"]
     place = _place(context["meeting_location_name"], context["meeting_location_address"])
     phone = context["coach_phone"]
-    text = render(
-        kind,
-        language,
-        plain=context["plain_language"],
-        title=MEETING_TITLE[language],
-        when=when(context["meeting_starts_at"], language, ZoneInfo(context["meeting_timezone"])),
-        place=place,
-        online_url=context["meeting_online_url"],
-        phone=phone,
-        whole=False,
-        meeting=True,
-    )
+    moment, zone = context["meeting_starts_at"], ZoneInfo(context["meeting_timezone"])
+    words = {
+        "title": MEETING_TITLE[language],
+        "when": _when(moment, context, zone, datetime.now(UTC)),
+        "place": place,
+        "online_url": context["meeting_online_url"],
+        "phone": phone,
+        "whole": False,
+        "meeting": True,
+        "changed": tuple(sorted(context["changes"] or ())),
+    }
+    plain = context["plain_language"]
     if context["channel"] == "sms":
-        return Outgoing(sms_to=context["phone"], sms_text=text.body)
+        place_name = context["meeting_location_name"]
+        sms_text = sms(kind, language, plain=plain, place_name=place_name, **words)
+        return Outgoing(sms_to=context["phone"], sms_text=sms_text)
+    text = render(kind, language, plain=plain, **words)
     calendar = None
     if kind != "reminder":
         event = ics.SingleEvent(
