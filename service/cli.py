@@ -249,7 +249,11 @@ async def _run_dev(settings: Settings, host: str, port: int) -> None:
 @click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104 - a server
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int, help="API processes")
-@click.option("--access-log", is_flag=True, help="Log every request (paths only).")
+@click.option(
+    "--access-log",
+    is_flag=True,
+    help="Log every request: method, route, status, duration (no query, no caller address).",
+)
 def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     """The API alone (production)."""
     settings = _settings()
@@ -265,13 +269,15 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
         if ready.database_url is not None:
             os.environ["DATABASE_URL"] = ready.database_url
         os.environ["REDIS_URL"] = ready.redis_url
+        # uvicorn's own access line carries the query string: ours replaces it.
+        app = "service.access_log" if access_log else "service.asgi"
         uvicorn.run(
-            "service.asgi:create_app_from_environment",
+            f"{app}:create_app_from_environment",
             factory=True,
             host=host,
             port=port,
             workers=workers,
-            access_log=access_log,
+            access_log=False,
             log_level=settings.log_level.lower(),
             # Explicitly: uvicorn's own default believes 127.0.0.1 and reads the
             # environment itself.

@@ -21,12 +21,14 @@ def free_port() -> int:
 
 class Mailbox:
     """aiosmtpd handler: every accepted message, parsed. `refuse` answers RCPT with a code;
+    `answers` answers the next RCPTs, one each (a greylisting 450 for the first, say);
     `stall` holds RCPT until released, so a sender can be caught mid-conversation; `reply`
     cleared keeps a message but holds the answer to its DATA (`kept` tells when)."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.refuse: str | None = None
+        self.answers: list[str] = []
         self.stall = threading.Event()
         self.stall.set()
         self.stalled = threading.Event()
@@ -40,6 +42,9 @@ class Mailbox:
     ) -> str:
         if self.refuse:
             return self.refuse
+        with self._lock:
+            if self.answers:
+                return self.answers.pop(0)
         if not self.stall.is_set():
             self.stalled.set()
             await asyncio.to_thread(self.stall.wait)

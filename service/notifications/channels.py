@@ -24,11 +24,27 @@ SMTP_TIMEOUT_SECONDS = 30
 SMS_TIMEOUT_SECONDS = 15
 
 
-class TransientFailure(Exception):
-    """Worth trying again later: the server was away, busy or slow."""
+class DeliveryFailure(Exception):
+    """A try that did not deliver. `reason` is what a coach reads in the delivery log;
+    `code` the server's answer ("SMTP 450", "HTTP 503") for the logs. Neither carries
+    the recipient's address: servers often quote it in their answer, which is dropped."""
+
+    def __init__(self, reason: str, *, code: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
 
 
-class PermanentFailure(Exception):
+class TransientFailure(DeliveryFailure):
+    """Worth trying again later: the server was away, busy, slow, or asked us to wait.
+    `lasting` says what went wrong once it has gone on for too long."""
+
+    def __init__(self, reason: str, *, lasting: str, code: str | None = None) -> None:
+        super().__init__(reason, code=code)
+        self.lasting = lasting
+
+
+class PermanentFailure(DeliveryFailure):
     """Trying again will not help: the address was refused, the request rejected."""
 
 
@@ -193,20 +209,56 @@ class SmtpServer:
         )
 
 
+_UNREACHABLE = "the mail server could not be reached"
+
+
+def _refusal(code: int, permanent: str) -> DeliveryFailure:
+    """An SMTP answer about this message: 5xx for good, 4xx for now (RFC 5321 4.2.1)."""
+    if 500 <= code < 600:
+        return PermanentFailure(permanent, code=f"SMTP {code}")
+    return TransientFailure(
+        "the mail server asked to try again later",
+        lasting="the mail server did not accept the message",
+        code=f"SMTP {code}",
+    )
+
+
 @contextlib.contextmanager
-def _smtp_failures() -> Iterator[None]:
-    """aiosmtplib's errors as worth-retrying or not."""
+def _sending_failures() -> Iterator[None]:
+    """aiosmtplib's errors while handing over one message, as worth-retrying or not."""
     try:
         yield
     except aiosmtplib.SMTPRecipientsRefused as error:
-        raise PermanentFailure(f"recipient refused: {error}") from error
+        raise _refusal(error.recipients[0].code, "the mail server refused the address") from error
+    except aiosmtplib.SMTPSenderRefused as error:
+        raise _refusal(error.code, "the mail server refused Polku's sender address") from error
     except aiosmtplib.SMTPNotSupported as error:
-        raise PermanentFailure(f"the SMTP server cannot take this message: {error}") from error
+        raise PermanentFailure(
+            "the mail server does not take addresses with letters such as ä or ö"
+        ) from error
+    except (aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError) as error:
+        raise TransientFailure(_UNREACHABLE, lasting=_UNREACHABLE) from error
     except aiosmtplib.SMTPResponseException as error:
-        failure = PermanentFailure if 500 <= error.code < 600 else TransientFailure
-        raise failure(f"SMTP {error.code}: {error.message}") from error
+        raise _refusal(error.code, "the mail server refused the message") from error
     except (TimeoutError, aiosmtplib.SMTPException, OSError) as error:
-        raise TransientFailure(f"SMTP server unreachable: {error}") from error
+        raise TransientFailure(_UNREACHABLE, lasting=_UNREACHABLE) from error
+
+
+@contextlib.contextmanager
+def _connecting_failures() -> Iterator[None]:
+    """Failing to connect or log in is temporary whatever the server answers: it holds
+    for every message alike, and whoever runs the servers can put it right."""
+    try:
+        yield
+    except aiosmtplib.SMTPAuthenticationError as error:
+        refused = "the mail server refused Polku's login"
+        raise TransientFailure(refused, lasting=refused, code=f"SMTP {error.code}") from error
+    except aiosmtplib.SMTPResponseException as error:
+        raise TransientFailure(
+            _UNREACHABLE, lasting=_UNREACHABLE, code=f"SMTP {error.code}"
+        ) from error
+    except (TimeoutError, aiosmtplib.SMTPException, OSError) as error:
+        raise TransientFailure(_UNREACHABLE, lasting=_UNREACHABLE) from error
 
 
 class SmtpPool:
@@ -225,8 +277,8 @@ class SmtpPool:
             client, reused = await self._take()
             try:
                 await self._send_on(client, message)
-            except TransientFailure:
-                if not reused:
+            except TransientFailure as failure:
+                if not reused or failure.code is not None:
                     raise
                 # An idle connection the server had closed: nothing was sent on it.
                 client, _ = await self._connect()
@@ -234,18 +286,21 @@ class SmtpPool:
 
     async def _send_on(self, client: aiosmtplib.SMTP, message: Envelope) -> None:
         try:
-            with _smtp_failures():
+            with _sending_failures():
                 await client.sendmail(
                     message.sender,
                     [message.recipient],
                     message.data,
                     mail_options=["SMTPUTF8"] if message.smtputf8 else None,
                 )
-        except PermanentFailure:
-            await self._put(client, reset=True)
+        except DeliveryFailure as failure:
+            if failure.code is None:
+                client.close()  # broken: not to be reused
+            else:
+                await self._put(client, reset=True)  # an answer: the connection is fine
             raise
-        except (TransientFailure, asyncio.CancelledError):
-            client.close()  # broken, or given up on mid-conversation: not to be reused
+        except asyncio.CancelledError:
+            client.close()  # given up on mid-conversation: not to be reused
             raise
         await self._put(client)
 
@@ -265,7 +320,7 @@ class SmtpPool:
             local_hostname=self.server.local_hostname,
             timeout=SMTP_TIMEOUT_SECONDS,
         )
-        with _smtp_failures():
+        with _connecting_failures():
             await client.connect()
             if self.server.username and self.server.password:
                 await client.login(self.server.username, self.server.password)
@@ -311,11 +366,17 @@ async def send_sms(
             timeout=SMS_TIMEOUT_SECONDS,
         )
     except httpx.HTTPError as error:
-        raise TransientFailure(f"SMS gateway unreachable: {error}") from error
+        unreachable = "the SMS gateway could not be reached"
+        raise TransientFailure(unreachable, lasting=unreachable) from error
+    code = f"HTTP {response.status_code}"
     if response.status_code >= 500 or response.status_code == 429:
-        raise TransientFailure(f"SMS gateway answered {response.status_code}")
+        raise TransientFailure(
+            "the SMS gateway asked to try again later",
+            lasting="the SMS gateway did not accept the message",
+            code=code,
+        )
     if response.status_code >= 400:
-        raise PermanentFailure(f"SMS gateway refused the message ({response.status_code})")
+        raise PermanentFailure("the SMS gateway refused the message", code=code)
 
 
 def _append_line(path: Path, line: str) -> None:

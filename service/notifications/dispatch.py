@@ -3,6 +3,7 @@ if it loses them, the next pass hands them over again."""
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import timedelta
 from typing import Any
@@ -12,7 +13,9 @@ from arq.constants import default_queue_name, expires_extra_ms, job_key_prefix
 from arq.jobs import serialize_job
 
 from service.notifications.outbox import queries
-from service.notifications.rules import MAX_ATTEMPTS
+from service.notifications.rules import MAX_UNFINISHED_TRIES
+
+logger = logging.getLogger("polku.messages")
 
 BATCH = 1000
 SEND_JOB = "send_message"
@@ -60,7 +63,16 @@ async def dispatch_due(
     """Enqueue due messages, a batch at a time until none are left (or max_batches);
     returns how many were handed over."""
     async with pool.acquire() as conn:
-        await queries.release_expired_claims(conn, max_attempts=MAX_ATTEMPTS)
+        released = await queries.release_expired_claims(conn, max_unfinished=MAX_UNFINISHED_TRIES)
+    for row in released:
+        if row["status"] == "failed":
+            logger.warning(
+                "message %s failed after %d tries: the sending was interrupted too often",
+                row["id"],
+                row["attempts"],
+            )
+        else:
+            logger.info("message %s: its sending was interrupted; due again", row["id"])
     handed = 0
     for _ in range(max_batches):
         count = await _dispatch_batch(pool, queue, requeue_after)

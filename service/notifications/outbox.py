@@ -8,6 +8,7 @@ withheld and why.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,9 +27,27 @@ ANNOUNCEMENTS = ["invite", "update", "cancellation"]
 EVERYTHING = [*ANNOUNCEMENTS, "reminder"]
 
 
+# What an update is about, by the fields whose change it announces.
+_CHANGES = {
+    "starts_at": "time",
+    "ends_at": "time",
+    "location": "place",
+    "location_name": "place",
+    "location_address": "place",
+    "online_url": "link",
+    "title": "title",
+    "theme": "theme",
+}
+
+
+def change_kinds(fields: Iterable[str]) -> set[str]:
+    """time, place, link, title, theme: what changing these fields changes for a reader."""
+    return {_CHANGES[field] for field in fields if field in _CHANGES}
+
+
 @dataclass
 class _Batch:
-    rows: list[tuple[str, str, str, str | None, str | None, str | None, str | None, datetime]]
+    rows: list[tuple[str, str, str, str | None, str | None, str | None, str | None, datetime, str]]
 
     def add(
         self,
@@ -40,9 +59,20 @@ class _Batch:
         at: datetime,
         channel: str,
         meeting_id: str | None = None,
+        changes: Iterable[str] = (),
     ) -> None:
         self.rows.append(
-            (client["client_id"], kind, channel, programme_id, session_id, meeting_id, offset, at)
+            (
+                client["client_id"],
+                kind,
+                channel,
+                programme_id,
+                session_id,
+                meeting_id,
+                offset,
+                at,
+                ",".join(sorted(changes)),
+            )
         )
 
     async def write(self, conn: asyncpg.Connection) -> None:
@@ -62,6 +92,7 @@ class _Batch:
             meeting_ids=list(columns[5]),
             offsets=list(columns[6]),
             scheduled=list(columns[7]),
+            changes=list(columns[8]),
         )
 
 
@@ -85,13 +116,14 @@ def _announce(
     programme_id: str,
     session_id: str | None,
     now: datetime,
+    changes: dict[str, set[str]] | None = None,
 ) -> None:
     for client in clients:
         zone = ZoneInfo(client["timezone"])
+        changed = (changes or {}).get(str(client["client_id"]), set())
         for channel in _channels(client):
-            batch.add(
-                client, kind, programme_id, session_id, None, send_time(channel, now, zone), channel
-            )
+            at = send_time(channel, now, zone)
+            batch.add(client, kind, programme_id, session_id, None, at, channel, None, changed)
 
 
 async def _announce_now(
@@ -174,8 +206,33 @@ async def client_left(conn: asyncpg.Connection, programme_id: str, client_id: st
     await _announce_now(conn, "cancellation", programme_id, None, [client_id])
 
 
-async def session_changed(conn: asyncpg.Connection, programme_id: str, session_id: str) -> None:
-    """The session moved or changed place: an update now, and reminders planned anew."""
+async def _changes_with_unsent(
+    conn: asyncpg.Connection,
+    programme_id: str,
+    session_id: str | None,
+    clients: list[Any],
+    changed: Iterable[str],
+) -> dict[str, set[str]]:
+    """What each client's update is to say changed: these fields, and what the updates
+    it replaces (not yet sent) were to say."""
+    new = change_kinds(changed)
+    unsent = await queries.pending_update_changes(
+        conn, programme_id=programme_id, session_id=session_id
+    )
+    earlier = {str(row["client_id"]): set(row["changes"]) for row in unsent}
+    return {
+        str(client["client_id"]): new | earlier.get(str(client["client_id"]), set())
+        for client in clients
+    }
+
+
+async def session_changed(
+    conn: asyncpg.Connection, programme_id: str, session_id: str, changed: Iterable[str] = ()
+) -> None:
+    """The session moved or changed place (the `changed` fields): an update now, and
+    reminders planned anew."""
+    clients = await _recipients(conn, programme_id, None)
+    changes = await _changes_with_unsent(conn, programme_id, session_id, clients, changed)
     await queries.cancel_pending(
         conn,
         programme_id=programme_id,
@@ -185,9 +242,8 @@ async def session_changed(conn: asyncpg.Connection, programme_id: str, session_i
         reason="the session changed",
     )
     now = datetime.now(UTC)
-    clients = await _recipients(conn, programme_id, None)
     batch = _Batch([])
-    _announce(batch, clients, "update", programme_id, session_id, now)
+    _announce(batch, clients, "update", programme_id, session_id, now, changes)
     await _remind(conn, batch, clients, programme_id, session_id, now)
     await batch.write(conn)
 
@@ -204,12 +260,19 @@ async def session_cancelled(conn: asyncpg.Connection, programme_id: str, session
     await _announce_now(conn, "cancellation", programme_id, session_id)
 
 
-async def programme_changed(conn: asyncpg.Connection, programme_id: str) -> None:
-    """The whole series changed (place, link): the full series again, as an update."""
+async def programme_changed(
+    conn: asyncpg.Connection, programme_id: str, changed: Iterable[str] = ()
+) -> None:
+    """The whole series changed (place, link, title: the `changed` fields): the full
+    series again, as an update."""
+    clients = await _recipients(conn, programme_id, None)
+    changes = await _changes_with_unsent(conn, programme_id, None, clients, changed)
     await queries.cancel_pending_series_updates(
         conn, programme_id=programme_id, reason="superseded by a newer update"
     )
-    await _announce_now(conn, "update", programme_id, None)
+    batch = _Batch([])
+    _announce(batch, clients, "update", programme_id, None, datetime.now(UTC), changes)
+    await batch.write(conn)
 
 
 async def reminders_replanned(conn: asyncpg.Connection, programme_id: str) -> None:

@@ -23,12 +23,24 @@ FROM sessions s JOIN programmes p ON p.id = s.programme_id
 WHERE s.programme_id = :programme_id AND s.status = 'scheduled' AND s.starts_at > now()
   AND (:session_id::uuid IS NULL OR s.id = :session_id);
 
--- name: insert_messages(client_ids, kinds, channels, programme_ids, session_ids, meeting_ids, offsets, scheduled)!
+-- name: insert_messages(client_ids, kinds, channels, programme_ids, session_ids, meeting_ids, offsets, scheduled, changes)!
+-- changes: each message's list, comma-separated ('' for none).
 INSERT INTO messages (client_id, kind, channel, programme_id, session_id, meeting_id,
-                      offset_spec, scheduled_for)
-SELECT * FROM unnest(:client_ids::uuid[], :kinds::text[], :channels::text[],
-                     :programme_ids::uuid[], :session_ids::uuid[], :meeting_ids::uuid[],
-                     :offsets::text[], :scheduled::timestamptz[]);
+                      offset_spec, scheduled_for, changes)
+SELECT c, k, ch, p, s, m, o, at, string_to_array(chg, ',')
+FROM unnest(:client_ids::uuid[], :kinds::text[], :channels::text[],
+            :programme_ids::uuid[], :session_ids::uuid[], :meeting_ids::uuid[],
+            :offsets::text[], :scheduled::timestamptz[], :changes::text[])
+     AS u (c, k, ch, p, s, m, o, at, chg);
+
+-- name: pending_update_changes(programme_id, session_id)
+-- What the unsent updates of a session (or, without one, of the whole series) were to
+-- say changed, per client: a newer update replaces them and must say it too.
+SELECT client_id, array_agg(DISTINCT change) AS changes
+FROM messages, unnest(changes) AS change
+WHERE status = 'pending' AND kind = 'update' AND programme_id = :programme_id
+  AND session_id IS NOT DISTINCT FROM :session_id::uuid
+GROUP BY client_id;
 
 -- name: insert_staff_notice(staff_id, subject_type, subject_id)!
 INSERT INTO messages (staff_id, kind, channel, subject_type, subject_id, scheduled_for)
@@ -106,17 +118,18 @@ WHERE client_id = :client_id AND channel = :channel AND status = 'pending';
 
 -- Dispatching and sending ------------------------------------------------------------
 
--- name: release_expired_claims(max_attempts)
--- A worker that claimed a message and died, or whose job was cancelled: its attempt
--- is over. Try again, unless that was the last try.
+-- name: release_expired_claims(max_unfinished)
+-- A worker that claimed a message and died, or whose job was cancelled: its try is
+-- over. Try again, unless tries have ended this way too often.
 UPDATE messages
-SET status = CASE WHEN attempts >= :max_attempts THEN 'failed' ELSE 'pending' END,
-    status_reason = CASE WHEN attempts >= :max_attempts
-                         THEN 'gave up after ' || attempts || ' tries: ' ELSE '' END
-                    || 'the sending worker stopped before finishing',
+SET unfinished_tries = unfinished_tries + 1,
+    status = CASE WHEN unfinished_tries + 1 >= :max_unfinished THEN 'failed' ELSE 'pending' END,
+    status_reason = CASE WHEN unfinished_tries + 1 >= :max_unfinished
+                         THEN 'the sending was interrupted ' || unfinished_tries + 1 || ' times'
+                         ELSE 'the sending was interrupted' END,
     claimed_until = NULL, enqueued_at = NULL, updated_at = now()
 WHERE status = 'sending' AND claimed_until < now()
-RETURNING id;
+RETURNING id, status, attempts;
 
 -- name: due_messages(requeue_after, limit)
 -- Due messages not yet handed to the queue, or handed long enough ago that the
@@ -141,10 +154,11 @@ SET status = :status, status_reason = :reason, claimed_until = NULL, updated_at 
     sent_at = CASE WHEN :status = 'sent' THEN now() END
 WHERE id = :id AND status = 'sending';
 
--- name: retry_later(id, at, reason)!
+-- name: retry_later(id, at, reason, until)!
+-- A try failed for a passing reason: due again at :at, and given up after :until.
 UPDATE messages
-SET status = 'pending', scheduled_for = :at, status_reason = :reason, claimed_until = NULL,
-    enqueued_at = NULL, updated_at = now()
+SET status = 'pending', scheduled_for = :at, status_reason = :reason, retry_until = :until,
+    claimed_until = NULL, enqueued_at = NULL, updated_at = now()
 WHERE id = :id AND status = 'sending';
 
 -- name: postpone(id, at, reason)!
@@ -165,10 +179,10 @@ WITH claimed AS (
     WHERE id = :id AND status = 'pending' AND scheduled_for <= now()
       AND in_calendar_order(messages)
     RETURNING id, client_id, staff_id, kind, channel, programme_id, session_id, meeting_id,
-              subject_type, subject_id, attempts
+              subject_type, subject_id, attempts, retry_until, changes
 )
 SELECT m.id, m.client_id, m.kind, m.channel, m.programme_id, m.session_id, m.meeting_id,
-       m.attempts, m.staff_id, m.subject_type, m.subject_id,
+       m.attempts, m.retry_until, m.changes, m.staff_id, m.subject_type, m.subject_id,
        staff.email AS staff_email, staff.name AS staff_name, staff.active AS staff_active,
        c.first_name, c.email, c.phone, c.language, c.plain_language,
        EXISTS (SELECT FROM consents k WHERE k.client_id = c.id

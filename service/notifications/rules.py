@@ -11,9 +11,18 @@ from service.programmes.schedule import local_instant
 
 QUIET_FROM = time(21, 0)
 QUIET_UNTIL = time(8, 0)
-# Waits before the 2nd, 3rd, … attempt; after the last one a message has failed.
-BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)]
-MAX_ATTEMPTS = len(BACKOFF) + 1
+# Waits after a try that failed for a passing reason (a greylisting 450, a server out of
+# reach): the 1st, 2nd, 3rd … wait; the last one repeats until the message is given up.
+BACKOFF = [timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1)]
+# How long a message is tried again after its first try failed for a passing reason.
+# Mail servers keep a message they cannot pass on for days (RFC 5321 suggests 4–5);
+# ours are invites and reminders, and a day later a reminder has missed its session and
+# a coach should hear that the invite has not arrived.
+RETRY_FOR = timedelta(hours=24)
+# Tries that a worker claimed and never finished (it died, or its job was cancelled):
+# after this many the message fails, so that one message cannot take workers down
+# forever.
+MAX_UNFINISHED_TRIES = 5
 _OFFSET = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
 
 
@@ -57,11 +66,16 @@ def quiet_until(channel: str, now: datetime, zone: ZoneInfo) -> datetime | None:
     return later if later != now else None
 
 
-def retry_at(attempts: int, channel: str, now: datetime, zone: ZoneInfo) -> datetime | None:
-    """When to try again after `attempts` tries that did not deliver; None: give up."""
-    if attempts >= MAX_ATTEMPTS:
+def retry_at(
+    attempts: int, channel: str, now: datetime, zone: ZoneInfo, until: datetime
+) -> datetime | None:
+    """When to try again after `attempts` tries, the last of which failed at `now` for a
+    passing reason; None once `until` has come. The last try falls at `until` itself
+    (an SMS: the first morning after it)."""
+    if now >= until:
         return None
-    return send_time(channel, now + BACKOFF[attempts - 1], zone)
+    wait = BACKOFF[min(max(attempts, 1), len(BACKOFF)) - 1]
+    return send_time(channel, min(now + wait, until), zone)
 
 
 @dataclass(frozen=True)

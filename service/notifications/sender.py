@@ -23,8 +23,8 @@ from service.calendar import ics
 from service.clock import HELSINKI
 from service.notifications import channels
 from service.notifications.outbox import queries
-from service.notifications.render import render, when
-from service.notifications.rules import quiet_until, retry_at
+from service.notifications.render import render, sms, when
+from service.notifications.rules import RETRY_FOR, quiet_until, retry_at
 from service.settings import Settings
 
 logger = logging.getLogger("polku.messages")
@@ -92,6 +92,18 @@ def _series(
 
 def _zone(message: Any) -> ZoneInfo:
     return ZoneInfo(message["client_timezone"]) if message["client_timezone"] else HELSINKI
+
+
+def _when(moment: datetime, message: Any, group_zone: ZoneInfo, now: datetime) -> str:
+    """The moment as the client's own calendar shows it, in their zone."""
+    zone = _zone(message)
+    return when(
+        moment,
+        message["language"],
+        zone,
+        year=now.astimezone(zone).year,
+        group_zone=group_zone,
+    )
 
 
 def _quiet_hours(message: Any, now: datetime) -> Skip | datetime | None:
@@ -175,20 +187,23 @@ async def compose(conn: asyncpg.Connection, settings: Settings, message: Any) ->
     language = context["language"]
     where: ics.Occurrence | ics.Series | None = occurrence if occurrence is not None else series
     assert where is not None
-    text = render(
-        kind,
-        language,
-        plain=context["plain_language"],
-        title=context["title"],
-        when=when(moment, language, ZoneInfo(context["timezone"])),
-        place=where.location,
-        online_url=where.url,
-        phone=context["organiser_phone"],
-        whole=occurrence is None,
-        meeting=False,
-    )
+    own_place = occurrence is not None and context["session_location_name"] is not None
+    words = {
+        "title": context["title"],
+        "when": _when(moment, message, ZoneInfo(context["timezone"]), now),
+        "place": where.location,
+        "online_url": where.url,
+        "phone": context["organiser_phone"],
+        "whole": occurrence is None,
+        "meeting": False,
+        "changed": tuple(sorted(message["changes"] or ())),
+    }
+    plain = context["plain_language"]
     if message["channel"] == "sms":
-        return Outgoing(sms_to=context["phone"], sms_text=text.body)
+        place_name = context["session_location_name" if own_place else "location_name"]
+        sms_text = sms(kind, language, plain=plain, place_name=place_name, **words)
+        return Outgoing(sms_to=context["phone"], sms_text=sms_text)
+    text = render(kind, language, plain=plain, **words)
     calendar, method = _calendar(kind, series, occurrence) if series else (None, None)
     return Outgoing(
         email=channels.Email(
@@ -232,7 +247,7 @@ async def _compose_notice(conn: asyncpg.Connection, context: Any) -> Skip | Outg
         target=event["target_name"],
         status_fi=STATUS_FI[status],
         status_en=status.replace("-", " "),
-        when=when(event["at"], "fi", HELSINKI),
+        when=when(event["at"], "fi", HELSINKI, year=datetime.now(HELSINKI).year),
         referral_id=event["referral_id"],
     )
     return Outgoing(
@@ -260,20 +275,23 @@ def _compose_meeting(settings: Settings, context: Any) -> Skip | Outgoing:
     language = context["language"]
     place = _place(context["meeting_location_name"], context["meeting_location_address"])
     phone = context["coach_phone"]
-    text = render(
-        kind,
-        language,
-        plain=context["plain_language"],
-        title=MEETING_TITLE[language],
-        when=when(context["meeting_starts_at"], language, ZoneInfo(context["meeting_timezone"])),
-        place=place,
-        online_url=context["meeting_online_url"],
-        phone=phone,
-        whole=False,
-        meeting=True,
-    )
+    moment, zone = context["meeting_starts_at"], ZoneInfo(context["meeting_timezone"])
+    words = {
+        "title": MEETING_TITLE[language],
+        "when": _when(moment, context, zone, datetime.now(UTC)),
+        "place": place,
+        "online_url": context["meeting_online_url"],
+        "phone": phone,
+        "whole": False,
+        "meeting": True,
+        "changed": tuple(sorted(context["changes"] or ())),
+    }
+    plain = context["plain_language"]
     if context["channel"] == "sms":
-        return Outgoing(sms_to=context["phone"], sms_text=text.body)
+        place_name = context["meeting_location_name"]
+        sms_text = sms(kind, language, plain=plain, place_name=place_name, **words)
+        return Outgoing(sms_to=context["phone"], sms_text=sms_text)
+    text = render(kind, language, plain=plain, **words)
     calendar = None
     if kind != "reminder":
         event = ics.SingleEvent(
@@ -339,30 +357,33 @@ class Sender:
                 return "not due, or handled already"
             try:
                 ready = await self._prepare(conn, message)
-            except Exception as error:  # a fault of ours: record it and try again later
+            except Exception:  # a fault of ours: record it and try again later
                 logger.exception("preparing message %s failed", message_id)
-                return await self._retry(conn, message, f"internal error: {type(error).__name__}")
+                return await self._retry(conn, message, _internal_error())
         if isinstance(ready, str):
             return ready
         # No connection is held while the message travels: a slow server must not starve
         # the pool, nor outlive the connection that is to record the outcome.
+        failure: channels.DeliveryFailure | None = None
         try:
             await self._deliver(message, ready)
-        except channels.PermanentFailure as error:
-            outcome, reason = "failed", str(error)
-        except channels.TransientFailure as error:
-            outcome, reason = "retry", str(error)
-        except Exception as error:  # a fault of ours: record it and try again later
+        except channels.DeliveryFailure as error:
+            failure = error
+        except Exception:  # a fault of ours: record it and try again later
             logger.exception("sending message %s failed", message_id)
-            outcome, reason = "retry", f"internal error: {type(error).__name__}"
-        else:
-            outcome, reason = "sent", ""
+            failure = _internal_error()
         async with self.pool.acquire() as proxy:
             conn = cast(asyncpg.Connection, proxy)
-            if outcome == "retry":
-                return await self._retry(conn, message, reason)
-            await self._finish(conn, message_id, outcome, reason or None)
-        return outcome
+            if isinstance(failure, channels.TransientFailure):
+                return await self._retry(conn, message, failure)
+            if failure is not None:
+                logger.warning(
+                    "message %s failed (%s): %s", message_id, failure.code or "-", failure
+                )
+                await self._finish(conn, message_id, "failed", failure.reason)
+                return "failed"
+            await self._finish(conn, message_id, "sent", None)
+        return "sent"
 
     async def _prepare(self, conn: asyncpg.Connection, message: Any) -> str | Outgoing:
         """What to send, or the outcome already recorded (skipped, postponed)."""
@@ -385,8 +406,10 @@ class Sender:
             async with asyncio.timeout(self.deadline):
                 await self._hand_over(message, outgoing)
         except TimeoutError as error:
+            server = "the mail server" if outgoing.email is not None else "the SMS gateway"
             raise channels.TransientFailure(
-                f"no answer within {self.deadline:g} seconds"
+                f"{server} did not answer within {self.deadline:g} seconds",
+                lasting=f"{server} did not answer",
             ) from error
 
     async def _hand_over(self, message: Any, outgoing: Outgoing) -> None:
@@ -413,14 +436,38 @@ class Sender:
     ) -> None:
         await queries.finish(conn, id=message_id, status=status, reason=reason)
 
-    async def _retry(self, conn: asyncpg.Connection, message: Any, reason: str) -> str:
-        attempts = message["attempts"]
-        at = retry_at(attempts, message["channel"], datetime.now(UTC), _zone(message))
+    async def _retry(
+        self, conn: asyncpg.Connection, message: Any, failure: channels.TransientFailure
+    ) -> str:
+        """Due again after a wait, or failed once the message's retries have run out."""
+        now = datetime.now(UTC)
+        until = message["retry_until"] or now + RETRY_FOR
+        at = retry_at(message["attempts"], message["channel"], now, _zone(message), until)
+        code = failure.code or "-"
         if at is None:
-            await self._finish(
-                conn, message["id"], "failed", f"gave up after {attempts} tries: {reason}"
+            reason = f"{failure.lasting} for {RETRY_FOR // timedelta(hours=1)} hours"
+            logger.warning(
+                "message %s failed after %d tries (%s): %s",
+                message["id"],
+                message["attempts"],
+                code,
+                reason,
             )
+            await self._finish(conn, message["id"], "failed", reason)
             return "failed"
-        await queries.retry_later(conn, id=message["id"], at=at, reason=reason)
-        logger.info("message %s will be tried again at %s: %s", message["id"], at, reason)
+        await queries.retry_later(conn, id=message["id"], at=at, reason=failure.reason, until=until)
+        logger.info(
+            "message %s not delivered (%s): %s; tried again at %s",
+            message["id"],
+            code,
+            failure,
+            at.isoformat(timespec="seconds"),
+        )
         return "retry"
+
+
+def _internal_error() -> channels.TransientFailure:
+    return channels.TransientFailure(
+        "an error in Polku stopped the sending",
+        lasting="an error in Polku kept the message from going",
+    )

@@ -277,7 +277,8 @@ async def update_programme(
         )
     if {"location", "online_url", "title"} & columns.keys():
         await queries.bump_ical_sequence(conn, id=programme_id)
-        await outbox.programme_changed(conn, programme_id)
+        changed = [*place_changes, *({"title"} & columns.keys())]
+        await outbox.programme_changed(conn, programme_id, changed)
     if "reminder_offsets" in columns:
         await outbox.reminders_replanned(conn, programme_id)
     if isinstance(data.capacity, int):
@@ -384,7 +385,7 @@ async def update_session(
             reason=data.reason,
         )
         await queries.refresh_programme_period(conn, programme_id=session["programme_id"])
-        await outbox.session_changed(conn, session["programme_id"], session_id)
+        await outbox.session_changed(conn, session["programme_id"], session_id, changes)
     return await get_session(conn, session_id)
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from service.notifications.rules import (
     BACKOFF,
-    MAX_ATTEMPTS,
+    RETRY_FOR,
     before,
     out_of_quiet_hours,
     parse_offset,
@@ -107,8 +107,29 @@ def test_an_sms_falling_due_at_night_waits_for_the_morning() -> None:
 
 def test_retries_back_off_wait_out_the_night_and_end() -> None:
     evening = helsinki(2027, 5, 3, 19, 30)
-    assert retry_at(1, "sms", evening, HELSINKI) == evening + BACKOFF[0]
-    # The fourth try fails at 19:30: two hours on is 21:30, so the SMS waits until 08:00.
-    assert retry_at(4, "sms", evening, HELSINKI) == helsinki(2027, 5, 4, 8)
-    assert retry_at(4, "email", evening, HELSINKI) == evening + timedelta(hours=2)
-    assert retry_at(MAX_ATTEMPTS, "email", evening, HELSINKI) is None
+    until = evening + RETRY_FOR
+    assert retry_at(1, "sms", evening, HELSINKI, until) == evening + BACKOFF[0]
+    assert [retry_at(n, "email", evening, HELSINKI, until) for n in (2, 3, 4)] == [
+        evening + timedelta(minutes=5),
+        evening + timedelta(minutes=15),
+        evening + timedelta(hours=1),
+    ]
+    # After the fourth try the wait stays an hour.
+    assert retry_at(20, "email", evening, HELSINKI, until) == evening + timedelta(hours=1)
+    # An hour on from 20:30 is night: the SMS waits until 08:00.
+    late = helsinki(2027, 5, 3, 20, 30)
+    assert retry_at(4, "sms", late, HELSINKI, until) == helsinki(2027, 5, 4, 8)
+    assert retry_at(4, "email", late, HELSINKI, until) == late + timedelta(hours=1)
+
+
+def test_the_last_retry_falls_on_the_deadline_and_none_after() -> None:
+    now = helsinki(2027, 5, 4, 12)
+    until = now + timedelta(minutes=20)
+    assert retry_at(4, "email", now, HELSINKI, until) == until
+    assert retry_at(4, "email", until, HELSINKI, until) is None
+    assert retry_at(1, "email", until + timedelta(seconds=1), HELSINKI, until) is None
+    # An SMS whose deadline falls at night has its last try in the morning.
+    night = helsinki(2027, 5, 4, 23)
+    assert retry_at(4, "sms", night - timedelta(minutes=30), HELSINKI, night) == helsinki(
+        2027, 5, 5, 8
+    )

@@ -86,9 +86,9 @@ async def test_an_sms_reminder_is_dropped_when_the_night_lasts_until_the_session
 async def test_a_retry_that_would_fall_in_the_night_waits_until_the_morning(
     api: AsyncClient, make: Factory, db: asyncpg.Connection, worker_settings: Settings
 ) -> None:
-    zone = zone_where_the_hour_is(19)
+    zone = zone_where_the_hour_is(20)
     _, client_id = await sms_client(api, make, zone)
-    await db.execute(  # three tries failed already: the next wait is two hours
+    await db.execute(  # three tries failed already: the next wait is an hour
         "UPDATE messages SET attempts = 3, scheduled_for = now() - interval '1 minute' "
         "WHERE client_id = $1 AND kind = 'invite'",
         client_id,
