@@ -7,9 +7,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import icalendar
+import pytest
+
 from service.calendar import ics
 from service.programmes.schedule import PlannedSession, plan_sessions
-from tests.calendars import Seen, assert_read_as, golden
+from tests.calendars import Seen, applied, assert_read_as, golden
 
 STAMP = datetime(2027, 1, 4, 9, 30, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -96,3 +99,127 @@ def test_casablanca_across_the_ramadan_changes_of_2027() -> None:
     assert sum(s.starts_at.astimezone(zone).utcoffset() == timedelta(0) for s in sessions) == 5
     golden("casablanca_series.ics", invite)
     golden("casablanca_feed.ics", feed)
+
+
+def _changes(zone: ZoneInfo, start: datetime, end: datetime) -> list[datetime]:
+    """When `zone` changes its offset between `start` and `end`, to the quarter hour."""
+    found, moment = [], start
+    while moment < end:
+        step = moment + timedelta(minutes=15)
+        if moment.astimezone(zone).utcoffset() != step.astimezone(zone).utcoffset():
+            found.append(step)
+        moment = step
+    return found
+
+
+ZONES = [
+    "Europe/Helsinki",
+    "Europe/Dublin",  # summer time is its standard time in the zone database
+    "America/New_York",
+    "America/Santiago",
+    "America/Asuncion",  # left summer time in 2024
+    "America/Havana",  # changes at midnight
+    "Australia/Lord_Howe",  # half an hour
+    "Pacific/Chatham",
+    "Asia/Gaza",  # no summer time during Ramadan
+    "Asia/Tehran",
+    "Africa/Cairo",
+    "Africa/Casablanca",
+    "Asia/Kolkata",
+]
+
+
+@pytest.mark.parametrize("name", ZONES)
+def test_every_moment_around_every_change_is_right_by_the_calendars_own_vtimezone(
+    name: str,
+) -> None:
+    """Meetings starting every half hour from four hours before each change of 2026 to
+    2028 until four after, as a feed: each parser reads them through the VTIMEZONE alone."""
+    zone = ZoneInfo(name)
+    changes = _changes(zone, datetime(2026, 1, 1, tzinfo=UTC), datetime(2029, 1, 1, tzinfo=UTC))
+    starts = sorted(
+        {c + timedelta(minutes=30 * k) for c in changes for k in range(-8, 9)}
+        | {datetime(2027, 6, 1, 9, tzinfo=UTC), datetime(2028, 12, 31, 21, tzinfo=UTC)}
+    )
+    events = [
+        ics.SingleEvent(
+            uid=f"m{n}@polku",
+            title="Tapaaminen",
+            zone=name,
+            starts_at=s,
+            ends_at=s + HOUR,
+            location=None,
+            url=None,
+            description=None,
+            sequence=0,
+            changed_at=STAMP,
+        )
+        for n, s in enumerate(starts)
+    ]
+    feed = ics.feed("Polku: Anna", name, events)
+    want = sorted(Seen(e.uid, e.starts_at, e.ends_at) for e in events)
+    assert_read_as(feed, want)
+
+
+@pytest.mark.parametrize("name", ZONES)
+def test_a_weekly_series_on_the_days_clocks_change_is_right_every_week(name: str) -> None:
+    """Weekly sessions through 2027 on each weekday the zone changes its clocks, at
+    wall times that fall in, or next to, a skipped or repeated hour somewhere."""
+    zone = ZoneInfo(name)
+    year = _changes(zone, datetime(2027, 1, 1, tzinfo=UTC), datetime(2028, 1, 1, tzinfo=UTC))
+    weekdays = {c.astimezone(zone).weekday() for c in year} or {0}
+    for weekday in weekdays:
+        first = date(2026, 12, 28) + timedelta(days=weekday)
+        for at in [time(0, 15), time(1, 45), time(2, 15), time(2, 45), time(3, 30), time(23, 30)]:
+            sessions = planned(first, at, name, weeks=53)
+            invite = ics.series_request(series([occurrence(s) for s in sessions], name))
+            assert_read_as(invite, expected(sessions))
+
+
+# 4. A first session in the spring-forward gap ---------------------------------------------
+
+
+def gap_sessions() -> list[PlannedSession]:
+    """Sundays at 03:30 from 28 March 2027, when Helsinki skips from 03:00 to 04:00."""
+    return planned(date(2027, 3, 28), time(3, 30), "Europe/Helsinki")
+
+
+def test_a_first_session_in_the_spring_forward_gap_keeps_the_series() -> None:
+    sessions = gap_sessions()
+    assert sessions[0].starts_at.astimezone(ZoneInfo("Europe/Helsinki")).hour == 4
+    invite = ics.series_request(series([occurrence(s) for s in sessions], "Europe/Helsinki"))
+    assert_read_as(invite, expected(sessions))
+    text = invite.decode()
+    assert "DTSTART;TZID=Europe/Helsinki:20270328T033000" in text  # the grid: 03:30
+    assert "RECURRENCE-ID;TZID=Europe/Helsinki:20270328T033000" in text
+    assert "DTSTART;TZID=Europe/Helsinki:20270328T043000" in text  # as it is held
+    golden("spring_forward_gap.ics", invite)
+
+
+def test_the_gap_session_can_be_moved_and_cancelled_on_its_own() -> None:
+    sessions = gap_sessions()
+    occurrences = [occurrence(s) for s in sessions]
+    invite = ics.series_request(series(occurrences, "Europe/Helsinki"))
+    first = occurrences[0]
+    later = first.starts_at + timedelta(hours=6)
+    moved = ics.Occurrence(
+        first.planned_start, later, later + HOUR, "Kirjasto", None, False, 1, STAMP
+    )
+    update = ics.occurrence_request(series([moved, *occurrences[1:]], "Europe/Helsinki"), moved)
+    after_update = applied(invite, update)
+    assert_read_as(after_update, [Seen(UID, later, later + HOUR), *expected(sessions[1:])])
+
+    cancel = ics.occurrence_cancel(series(occurrences, "Europe/Helsinki"), first)
+    assert_read_as(applied(invite, cancel), expected(sessions[1:]))
+
+
+def test_a_session_spanning_a_clock_change_keeps_its_length() -> None:
+    """Parsers end an instance at its wall start plus DURATION, an hour off across a
+    change, so such a session carries its own end. The one of 31 October ends in the
+    second pass of the hour the clocks repeat, which only UTC can name."""
+    for first, at in [(date(2027, 3, 14), time(2, 30)), (date(2027, 10, 17), time(3, 30))]:
+        sessions = planned(first, at, "Europe/Helsinki", weeks=3)
+        invite = ics.series_request(series([occurrence(s) for s in sessions], "Europe/Helsinki"))
+        assert_read_as(invite, expected(sessions))
+        assert len(icalendar.Calendar.from_ical(invite).walk("VEVENT")) == 2
+    assert "DTEND:20271031T013000Z" in invite.decode()
