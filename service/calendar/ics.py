@@ -3,11 +3,13 @@
 Times are local with a TZID and a VTIMEZONE that covers every moment written: never
 floating, never a UTC start under a recurrence rule; UTC only for a meeting that
 starts or ends in the second pass of an hour the clocks repeat. UIDs never
-change; SEQUENCE only grows.
+change; SEQUENCE only grows. Text is escaped and rid of control characters, so
+names read back as written.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +24,29 @@ from service.programmes.schedule import local_instant
 PRODID = "-//Polku//Polku calendar//FI"
 UID_DOMAIN = "polku"
 
+# RFC 5545 allows no control character in TEXT but the tab; line breaks are escaped.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class Text(vText):
+    """TEXT escaped as RFC 5545 (3.3.11) has it. icalendar's own escaping also turns a
+    backslash followed by N into a line break, so a name holding one came back changed."""
+
+    def to_ical(self) -> bytes:
+        escaped = (
+            str(self)
+            .replace("\\", "\\\\")
+            .replace(";", "\\;")
+            .replace(",", "\\,")
+            .replace("\n", "\\n")
+        )
+        return escaped.encode()
+
+
+def text(value: str) -> Text:
+    """`value` as TEXT: any line end is one line break, other control characters go."""
+    return Text(_CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n")))
+
 
 def uid(kind: str, id: str) -> str:
     return f"{kind}-{id}@{UID_DOMAIN}"
@@ -35,7 +60,9 @@ class Person:
     def address(self, **params: str) -> vCalAddress:
         address = vCalAddress(f"mailto:{self.email}")
         if self.name:
-            address.params["CN"] = vText(self.name)
+            # A parameter value can hold no line break nor double quote (RFC 5545 3.2);
+            # RFC 6868 escapes them, but not every parser reads that.
+            address.params["CN"] = vText(" ".join(text(self.name).split()).replace('"', "'"))
         for key, value in params.items():
             address.params[key] = vText(value)
         return address
@@ -124,14 +151,14 @@ def _span(starts_at: datetime, ends_at: datetime, zone: str) -> tuple[datetime, 
     return start, end
 
 
-def _describe(event: Event, location: str | None, url: str | None, text: str | None) -> None:
+def _describe(event: Event, location: str | None, url: str | None, description: str | None) -> None:
     if location:
-        event.add("LOCATION", location)
+        event.add("LOCATION", text(location))
     if url:
         event.add("URL", url)
-    description = "\n".join(part for part in (text, url) if part)
+    description = "\n".join(part for part in (description, url) if part)
     if description:
-        event.add("DESCRIPTION", description)
+        event.add("DESCRIPTION", text(description))
 
 
 def _single(event: SingleEvent) -> Event:
@@ -139,7 +166,7 @@ def _single(event: SingleEvent) -> Event:
     component.add("UID", event.uid)
     component.add("DTSTAMP", _stamp(event.changed_at))
     component.add("SEQUENCE", event.sequence)
-    component.add("SUMMARY", event.title)
+    component.add("SUMMARY", text(event.title))
     start, end = _span(event.starts_at, event.ends_at, event.zone)
     component.add("DTSTART", start)
     component.add("DTEND", end)
@@ -154,8 +181,8 @@ def feed(
     """A subscription calendar: one VEVENT per meeting, and one VTIMEZONE for each zone
     the meetings are in (`zone` when there are none)."""
     calendar = _calendar()
-    calendar.add("NAME", name)
-    calendar.add("X-WR-CALNAME", name)
+    calendar.add("NAME", text(name))
+    calendar.add("X-WR-CALNAME", text(name))
     calendar.add("REFRESH-INTERVAL", refresh, parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", vDuration(refresh))
     starts_by_zone: dict[str, list[datetime]] = {}
@@ -219,7 +246,7 @@ def _series_master(series: Series, grid: _Grid) -> Event:
     master.add("UID", series.uid)
     master.add("DTSTAMP", _stamp(series.changed_at))
     master.add("SEQUENCE", series.sequence)
-    master.add("SUMMARY", series.title)
+    master.add("SUMMARY", text(series.title))
     master.add("DTSTART", grid.at(first))
     master.add("DURATION", series.duration)
     master.add("RRULE", {"FREQ": "WEEKLY", "UNTIL": _stamp(until) - timedelta(seconds=1)})
@@ -238,7 +265,7 @@ def _instance(
     instance.add("RECURRENCE-ID", grid.slot(occurrence))
     instance.add("DTSTAMP", _stamp(max(series.changed_at, occurrence.changed_at)))
     instance.add("SEQUENCE", series.sequence + occurrence.revision)
-    instance.add("SUMMARY", series.title)
+    instance.add("SUMMARY", text(series.title))
     start, end = _span(occurrence.starts_at, occurrence.ends_at, series.zone)
     instance.add("DTSTART", start)
     instance.add("DTEND", end)

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+import vobject
+from icalendar.parser import Contentline
 
 from service.calendar import ics
 from service.programmes.schedule import PlannedSession, plan_sessions
@@ -66,6 +68,83 @@ def series(
 
 def expected(sessions: list[PlannedSession]) -> list[Seen]:
     return [Seen(UID, s.starts_at, s.ends_at) for s in sessions]
+
+
+# 2. Names that need escaping -----------------------------------------------------------
+
+TRICKY = "Polku: Ääkköset, 'Ståhlberg'; \\ test\nrivi \\N ja \\n"
+
+
+def feed_with_tricky_names() -> bytes:
+    starts = datetime(2027, 3, 11, 10, tzinfo=ZoneInfo("Europe/Helsinki"))
+    event = ics.SingleEvent(
+        uid=ics.uid("session", "e5c4"),
+        title="Arki, raha; \\ ja\nrivi",
+        zone="Europe/Helsinki",
+        starts_at=starts,
+        ends_at=starts + HOUR,
+        location="Kirjasto; 2. krs, sali \\B",
+        url=None,
+        description="Tapaaminen 1/8\nAihe: Kulut, tulot; \\budjetti",
+        sequence=0,
+        changed_at=STAMP,
+    )
+    return ics.feed(TRICKY, "Europe/Helsinki", [event])
+
+
+def test_names_titles_and_places_read_back_exactly_as_written() -> None:
+    produced = feed_with_tricky_names()
+    lines = produced.decode().replace("\r\n ", "").split("\r\n")
+    by_icalendar = {
+        name: Contentline(line).parts()[2]
+        for line in lines
+        for name in ("NAME", "X-WR-CALNAME")
+        if line.startswith(f"{name}:")
+    }
+    [event] = icalendar.Calendar.from_ical(produced).walk("VEVENT")
+    parsed = vobject.readOne(produced.decode())
+    assert by_icalendar == {"NAME": TRICKY, "X-WR-CALNAME": TRICKY}
+    assert parsed.contents["name"][0].value == TRICKY
+    assert parsed.contents["x-wr-calname"][0].value == TRICKY
+    for name, written in [
+        ("SUMMARY", "Arki, raha; \\ ja\nrivi"),
+        ("LOCATION", "Kirjasto; 2. krs, sali \\B"),
+        ("DESCRIPTION", "Tapaaminen 1/8\nAihe: Kulut, tulot; \\budjetti"),
+    ]:
+        assert str(event[name]) == written, name
+        assert parsed.vevent.contents[name.lower()][0].value == written, name
+    golden("escaped_names.ics", produced)
+
+
+def test_control_characters_and_carriage_returns_never_reach_the_calendar() -> None:
+    starts = datetime(2027, 3, 11, 10, tzinfo=UTC)
+    event = ics.SingleEvent(
+        uid="x@polku",
+        title="Arki\r\ntaidot\x07\x00\x1b",
+        zone="Europe/Helsinki",
+        starts_at=starts,
+        ends_at=starts + HOUR,
+        location=None,
+        url=None,
+        description=None,
+        sequence=0,
+        changed_at=STAMP,
+    )
+    produced = ics.feed("Polku: Anna\r", "Europe/Helsinki", [event])
+    assert not any(c < " " and c not in "\r\n" for c in produced.decode())
+    assert vobject.readOne(produced.decode()).vevent.summary.value == "Arki\ntaidot"
+
+
+def test_a_name_in_an_invite_is_one_line_without_quotes() -> None:
+    person = ics.Person("anna@example.org", 'Anna "Anu"\nÅberg; jr, \\')
+    event = icalendar.Event()
+    event.add("ATTENDEE", person.address())
+    calendar = icalendar.Calendar()
+    calendar.add_component(event)
+    text = calendar.to_ical()
+    written = "Anna 'Anu' Åberg; jr, \\"
+    assert icalendar.Calendar.from_ical(text).walk("VEVENT")[0]["ATTENDEE"].params["CN"] == written
+    assert vobject.readOne(text.decode()).vevent.attendee.params["CN"] == [written]
 
 
 # 3. Zones whose changes follow no yearly rule -------------------------------------------

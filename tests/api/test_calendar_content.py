@@ -1,0 +1,77 @@
+"""Feeds through HTTP: any name is served and read back as written."""
+
+from __future__ import annotations
+
+import icalendar
+import vobject
+from httpx import AsyncClient
+from icalendar.parser import Contentline
+
+from tests.api.programmes import create_programme, enrol
+from tests.api.test_calendar import new_link
+from tests.factories import Factory, Person
+
+
+async def feed_of(api: AsyncClient, path: str) -> bytes:
+    response = await api.get(path)
+    assert response.status_code == 200, response.text
+    return response.content
+
+
+async def own_feed(api: AsyncClient, staff: Person) -> str:
+    link = await api.post("/api/v1/me/calendar-feed", headers=staff.headers)
+    assert link.status_code == 201, link.text
+    path: str = link.json()["url"].removeprefix("http://polku.test")
+    return path
+
+
+def summaries(body: bytes) -> list[str]:
+    return sorted(str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(body).walk("VEVENT"))
+
+
+def calendar_name(body: bytes) -> str:
+    [line] = [
+        line
+        for line in body.decode().replace("\r\n ", "").split("\r\n")
+        if line.startswith("X-WR-CALNAME:")
+    ]
+    name: str = Contentline(line).parts()[2]
+    return name
+
+
+NAMES = {
+    "client": "Anna-Liisa,\nÅsa; \\Nelli \\",
+    "title": "Arki; raha\r\nja \\ asuminen, osa 2",
+    "staff": "Ohjaaja; Aino\nO'Neill, \\ jr",
+}
+
+
+async def test_any_name_is_served_and_read_back_as_written(api: AsyncClient, make: Factory) -> None:
+    """A line break, comma, semicolon or backslash in a client's first name, a
+    programme's title or a staff member's name once made the feed answer 500."""
+    coach = await make.staff("coach", name=NAMES["staff"])
+    programme = await create_programme(api, coach, title="Arjen taidot")
+    await api.patch(
+        f"/api/v1/programmes/{programme['id']}",
+        json={"title": NAMES["title"]},
+        headers=coach.headers,
+    )
+    client_id = await make.client(coach, first_name=NAMES["client"])
+    await make.consent(client_id, "calendar_feed", coach)
+    await enrol(api, coach, programme["id"], client_id)
+    shared = await api.post(
+        f"/api/v1/programmes/{programme['id']}/calendar-feed", headers=coach.headers
+    )
+    title_as_read = NAMES["title"].replace("\r\n", "\n")
+    for path, name in [
+        (await new_link(api, coach, client_id), NAMES["client"]),
+        (shared.json()["url"].removeprefix("http://polku.test"), title_as_read),
+        (await own_feed(api, coach), NAMES["staff"]),
+    ]:
+        body = await feed_of(api, path)
+        assert calendar_name(body) == f"Polku: {name}"
+        read = vobject.readOne(body.decode())
+        assert read.contents["x-wr-calname"][0].value == f"Polku: {name}"
+        assert read.contents["name"][0].value == f"Polku: {name}"
+        assert summaries(body) == [title_as_read] * 8
+        assert {e.summary.value for e in read.vevent_list} == {title_as_read}
