@@ -337,10 +337,25 @@ def occurrence_cancel(series: Series, occurrence: Occurrence) -> bytes:
 
 
 def series_cancel(series: Series) -> bytes:
-    """Takes the whole series out of the attendee's calendar."""
+    """Takes the whole series out of the attendee's calendar, the meetings held too
+    (RFC 5546 3.2.5: a CANCEL without RECURRENCE-ID is for every instance)."""
     master = _series_master(series, _Grid.of(series))
     master["STATUS"] = "CANCELLED"
     return _itip("CANCEL", series, [master])
+
+
+def group_cancel(series: Series) -> bytes | None:
+    """The group was cancelled: what it will not hold leaves the attendee's calendar,
+    what it held stays. Before any meeting was held that is the whole series; after,
+    one VEVENT per cancelled meeting, each naming it by RECURRENCE-ID (RFC 5546
+    3.2.5). None when nothing was cancelled (the last meeting had begun)."""
+    if all(o.cancelled for o in series.occurrences):
+        return series_cancel(series)
+    grid = _Grid.of(series)
+    cancelled = [
+        _instance(series, grid, o, cancelled=True) for o in series.occurrences if o.cancelled
+    ]
+    return _itip("CANCEL", series, cancelled) if cancelled else None
 
 
 def single_request(event: SingleEvent, organizer: Person, attendee: Person | None) -> bytes:

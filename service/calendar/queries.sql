@@ -17,7 +17,8 @@ SELECT EXISTS (
 -- name: feed_events(token_hash)
 -- The feed (if its token is live and, for a client, the calendar consent holds; for a
 -- staff member, while they are active), and every meeting it shows; a feed with no
--- meetings gives one row with empty meeting columns.
+-- meetings gives one row with empty meeting columns. A cancelled group keeps the
+-- sessions it held.
 -- Notes the fetch at most once an hour.
 WITH feed AS (
     SELECT f.id AS feed_id, f.client_id, f.staff_id, f.programme_id,
@@ -54,7 +55,8 @@ WITH feed AS (
             WHERE ps.programme_id = p.id AND ps.role = 'facilitator' AND st.phone IS NOT NULL
             ORDER BY st.name LIMIT 1) AS phone
     FROM programmes_shown
-    JOIN programmes p ON p.id = programmes_shown.programme_id AND p.cancelled_at IS NULL
+    JOIN programmes p ON p.id = programmes_shown.programme_id
+    -- A cancelled group's coming sessions are cancelled; those it held stay scheduled.
     JOIN sessions s ON s.programme_id = p.id AND s.status = 'scheduled'
     WHERE s.ends_at > now() - interval '90 days'
     UNION ALL

@@ -189,7 +189,11 @@ async def compose(conn: asyncpg.Connection, settings: Settings, message: Any) ->
     )
     if message["channel"] == "sms":
         return Outgoing(sms_to=context["phone"], sms_text=text.body)
-    calendar, method = _calendar(kind, series, occurrence) if series else (None, None)
+    calendar, method = (
+        _calendar(kind, series, occurrence, group_cancelled=context["cancelled_at"] is not None)
+        if series
+        else (None, None)
+    )
     return Outgoing(
         email=channels.Email(
             to=context["email"],
@@ -307,16 +311,20 @@ def _compose_meeting(settings: Settings, context: Any) -> Skip | Outgoing:
 
 
 def _calendar(
-    kind: str, series: ics.Series, occurrence: ics.Occurrence | None
+    kind: str, series: ics.Series, occurrence: ics.Occurrence | None, *, group_cancelled: bool
 ) -> tuple[bytes | None, str | None]:
     if kind == "invite" or (kind == "update" and occurrence is None):
         return ics.series_request(series), "REQUEST"
     if kind == "update" and occurrence is not None:
         return ics.occurrence_request(series, occurrence), "REQUEST"
     if kind == "cancellation":
-        if occurrence is None:
-            return ics.series_cancel(series), "CANCEL"
-        return ics.occurrence_cancel(series, occurrence), "CANCEL"
+        if occurrence is not None:
+            return ics.occurrence_cancel(series, occurrence), "CANCEL"
+        if group_cancelled:
+            # Only what the group will not hold leaves the calendar.
+            calendar = ics.group_cancel(series)
+            return calendar, "CANCEL" if calendar is not None else None
+        return ics.series_cancel(series), "CANCEL"
     return None, None
 
 

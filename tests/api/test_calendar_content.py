@@ -1,14 +1,19 @@
-"""Feeds through HTTP: any name is served and read back as written."""
+"""Feeds through HTTP: a cancelled group keeps what it held, and any name is served
+and read back as written."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import asyncpg
 import icalendar
 import vobject
 from httpx import AsyncClient
 from icalendar.parser import Contentline
 
-from tests.api.programmes import create_programme, enrol
+from tests.api.programmes import create_programme, days_from_today, enrol, shift_in_time
 from tests.api.test_calendar import new_link
+from tests.calendars import Seen, assert_read_as
 from tests.factories import Factory, Person
 
 
@@ -37,6 +42,55 @@ def calendar_name(body: bytes) -> str:
     ]
     name: str = Contentline(line).parts()[2]
     return name
+
+
+async def test_a_cancelled_group_stays_in_the_feed_with_the_sessions_it_held(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    coach = await make.staff("coach")
+    programme = await create_programme(api, coach, first_session_date=days_from_today(1))
+    client_id = await make.client(coach, first_name="Anna")
+    await make.consent(client_id, "calendar_feed", coach)
+    assert (await enrol(api, coach, programme["id"], client_id)).status_code == 201
+    # Three sessions have been held.
+    await shift_in_time(db, programme["id"], -15)
+    path = await new_link(api, coach, client_id)
+    staff_path = await own_feed(api, coach)
+    cancelled = await api.post(
+        f"/api/v1/programmes/{programme['id']}/cancel",
+        json={"reason": "ohjaaja sairastui"},
+        headers=coach.headers,
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    sessions = cancelled.json()["sessions"]
+    held = [s for s in sessions if s["status"] == "held"]
+    assert len(held) == 3
+    assert [s["status"] for s in sessions].count("cancelled") == 5
+    want = [
+        Seen(
+            f"session-{s['id']}@polku",
+            datetime.fromisoformat(s["starts_at"]).astimezone(UTC),
+            datetime.fromisoformat(s["ends_at"]).astimezone(UTC),
+        )
+        for s in held
+    ]
+    assert_read_as(await feed_of(api, path), want)
+    assert_read_as(await feed_of(api, staff_path), want)
+
+
+async def test_a_group_cancelled_before_it_began_leaves_the_feed(
+    api: AsyncClient, make: Factory
+) -> None:
+    coach = await make.staff("coach")
+    programme = await create_programme(api, coach)
+    client_id = await make.client(coach)
+    await make.consent(client_id, "calendar_feed", coach)
+    await enrol(api, coach, programme["id"], client_id)
+    path = await new_link(api, coach, client_id)
+    await api.post(
+        f"/api/v1/programmes/{programme['id']}/cancel", json={"reason": "x"}, headers=coach.headers
+    )
+    assert_read_as(await feed_of(api, path), [])
 
 
 NAMES = {

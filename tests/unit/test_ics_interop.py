@@ -14,7 +14,7 @@ from icalendar.parser import Contentline
 
 from service.calendar import ics
 from service.programmes.schedule import PlannedSession, plan_sessions
-from tests.calendars import Seen, applied, assert_read_as, golden
+from tests.calendars import Seen, applied, assert_read_as, golden, recurrence_ids
 
 STAMP = datetime(2027, 1, 4, 9, 30, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -68,6 +68,50 @@ def series(
 
 def expected(sessions: list[PlannedSession]) -> list[Seen]:
     return [Seen(UID, s.starts_at, s.ends_at) for s in sessions]
+
+
+# 1. A group cancelled after it began ------------------------------------------------
+
+
+def test_a_group_cancelled_after_it_began_keeps_the_meetings_it_held() -> None:
+    sessions = planned(date(2027, 3, 4), time(10), "Europe/Helsinki")
+    invite = ics.series_request(series([occurrence(s) for s in sessions], "Europe/Helsinki"))
+    held, called_off = sessions[:3], sessions[3:]
+    cancelled = series(
+        [occurrence(s) for s in held] + [occurrence(s, cancelled=True) for s in called_off],
+        "Europe/Helsinki",
+        sequence=1,
+    )
+    message = ics.group_cancel(cancelled)
+    assert message is not None
+
+    parsed = icalendar.Calendar.from_ical(message)
+    assert parsed["METHOD"] == "CANCEL"
+    events = parsed.walk("VEVENT")
+    assert len(events) == 5
+    assert all(e["STATUS"] == "CANCELLED" and e["SEQUENCE"] == 2 for e in events)
+    for parser, instants in recurrence_ids(message).items():
+        assert instants == [s.starts_at for s in called_off], parser
+    # The attendee's calendar after the cancellation: the three meetings held, no more.
+    assert_read_as(applied(invite, message), expected(held))
+    golden("group_cancelled_after_it_began.ics", message)
+
+
+def test_a_group_cancelled_before_it_began_cancels_the_whole_series() -> None:
+    sessions = planned(date(2027, 3, 4), time(10), "Europe/Helsinki")
+    invite = ics.series_request(series([occurrence(s) for s in sessions], "Europe/Helsinki"))
+    message = ics.group_cancel(
+        series([occurrence(s, cancelled=True) for s in sessions], "Europe/Helsinki", sequence=1)
+    )
+    assert message is not None
+    [event] = icalendar.Calendar.from_ical(message).walk("VEVENT")
+    assert "RECURRENCE-ID" not in event
+    assert_read_as(applied(invite, message), [])
+
+
+def test_nothing_to_cancel_once_the_last_meeting_has_begun() -> None:
+    sessions = planned(date(2027, 3, 4), time(10), "Europe/Helsinki")
+    assert ics.group_cancel(series([occurrence(s) for s in sessions], "Europe/Helsinki")) is None
 
 
 # 2. Names that need escaping -----------------------------------------------------------
