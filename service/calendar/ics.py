@@ -77,6 +77,7 @@ class Occurrence:
     ends_at: datetime
     location: str | None
     url: str | None
+    description: str | None
     cancelled: bool
     revision: int
     changed_at: datetime
@@ -152,11 +153,13 @@ def _span(starts_at: datetime, ends_at: datetime, zone: str) -> tuple[datetime, 
 
 
 def _describe(event: Event, location: str | None, url: str | None, description: str | None) -> None:
-    if location:
-        event.add("LOCATION", text(location))
+    """Where (the place, or for a meeting held only online its link), the link, and
+    what the meeting is."""
+    where = location or url
+    if where:
+        event.add("LOCATION", text(where))
     if url:
         event.add("URL", url)
-    description = "\n".join(part for part in (description, url) if part)
     if description:
         event.add("DESCRIPTION", text(description))
 
@@ -270,7 +273,7 @@ def _instance(
     instance.add("DTSTART", start)
     instance.add("DTEND", end)
     instance.add("STATUS", "CANCELLED" if cancelled else "CONFIRMED")
-    _describe(instance, occurrence.location, occurrence.url, series.description)
+    _describe(instance, occurrence.location, occurrence.url, occurrence.description)
     return instance
 
 
@@ -310,6 +313,7 @@ def _changed(series: Series, grid: _Grid, occurrence: Occurrence) -> bool:
         or _wall(occurrence.ends_at, grid.zone) != slot.replace(tzinfo=None) + series.duration
         or occurrence.location != series.location
         or occurrence.url != series.url
+        or occurrence.description != series.description
         or occurrence.ends_at - occurrence.starts_at != series.duration
     )
 

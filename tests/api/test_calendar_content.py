@@ -1,5 +1,5 @@
-"""Feeds through HTTP: a cancelled group keeps what it held, and any name is served
-and read back as written."""
+"""Feeds through HTTP: a cancelled group keeps what it held, any name is served and read
+back as written, and each event says what a calendar user expects."""
 
 from __future__ import annotations
 
@@ -11,8 +11,10 @@ import vobject
 from httpx import AsyncClient
 from icalendar.parser import Contentline
 
+from tests.api.coaching import create_plan
 from tests.api.programmes import create_programme, days_from_today, enrol, shift_in_time
 from tests.api.test_calendar import new_link
+from tests.api.test_meetings import plan_meeting
 from tests.calendars import Seen, assert_read_as
 from tests.factories import Factory, Person
 
@@ -129,3 +131,65 @@ async def test_any_name_is_served_and_read_back_as_written(api: AsyncClient, mak
         assert read.contents["name"][0].value == f"Polku: {name}"
         assert summaries(body) == [title_as_read] * 8
         assert {e.summary.value for e in read.vevent_list} == {title_as_read}
+
+
+async def test_each_session_carries_its_number_theme_and_link(
+    api: AsyncClient, make: Factory
+) -> None:
+    coach = await make.staff("coach", phone="+358 40 100 0001")
+    programme = await create_programme(
+        api,
+        coach,
+        session_themes=["Tutustuminen", "Raha-asiat"],
+        online_url="https://meet.example/arki",
+    )
+    client_id = await make.client(coach, language="sv")
+    await make.consent(client_id, "calendar_feed", coach)
+    await enrol(api, coach, programme["id"], client_id)
+    body = await feed_of(api, await new_link(api, coach, client_id))
+    events = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
+    second = events[f"session-{programme['sessions'][1]['id']}@polku"]
+    assert str(second["DESCRIPTION"]) == (
+        "Träff 2/8\nTema: Raha-asiat\n"
+        "Länk för att delta på distans: https://meet.example/arki\n"
+        "Om du inte kan komma, ring +358 40 100 0001."
+    )
+    third = events[f"session-{programme['sessions'][2]['id']}@polku"]
+    assert str(third["DESCRIPTION"]).startswith("Träff 3/8\nLänk")
+    assert str(third["LOCATION"]) == "Kohtaamispaikka, Kauppakatu 1, Järvilä"
+    assert "VALARM" not in body.decode()
+
+
+async def test_a_coachs_feed_names_the_client_of_each_meeting_while_in_reach(
+    api: AsyncClient, make: Factory
+) -> None:
+    coach = await make.staff("coach")
+    partner = await make.staff("coach")  # another organisation
+    client_id = await make.client(coach, first_name="Anna", last_name="Salainen")
+    await make.consent(client_id, "calendar_feed", coach)
+    consent_id = await make.consent(
+        client_id, "data_sharing", coach, organisation_ids=[partner.organisation_id]
+    )
+    plan = await create_plan(api, coach, client_id, coach_ids=[coach.id, partner.id])
+    meeting = await plan_meeting(
+        api, coach, plan["id"], location=None, online_url="https://meet.example/anna"
+    )
+    mine, partners = await own_feed(api, coach), await own_feed(api, partner)
+    uid = f"meeting-{meeting['id']}@polku"
+
+    for path in (mine, partners):
+        [event] = icalendar.Calendar.from_ical(await feed_of(api, path)).walk("VEVENT")
+        assert (str(event["UID"]), str(event["SUMMARY"])) == (uid, "Valmennustapaaminen: Anna S.")
+        assert str(event["LOCATION"]) == "https://meet.example/anna"
+    client_body = await feed_of(api, await new_link(api, coach, client_id))
+    assert summaries(client_body) == ["Valmennustapaaminen"]
+    assert "Salainen" not in client_body.decode()
+
+    # The consent that let the partner reach the client ends: the meeting stays in the
+    # partner's calendar, the name leaves it.
+    revoked = await api.post(
+        f"/api/v1/consents/{consent_id}/revoke", json={}, headers=coach.headers
+    )
+    assert revoked.status_code == 200, revoked.text
+    assert summaries(await feed_of(api, partners)) == ["Valmennustapaaminen"]
+    assert summaries(await feed_of(api, mine)) == ["Valmennustapaaminen: Anna S."]

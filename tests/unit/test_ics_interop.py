@@ -41,6 +41,7 @@ def occurrence(session: PlannedSession, *, cancelled: bool = False) -> ics.Occur
         ends_at=session.ends_at,
         location="Kohtaamispaikka",
         url=None,
+        description=None,
         cancelled=cancelled,
         revision=1 if cancelled else 0,
         changed_at=STAMP,
@@ -326,7 +327,7 @@ def test_the_gap_session_can_be_moved_and_cancelled_on_its_own() -> None:
     first = occurrences[0]
     later = first.starts_at + timedelta(hours=6)
     moved = ics.Occurrence(
-        first.planned_start, later, later + HOUR, "Kirjasto", None, False, 1, STAMP
+        first.planned_start, later, later + HOUR, "Kirjasto", None, None, False, 1, STAMP
     )
     update = ics.occurrence_request(series([moved, *occurrences[1:]], "Europe/Helsinki"), moved)
     after_update = applied(invite, update)

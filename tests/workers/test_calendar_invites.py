@@ -92,3 +92,34 @@ async def test_cancelling_a_group_before_it_met_takes_the_whole_series(
     [master] = calendar_part(cancellation)[1].walk("VEVENT")
     assert "RECURRENCE-ID" not in master
     assert_read_as(applied(calendar_bytes(invite), calendar_bytes(cancellation)), [])
+
+
+async def test_an_invite_carries_each_sessions_theme_in_the_clients_language(
+    api: AsyncClient, make: Factory, worker_settings: Settings, mail_server: MailServer
+) -> None:
+    coach = await make.staff("coach", phone="+358 40 100 0001")
+    programme, _ = await invited(api, make, coach, session_themes=["Tutustuminen", "Raha-asiat"])
+    await run_worker(worker_settings)
+    [invite] = mail_server.mailbox.to("anna@example.org")
+    _, calendar = calendar_part(invite)
+    master, *themed = calendar.walk("VEVENT")
+    assert str(master["DESCRIPTION"]) == (
+        "Ryhmä kokoontuu kerran viikossa.\nJos et pääse, soita +358 40 100 0001."
+    )
+    assert [str(e["DESCRIPTION"]).split("\n")[:2] for e in themed] == [
+        ["Tapaaminen 1/8", "Aihe: Tutustuminen"],
+        ["Tapaaminen 2/8", "Aihe: Raha-asiat"],
+    ]
+    uid = f"programme-{programme['id']}@polku"
+    assert_read_as(calendar_bytes(invite), instants(uid, programme["sessions"]))
+
+    # A new theme for one session goes out as an update of that session alone.
+    session = programme["sessions"][3]
+    await api.patch(
+        f"/api/v1/sessions/{session['id']}", json={"theme": "Vapaa-aika"}, headers=coach.headers
+    )
+    await run_worker(worker_settings)
+    _, update = calendar_part(mail_server.mailbox.to("anna@example.org")[-1])
+    [instance] = update.walk("VEVENT")
+    assert instance["RECURRENCE-ID"].dt == datetime.fromisoformat(session["starts_at"])
+    assert str(instance["DESCRIPTION"]).startswith("Tapaaminen 4/8\nAihe: Vapaa-aika")
