@@ -1,13 +1,16 @@
 """Calendar subscription links for a client, a staff member or a programme.
 
 A link is a bearer URL: a long random token, stored only as a digest, rotated
-by asking again and gone at once when revoked. A feed shows time, place, link
-and the organiser's phone; no health or social detail and no other name.
+by asking again and gone at once when revoked. A feed shows time, place, link,
+the meeting's number and theme and the organiser's phone; no health or social
+detail, and no other name than the owner's, except that a staff member's own
+feed names the clients of their one-to-one meetings by first name and initial.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -16,7 +19,7 @@ import msgspec
 
 from service import audit
 from service.accounts.auth import Actor
-from service.calendar import ics
+from service.calendar import ics, texts
 from service.calendar.cache import RenderedFeed, cache
 from service.calendar.store import queries, revoke_client_feeds, revoke_staff_feeds
 from service.errors import Conflict, NotFound
@@ -28,7 +31,6 @@ from service.settings import Settings
 from service.tokens import digest, new_secret
 
 TOKEN_PREFIX = "pf"
-_PHONE = {"fi": "Puhelin", "sv": "Telefon", "en": "Phone"}
 
 
 class FeedLinks(msgspec.Struct):
@@ -100,22 +102,36 @@ async def revoke_programme_feed(conn: asyncpg.Connection, actor: Actor, programm
 # Each meeting brings its own zone; a feed with none still names one.
 EMPTY_FEED_ZONE = "Europe/Helsinki"
 
-MEETING_TITLE = {"fi": "Valmennustapaaminen", "sv": "Coachningsträff", "en": "Coaching meeting"}
 
-
-def _event(row: Any, language: str) -> ics.SingleEvent:
-    """A group session (it has a title), or a one-to-one meeting (titled by language)."""
+def feed_event(row: Mapping[str, Any], language: str, *, coach: bool) -> ics.SingleEvent:
+    """A group session (it has a title), or a one-to-one meeting: titled by language and,
+    in a coach's own feed, by the client's first name and surname initial. A coach's
+    feed leaves out whom to call (themselves, or a colleague they know)."""
     place = ", ".join(part for part in (row["location_name"], row["location_address"]) if part)
-    session = row["title"] is not None
+    url, phone = row["online_url"], None if coach else row["phone"]
+    if row["title"] is not None:
+        kind, title = "session", row["title"]
+        description = texts.session(
+            language,
+            number=row["number"],
+            total=row["weeks"],
+            theme=row["theme"],
+            url=url,
+            phone=phone,
+        )
+    else:
+        kind = "meeting"
+        title = texts.meeting_title(language, row["client_first_name"], row["client_last_name"])
+        description = texts.meeting(language, url=url, phone=phone, coach=coach)
     return ics.SingleEvent(
-        uid=ics.uid("session" if session else "meeting", row["id"]),
-        title=row["title"] if session else MEETING_TITLE[language],
+        uid=ics.uid(kind, row["id"]),
+        title=title,
         zone=row["timezone"],
         starts_at=row["starts_at"],
         ends_at=row["ends_at"],
         location=place or None,
-        url=row["online_url"],
-        description=f"{_PHONE[language]}: {row['phone']}" if row["phone"] else None,
+        url=url,
+        description=description or None,
         sequence=row["sequence"],
         changed_at=row["changed_at"],
     )
@@ -135,7 +151,10 @@ async def read_feed(pool: asyncpg.Pool, token: str) -> RenderedFeed:
     if not rows:
         raise NotFound("no such calendar feed")
     first = rows[0]
-    events = [_event(row, first["language"]) for row in rows if row["id"] is not None]
+    coach = first["staff_id"] is not None
+    events = [
+        feed_event(row, first["language"], coach=coach) for row in rows if row["id"] is not None
+    ]
     body = ics.feed(f"Polku: {first['owner_name']}", EMPTY_FEED_ZONE, events)
     rendered = RenderedFeed(
         etag=f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"', body=body

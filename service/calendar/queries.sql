@@ -17,7 +17,9 @@ SELECT EXISTS (
 -- name: feed_events(token_hash)
 -- The feed (if its token is live and, for a client, the calendar consent holds; for a
 -- staff member, while they are active), and every meeting it shows; a feed with no
--- meetings gives one row with empty meeting columns.
+-- meetings gives one row with empty meeting columns. A cancelled group keeps the
+-- sessions it held. A staff member's own feed names the client of a one-to-one meeting
+-- (first name, surname) while the client is in their reach; no other feed names anyone.
 -- Notes the fetch at most once an hour.
 WITH feed AS (
     SELECT f.id AS feed_id, f.client_id, f.staff_id, f.programme_id,
@@ -52,9 +54,11 @@ WITH feed AS (
            coalesce(s.online_url, p.online_url) AS online_url,
            (SELECT st.phone FROM programme_staff ps JOIN staff st ON st.id = ps.staff_id
             WHERE ps.programme_id = p.id AND ps.role = 'facilitator' AND st.phone IS NOT NULL
-            ORDER BY st.name LIMIT 1) AS phone
+            ORDER BY st.name LIMIT 1) AS phone,
+           s.number, p.weeks, s.theme, NULL AS client_first_name, NULL AS client_last_name
     FROM programmes_shown
-    JOIN programmes p ON p.id = programmes_shown.programme_id AND p.cancelled_at IS NULL
+    JOIN programmes p ON p.id = programmes_shown.programme_id
+    -- A cancelled group's coming sessions are cancelled; those it held stay scheduled.
     JOIN sessions s ON s.programme_id = p.id AND s.status = 'scheduled'
     WHERE s.ends_at > now() - interval '90 days'
     UNION ALL
@@ -63,13 +67,17 @@ WITH feed AS (
            m.location_name, m.location_address, m.online_url,
            (SELECT st.phone FROM plan_coaches pc JOIN staff st ON st.id = pc.staff_id
             WHERE pc.plan_id = m.plan_id AND st.phone IS NOT NULL
-            ORDER BY st.name LIMIT 1)
+            ORDER BY st.name LIMIT 1),
+           NULL, NULL, NULL, named.first_name, named.last_name
     FROM feed
     JOIN plans pl ON pl.client_id = feed.client_id
         OR pl.id IN (SELECT plan_id FROM plan_coaches WHERE staff_id = feed.staff_id)
     JOIN meetings m ON m.plan_id = pl.id AND m.status = 'scheduled'
+    LEFT JOIN clients named ON named.id = pl.client_id AND feed.staff_id IS NOT NULL
+        AND can_reach_client(feed.staff_id, named.id)
     WHERE m.ends_at > now() - interval '90 days'
 )
-SELECT feed.feed_id, feed.client_id, feed.language, feed.owner_name, meetings.*
+SELECT feed.feed_id, feed.client_id, feed.staff_id, feed.language, feed.owner_name,
+       meetings.*
 FROM feed LEFT JOIN meetings ON true
 ORDER BY meetings.starts_at, meetings.id;

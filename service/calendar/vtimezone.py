@@ -1,10 +1,13 @@
-"""VTIMEZONE components written as yearly rules.
+"""VTIMEZONE components: yearly rules where the zone has them, listed changes where not.
 
-Outlook ignores VTIMEZONEs given as lists of dates, and ical.js (Thunderbird)
-reads them an hour off around the change, so a zone with regular yearly
-changes (Europe/Helsinki: last Sunday of March and of October) is written as
-one STANDARD and one DAYLIGHT rule. A zone whose changes fit no such rule in
-the years needed falls back to icalendar's list of dates.
+A zone with regular yearly changes (Europe/Helsinki: the last Sundays of March
+and October) is written as one STANDARD and one DAYLIGHT rule, the one form
+Outlook takes as it is: it makes a single yearly rule of any VTIMEZONE
+(MS-OXCICAL). A zone whose changes fit no such rule in the years needed
+(Africa/Casablanca, whose clocks follow Ramadan) gets every change of those
+years from the zone database, one observance per kind of change with its
+onsets as RDATEs; a parser that reads the component as RFC 5545 has it then
+puts every moment right, while Outlook is an hour off near the changes.
 """
 
 from __future__ import annotations
@@ -98,9 +101,7 @@ def transitions(zone: ZoneInfo, year: int) -> list[Transition]:
 def _rule_based(zone: ZoneInfo, tzid: str, first_year: int, last_year: int) -> Timezone | None:
     reference = transitions(zone, first_year)
     if not reference:
-        if any(transitions(zone, year) for year in range(first_year, last_year + 1)):
-            return None
-        return _fixed(zone, tzid, first_year)
+        return None
     rules = [(t, YearlyRule.of(t.local_onset)) for t in reference]
     for year in range(first_year, last_year + 1):
         actual = [t.local_onset for t in transitions(zone, year)]
@@ -109,36 +110,59 @@ def _rule_based(zone: ZoneInfo, tzid: str, first_year: int, last_year: int) -> T
     timezone = Timezone()
     timezone.add("TZID", tzid)
     for transition, rule in rules:
-        part = TimezoneDaylight() if transition.daylight else TimezoneStandard()
+        part = _observance(transition.daylight, transition.offset_from, transition.offset_to)
         part.add("DTSTART", transition.local_onset)
-        part.add("TZOFFSETFROM", transition.offset_from)
-        part.add("TZOFFSETTO", transition.offset_to)
         part.add("TZNAME", transition.name)
         part.add("RRULE", rule.rrule())
         timezone.add_component(part)
     return timezone
 
 
-def _fixed(zone: ZoneInfo, tzid: str, year: int) -> Timezone:
-    moment = datetime(year, 1, 1, tzinfo=zone)
-    part = TimezoneStandard()
-    part.add("DTSTART", datetime(1970, 1, 1))
-    part.add("TZOFFSETFROM", moment.utcoffset())
-    part.add("TZOFFSETTO", moment.utcoffset())
-    part.add("TZNAME", moment.tzname())
+def _listed(zone: ZoneInfo, tzid: str, first_year: int, last_year: int) -> Timezone:
+    """Every change from the start of `first_year` to the end of `last_year`, as the
+    zone database has them: one observance per kind of change, its onsets listed. The
+    first observance holds the offset in force when the span begins."""
+    begin = datetime(first_year, 1, 1, tzinfo=UTC)
+    local = begin.astimezone(zone)
+    offset = local.utcoffset() or timedelta()
     timezone = Timezone()
     timezone.add("TZID", tzid)
-    timezone.add_component(part)
+    initial = _observance(bool(local.dst()), offset, offset)
+    initial.add("DTSTART", (begin + offset).replace(tzinfo=None))
+    initial.add("TZNAME", local.tzname() or "")
+    timezone.add_component(initial)
+    onsets: dict[tuple[bool, timedelta, timedelta, str], list[datetime]] = {}
+    for year in range(first_year, last_year + 1):
+        for t in transitions(zone, year):
+            key = (t.daylight, t.offset_from, t.offset_to, t.name)
+            onsets.setdefault(key, []).append(t.local_onset)
+    for (daylight, offset_from, offset_to, name), moments in onsets.items():
+        part = _observance(daylight, offset_from, offset_to)
+        part.add("DTSTART", moments[0])
+        # One RDATE line each: vobject (Radicale) keeps only the first of a list.
+        for moment in moments[1:]:
+            part.add("RDATE", moment)
+        part.add("TZNAME", name)
+        timezone.add_component(part)
     return timezone
+
+
+def _observance(
+    daylight: bool, offset_from: timedelta, offset_to: timedelta
+) -> TimezoneDaylight | TimezoneStandard:
+    part = TimezoneDaylight() if daylight else TimezoneStandard()
+    part.add("TZOFFSETFROM", offset_from)
+    part.add("TZOFFSETTO", offset_to)
+    return part
 
 
 @lru_cache(maxsize=64)
 def vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
     """A VTIMEZONE for `tzid` that is right for every moment from `first_year` through
-    `last_year`; rules where the zone has them, dates where it does not."""
+    `last_year`: yearly rules where the zone has them, its listed changes where not."""
     zone = ZoneInfo(tzid)
-    # The rules start the year before, so every moment of first_year has a component
-    # whose onset lies before it.
-    return _rule_based(zone, tzid, first_year - 1, last_year) or Timezone.from_tzinfo(
-        zone, tzid, date(first_year - 1, 1, 1), date(last_year + 1, 1, 1)
+    # From the year before, so every moment of first_year has a component whose onset
+    # lies before it; listed changes run a year past the end for the same reason.
+    return _rule_based(zone, tzid, first_year - 1, last_year) or _listed(
+        zone, tzid, first_year - 1, last_year + 1
     )

@@ -225,7 +225,7 @@ LEFT JOIN meetings mt ON mt.id = m.meeting_id;
 
 -- name: programme_occurrences(programme_id)
 SELECT id, planned_starts_at, starts_at, ends_at, location_name, location_address,
-       online_url, status, revision, updated_at
+       online_url, status, revision, updated_at, number, theme
 FROM sessions
 WHERE programme_id = :programme_id
 ORDER BY number;

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import httpx
 
-from service.calendar import ics
+from service.calendar import ics, texts
 from service.clock import HELSINKI
 from service.notifications import channels
 from service.notifications.outbox import queries
@@ -33,8 +33,6 @@ logger = logging.getLogger("polku.messages")
 # which bound each step, and below the job's timeout (workers/main.py), so the sender
 # records a hang as a try that failed rather than being cancelled mid-way.
 DELIVERY_TIMEOUT_SECONDS = 120
-
-_PHONE_LABEL = {"fi": "Puhelin", "sv": "Telefon", "en": "Phone"}
 
 
 @dataclass(frozen=True)
@@ -53,7 +51,7 @@ def _place(name: str | None, address: str | None) -> str | None:
     return ", ".join(part for part in (name, address) if part) or None
 
 
-def _occurrence(row: Any, programme: Any) -> ics.Occurrence:
+def _occurrence(row: Any, programme: Any, description: str | None = None) -> ics.Occurrence:
     own_place = row["location_name"] is not None
     return ics.Occurrence(
         planned_start=row["planned_starts_at"],
@@ -63,10 +61,33 @@ def _occurrence(row: Any, programme: Any) -> ics.Occurrence:
         if own_place
         else _place(programme["location_name"], programme["location_address"]),
         url=row["online_url"] or programme["online_url"],
+        description=description,
         cancelled=row["status"] == "cancelled",
         revision=row["revision"],
         changed_at=row["updated_at"],
     )
+
+
+def _occurrences(rows: list[Any], programme: Any, language: str) -> list[ics.Occurrence]:
+    """Each meeting of the series, described in the client's language: one with a theme
+    as that meeting of the group, the others as the series is."""
+    phone = programme["organiser_phone"]
+    occurrences = []
+    for row in rows:
+        url = row["online_url"] or programme["online_url"]
+        if row["theme"]:
+            description = texts.session(
+                language,
+                number=row["number"],
+                total=len(rows),
+                theme=row["theme"],
+                url=url,
+                phone=phone,
+            )
+        else:
+            description = texts.series(language, url=url, phone=phone)
+        occurrences.append(_occurrence(row, programme, description))
+    return occurrences
 
 
 def _series(
@@ -74,6 +95,7 @@ def _series(
 ) -> ics.Series:
     sender_name, sender_address = parseaddr(settings.mail_from)
     phone = programme["organiser_phone"]
+    description = texts.series(client["language"], url=programme["online_url"], phone=phone)
     return ics.Series(
         uid=ics.uid("programme", programme["programme_id"]),
         title=programme["title"],
@@ -81,7 +103,7 @@ def _series(
         duration=timedelta(minutes=programme["duration_minutes"]),
         location=_place(programme["location_name"], programme["location_address"]),
         url=programme["online_url"],
-        description=f"{_PHONE_LABEL[client['language']]}: {phone}" if phone else None,
+        description=description,
         sequence=programme["ical_sequence"],
         changed_at=programme["updated_at"],
         occurrences=occurrences,
@@ -175,7 +197,8 @@ async def compose(conn: asyncpg.Connection, settings: Settings, message: Any) ->
     series = None
     if kind != "reminder" or occurrence is None:
         rows = await queries.programme_occurrences(conn, programme_id=context["programme_id"])
-        series = _series(context, [_occurrence(row, context) for row in rows], context, settings)
+        occurrences = _occurrences(rows, context, context["language"])
+        series = _series(context, occurrences, context, settings)
     if occurrence is not None:
         moment = occurrence.starts_at
     else:
@@ -204,7 +227,11 @@ async def compose(conn: asyncpg.Connection, settings: Settings, message: Any) ->
         sms_text = sms(kind, language, plain=plain, place_name=place_name, **words)
         return Outgoing(sms_to=context["phone"], sms_text=sms_text)
     text = render(kind, language, plain=plain, **words)
-    calendar, method = _calendar(kind, series, occurrence) if series else (None, None)
+    calendar, method = (
+        _calendar(kind, series, occurrence, group_cancelled=context["cancelled_at"] is not None)
+        if series
+        else (None, None)
+    )
     return Outgoing(
         email=channels.Email(
             to=context["email"],
@@ -302,7 +329,7 @@ def _compose_meeting(settings: Settings, context: Any) -> Skip | Outgoing:
             ends_at=context["meeting_ends_at"],
             location=place,
             url=context["meeting_online_url"],
-            description=f"{_PHONE_LABEL[language]}: {phone}" if phone else None,
+            description=texts.meeting(language, url=context["meeting_online_url"], phone=phone),
             sequence=context["meeting_revision"],
             changed_at=context["meeting_updated_at"],
             cancelled=kind == "cancellation",
@@ -325,16 +352,26 @@ def _compose_meeting(settings: Settings, context: Any) -> Skip | Outgoing:
 
 
 def _calendar(
-    kind: str, series: ics.Series, occurrence: ics.Occurrence | None
+    kind: str, series: ics.Series, occurrence: ics.Occurrence | None, *, group_cancelled: bool
 ) -> tuple[bytes | None, str | None]:
+    if occurrence is not None:
+        # The series' own copy of the meeting is the one described with its theme.
+        occurrence = next(
+            (o for o in series.occurrences if o.planned_start == occurrence.planned_start),
+            occurrence,
+        )
     if kind == "invite" or (kind == "update" and occurrence is None):
         return ics.series_request(series), "REQUEST"
     if kind == "update" and occurrence is not None:
         return ics.occurrence_request(series, occurrence), "REQUEST"
     if kind == "cancellation":
-        if occurrence is None:
-            return ics.series_cancel(series), "CANCEL"
-        return ics.occurrence_cancel(series, occurrence), "CANCEL"
+        if occurrence is not None:
+            return ics.occurrence_cancel(series, occurrence), "CANCEL"
+        if group_cancelled:
+            # Only what the group will not hold leaves the calendar.
+            calendar = ics.group_cancel(series)
+            return calendar, "CANCEL" if calendar is not None else None
+        return ics.series_cancel(series), "CANCEL"
     return None, None
 
 

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
 import recurring_ical_events
 
-from service.calendar import ics
+from service.calendar import ics, texts
 from service.calendar.vtimezone import vtimezone
 from service.programmes.schedule import plan_sessions
+from tests.calendars import golden
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
-GOLDEN = Path(__file__).parent.parent / "fixtures" / "ics"
 STAMP = datetime(2027, 1, 4, 9, 30, tzinfo=UTC)
+DESCRIPTION = "Ryhmä kokoontuu kerran viikossa.\nJos et pääse, soita +358 40 100 0001."
 
 
 def occurrences(first: date, weeks: int = 8) -> list[ics.Occurrence]:
@@ -30,7 +30,15 @@ def occurrences(first: date, weeks: int = 8) -> list[ics.Occurrence]:
     )
     return [
         ics.Occurrence(
-            p.starts_at, p.starts_at, p.ends_at, "Kohtaamispaikka", None, False, 0, STAMP
+            p.starts_at,
+            p.starts_at,
+            p.ends_at,
+            "Kohtaamispaikka",
+            None,
+            DESCRIPTION,
+            False,
+            0,
+            STAMP,
         )
         for p in planned
     ]
@@ -44,7 +52,7 @@ def series(occurrences: list[ics.Occurrence], **changes: object) -> ics.Series:
         "duration": timedelta(hours=2),
         "location": "Kohtaamispaikka",
         "url": None,
-        "description": "Ohjaajan puhelin +358 40 100 0001",
+        "description": DESCRIPTION,
         "sequence": 0,
         "changed_at": STAMP,
         "occurrences": occurrences,
@@ -87,6 +95,7 @@ def test_moved_and_cancelled_sessions() -> None:
         moved.ends_at + timedelta(days=1, hours=3),
         "Kirjasto",
         None,
+        DESCRIPTION,
         False,
         1,
         STAMP,
@@ -97,6 +106,7 @@ def test_moved_and_cancelled_sessions() -> None:
         cancelled.ends_at,
         "Kohtaamispaikka",
         None,
+        DESCRIPTION,
         True,
         1,
         STAMP,
@@ -130,6 +140,7 @@ def test_an_update_moves_only_its_own_occurrence() -> None:
         original.ends_at + timedelta(hours=2),
         "Kohtaamispaikka",
         None,
+        DESCRIPTION,
         False,
         2,
         STAMP,
@@ -212,14 +223,21 @@ def test_feed_matches_the_golden_file() -> None:
             ends_at=o.ends_at,
             location="Kohtaamispaikka, Kauppakatu 1",
             url="https://meet.example/arki",
-            description="Ohjaajan puhelin +358 40 100 0001",
+            description=texts.session(
+                "fi",
+                number=number,
+                total=3,
+                theme=None,
+                url="https://meet.example/arki",
+                phone="+358 40 100 0001",
+            ),
             sequence=0,
             changed_at=STAMP,
         )
-        for o in occurrences(date(2027, 3, 11), weeks=3)
+        for number, o in enumerate(occurrences(date(2027, 3, 11), weeks=3), start=1)
     ]
     produced = ics.feed("Polku: Anna", "Europe/Helsinki", events)
-    assert produced == (GOLDEN / "feed.ics").read_bytes()
+    golden("feed.ics", produced)
     text = produced.decode()
     assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H" in text
     assert "X-PUBLISHED-TTL:PT1H" in text
