@@ -104,13 +104,12 @@ NAMES = {
 
 async def test_any_name_is_served_and_read_back_as_written(api: AsyncClient, make: Factory) -> None:
     """A line break, comma, semicolon or backslash in a client's first name, a
-    programme's title or a staff member's name once made the feed answer 500."""
+    programme's title or a staff member's name once made the feed answer 500. The API
+    now refuses line breaks in names, but names written before may still hold them."""
     coach = await make.staff("coach", name=NAMES["staff"])
     programme = await create_programme(api, coach, title="Arjen taidot")
-    await api.patch(
-        f"/api/v1/programmes/{programme['id']}",
-        json={"title": NAMES["title"]},
-        headers=coach.headers,
+    await make.conn.execute(
+        "UPDATE programmes SET title = $2 WHERE id = $1", programme["id"], NAMES["title"]
     )
     client_id = await make.client(coach, first_name=NAMES["client"])
     await make.consent(client_id, "calendar_feed", coach)
