@@ -231,12 +231,11 @@ RETURNING id;
 -- still unanswered has waited five working days. Everything is looked up client by
 -- client (LATERAL), so the cost follows the caseload, not the size of the database.
 WITH mine AS (
-    SELECT client_id FROM (
+    SELECT client_id FROM reachable_among(:viewer, ARRAY(
         SELECT client_id FROM client_workers WHERE staff_id = :viewer
         UNION
         SELECT client_id FROM referrals WHERE referred_by = :viewer
-    ) own
-    WHERE can_reach_client(:viewer, client_id)
+    ))
 ), stalled AS (
     SELECT s.* FROM mine CROSS JOIN LATERAL (
         SELECT CASE WHEN r.status = 'accepted' THEN 'not_started' ELSE 'no_answer' END

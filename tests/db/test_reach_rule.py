@@ -1,6 +1,6 @@
-"""The reach rule in the database: `can_reach_client` (one viewer, one client) and
-`reachable_clients` (every client of one viewer) must always agree, whatever state each
-relationship is in. Every relationship × its states × same or other organisation ×
+"""The reach rule in the database: `can_reach_client` (one viewer, one client),
+`reachable_among` (many clients at once) and `reachable_clients` (every client of one
+viewer) must always agree, whatever state each relationship is in. Every relationship × its states × same or other organisation ×
 consent × the viewer's roles and active flag, against the rule written out in Python."""
 
 from __future__ import annotations
@@ -159,6 +159,11 @@ async def test_reach_functions_agree_with_the_rule(db: asyncpg.Connection, make:
             viewer,
             client_id,
         )
-        if not single == listed == case.expected:
-            wrong.append((case, single, listed))
+        among = await db.fetchval(
+            "SELECT EXISTS (SELECT FROM reachable_among($1, ARRAY[$2::uuid, gen_random_uuid()]))",
+            viewer,
+            client_id,
+        )
+        if not single == listed == among == case.expected:
+            wrong.append((case, single, listed, among))
     assert wrong == []
