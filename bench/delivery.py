@@ -18,10 +18,10 @@ import aiosmtplib
 import psutil
 
 from db.pool import connect
+from service.base.settings import Settings
 from service.notifications import channels
 from service.notifications.outbox import queries
 from service.notifications.sender import Outgoing, compose
-from service.settings import Settings
 
 CONCURRENCY = 100  # the worker's max_jobs
 POLKU = str(Path(sys.executable).parent / "polku")

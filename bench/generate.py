@@ -22,9 +22,9 @@ from bench.generate_coaching import generate_coaching
 from bench.generate_referrals import generate_referrals
 from bench.region import WORKER_CLIENTS, Region, copy_rows, new_id, seed_ids
 from service.accounts.passwords import hash_password_sync
-from service.clock import HELSINKI
+from service.base.clock import HELSINKI
+from service.base.tokens import digest
 from service.programmes.schedule import plan_sessions
-from service.tokens import digest
 
 # Bump when the generated data changes, so existing benchmark databases are rebuilt.
 GENERATOR_VERSION = "6"

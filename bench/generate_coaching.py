@@ -17,7 +17,7 @@ import asyncpg
 import msgspec
 
 from bench.region import WORKER_CLIENTS, Region, copy_rows, new_id
-from service.clock import HELSINKI
+from service.base.clock import HELSINKI
 from service.coaching.instruments import Instrument, score, shipped
 
 BENCH_GOALS = 6

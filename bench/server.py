@@ -16,9 +16,9 @@ from litestar import Litestar, Response, get
 from bench import generate
 from db.pool import connect, create_pool
 from service.app import create_app
+from service.base.settings import load_settings
 from service.calendar import feeds
 from service.clients.types import ClientOut
-from service.settings import load_settings
 
 FLOOR: dict[str, Any] = {}
 

@@ -17,7 +17,7 @@ from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.app import create_app
-from service.settings import load_settings
+from service.base.settings import load_settings
 
 logger = logging.getLogger("polku.access")
 

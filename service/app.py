@@ -23,20 +23,20 @@ from db.pool import create_pool
 from service.accounts import routes as accounts
 from service.accounts.auth import TokenCache, provide_actor
 from service.accounts.auth import subscribe as subscribe_token_cache
+from service.base.errors import EXCEPTION_HANDLERS
+from service.base.http import provide_connection, refuse_nul_characters, request_id_middleware
+from service.base.listener import Listener
+from service.base.settings import Settings
 from service.calendar import routes as calendar
 from service.calendar.cache import subscribe as subscribe_feed_cache
 from service.clients import routes as clients
 from service.clients.service import ClientReads
 from service.coaching import routes as coaching
 from service.coaching.assessments import install_shipped
-from service.errors import EXCEPTION_HANDLERS
-from service.http import provide_connection, refuse_nul_characters, request_id_middleware
-from service.listener import Listener
 from service.notifications import routes as notifications
 from service.programmes import routes as programmes
 from service.referrals import routes as referrals
 from service.reports import routes as reports
-from service.settings import Settings
 
 HEALTH_TIMEOUT_SECONDS = 2.0
 REDIS_TIMEOUT_SECONDS = 2.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Litestar
 
 from service.app import create_app
-from service.settings import load_settings
+from service.base.settings import load_settings
 
 
 def create_app_from_environment() -> Litestar:

@@ -23,9 +23,9 @@ import uvloop
 from db.embedded import EmbeddedServerError, EmbeddedServers
 from db.migrate import MigrationError, migrate, set_app_password
 from db.pool import connect
+from service.base.settings import Settings, SettingsError, load_settings
 from service.demo import Demo
 from service.devmail import MailCatcher
-from service.settings import Settings, SettingsError, load_settings
 
 
 def fail(message: str) -> NoReturn:
@@ -356,7 +356,7 @@ def admin_create(email: str, password: str, name: str | None, organisation: str,
 
 async def _create_admin(settings: Settings, data: Any, organisation: str, kind: Any) -> Any:
     from service.accounts import service as accounts
-    from service.errors import Conflict
+    from service.base.errors import Conflict
 
     assert settings.app_login_url is not None
     conn = await connect(settings.app_login_url)

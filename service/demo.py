@@ -32,10 +32,11 @@ from service.accounts import service as accounts
 from service.accounts.auth import Actor
 from service.accounts.auth import queries as accounts_queries
 from service.accounts.types import Role
+from service.base.clock import HELSINKI, latest_start_before, today_in_finland
+from service.base.settings import Settings
 from service.calendar import feeds
 from service.clients import service as clients
 from service.clients.types import ClientIn, ConsentIn
-from service.clock import HELSINKI, latest_start_before, today_in_finland
 from service.coaching import assessments, meetings, plans
 from service.coaching.instruments import shipped
 from service.coaching.types import (
@@ -62,7 +63,6 @@ from service.referrals import catalogue, referrals
 from service.referrals.hsds import ImportedService
 from service.referrals.lifecycle import Status
 from service.referrals.types import Contact, ReferralIn, ServiceLocation, StatusIn
-from service.settings import Settings
 
 DEMO_PASSWORD = "polku-demo-2026"
 COUNTY = "Järvimaan hyvinvointialue (demo)"

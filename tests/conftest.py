@@ -22,8 +22,8 @@ from db.embedded import EmbeddedServers
 from db.migrate import migrate
 from db.pool import connect, create_pool
 from service.app import create_app
+from service.base.settings import Settings
 from service.coaching.assessments import install_shipped
-from service.settings import Settings
 from tests import factories
 from tests.mail import MailServer
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from service.accounts.passwords import hash_password_sync
-from service.tokens import digest, new_secret
+from service.base.tokens import digest, new_secret
 
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = hash_password_sync(PASSWORD)

@@ -13,12 +13,12 @@ from arq.connections import RedisSettings
 from arq.worker import Worker, func
 
 from db.pool import create_pool
-from service import idempotency
 from service.accounts import service as accounts
+from service.base import idempotency
+from service.base.settings import Settings
 from service.notifications.channels import SmtpPool, SmtpServer
 from service.notifications.dispatch import SEND_JOB, dispatch_due
 from service.notifications.sender import DELIVERY_TIMEOUT_SECONDS, Sender
-from service.settings import Settings
 from workers.queue import BatchClaimWorker
 
 logger = logging.getLogger("polku.worker")

@@ -15,9 +15,9 @@ from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 
 from db.queries import load_queries
-from service.errors import Forbidden, Unauthorized
-from service.listener import Listener
-from service.tokens import digest
+from service.base.errors import Forbidden, Unauthorized
+from service.base.listener import Listener
+from service.base.tokens import digest
 
 queries = load_queries(Path(__file__).with_name("queries.sql"))
 

@@ -23,10 +23,10 @@ from service.accounts.types import (
     UserOut,
     UserPatch,
 )
-from service.errors import problems
-from service.http import Conn, PathId, api_router
-from service.pagination import Cursor, IdQuery, Limit, Page, Search
-from service.settings import Settings
+from service.base.errors import problems
+from service.base.http import Conn, PathId, api_router
+from service.base.pagination import Cursor, IdQuery, Limit, Page, Search
+from service.base.settings import Settings
 
 
 @post(

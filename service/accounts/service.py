@@ -8,7 +8,6 @@ import asyncpg
 import msgspec
 from redis.asyncio import Redis
 
-from service import audit, idempotency
 from service.accounts import passwords, throttle
 from service.accounts.auth import Actor, Session, TokenCache, queries
 from service.accounts.types import (
@@ -22,11 +21,12 @@ from service.accounts.types import (
     UserOut,
     UserPatch,
 )
+from service.base import audit, idempotency
+from service.base.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from service.base.ids import is_id, require_id
+from service.base.pagination import CursorId, Page, decode_cursor, page_of
+from service.base.tokens import digest, new_secret
 from service.calendar.store import revoke_staff_feeds
-from service.errors import Conflict, InvalidInput, NotFound, Unauthorized
-from service.ids import is_id, require_id
-from service.pagination import CursorId, Page, decode_cursor, page_of
-from service.tokens import digest, new_secret
 
 TOKEN_PREFIX = "polku"
 

@@ -8,7 +8,7 @@ import hashlib
 
 from redis.asyncio import Redis
 
-from service.errors import TooManyRequests
+from service.base.errors import TooManyRequests
 
 WINDOW_SECONDS = 15 * 60
 MAX_FAILURES_PER_ACCOUNT = 5  # from one address

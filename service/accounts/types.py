@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from service.errors import ONE_LINE, pattern
+from service.base.errors import ONE_LINE, pattern
 
 Role = Literal["admin", "coach", "referrer", "analyst"]
 OrganisationKind = Literal["municipality", "wellbeing_county", "ngo", "provider", "state_agency"]

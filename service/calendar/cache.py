@@ -18,7 +18,7 @@ from typing import Any
 
 import asyncpg
 
-from service.listener import Listener
+from service.base.listener import Listener
 
 CHANNEL = "polku_calendar"
 MAX_AGE_SECONDS = 600.0

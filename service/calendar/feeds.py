@@ -17,18 +17,18 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import msgspec
 
-from service import audit
 from service.accounts.auth import Actor
+from service.base import audit
+from service.base.errors import Conflict, NotFound
+from service.base.ids import require_id
+from service.base.reach import require_reach
+from service.base.settings import Settings
+from service.base.tokens import digest, new_secret
 from service.calendar import ics, texts
 from service.calendar.cache import RenderedFeed, cache
 from service.calendar.store import queries, revoke_client_feeds, revoke_staff_feeds
-from service.errors import Conflict, NotFound
-from service.ids import require_id
 from service.programmes.access import queries as programme_queries
 from service.programmes.access import require_manager
-from service.reach import require_reach
-from service.settings import Settings
-from service.tokens import digest, new_secret
 
 TOKEN_PREFIX = "pf"
 

@@ -9,10 +9,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from service.accounts.auth import CurrentActor
+from service.base.errors import NotFound, problems
+from service.base.http import Conn, PathId, api_router
+from service.base.settings import Settings
 from service.calendar import feeds
-from service.errors import NotFound, problems
-from service.http import Conn, PathId, api_router
-from service.settings import Settings
 
 AppSettings = NamedDependency[Settings]
 

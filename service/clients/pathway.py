@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncpg
 
-from service import audit
 from service.accounts.auth import Actor
+from service.base import audit
+from service.base.reach import require_reach
 from service.clients.service import queries
 from service.clients.types import Pathway, PathwayEvent
 from service.coaching.pathway import coaching_events
 from service.programmes.pathway import programme_events
-from service.reach import require_reach
 from service.referrals.pathway import referral_events
 
 

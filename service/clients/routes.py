@@ -8,6 +8,9 @@ from litestar import Request, delete, get, patch, post
 from litestar.params import JSONBody
 
 from service.accounts.auth import CurrentActor, signed_in
+from service.base.errors import problems
+from service.base.http import Conn, PathId, api_router
+from service.base.pagination import Cursor, Limit, Page, Search
 from service.clients import pathway, service
 from service.clients.types import (
     AuditEventOut,
@@ -21,9 +24,6 @@ from service.clients.types import (
     WorkerIn,
     WorkerOut,
 )
-from service.errors import problems
-from service.http import Conn, PathId, api_router
-from service.pagination import Cursor, Limit, Page, Search
 
 
 @post("/clients", responses=problems(401, 403, 422))

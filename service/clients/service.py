@@ -11,9 +11,15 @@ import asyncpg
 import msgspec
 
 from db.queries import load_queries
-from service import audit
 from service.accounts.auth import Actor
-from service.batching import Coalescer
+from service.base import audit
+from service.base.batching import Coalescer
+from service.base.clock import today_in_finland
+from service.base.errors import ClientOutOfReach, Conflict, InvalidInput, NotFound
+from service.base.fields import require_time_zone
+from service.base.ids import is_id
+from service.base.pagination import CursorId, Page, decode_cursor, page_of
+from service.base.reach import CLIENT_WORK_ROLES, require_reach, require_sharing_with_staff
 from service.calendar import store as calendar_store
 from service.clients.types import (
     AuditEventOut,
@@ -26,13 +32,7 @@ from service.clients.types import (
     WorkerIn,
     WorkerOut,
 )
-from service.clock import today_in_finland
-from service.dates import require_time_zone
-from service.errors import ClientOutOfReach, Conflict, InvalidInput, NotFound
-from service.ids import is_id
 from service.notifications import outbox
-from service.pagination import CursorId, Page, decode_cursor, page_of
-from service.reach import CLIENT_WORK_ROLES, require_reach, require_sharing_with_staff
 
 queries = load_queries(Path(__file__).with_name("queries.sql"))
 

@@ -9,8 +9,8 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from service.accounts.types import Body, Email, Name, Phone
-from service.dates import DatedBody, InRangeDate
-from service.errors import pattern
+from service.base.errors import pattern
+from service.base.fields import DatedBody, InRangeDate
 
 Language = Literal["fi", "sv", "en"]
 Gender = Literal["female", "male", "non_binary", "unknown"]

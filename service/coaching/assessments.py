@@ -12,15 +12,15 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from service import audit
 from service.accounts.auth import Actor
-from service.clock import today_in_finland
+from service.base import audit
+from service.base.clock import today_in_finland
+from service.base.errors import Conflict, InvalidInput
+from service.base.pagination import CursorId, Page, decode_cursor, page_of
+from service.base.reach import require_reach
 from service.coaching.instruments import Instrument, change_since, check_definition, score, shipped
 from service.coaching.plans import COACHING_ROLES, queries
 from service.coaching.types import AssessmentIn, AssessmentOut
-from service.errors import Conflict, InvalidInput
-from service.pagination import CursorId, Page, decode_cursor, page_of
-from service.reach import require_reach
 
 
 async def install_shipped(conn: asyncpg.Connection) -> None:

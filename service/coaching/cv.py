@@ -9,13 +9,13 @@ import jinja2
 import msgspec
 from babel.dates import format_date
 
-from service import audit
 from service.accounts.auth import Actor
-from service.clock import HELSINKI
+from service.base import audit
+from service.base.clock import HELSINKI
+from service.base.errors import NotFound, PreconditionFailed, etag
+from service.base.reach import require_reach
 from service.coaching.plans import COACHING_ROLES, queries
 from service.coaching.types import StrengthsCvIn, StrengthsCvOut
-from service.errors import NotFound, PreconditionFailed, etag
-from service.reach import require_reach
 
 _PAGES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).with_name("templates")),

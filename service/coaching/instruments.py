@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from service.errors import InvalidInput, pattern
+from service.base.errors import InvalidInput, pattern
 
 SHIPPED = Path(__file__).with_name("instruments")
 Key = Annotated[

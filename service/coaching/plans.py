@@ -13,9 +13,13 @@ import asyncpg
 import msgspec
 
 from db.queries import load_queries
-from service import audit
 from service.accounts.auth import Actor
-from service.clock import today_in_finland
+from service.base import audit
+from service.base.clock import today_in_finland
+from service.base.errors import ClientOutOfReach, Forbidden, InvalidInput, NotFound, require_match
+from service.base.ids import is_id, require_id
+from service.base.pagination import CursorId, Page, decode_cursor, page_of
+from service.base.reach import require_reach, require_sharing_with_staff
 from service.coaching import gas
 from service.coaching.types import (
     ContinuationIn,
@@ -37,11 +41,7 @@ from service.coaching.types import (
     RatingIn,
     RatingOut,
 )
-from service.errors import ClientOutOfReach, Forbidden, InvalidInput, NotFound, require_match
-from service.ids import is_id, require_id
-from service.pagination import CursorId, Page, decode_cursor, page_of
 from service.programmes.types import Location
-from service.reach import require_reach, require_sharing_with_staff
 
 queries = load_queries(Path(__file__).with_name("queries.sql"))
 

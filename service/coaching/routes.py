@@ -9,6 +9,9 @@ from litestar.enums import MediaType
 from litestar.params import FromQuery, HeaderParameter, JSONBody, QueryParameter
 
 from service.accounts.auth import CurrentActor
+from service.base.errors import etag, problems
+from service.base.http import Conn, PathId, api_router
+from service.base.pagination import Cursor, Limit, Page
 from service.clients.types import Language
 from service.coaching import assessments, cv, meetings, plans
 from service.coaching.instruments import Instrument
@@ -36,9 +39,6 @@ from service.coaching.types import (
     StrengthsCvIn,
     StrengthsCvOut,
 )
-from service.errors import etag, problems
-from service.http import Conn, PathId, api_router
-from service.pagination import Cursor, Limit, Page
 
 IfMatch = Annotated[
     str | None,

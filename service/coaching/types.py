@@ -9,8 +9,8 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from service.accounts.types import Body
-from service.dates import DatedBody, InRangeDate, InRangeDateTime
-from service.errors import NOT_BLANK, ONE_LINE
+from service.base.errors import NOT_BLANK, ONE_LINE
+from service.base.fields import DatedBody, InRangeDate, InRangeDateTime
 from service.programmes.types import Id, Location, Reason, Url
 
 PlanKind = Literal["goal_coaching", "job_coaching"]

@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from service import audit
 from service.accounts.auth import Actor
+from service.base import audit
+from service.base.pagination import CursorId, Page, decode_cursor, page_of
+from service.base.reach import require_reach
 from service.notifications.outbox import queries
 from service.notifications.types import MessageOut
-from service.pagination import CursorId, Page, decode_cursor, page_of
-from service.reach import require_reach
 
 
 async def client_messages(

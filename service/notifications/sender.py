@@ -19,13 +19,13 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import httpx
 
+from service.base.clock import HELSINKI
+from service.base.settings import Settings
 from service.calendar import ics, texts
-from service.clock import HELSINKI
 from service.notifications import channels
 from service.notifications.outbox import queries
 from service.notifications.render import render, sms, when
 from service.notifications.rules import RETRY_FOR, quiet_until, retry_at
-from service.settings import Settings
 
 logger = logging.getLogger("polku.messages")
 

@@ -8,8 +8,8 @@ import asyncpg
 
 from db.queries import load_queries
 from service.accounts.auth import Actor
-from service.errors import Forbidden, NotFound
-from service.ids import require_id
+from service.base.errors import Forbidden, NotFound
+from service.base.ids import require_id
 
 queries = load_queries(Path(__file__).with_name("queries.sql"))
 

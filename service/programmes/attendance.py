@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from service import audit
 from service.accounts.auth import Actor
-from service.errors import Conflict, InvalidInput, NotFound
-from service.ids import is_id, require_id
-from service.pagination import CursorId, Page, decode_cursor, page_of
+from service.base import audit
+from service.base.errors import Conflict, InvalidInput, NotFound
+from service.base.ids import is_id, require_id
+from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.programmes.access import queries, require_manager
 from service.programmes.types import (
     AttendanceIn,

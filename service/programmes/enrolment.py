@@ -8,15 +8,15 @@ from datetime import UTC, datetime
 import asyncpg
 import msgspec
 
-from service import audit
 from service.accounts.auth import Actor
-from service.errors import Conflict, Forbidden, InvalidInput, NotFound
-from service.ids import is_id, require_id
+from service.base import audit
+from service.base.errors import Conflict, Forbidden, InvalidInput, NotFound
+from service.base.ids import is_id, require_id
+from service.base.pagination import CursorId, Page, decode_cursor, page_of
+from service.base.reach import require_reach
 from service.notifications import outbox
-from service.pagination import CursorId, Page, decode_cursor, page_of
 from service.programmes.access import lock_programme, queries
 from service.programmes.types import EnrolmentListItem, EnrolmentOut
-from service.reach import require_reach
 
 _FIRST_KEY = ("", "00000000-0000-0000-0000-000000000000")
 

@@ -9,13 +9,13 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from service import audit
 from service.accounts.auth import Actor
-from service.errors import Conflict, NotFound
-from service.ids import require_id
+from service.base import audit
+from service.base.errors import Conflict, NotFound
+from service.base.ids import require_id
+from service.base.reach import require_reach
 from service.programmes.access import queries, require_manager
 from service.programmes.types import FeedbackIn, FeedbackOut
-from service.reach import require_reach
 
 
 async def _enrolment(conn: asyncpg.Connection, actor: Actor, enrolment_id: str, action: str) -> Any:

@@ -6,9 +6,9 @@ from litestar import get, patch, post, put
 from litestar.params import FromQuery, JSONBody
 
 from service.accounts.auth import CurrentActor
-from service.errors import problems
-from service.http import Conn, PathId, api_router
-from service.pagination import Cursor, FromDate, IdQuery, Limit, Page, ToDate
+from service.base.errors import problems
+from service.base.http import Conn, PathId, api_router
+from service.base.pagination import Cursor, FromDate, IdQuery, Limit, Page, ToDate
 from service.programmes import attendance, enrolment, feedback, service
 from service.programmes.types import (
     AttendanceIn,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from service.clock import is_finnish_public_holiday
+from service.base.clock import is_finnish_public_holiday
 
 WEEK = timedelta(weeks=1)
 # A programme that keeps meeting a holiday week after week still ends: this many

@@ -9,13 +9,13 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from service import dates
 from service.accounts.auth import Actor
 from service.accounts.auth import queries as account_queries
-from service.errors import Conflict, InvalidInput, NotFound
-from service.ids import is_id, require_id
+from service.base import fields
+from service.base.errors import Conflict, InvalidInput, NotFound
+from service.base.ids import is_id, require_id
+from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.notifications import outbox
-from service.pagination import CursorId, Page, decode_cursor, page_of
 from service.programmes import enrolment, schedule
 from service.programmes.access import (
     lock_programme,
@@ -75,7 +75,7 @@ async def create_programme(
     await _check_organisation(conn, actor, data.organisation_id)
     facilitators = await _check_staff(conn, data.facilitator_ids, "coach", "facilitator_ids")
     contacts = await _check_staff(conn, data.contact_ids, "referrer", "contact_ids")
-    dates.require_time_zone("timezone", data.timezone)
+    fields.require_time_zone("timezone", data.timezone)
     themes = data.session_themes or []
     if len(themes) > data.weeks:
         raise InvalidInput("session_themes", "more themes than weeks")
@@ -213,8 +213,8 @@ async def list_programmes(
     cursor: str | None,
 ) -> Page[ProgrammeSummary]:
     """Programmes meeting between from_date and to_date (inclusive, Finnish dates)."""
-    dates.require_in_range("from", from_date)
-    dates.require_in_range("to", to_date)
+    fields.require_in_range("from", from_date)
+    fields.require_in_range("to", to_date)
     if from_date and to_date and to_date < from_date:
         raise InvalidInput("to", "is before from")
     if organisation_id is not None and not is_id(organisation_id):

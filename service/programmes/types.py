@@ -9,9 +9,9 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from service.accounts.types import Body, Name
+from service.base.errors import NOT_BLANK, ONE_LINE, pattern
+from service.base.fields import DatedBody, InRangeDate, InRangeDateTime
 from service.clients.types import ShortText, TimeZone
-from service.dates import DatedBody, InRangeDate, InRangeDateTime
-from service.errors import NOT_BLANK, ONE_LINE, pattern
 
 Id = Annotated[str, msgspec.Meta(max_length=64)]
 WallTime = Annotated[

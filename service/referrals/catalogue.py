@@ -10,12 +10,12 @@ import asyncpg
 import msgspec
 
 from db.queries import load_queries
-from service import audit
 from service.accounts import service as accounts
 from service.accounts.auth import Actor
-from service.errors import Forbidden, InvalidInput, NotFound
-from service.ids import is_id, require_id
-from service.pagination import CursorId, Page, decode_cursor, page_of
+from service.base import audit
+from service.base.errors import Forbidden, InvalidInput, NotFound
+from service.base.ids import is_id, require_id
+from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.referrals.hsds import ImportedService
 from service.referrals.types import ServiceIn, ServiceOut, ServicePatch
 

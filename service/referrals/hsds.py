@@ -36,11 +36,11 @@ from typing import Annotated, Any
 import msgspec
 
 from service.accounts.types import Email, Name, Phone
+from service.base.errors import NOT_BLANK
+from service.base.nul import nul_at
 from service.clients.types import ShortText
-from service.errors import NOT_BLANK
 from service.programmes.types import Url
 from service.referrals.types import Categories, Contact, ServiceLocation, ServiceStatus, Text
-from service.text import nul_at
 
 
 class ImportedService(msgspec.Struct, kw_only=True):

@@ -12,14 +12,14 @@ from typing import Any, Literal, cast
 import asyncpg
 import msgspec
 
-from service import audit
 from service.accounts.auth import Actor
-from service.errors import ClientOutOfReach, Conflict, Forbidden, InvalidInput, NotFound
-from service.ids import is_id, require_id
+from service.base import audit
+from service.base.errors import ClientOutOfReach, Conflict, Forbidden, InvalidInput, NotFound
+from service.base.ids import is_id, require_id
+from service.base.pagination import CursorId, Page, decode_cursor, page_of
+from service.base.reach import covering_consent, require_reach
 from service.notifications import outbox
-from service.pagination import CursorId, Page, decode_cursor, page_of
 from service.programmes import enrolment
-from service.reach import covering_consent, require_reach
 from service.referrals import lifecycle
 from service.referrals.catalogue import queries
 from service.referrals.lifecycle import Side, Status

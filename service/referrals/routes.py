@@ -8,9 +8,9 @@ from litestar import get, patch, post
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from service.accounts.auth import CurrentActor
-from service.errors import problems
-from service.http import Conn, PathId, api_router
-from service.pagination import Cursor, IdQuery, Limit, Page, Search
+from service.base.errors import problems
+from service.base.http import Conn, PathId, api_router
+from service.base.pagination import Cursor, IdQuery, Limit, Page, Search
 from service.referrals import catalogue, referrals, stalled
 from service.referrals.lifecycle import Status
 from service.referrals.types import (

@@ -9,10 +9,16 @@ from typing import Any
 
 import asyncpg
 
-from service import audit
 from service.accounts.auth import Actor
-from service.clock import DAY, HELSINKI, add_working_days, latest_start_before, today_in_finland
-from service.pagination import decode_cursor, page_of
+from service.base import audit
+from service.base.clock import (
+    DAY,
+    HELSINKI,
+    add_working_days,
+    latest_start_before,
+    today_in_finland,
+)
+from service.base.pagination import decode_cursor, page_of
 from service.referrals.catalogue import queries
 from service.referrals.types import StalledPage, StalledPath
 

@@ -9,8 +9,8 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from service.accounts.types import Body, Email, Name, Phone
+from service.base.errors import NOT_BLANK
 from service.clients.types import ShortText
-from service.errors import NOT_BLANK
 from service.programmes.types import Id, Url
 from service.referrals.lifecycle import Status
 

@@ -8,8 +8,8 @@ import asyncpg
 
 from db.queries import load_queries
 from service.accounts.auth import Actor
-from service.errors import InvalidInput
-from service.ids import is_id
+from service.base.errors import InvalidInput
+from service.base.ids import is_id
 
 queries = load_queries(Path(__file__).with_name("queries.sql"))
 

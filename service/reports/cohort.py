@@ -11,11 +11,11 @@ from typing import Any
 
 import asyncpg
 
-from service import audit
 from service.accounts.auth import Actor
-from service.clock import DAY, HELSINKI, today_in_finland
-from service.dates import require_in_range
-from service.errors import InvalidInput
+from service.base import audit
+from service.base.clock import DAY, HELSINKI, today_in_finland
+from service.base.errors import InvalidInput
+from service.base.fields import require_in_range
 from service.reports.access import queries
 
 LONGEST_PERIOD = timedelta(days=366 * 10)

@@ -8,10 +8,10 @@ from typing import Any
 
 import asyncpg
 
-from service import audit
 from service.accounts.auth import Actor
-from service.errors import Forbidden, NotFound
-from service.ids import require_id
+from service.base import audit
+from service.base.errors import Forbidden, NotFound
+from service.base.ids import require_id
 from service.reports import disclosure
 from service.reports.access import queries
 from service.reports.figures import reasons, suppression

@@ -7,7 +7,7 @@ from typing import Any
 
 from httpx import AsyncClient, Response
 
-from service.pagination import encode_cursor
+from service.base.pagination import encode_cursor
 from tests.api.coaching import add_goal, coached_client, create_plan
 from tests.api.programmes import create_programme
 from tests.factories import Factory

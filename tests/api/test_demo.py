@@ -9,8 +9,8 @@ from typing import Any
 import asyncpg
 from httpx import AsyncClient
 
+from service.base.settings import Settings
 from service.demo import DEMO_PASSWORD, seed_demo
-from service.settings import Settings
 
 
 async def _login(api: AsyncClient, email: str) -> dict[str, str]:

@@ -9,7 +9,7 @@ import asyncpg
 import httpx
 from httpx import AsyncClient
 
-from service.idempotency import Answer, Claim, key_digest
+from service.base.idempotency import Answer, Claim, key_digest
 from tests.api.coaching import coached_client
 from tests.api.programmes import create_programme, enrol
 from tests.factories import PASSWORD, Factory, Person

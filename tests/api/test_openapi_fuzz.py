@@ -19,7 +19,7 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from service.app import create_app
-from service.settings import Settings
+from service.base.settings import Settings
 from tests.factories import Factory, Person
 
 pytestmark = pytest.mark.slow

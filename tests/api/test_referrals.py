@@ -281,7 +281,7 @@ async def test_the_pathway_shows_a_referral_only_to_its_sides(
         json={"name": "Päihdepoliklinikka", "categories": ["päihteet"]},
         headers=nurse.headers,
     )
-    assert service.status_code == 201, service.text
+    assert service.status_code == 201, service.base.nul
     await make.consent(setting.client_id, "data_sharing", setting.worker, organisation_ids=[clinic])
     to_group = await refer(
         api, setting.worker, setting.client_id, programme_id=setting.programme["id"]

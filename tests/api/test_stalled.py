@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import asyncpg
 from httpx import AsyncClient
 
-from service.clock import add_working_days, today_in_finland
+from service.base.clock import add_working_days, today_in_finland
 from tests.api.coaching import create_plan
 from tests.api.referrals import Setting, county_and_ngo, move, refer
 from tests.factories import Factory
@@ -105,7 +105,7 @@ async def test_a_referral_the_worker_is_no_side_of_is_not_on_their_list(
     service = await api.post(
         "/api/v1/services", json={"name": "Velkaneuvonta"}, headers=nurse.headers
     )
-    assert service.status_code == 201, service.text
+    assert service.status_code == 201, service.base.nul
     await make.consent(
         setting.client_id, "data_sharing", other_worker, organisation_ids=[city, clinic]
     )

@@ -18,7 +18,7 @@ from httpx import AsyncClient
 
 from service.accounts.auth import TokenCache
 from service.app import create_app
-from service.settings import Settings
+from service.base.settings import Settings
 from tests.factories import Factory, Person
 
 WITHIN_SECONDS = 1.0

@@ -21,7 +21,7 @@ from asgi_lifespan import LifespanManager
 
 from db.pool import connect
 from service.app import create_app
-from service.settings import Settings
+from service.base.settings import Settings
 from tests.factories import PASSWORD, Factory
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from service.settings import Settings
+from service.base.settings import Settings
 from tests.cli.test_cli import POLKU, _free_port, _wait_healthy
 
 

@@ -19,7 +19,7 @@ import psutil
 import pytest
 
 from service.accounts import throttle
-from service.settings import Settings
+from service.base.settings import Settings
 from tests.factories import PASSWORD, Factory
 
 POLKU = str(Path(sys.executable).parent / "polku")

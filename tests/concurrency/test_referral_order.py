@@ -9,9 +9,9 @@ from httpx import AsyncClient
 
 from db.pool import connect
 from service.accounts.auth import Actor
+from service.base.settings import Settings
 from service.referrals import referrals
 from service.referrals.types import StatusIn
-from service.settings import Settings
 from tests.api.referrals import county_and_ngo, move, refer
 from tests.factories import Factory
 

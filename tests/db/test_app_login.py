@@ -10,7 +10,7 @@ import pytest
 from httpx import AsyncClient
 from litestar import Litestar
 
-from service.settings import Settings
+from service.base.settings import Settings
 from tests.factories import Factory
 from workers.main import shutdown, startup
 

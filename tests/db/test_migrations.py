@@ -10,7 +10,7 @@ import pytest
 
 from db.migrate import Migration, MigrationError, load_migrations, migrate, pending_migrations
 from db.pool import connect
-from service.settings import Settings
+from service.base.settings import Settings
 
 
 @pytest.fixture

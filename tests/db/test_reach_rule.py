@@ -1,7 +1,8 @@
 """The reach rule in the database: `can_reach_client` (one viewer, one client),
 `reachable_among` (many clients at once) and `reachable_clients` (every client of one
-viewer) must always agree, whatever state each relationship is in. Every relationship × its states × same or other organisation ×
-consent × the viewer's roles and active flag, against the rule written out in Python."""
+viewer) must always agree, whatever state each relationship is in. Every relationship ×
+its states × same or other organisation × consent × the viewer's roles and active flag,
+against the rule written out in Python."""
 
 from __future__ import annotations
 

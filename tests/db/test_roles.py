@@ -23,7 +23,7 @@ from db.embedded import EmbeddedServers
 from db.migrate import Migration, MigrationError, load_migrations, migrate, set_app_password
 from db.pool import connect, login_as
 from service.app import create_app
-from service.settings import Settings
+from service.base.settings import Settings
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from service.batching import Coalescer
+from service.base.batching import Coalescer
 
 
 class Recorder:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from service.errors import InvalidInput
-from service.idempotency import canonical_body, check_key, key_digest, request_digest
+from service.base.errors import InvalidInput
+from service.base.idempotency import canonical_body, check_key, key_digest, request_digest
 
 BODY = b'{"first_name": "Aino", "tags": [2, 1], "nested": {"b": 1, "a": null}}'
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from service.errors import InvalidInput
-from service.pagination import CursorId, decode_cursor, encode_cursor, page_of
+from service.base.errors import InvalidInput
+from service.base.pagination import CursorId, decode_cursor, encode_cursor, page_of
 
 AN_ID = "c0ffee00-0000-0000-0000-000000000000"
 

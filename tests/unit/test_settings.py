@@ -6,7 +6,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from service.settings import SettingsError, load_settings
+from service.base.settings import SettingsError, load_settings
 
 
 def test_defaults_use_embedded_servers() -> None:

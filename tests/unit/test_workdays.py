@@ -7,7 +7,7 @@ from datetime import date, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from service.clock import HELSINKI, add_working_days, is_working_day, latest_start_before
+from service.base.clock import HELSINKI, add_working_days, is_working_day, latest_start_before
 from service.referrals.stalled import stalled_since
 
 

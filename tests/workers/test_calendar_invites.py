@@ -9,7 +9,7 @@ from email.message import EmailMessage
 import asyncpg
 from httpx import AsyncClient
 
-from service.settings import Settings
+from service.base.settings import Settings
 from tests.api.programmes import create_programme, days_from_today, enrol, shift_in_time
 from tests.calendars import Seen, applied, assert_read_as, recurrence_ids
 from tests.factories import Factory, Person

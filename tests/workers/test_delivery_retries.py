@@ -13,9 +13,9 @@ import pytest
 from httpx import AsyncClient
 from redis.asyncio import Redis
 
+from service.base.settings import Settings
 from service.notifications.dispatch import dispatch_due
 from service.notifications.rules import BACKOFF, RETRY_FOR
-from service.settings import Settings
 from tests.factories import Factory
 from tests.mail import MailServer
 from tests.workers.test_messages import enrolled_client, run_worker

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 from httpx import AsyncClient
 
-from service.settings import Settings
+from service.base.settings import Settings
 from tests.factories import Factory
 from workers.main import create_worker
 

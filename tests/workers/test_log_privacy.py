@@ -12,7 +12,7 @@ from httpx import AsyncClient
 from litestar import Litestar
 
 from service.access_log import AccessLog, logged_path
-from service.settings import Settings
+from service.base.settings import Settings
 from tests.factories import Factory, zone_where_the_hour_is
 from tests.mail import MailServer
 from tests.workers.test_messages import enrolled_client, run_worker

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 from httpx import AsyncClient
 
-from service.settings import Settings
+from service.base.settings import Settings
 from tests.api.coaching import create_plan
 from tests.api.test_meetings import plan_meeting, soon
 from tests.factories import Factory

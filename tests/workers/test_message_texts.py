@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import asyncpg
 from httpx import AsyncClient
 
+from service.base.settings import Settings
 from service.notifications.render import when
-from service.settings import Settings
 from tests.api.programmes import create_programme, enrol
 from tests.factories import Factory
 from tests.mail import MailServer

@@ -15,9 +15,9 @@ import icalendar
 from httpx import AsyncClient
 from redis.asyncio import Redis
 
+from service.base.settings import Settings
 from service.notifications.dispatch import dispatch_due
 from service.notifications.sender import Sender
-from service.settings import Settings
 from tests.api.programmes import create_programme, enrol
 from tests.factories import Factory, Person, zone_where_the_hour_is
 from tests.mail import MailServer

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from httpx import AsyncClient
 
-from service.settings import Settings
+from service.base.settings import Settings
 from tests.api.referrals import county_and_ngo, move, refer
 from tests.factories import Factory
 from tests.mail import MailServer

@@ -13,7 +13,7 @@ from arq.constants import default_queue_name, in_progress_key_prefix, job_key_pr
 from arq.jobs import serialize_job
 from arq.worker import func
 
-from service.settings import Settings
+from service.base.settings import Settings
 from workers.queue import BatchClaimWorker
 
 RAN: list[str] = []

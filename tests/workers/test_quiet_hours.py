@@ -10,7 +10,7 @@ import asyncpg
 import msgspec
 from httpx import AsyncClient
 
-from service.settings import Settings
+from service.base.settings import Settings
 from tests.factories import Factory, zone_where_the_hour_is
 from tests.workers.test_messages import enrolled_client, run_worker
 

@@ -20,7 +20,7 @@ from typing import Annotated
 import msgspec
 
 from service.accounts.types import Body
-from service.errors import InvalidInput
+from service.base.errors import InvalidInput
 
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2100, 12, 31)
@@ -92,5 +92,5 @@ class DatedBody(Body):
         for name in self.__struct_fields__:
             value = getattr(self, name)
             if isinstance(value, date) and not in_range(value):
-                # service.errors names the field from this wording.
+                # service.base.errors names the field from this wording.
                 raise ValueError(f"field `{name}` {OUT_OF_RANGE}")

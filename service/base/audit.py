@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
-from service.ids import is_id
-from service.text import NUL
+from service.base.ids import is_id
+from service.base.nul import NUL
 
 if TYPE_CHECKING:
     from service.accounts.auth import Actor
-    from service.errors import ClientOutOfReach
+    from service.base.errors import ClientOutOfReach
 
 _INSERT = """
 INSERT INTO audit_events

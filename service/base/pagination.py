@@ -10,10 +10,10 @@ from typing import Annotated, Any, Generic, TypeVar
 import msgspec
 from litestar.params import QueryParameter
 
-from service.dates import DATE_PATTERN
-from service.errors import InvalidInput
-from service.ids import Id
-from service.text import NUL
+from service.base.errors import InvalidInput
+from service.base.fields import DATE_PATTERN
+from service.base.ids import Id
+from service.base.nul import NUL
 
 T = TypeVar("T")
 
@@ -24,7 +24,7 @@ Cursor = Annotated[
 
 Search = Annotated[str | None, QueryParameter(max_length=200, description="Words to look for")]
 IdQuery = Annotated[str | None, QueryParameter(max_length=64)]
-# The range is checked by the service that reads the period (service.dates).
+# The range is checked by the service that reads the period (service.base.fields).
 FromDate = Annotated[
     date | None,
     QueryParameter(

@@ -19,11 +19,11 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import PathParameter
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from service import audit, idempotency
 from service.accounts.auth import require_sign_in
-from service.errors import ClientOutOfReach, InvalidInput, problems
-from service.text import NUL as _NUL
-from service.text import nul_at
+from service.base import audit, idempotency
+from service.base.errors import ClientOutOfReach, InvalidInput, problems
+from service.base.nul import NUL as _NUL
+from service.base.nul import nul_at
 
 # What route handlers ask for by name; `provide_connection` and the others fill them.
 Conn = NamedDependency[asyncpg.Connection]

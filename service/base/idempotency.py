@@ -32,7 +32,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import HeaderParameter
 
 from service.accounts.auth import signed_in
-from service.errors import InvalidInput
+from service.base.errors import InvalidInput
 
 HEADER = "Idempotency-Key"
 LIFETIME = timedelta(hours=24)

@@ -15,8 +15,8 @@ import asyncpg
 
 from db.queries import load_queries
 from service.accounts.auth import Actor
-from service.errors import ClientOutOfReach, InvalidInput
-from service.ids import is_id
+from service.base.errors import ClientOutOfReach, InvalidInput
+from service.base.ids import is_id
 
 queries = load_queries(Path(__file__).with_name("reach.sql"))
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import msgspec
 
-from service.errors import PolkuError
+from service.base.errors import PolkuError
 
 # The form PostgreSQL gives uuids out in: anything else read back from a caller (a
 # cursor, say) was not given out by Polku.
