@@ -21,10 +21,10 @@ from redis.asyncio import Redis
 
 from db.pool import create_pool
 from service.accounts import routes as accounts
-from service.accounts.auth import TokenCache, provide_actor
-from service.accounts.auth import subscribe as subscribe_token_cache
 from service.base.errors import EXCEPTION_HANDLERS
 from service.base.http import provide_connection, refuse_nul_characters, request_id_middleware
+from service.base.identity import TokenCache, provide_actor
+from service.base.identity import subscribe as subscribe_token_cache
 from service.base.listener import Listener
 from service.base.settings import Settings
 from service.calendar import routes as calendar
@@ -33,6 +33,7 @@ from service.clients import routes as clients
 from service.clients.service import ClientReads
 from service.coaching import routes as coaching
 from service.coaching.assessments import install_shipped
+from service.composers import routes as composers
 from service.notifications import routes as notifications
 from service.programmes import routes as programmes
 from service.referrals import routes as referrals
@@ -131,6 +132,7 @@ def create_app(settings: Settings) -> Litestar:
             *reports.routers,
             *notifications.routers,
             *calendar.routers,
+            *composers.routers,
         ],
         lifespan=[lifespan],
         # Per app rather than per module, so that two apps in one test are two API processes.

@@ -24,7 +24,7 @@ from db.embedded import EmbeddedServerError, EmbeddedServers
 from db.migrate import MigrationError, migrate, set_app_password
 from db.pool import connect
 from service.base.settings import Settings, SettingsError, load_settings
-from service.demo import Demo
+from service.composers.demo import Demo
 from service.devmail import MailCatcher
 
 
@@ -157,7 +157,7 @@ def dev(host: str, port: int, demo: bool) -> None:
 
 
 async def _seed_demo(settings: Settings) -> Demo:
-    from service.demo import seed_demo
+    from service.composers.demo import seed_demo
 
     assert settings.app_login_url is not None
     conn = await connect(settings.app_login_url)

@@ -7,16 +7,6 @@ WHERE lower(email) = lower(:email);
 INSERT INTO access_tokens (token_hash, staff_id, expires_at)
 VALUES (:token_hash, :staff_id, :expires_at);
 
--- name: actor_for_token(token_hash)^
--- The staff member a live token belongs to.
-SELECT s.id, s.organisation_id, s.email, s.name, s.roles, t.expires_at
-FROM access_tokens t
-JOIN staff s ON s.id = t.staff_id
-WHERE t.token_hash = :token_hash
-  AND t.revoked_at IS NULL
-  AND t.expires_at > now()
-  AND s.active;
-
 -- name: revoke_token(token_hash)!
 UPDATE access_tokens SET revoked_at = now()
 WHERE token_hash = :token_hash AND revoked_at IS NULL;

@@ -10,7 +10,6 @@ from litestar.params import FromQuery, JSONBody
 from redis.asyncio import Redis
 
 from service.accounts import service
-from service.accounts.auth import CurrentActor, client_address, session_of
 from service.accounts.types import (
     Me,
     OrganisationIn,
@@ -25,6 +24,7 @@ from service.accounts.types import (
 )
 from service.base.errors import problems
 from service.base.http import Conn, PathId, api_router
+from service.base.identity import CurrentActor, client_address, session_of
 from service.base.pagination import Cursor, IdQuery, Limit, Page, Search
 from service.base.settings import Settings
 

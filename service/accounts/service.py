@@ -9,7 +9,7 @@ import msgspec
 from redis.asyncio import Redis
 
 from service.accounts import passwords, throttle
-from service.accounts.auth import Actor, Session, TokenCache, queries
+from service.accounts.sql import queries
 from service.accounts.types import (
     Me,
     OrganisationIn,
@@ -23,6 +23,7 @@ from service.accounts.types import (
 )
 from service.base import audit, idempotency
 from service.base.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from service.base.identity import Actor, Session, TokenCache
 from service.base.ids import is_id, require_id
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.base.tokens import digest, new_secret
@@ -187,19 +188,27 @@ def _refuse_weak(password: str, *, email: str, name: str) -> None:
         raise InvalidInput("password", problem)
 
 
-async def _require_managed_organisation(
+async def require_managed_organisation(
     conn: asyncpg.Connection, actor: Actor, organisation_id: str, field: str
 ) -> None:
-    manages = is_id(organisation_id) and await queries.manages_organisation(
-        conn, admin_organisation_id=actor.organisation_id, organisation_id=organisation_id
+    """The actor's own organisation, or (for an admin) one their organisation manages;
+    422 naming `field` otherwise."""
+    if organisation_id == actor.organisation_id:
+        return
+    manages = (
+        actor.has_role("admin")
+        and is_id(organisation_id)
+        and await queries.manages_organisation(
+            conn, admin_organisation_id=actor.organisation_id, organisation_id=organisation_id
+        )
     )
     if not manages:
-        raise InvalidInput(field, "unknown organisation, or not one your organisation manages")
+        raise InvalidInput(field, "must be your organisation or one it manages")
 
 
 async def create_user(conn: asyncpg.Connection, actor: Actor, data: UserIn) -> UserOut:
     actor.require_role("admin")
-    await _require_managed_organisation(conn, actor, data.organisation_id, "organisation_id")
+    await require_managed_organisation(conn, actor, data.organisation_id, "organisation_id")
     user = await create_staff(
         conn,
         organisation_id=data.organisation_id,

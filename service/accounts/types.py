@@ -7,36 +7,12 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from service.base.errors import ONE_LINE, pattern
+from service.base.fields import Body, Email, Name, Phone
 
 Role = Literal["admin", "coach", "referrer", "analyst"]
 OrganisationKind = Literal["municipality", "wellbeing_county", "ngo", "provider", "state_agency"]
 
-Email = Annotated[
-    str,
-    msgspec.Meta(
-        pattern=pattern(
-            r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
-            "must be an e-mail address such as name@example.fi",
-        ),
-        max_length=254,
-    ),
-]
-Phone = Annotated[
-    str,
-    msgspec.Meta(
-        pattern=pattern(
-            r"^\+?[0-9][0-9 ()-]{4,19}$",
-            "must be a phone number such as +358 40 123 4567",
-        )
-    ),
-]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=ONE_LINE)]
 Password = Annotated[str, msgspec.Meta(min_length=10, max_length=200)]
-
-
-class Body(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    """A request body: unknown fields are refused rather than silently dropped."""
 
 
 class TokenRequest(Body):

@@ -11,8 +11,8 @@ from service.base.ids import is_id
 from service.base.nul import NUL
 
 if TYPE_CHECKING:
-    from service.accounts.auth import Actor
     from service.base.errors import ClientOutOfReach
+    from service.base.identity import Actor
 
 _INSERT = """
 INSERT INTO audit_events

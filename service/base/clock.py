@@ -1,9 +1,10 @@
-"""Finnish local time and the Finnish calendar: which decide dates such as a consent's
-last day, a holiday week of a group, and when a referral has waited too long."""
+"""The one clock: every "now" and "today", the Finnish calendar (which decides dates
+such as a consent's last day, a holiday week of a group, and when a referral has
+waited too long), and wall times read in a zone."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -50,3 +51,18 @@ def latest_start_before(today: date, working_days: int) -> date:
     while add_working_days(day, working_days) >= today:
         day -= DAY
     return day
+
+
+def local_instant(day: date, wall_time: time, zone: ZoneInfo) -> datetime:
+    """The instant a wall clock in `zone` shows `wall_time` on `day`, as UTC.
+
+    On the night clocks spring forward a wall time may not exist; it is read as
+    the same number of minutes after the change, as a clock on the wall would
+    be set. Where clocks fall back, the earlier (summer time) reading is used.
+    """
+    wall = datetime.combine(day, wall_time, tzinfo=zone)
+    instant = wall.astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None):
+        gap = wall.replace(fold=1).utcoffset() - wall.replace(fold=0).utcoffset()  # type: ignore[operator]
+        instant = (wall + abs(gap)).astimezone(UTC)
+    return instant

@@ -31,16 +31,6 @@ def pattern(regex: str, meaning: str) -> str:
     return regex
 
 
-NOT_BLANK = pattern(r"\S", "must not be blank")
-# Names and titles are one line: a line break or another control character in one would
-# end up in calendars, messages and file names that cannot hold it.
-_NOT_IN_A_LINE = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
-ONE_LINE = pattern(
-    rf"^[^{_NOT_IN_A_LINE}]*[^\s{_NOT_IN_A_LINE}][^{_NOT_IN_A_LINE}]*$",
-    "must be one line of text, not blank, without control characters",
-)
-
-
 def _in_words(message: str) -> str:
     failed = _PATTERN_FAILURE.match(message)
     if failed is None:

@@ -1,4 +1,6 @@
-"""The dates and times Polku takes in: days of the years 2000 to 2100.
+"""The shared field vocabulary of request and response bodies: a body that refuses unknown
+fields, names, e-mail addresses, phone numbers, links, places and reasons, time zones,
+and the dates and times Polku takes in (days of the years 2000 to 2100).
 
 Python's dates end at the years 1 and 9999, and a week on, a day on or a local time
 near either end overflows. No group, plan, rating, meeting or consent is dated that
@@ -15,12 +17,76 @@ from __future__ import annotations
 import zoneinfo
 from datetime import date, datetime
 from functools import cache
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 
-from service.accounts.types import Body
-from service.base.errors import InvalidInput
+from service.base.errors import InvalidInput, pattern
+
+
+class Body(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A request body: unknown fields are refused rather than silently dropped."""
+
+
+NOT_BLANK = pattern(r"\S", "must not be blank")
+# Names and titles are one line: a line break or another control character in one would
+# end up in calendars, messages and file names that cannot hold it.
+_NOT_IN_A_LINE = r"\x00-\x1f\x7f-\x9f\u2028\u2029"
+ONE_LINE = pattern(
+    rf"^[^{_NOT_IN_A_LINE}]*[^\s{_NOT_IN_A_LINE}][^{_NOT_IN_A_LINE}]*$",
+    "must be one line of text, not blank, without control characters",
+)
+
+Id = Annotated[str, msgspec.Meta(max_length=64)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=ONE_LINE)]
+ShortText = Annotated[str, msgspec.Meta(max_length=200)]
+Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=1000, pattern=NOT_BLANK)]
+Language = Literal["fi", "sv", "en"]
+Email = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=pattern(
+            r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+            "must be an e-mail address such as name@example.fi",
+        ),
+        max_length=254,
+    ),
+]
+Phone = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=pattern(
+            r"^\+?[0-9][0-9 ()-]{4,19}$",
+            "must be a phone number such as +358 40 123 4567",
+        )
+    ),
+]
+Url = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=pattern(
+            r"^https?://\S+$",
+            "must be a web address starting with http:// or https://",
+        ),
+        max_length=500,
+    ),
+]
+TimeZone = Annotated[
+    str,
+    msgspec.Meta(
+        max_length=64,
+        pattern=pattern(
+            r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$",
+            "must be an IANA time zone such as Europe/Helsinki",
+        ),
+    ),
+]
+
+
+class Location(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    name: Name
+    address: ShortText | None = None
+
 
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2100, 12, 31)

@@ -19,9 +19,9 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import PathParameter
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.accounts.auth import require_sign_in
 from service.base import audit, idempotency
 from service.base.errors import ClientOutOfReach, InvalidInput, problems
+from service.base.identity import require_sign_in
 from service.base.nul import NUL as _NUL
 from service.base.nul import nul_at
 

@@ -31,8 +31,8 @@ from litestar import Request, Response, Router
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import HeaderParameter
 
-from service.accounts.auth import signed_in
 from service.base.errors import InvalidInput
+from service.base.identity import signed_in
 
 HEADER = "Idempotency-Key"
 LIFETIME = timedelta(hours=24)

@@ -14,8 +14,8 @@ from pathlib import Path
 import asyncpg
 
 from db.queries import load_queries
-from service.accounts.auth import Actor
 from service.base.errors import ClientOutOfReach, InvalidInput
+from service.base.identity import Actor
 from service.base.ids import is_id
 
 queries = load_queries(Path(__file__).with_name("reach.sql"))

@@ -17,9 +17,9 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import msgspec
 
-from service.accounts.auth import Actor
 from service.base import audit
 from service.base.errors import Conflict, NotFound
+from service.base.identity import Actor
 from service.base.ids import require_id
 from service.base.reach import require_reach
 from service.base.settings import Settings

@@ -18,8 +18,8 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
+from service.base.clock import local_instant
 from service.calendar.vtimezone import vtimezone
-from service.programmes.schedule import local_instant
 
 PRODID = "-//Polku//Polku calendar//FI"
 UID_DOMAIN = "polku"

@@ -8,9 +8,9 @@ from litestar import Request, Response, Router, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from service.accounts.auth import CurrentActor
 from service.base.errors import NotFound, problems
 from service.base.http import Conn, PathId, api_router
+from service.base.identity import CurrentActor
 from service.base.settings import Settings
 from service.calendar import feeds
 

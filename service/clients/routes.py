@@ -7,11 +7,11 @@ from typing import Any
 from litestar import Request, delete, get, patch, post
 from litestar.params import JSONBody
 
-from service.accounts.auth import CurrentActor, signed_in
 from service.base.errors import problems
 from service.base.http import Conn, PathId, api_router
+from service.base.identity import CurrentActor, signed_in
 from service.base.pagination import Cursor, Limit, Page, Search
-from service.clients import pathway, service
+from service.clients import service
 from service.clients.types import (
     AuditEventOut,
     ClientIn,
@@ -19,7 +19,6 @@ from service.clients.types import (
     ClientPatch,
     ConsentIn,
     ConsentOut,
-    Pathway,
     RevokeIn,
     WorkerIn,
     WorkerOut,
@@ -76,11 +75,6 @@ async def remove_worker(
     await service.remove_worker(conn, actor, client_id, staff_id)
 
 
-@get("/clients/{client_id:str}/pathway", responses=problems(401, 404))
-async def get_pathway(client_id: PathId, conn: Conn, actor: CurrentActor) -> Pathway:
-    return await pathway.client_pathway(conn, actor, client_id)
-
-
 @post("/clients/{client_id:str}/consents", responses=problems(401, 403, 404, 422))
 async def give_consent(
     client_id: PathId, data: JSONBody[ConsentIn], conn: Conn, actor: CurrentActor
@@ -132,7 +126,6 @@ routers = [
             list_workers,
             add_worker,
             remove_worker,
-            get_pathway,
             give_consent,
             list_consents,
             revoke_consent,

@@ -11,12 +11,12 @@ import asyncpg
 import msgspec
 
 from db.queries import load_queries
-from service.accounts.auth import Actor
 from service.base import audit
 from service.base.batching import Coalescer
 from service.base.clock import today_in_finland
 from service.base.errors import ClientOutOfReach, Conflict, InvalidInput, NotFound
 from service.base.fields import require_time_zone
+from service.base.identity import Actor
 from service.base.ids import is_id
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.base.reach import CLIENT_WORK_ROLES, require_reach, require_sharing_with_staff

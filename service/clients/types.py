@@ -8,28 +8,25 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from service.accounts.types import Body, Email, Name, Phone
-from service.base.errors import pattern
-from service.base.fields import DatedBody, InRangeDate
+from service.base.fields import (
+    Body,
+    DatedBody,
+    Email,
+    InRangeDate,
+    Language,
+    Name,
+    Phone,
+    ShortText,
+    TimeZone,
+)
+from service.base.pathway import PathwayEvent
 
-Language = Literal["fi", "sv", "en"]
 Gender = Literal["female", "male", "non_binary", "unknown"]
 LabourMarketStatus = Literal[
     "employed", "unemployed", "long_term_unemployed", "inactive", "in_education"
 ]
 EducationLevel = Literal["isced_0_2", "isced_3_4", "isced_5_8"]
 ConsentPurpose = Literal["data_sharing", "email_reminders", "sms_reminders", "calendar_feed"]
-ShortText = Annotated[str, msgspec.Meta(max_length=200)]
-TimeZone = Annotated[
-    str,
-    msgspec.Meta(
-        max_length=64,
-        pattern=pattern(
-            r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$",
-            "must be an IANA time zone such as Europe/Helsinki",
-        ),
-    ),
-]
 
 
 class ClientIn(Body):
@@ -136,17 +133,6 @@ class AuditEventOut(msgspec.Struct, kw_only=True):
     subject_id: str | None
     request_id: str | None
     detail: dict[str, Any] | None
-
-
-class PathwayEvent(msgspec.Struct, kw_only=True):
-    """One step on a client's path: what happened, when, and what it concerns."""
-
-    at: datetime
-    kind: str
-    summary: str
-    subject_type: str
-    subject_id: str
-    details: dict[str, Any] = {}
 
 
 class Pathway(msgspec.Struct, kw_only=True):

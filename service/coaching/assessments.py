@@ -12,10 +12,10 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from service.accounts.auth import Actor
 from service.base import audit
 from service.base.clock import today_in_finland
 from service.base.errors import Conflict, InvalidInput
+from service.base.identity import Actor
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.base.reach import require_reach
 from service.coaching.instruments import Instrument, change_since, check_definition, score, shipped

@@ -9,10 +9,10 @@ import jinja2
 import msgspec
 from babel.dates import format_date
 
-from service.accounts.auth import Actor
 from service.base import audit
 from service.base.clock import HELSINKI
 from service.base.errors import NotFound, PreconditionFailed, etag
+from service.base.identity import Actor
 from service.base.reach import require_reach
 from service.coaching.plans import COACHING_ROLES, queries
 from service.coaching.types import StrengthsCvIn, StrengthsCvOut

@@ -8,15 +8,15 @@ from datetime import UTC, datetime
 import asyncpg
 import msgspec
 
-from service.accounts.auth import Actor
 from service.base import audit
 from service.base.errors import Conflict, InvalidInput, NotFound
+from service.base.fields import Location
+from service.base.identity import Actor
 from service.base.ids import require_id
 from service.base.reach import require_reach
 from service.coaching.plans import _client_of, meeting_out, queries, require_editor
 from service.coaching.types import MeetingIn, MeetingOut, MeetingPatch
 from service.notifications import outbox
-from service.programmes.types import Location
 
 
 def _check_times(starts_at: datetime, ends_at: datetime) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from service.clients.types import PathwayEvent
+from service.base.pathway import PathwayEvent
 from service.coaching.plans import queries
 
 _KIND = {"goal_coaching": "Goal coaching", "job_coaching": "Job coaching"}

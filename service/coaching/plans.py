@@ -13,10 +13,11 @@ import asyncpg
 import msgspec
 
 from db.queries import load_queries
-from service.accounts.auth import Actor
 from service.base import audit
 from service.base.clock import today_in_finland
 from service.base.errors import ClientOutOfReach, Forbidden, InvalidInput, NotFound, require_match
+from service.base.fields import Location
+from service.base.identity import Actor
 from service.base.ids import is_id, require_id
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.base.reach import require_reach, require_sharing_with_staff
@@ -41,7 +42,6 @@ from service.coaching.types import (
     RatingIn,
     RatingOut,
 )
-from service.programmes.types import Location
 
 queries = load_queries(Path(__file__).with_name("queries.sql"))
 

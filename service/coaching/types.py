@@ -8,10 +8,18 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from service.accounts.types import Body
-from service.base.errors import NOT_BLANK, ONE_LINE
-from service.base.fields import DatedBody, InRangeDate, InRangeDateTime
-from service.programmes.types import Id, Location, Reason, Url
+from service.base.fields import (
+    NOT_BLANK,
+    ONE_LINE,
+    Body,
+    DatedBody,
+    Id,
+    InRangeDate,
+    InRangeDateTime,
+    Location,
+    Reason,
+    Url,
+)
 
 PlanKind = Literal["goal_coaching", "job_coaching"]
 NextStep = Literal[

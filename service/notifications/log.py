@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from service.accounts.auth import Actor
 from service.base import audit
+from service.base.identity import Actor
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.base.reach import require_reach
 from service.notifications.outbox import queries

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from litestar import get
 
-from service.accounts.auth import CurrentActor
 from service.base.errors import problems
 from service.base.http import Conn, PathId, api_router
+from service.base.identity import CurrentActor
 from service.base.pagination import Cursor, Limit, Page
 from service.notifications import log
 from service.notifications.types import MessageOut

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from service.programmes.schedule import local_instant
+from service.base.clock import local_instant
 
 QUIET_FROM = time(21, 0)
 QUIET_UNTIL = time(8, 0)

@@ -9,19 +9,13 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from service.accounts.auth import Actor
 from service.base import audit
 from service.base.errors import Conflict, InvalidInput, NotFound
+from service.base.identity import Actor
 from service.base.ids import is_id, require_id
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.programmes.access import queries, require_manager
-from service.programmes.types import (
-    AttendanceIn,
-    AttendanceOut,
-    AttendanceRecordOut,
-    AttentionOut,
-)
-from service.referrals import referrals
+from service.programmes.types import AttendanceIn, AttendanceOut, AttendanceRecordOut, AttentionOut
 
 ATTENDED = frozenset({"present", "remote"})
 
@@ -72,10 +66,20 @@ async def _lock_held_session(
     return session
 
 
+@dataclass(frozen=True)
+class Recorded:
+    """What recording a session's attendance did."""
+
+    attendance: AttendanceOut  # as the recorder sees it now
+    programme_id: str
+    came: list[str]  # clients whose record now says they came, where it said otherwise
+
+
 async def record_attendance(
     conn: asyncpg.Connection, actor: Actor, session_id: str, data: AttendanceIn
-) -> AttendanceOut:
-    """The session's attendance becomes exactly these records (PUT: idempotent)."""
+) -> Recorded:
+    """The part of the session's attendance the actor reaches becomes exactly these
+    records (PUT: idempotent)."""
     session = await _lock_held_session(conn, actor, session_id)
     client_ids = [record.client_id for record in data.records]
     seen: set[str] = set()
@@ -103,17 +107,16 @@ async def record_attendance(
     changed_ids = [row["client_id"] for row in changed]
     await _update_attention(conn, session["programme_id"], changed_ids)
     changed_now = set(changed_ids)
-    attended = [
+    came = [
         r.client_id for r in data.records if r.status in ATTENDED and r.client_id in changed_now
     ]
-    await referrals.clients_started(conn, actor, session["programme_id"], attended)
     await audit.log_for_clients(conn, actor, "attendance.record", changed_ids)
     # The answer is the session's attendance as the recorder sees it: a read of it.
     recorded = await _attendance(conn, actor, session_id)
     await audit.log_for_clients(
         conn, actor, "attendance.read", [record.client_id for record in recorded.records]
     )
-    return recorded
+    return Recorded(recorded, session["programme_id"], came)
 
 
 async def _update_attention(

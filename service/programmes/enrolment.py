@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import asyncpg
 import msgspec
 
-from service.accounts.auth import Actor
 from service.base import audit
 from service.base.errors import Conflict, Forbidden, InvalidInput, NotFound
+from service.base.identity import Actor
 from service.base.ids import is_id, require_id
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.base.reach import require_reach

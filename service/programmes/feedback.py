@@ -9,9 +9,9 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from service.accounts.auth import Actor
 from service.base import audit
 from service.base.errors import Conflict, NotFound
+from service.base.identity import Actor
 from service.base.ids import require_id
 from service.base.reach import require_reach
 from service.programmes.access import queries, require_manager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from service.clients.types import PathwayEvent
+from service.base.pathway import PathwayEvent
 from service.programmes.access import queries
 
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 from litestar import get, patch, post, put
 from litestar.params import FromQuery, JSONBody
 
-from service.accounts.auth import CurrentActor
 from service.base.errors import problems
 from service.base.http import Conn, PathId, api_router
+from service.base.identity import CurrentActor
 from service.base.pagination import Cursor, FromDate, IdQuery, Limit, Page, ToDate
 from service.programmes import attendance, enrolment, feedback, service
 from service.programmes.types import (
-    AttendanceIn,
-    AttendanceOut,
     AttentionOut,
     CancelIn,
     EnrolmentIn,
@@ -167,18 +165,6 @@ async def read_feedback(enrolment_id: PathId, conn: Conn, actor: CurrentActor) -
     return await feedback.read_feedback(conn, actor, enrolment_id)
 
 
-@put("/sessions/{session_id:str}/attendance", responses=problems(401, 403, 404, 409, 422))
-async def record_attendance(
-    session_id: PathId, data: JSONBody[AttendanceIn], conn: Conn, actor: CurrentActor
-) -> AttendanceOut:
-    return await attendance.record_attendance(conn, actor, session_id, data)
-
-
-@get("/sessions/{session_id:str}/attendance", responses=problems(401, 404))
-async def read_attendance(session_id: PathId, conn: Conn, actor: CurrentActor) -> AttendanceOut:
-    return await attendance.read_attendance(conn, actor, session_id)
-
-
 @get(
     "/attention",
     responses=problems(401, 422),
@@ -208,8 +194,6 @@ routers = [
             withdraw,
             record_feedback,
             read_feedback,
-            record_attendance,
-            read_attendance,
             needs_attention,
         ],
     )

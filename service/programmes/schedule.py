@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from service.base.clock import is_finnish_public_holiday
+from service.base.clock import is_finnish_public_holiday, local_instant
 
 WEEK = timedelta(weeks=1)
 # A programme that keeps meeting a holiday week after week still ends: this many
@@ -23,21 +23,6 @@ class PlannedSession:
     starts_at: datetime
     ends_at: datetime
     theme: str | None
-
-
-def local_instant(day: date, wall_time: time, zone: ZoneInfo) -> datetime:
-    """The instant a wall clock in `zone` shows `wall_time` on `day`, as UTC.
-
-    On the night clocks spring forward a wall time may not exist; it is read as
-    the same number of minutes after the change, as a clock on the wall would
-    be set. Where clocks fall back, the earlier (summer time) reading is used.
-    """
-    wall = datetime.combine(day, wall_time, tzinfo=zone)
-    instant = wall.astimezone(UTC)
-    if instant.astimezone(zone).replace(tzinfo=None) != wall.replace(tzinfo=None):
-        gap = wall.replace(fold=1).utcoffset() - wall.replace(fold=0).utcoffset()  # type: ignore[operator]
-        instant = (wall + abs(gap)).astimezone(UTC)
-    return instant
 
 
 def plan_sessions(

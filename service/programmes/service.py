@@ -9,10 +9,12 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from service.accounts.auth import Actor
-from service.accounts.auth import queries as account_queries
+from service.accounts.service import require_managed_organisation
 from service.base import fields
+from service.base.clock import HELSINKI, local_instant
 from service.base.errors import Conflict, InvalidInput, NotFound
+from service.base.fields import Location
+from service.base.identity import Actor
 from service.base.ids import is_id, require_id
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.notifications import outbox
@@ -25,7 +27,6 @@ from service.programmes.access import (
     require_manager_or_contact,
 )
 from service.programmes.types import (
-    Location,
     ProgrammeIn,
     ProgrammeOut,
     ProgrammePatch,
@@ -54,25 +55,11 @@ async def _check_staff(
     return unique
 
 
-async def _check_organisation(conn: asyncpg.Connection, actor: Actor, organisation_id: str) -> None:
-    if organisation_id == actor.organisation_id:
-        return
-    manages = (
-        actor.has_role("admin")
-        and is_id(organisation_id)
-        and await account_queries.manages_organisation(
-            conn, admin_organisation_id=actor.organisation_id, organisation_id=organisation_id
-        )
-    )
-    if not manages:
-        raise InvalidInput("organisation_id", "must be your organisation or one it manages")
-
-
 async def create_programme(
     conn: asyncpg.Connection, actor: Actor, data: ProgrammeIn
 ) -> ProgrammeOut:
     actor.require_role("coach", "admin")
-    await _check_organisation(conn, actor, data.organisation_id)
+    await require_managed_organisation(conn, actor, data.organisation_id, "organisation_id")
     facilitators = await _check_staff(conn, data.facilitator_ids, "coach", "facilitator_ids")
     contacts = await _check_staff(conn, data.contact_ids, "referrer", "contact_ids")
     fields.require_time_zone("timezone", data.timezone)
@@ -199,7 +186,7 @@ async def get_programme(conn: asyncpg.Connection, programme_id: str) -> Programm
 
 
 def _start_of_finnish_day(day: date) -> datetime:
-    return schedule.local_instant(day, time(0, 0), zoneinfo.ZoneInfo("Europe/Helsinki"))
+    return local_instant(day, time(0, 0), HELSINKI)
 
 
 async def list_programmes(

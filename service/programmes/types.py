@@ -8,12 +8,21 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from service.accounts.types import Body, Name
-from service.base.errors import NOT_BLANK, ONE_LINE, pattern
-from service.base.fields import DatedBody, InRangeDate, InRangeDateTime
-from service.clients.types import ShortText, TimeZone
+from service.base.errors import pattern
+from service.base.fields import (
+    ONE_LINE,
+    Body,
+    DatedBody,
+    Id,
+    InRangeDate,
+    InRangeDateTime,
+    Location,
+    Name,
+    Reason,
+    TimeZone,
+    Url,
+)
 
-Id = Annotated[str, msgspec.Meta(max_length=64)]
 WallTime = Annotated[
     str,
     msgspec.Meta(
@@ -24,17 +33,6 @@ WallTime = Annotated[
         examples=["10:00"],
     ),
 ]
-Url = Annotated[
-    str,
-    msgspec.Meta(
-        pattern=pattern(
-            r"^https?://\S+$",
-            "must be a web address starting with http:// or https://",
-        ),
-        max_length=500,
-    ),
-]
-Reason = Annotated[str, msgspec.Meta(min_length=1, max_length=1000, pattern=NOT_BLANK)]
 Theme = Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=ONE_LINE)]
 # Days, hours and minutes before a session: P1D, PT2H, P1DT12H, PT30M.
 Offset = Annotated[
@@ -51,11 +49,6 @@ ProgrammeStatus = Literal["planned", "running", "completed", "cancelled"]
 SessionStatus = Literal["scheduled", "held", "cancelled"]
 EnrolmentStatus = Literal["enrolled", "waitlisted", "withdrawn"]
 AttendanceStatus = Literal["present", "remote", "absent", "excused"]
-
-
-class Location(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    name: Name
-    address: ShortText | None = None
 
 
 class ProgrammeIn(DatedBody):

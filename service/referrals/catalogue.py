@@ -11,9 +11,9 @@ import msgspec
 
 from db.queries import load_queries
 from service.accounts import service as accounts
-from service.accounts.auth import Actor
 from service.base import audit
 from service.base.errors import Forbidden, InvalidInput, NotFound
+from service.base.identity import Actor
 from service.base.ids import is_id, require_id
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.referrals.hsds import ImportedService

@@ -35,11 +35,8 @@ from typing import Annotated, Any
 
 import msgspec
 
-from service.accounts.types import Email, Name, Phone
-from service.base.errors import NOT_BLANK
+from service.base.fields import NOT_BLANK, Email, Name, Phone, ShortText, Url
 from service.base.nul import nul_at
-from service.clients.types import ShortText
-from service.programmes.types import Url
 from service.referrals.types import Categories, Contact, ServiceLocation, ServiceStatus, Text
 
 

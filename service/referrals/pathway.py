@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncpg
 
-from service.clients.types import PathwayEvent
+from service.base.pathway import PathwayEvent
 from service.referrals.catalogue import queries
 
 

@@ -12,9 +12,9 @@ from typing import Any, Literal, cast
 import asyncpg
 import msgspec
 
-from service.accounts.auth import Actor
 from service.base import audit
 from service.base.errors import ClientOutOfReach, Conflict, Forbidden, InvalidInput, NotFound
+from service.base.identity import Actor
 from service.base.ids import is_id, require_id
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.base.reach import covering_consent, require_reach

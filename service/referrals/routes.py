@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 from litestar import get, patch, post
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
-from service.accounts.auth import CurrentActor
 from service.base.errors import problems
 from service.base.http import Conn, PathId, api_router
+from service.base.identity import CurrentActor
 from service.base.pagination import Cursor, IdQuery, Limit, Page, Search
 from service.referrals import catalogue, referrals, stalled
 from service.referrals.lifecycle import Status

@@ -9,7 +9,6 @@ from typing import Any
 
 import asyncpg
 
-from service.accounts.auth import Actor
 from service.base import audit
 from service.base.clock import (
     DAY,
@@ -18,6 +17,7 @@ from service.base.clock import (
     latest_start_before,
     today_in_finland,
 )
+from service.base.identity import Actor
 from service.base.pagination import decode_cursor, page_of
 from service.referrals.catalogue import queries
 from service.referrals.types import StalledPage, StalledPath

@@ -8,10 +8,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from service.accounts.types import Body, Email, Name, Phone
-from service.base.errors import NOT_BLANK
-from service.clients.types import ShortText
-from service.programmes.types import Id, Url
+from service.base.fields import NOT_BLANK, Body, Email, Id, Name, Phone, ShortText, Url
 from service.referrals.lifecycle import Status
 
 Text = Annotated[str, msgspec.Meta(max_length=5000)]

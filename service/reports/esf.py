@@ -18,9 +18,9 @@ from typing import Any
 
 import asyncpg
 
-from service.accounts.auth import Actor
 from service.base import audit
 from service.base.clock import HELSINKI, today_in_finland
+from service.base.identity import Actor
 from service.reports import cohort
 from service.reports.access import queries, report_organisations
 

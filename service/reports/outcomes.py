@@ -10,7 +10,7 @@ from typing import Any
 
 import asyncpg
 
-from service.accounts.auth import Actor
+from service.base.identity import Actor
 from service.reports import cohort, figures
 from service.reports.access import queries, report_organisations
 from service.reports.disclosure import total

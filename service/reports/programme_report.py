@@ -8,9 +8,9 @@ from typing import Any
 
 import asyncpg
 
-from service.accounts.auth import Actor
 from service.base import audit
 from service.base.errors import Forbidden, NotFound
+from service.base.identity import Actor
 from service.base.ids import require_id
 from service.reports import disclosure
 from service.reports.access import queries

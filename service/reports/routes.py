@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from litestar import Response, get
 
-from service.accounts.auth import CurrentActor
 from service.base.errors import problems
 from service.base.http import Conn, PathId, api_router
+from service.base.identity import CurrentActor
 from service.base.pagination import FromDate, IdQuery, ToDate
 from service.reports import esf, outcomes, programme_report
 from service.reports.types import OutcomesReport, ProgrammeReport

@@ -10,7 +10,7 @@ import asyncpg
 from httpx import AsyncClient
 
 from service.base.settings import Settings
-from service.demo import DEMO_PASSWORD, seed_demo
+from service.composers.demo import DEMO_PASSWORD, seed_demo
 
 
 async def _login(api: AsyncClient, email: str) -> dict[str, str]:

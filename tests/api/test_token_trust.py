@@ -16,8 +16,8 @@ import pytest
 from asgi_lifespan import LifespanManager
 from httpx import AsyncClient
 
-from service.accounts.auth import TokenCache
 from service.app import create_app
+from service.base.identity import TokenCache
 from service.base.settings import Settings
 from tests.factories import Factory, Person
 

@@ -8,7 +8,7 @@ import asyncio
 from httpx import AsyncClient
 
 from db.pool import connect
-from service.accounts.auth import Actor
+from service.base.identity import Actor
 from service.base.settings import Settings
 from service.referrals import referrals
 from service.referrals.types import StatusIn

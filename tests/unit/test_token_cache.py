@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
-from service.accounts.auth import Actor, TokenCache
+from service.base.identity import Actor, TokenCache
 
 COACH = Actor("s1", "o1", "aino@polku.test", "Aino", frozenset({"coach"}))
 LATER = datetime.now(UTC) + timedelta(hours=1)

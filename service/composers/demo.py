@@ -29,10 +29,11 @@ import asyncpg
 import msgspec
 
 from service.accounts import service as accounts
-from service.accounts.auth import Actor
-from service.accounts.auth import queries as accounts_queries
+from service.accounts.sql import queries as accounts_queries
 from service.accounts.types import Role
 from service.base.clock import HELSINKI, latest_start_before, today_in_finland
+from service.base.fields import Location
+from service.base.identity import Actor
 from service.base.settings import Settings
 from service.calendar import feeds
 from service.clients import service as clients
@@ -48,14 +49,14 @@ from service.coaching.types import (
     PlanIn,
     RatingIn,
 )
-from service.programmes import attendance, enrolment, feedback
+from service.composers import attendance
+from service.programmes import enrolment, feedback
 from service.programmes import service as programmes
 from service.programmes.types import (
     AttendanceIn,
     AttendanceRecordIn,
     AttendanceStatus,
     FeedbackIn,
-    Location,
     ProgrammeIn,
     ProgrammeOut,
 )
@@ -494,7 +495,7 @@ class _Seed:
         return programme
 
     async def _attendance(self, session: Any, statuses: dict[str, AttendanceStatus]) -> None:
-        await attendance.record_attendance(
+        await attendance.record(
             self.conn,
             self.people[COACH],
             session.id,

@@ -1,4 +1,5 @@
-"""Who is calling: bearer tokens resolved to an Actor, and role checks."""
+"""Who is calling: bearer tokens resolved to an Actor (the signed-in staff member), the
+trust each API process keeps for a second, and role checks."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from service.base.errors import Forbidden, Unauthorized
 from service.base.listener import Listener
 from service.base.tokens import digest
 
-queries = load_queries(Path(__file__).with_name("queries.sql"))
+queries = load_queries(Path(__file__).with_name("identity.sql"))
 
 
 @dataclass(frozen=True, slots=True)
