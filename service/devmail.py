@@ -4,11 +4,12 @@ file (any mail program opens them), so invites and reminders can be read."""
 from __future__ import annotations
 
 import socket
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+from service.base import clock
 
 
 class _SaveToFolder:
@@ -17,7 +18,7 @@ class _SaveToFolder:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.folder.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        stamp = clock.now().strftime("%Y%m%dT%H%M%S%f")
         recipient = envelope.rcpt_tos[0].replace("@", "_at_") if envelope.rcpt_tos else "unknown"
         (self.folder / f"{stamp}-{recipient}.eml").write_bytes(envelope.original_content)
         return "250 Kept for reading"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import asyncpg
 import msgspec
@@ -21,7 +21,7 @@ from service.accounts.types import (
     UserOut,
     UserPatch,
 )
-from service.base import audit, idempotency
+from service.base import audit, clock, idempotency
 from service.base.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from service.base.identity import Actor, Session, TokenCache
 from service.base.ids import is_id, require_id
@@ -65,7 +65,7 @@ async def login(
 
 async def issue_token(conn: asyncpg.Connection, staff_id: str, ttl: timedelta) -> TokenOut:
     token = new_secret(TOKEN_PREFIX)
-    expires_at = datetime.now(UTC) + ttl
+    expires_at = clock.now() + ttl
     await queries.insert_token(
         conn, token_hash=digest(token), staff_id=staff_id, expires_at=expires_at
     )
@@ -86,7 +86,7 @@ async def _account_changed(conn: asyncpg.Connection, trusted: TokenCache, staff_
 
 async def purge_expired_tokens(conn: asyncpg.Connection, keep_for: timedelta) -> int:
     """Forget tokens that expired or were revoked longer than `keep_for` ago."""
-    purged: int = await queries.purge_expired_tokens(conn, older_than=datetime.now(UTC) - keep_for)
+    purged: int = await queries.purge_expired_tokens(conn, older_than=clock.now() - keep_for)
     return purged
 
 

@@ -14,6 +14,11 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 DAY = timedelta(days=1)
 
 
+def now() -> datetime:
+    """This moment, in UTC."""
+    return datetime.now(UTC)
+
+
 def today_in_finland() -> date:
     return datetime.now(HELSINKI).date()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 
 from db.queries import load_queries
+from service.base import clock
 from service.base.errors import Forbidden, Unauthorized
 from service.base.listener import Listener
 from service.base.tokens import digest
@@ -94,7 +95,7 @@ class TokenCache:
         has changed since (the change may have committed after the read)."""
         if generation != self.generation:
             return
-        seconds_left = (expires_at - datetime.now(UTC)).total_seconds()
+        seconds_left = (expires_at - clock.now()).total_seconds()
         trust_until = time.monotonic() + min(self._trust_seconds, seconds_left)
         self._entries[token_hash] = (trust_until, actor)
         if len(self._entries) > self._max_entries:

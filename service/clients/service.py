@@ -41,7 +41,7 @@ _LIKE_SPECIAL = re.compile(r"([\\%_])")
 
 
 def _check_client_fields(birth_date: date | None, timezone: str | None) -> None:
-    if birth_date is not None and not date(1900, 1, 1) <= birth_date <= date.today():
+    if birth_date is not None and not date(1900, 1, 1) <= birth_date <= today_in_finland():
         raise InvalidInput("birth_date", "must be between 1900-01-01 and today")
     if timezone is not None:
         require_time_zone("timezone", timezone)

@@ -3,12 +3,12 @@ same invites and reminders as group sessions."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import asyncpg
 import msgspec
 
-from service.base import audit
+from service.base import audit, clock
 from service.base.errors import Conflict, InvalidInput, NotFound
 from service.base.fields import Location
 from service.base.identity import Actor
@@ -20,7 +20,7 @@ from service.notifications import outbox
 
 
 def _check_times(starts_at: datetime, ends_at: datetime) -> None:
-    if starts_at <= datetime.now(UTC):
+    if starts_at <= clock.now():
         raise InvalidInput("starts_at", "must be in the future")
     if ends_at <= starts_at:
         raise InvalidInput("ends_at", "must be after starts_at")
@@ -60,7 +60,7 @@ async def _lock_open_meeting(
     await require_editor(conn, actor, meeting["plan_id"])
     if meeting["status"] == "cancelled":
         raise Conflict("the meeting is cancelled")
-    if meeting["starts_at"] <= datetime.now(UTC):
+    if meeting["starts_at"] <= clock.now():
         raise Conflict("the meeting has already been held")
     return meeting
 

@@ -4,7 +4,7 @@ confidential notes."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, NoReturn
 from zoneinfo import ZoneInfo
@@ -13,7 +13,7 @@ import asyncpg
 import msgspec
 
 from db.queries import load_queries
-from service.base import audit
+from service.base import audit, clock
 from service.base.clock import today_in_finland
 from service.base.errors import ClientOutOfReach, Forbidden, InvalidInput, NotFound, require_match
 from service.base.fields import Location
@@ -434,7 +434,7 @@ def meeting_out(row: Mapping[str, Any]) -> MeetingOut:
         location = Location(name=row["location_name"], address=row["location_address"])
     status: Literal["scheduled", "held", "cancelled"] = "cancelled"
     if row["status"] != "cancelled":
-        status = "held" if row["starts_at"] <= datetime.now(UTC) else "scheduled"
+        status = "held" if row["starts_at"] <= clock.now() else "scheduled"
     return MeetingOut(
         id=row["id"],
         plan_id=row["plan_id"],

@@ -22,7 +22,7 @@ Every name is invented; running it again changes nothing but the calendar links.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import asyncpg
@@ -31,6 +31,7 @@ import msgspec
 from service.accounts import service as accounts
 from service.accounts.sql import queries as accounts_queries
 from service.accounts.types import Role
+from service.base import clock
 from service.base.clock import HELSINKI, latest_start_before, today_in_finland
 from service.base.fields import Location
 from service.base.identity import Actor
@@ -338,7 +339,7 @@ class _Seed:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
         self.today = today_in_finland()
-        self.now = datetime.now(UTC)
+        self.now = clock.now()
         self.people: dict[str, Actor] = {}
         self.organisations: dict[str, str] = {}
         self.services: dict[str, str] = {}

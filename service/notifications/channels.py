@@ -9,7 +9,6 @@ import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -19,6 +18,8 @@ from urllib.parse import unquote, urlsplit
 
 import aiosmtplib
 import httpx
+
+from service.base import clock
 
 SMTP_TIMEOUT_SECONDS = 30
 SMS_TIMEOUT_SECONDS = 15
@@ -355,7 +356,7 @@ async def send_sms(
     """POST {"to", "text", "id"} to the gateway; the id lets it drop a repeat. A gateway
     URL of the form log:PATH appends to that file instead (polku dev)."""
     if gateway_url.startswith("log:"):
-        line = {"at": datetime.now(UTC).isoformat(), "to": to, "text": text, "id": message_id}
+        line = {"at": clock.now().isoformat(), "to": to, "text": text, "id": message_id}
         path = Path(gateway_url.removeprefix("log:"))
         await asyncio.to_thread(_append_line, path, json.dumps(line, ensure_ascii=False))
         return

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from email.utils import parseaddr
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 import asyncpg
 import httpx
 
-from service.base.clock import HELSINKI
+from service.base import clock
+from service.base.clock import HELSINKI, today_in_finland
 from service.base.settings import Settings
 from service.calendar import ics, texts
 from service.notifications import channels
@@ -168,7 +169,7 @@ async def compose(conn: asyncpg.Connection, settings: Settings, message: Any) ->
         return unreachable
     if context["meeting_id"] is not None:
         return _compose_meeting(settings, context)
-    kind, now = message["kind"], datetime.now(UTC)
+    kind, now = message["kind"], clock.now()
     if kind != "cancellation":
         if context["enrolment_status"] != "enrolled":
             return Skip("the client is no longer enrolled")
@@ -274,7 +275,7 @@ async def _compose_notice(conn: asyncpg.Connection, context: Any) -> Skip | Outg
         target=event["target_name"],
         status_fi=STATUS_FI[status],
         status_en=status.replace("-", " "),
-        when=when(event["at"], "fi", HELSINKI, year=datetime.now(HELSINKI).year),
+        when=when(event["at"], "fi", HELSINKI, year=today_in_finland().year),
         referral_id=event["referral_id"],
     )
     return Outgoing(
@@ -297,7 +298,7 @@ def _compose_meeting(settings: Settings, context: Any) -> Skip | Outgoing:
     kind = context["kind"]
     if kind != "cancellation" and context["meeting_status"] == "cancelled":
         return Skip("the meeting was cancelled")
-    if kind in {"reminder", "update"} and context["meeting_starts_at"] <= datetime.now(UTC):
+    if kind in {"reminder", "update"} and context["meeting_starts_at"] <= clock.now():
         return Skip("the meeting has already started")
     language = context["language"]
     place = _place(context["meeting_location_name"], context["meeting_location_address"])
@@ -305,7 +306,7 @@ def _compose_meeting(settings: Settings, context: Any) -> Skip | Outgoing:
     moment, zone = context["meeting_starts_at"], ZoneInfo(context["meeting_timezone"])
     words = {
         "title": MEETING_TITLE[language],
-        "when": _when(moment, context, zone, datetime.now(UTC)),
+        "when": _when(moment, context, zone, clock.now()),
         "place": place,
         "online_url": context["meeting_online_url"],
         "phone": phone,
@@ -425,7 +426,7 @@ class Sender:
     async def _prepare(self, conn: asyncpg.Connection, message: Any) -> str | Outgoing:
         """What to send, or the outcome already recorded (skipped, postponed)."""
         message_id = message["id"]
-        held = _quiet_hours(message, datetime.now(UTC))
+        held = _quiet_hours(message, clock.now())
         if isinstance(held, Skip):
             await self._finish(conn, message_id, "skipped", held.reason)
             return "skipped"
@@ -477,7 +478,7 @@ class Sender:
         self, conn: asyncpg.Connection, message: Any, failure: channels.TransientFailure
     ) -> str:
         """Due again after a wait, or failed once the message's retries have run out."""
-        now = datetime.now(UTC)
+        now = clock.now()
         until = message["retry_until"] or now + RETRY_FOR
         at = retry_at(message["attempts"], message["channel"], now, _zone(message), until)
         code = failure.code or "-"

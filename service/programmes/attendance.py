@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from service.base import audit
+from service.base import audit, clock
 from service.base.errors import Conflict, InvalidInput, NotFound
 from service.base.identity import Actor
 from service.base.ids import is_id, require_id
@@ -61,7 +61,7 @@ async def _lock_held_session(
     await require_manager(conn, actor, session["programme_id"])
     if session["status"] == "cancelled":
         raise Conflict("the session was cancelled; there is no attendance to record")
-    if session["starts_at"] > datetime.now(UTC):
+    if session["starts_at"] > clock.now():
         raise Conflict("attendance is recorded once the session has started")
     return session
 

@@ -3,12 +3,10 @@ going to the first in line. The programme row lock serialises all of it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import asyncpg
 import msgspec
 
-from service.base import audit
+from service.base import audit, clock
 from service.base.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.base.identity import Actor
 from service.base.ids import is_id, require_id
@@ -61,7 +59,7 @@ async def enrol(
             await _require_referral_to(conn, referral_id, client_id, programme_id)
     if programme["cancelled_at"] is not None:
         raise Conflict("the programme is cancelled")
-    if programme["ends_at"] <= datetime.now(UTC):
+    if programme["ends_at"] <= clock.now():
         raise Conflict("the programme has ended")
     existing = await queries.live_enrolment(conn, programme_id=programme_id, client_id=client_id)
     if existing is not None:
@@ -141,7 +139,7 @@ async def fill_free_places(conn: asyncpg.Connection, actor: Actor, programme_id:
     """Move people from the waiting list into free places, first in line first.
     The caller holds the programme lock."""
     programme = await queries.lock_programme(conn, id=programme_id)
-    if programme["cancelled_at"] is not None or programme["ends_at"] <= datetime.now(UTC):
+    if programme["cancelled_at"] is not None or programme["ends_at"] <= clock.now():
         return  # no group to join any more: nobody is invited to it
     counts = await queries.enrolment_counts(conn, programme_id=programme_id)
     for _ in range(programme["capacity"] - counts["enrolled"]):

@@ -10,7 +10,7 @@ import asyncpg
 import msgspec
 
 from service.accounts.service import require_managed_organisation
-from service.base import fields
+from service.base import clock, fields
 from service.base.clock import HELSINKI, local_instant
 from service.base.errors import Conflict, InvalidInput, NotFound
 from service.base.fields import Location
@@ -165,7 +165,7 @@ async def get_programme(conn: asyncpg.Connection, programme_id: str) -> Programm
         raise programme_not_found()
     sessions = await queries.programme_sessions(conn, programme_id=programme_id)
     zone = zoneinfo.ZoneInfo(row["timezone"])
-    now = datetime.now(UTC)
+    now = clock.now()
     return ProgrammeOut(
         **_summary_fields(row, zone),
         description=row["description"],
@@ -294,7 +294,7 @@ async def cancel_programme(
     await require_manager(conn, actor, programme_id)
     if programme["cancelled_at"] is not None:
         raise Conflict("the programme is already cancelled")
-    if programme["ends_at"] <= datetime.now(UTC):
+    if programme["ends_at"] <= clock.now():
         raise Conflict("the programme has already ended")
     await queries.cancel_programme(conn, id=programme_id, cancelled_by=actor.id, reason=reason)
     await queries.bump_ical_sequence(conn, id=programme_id)
@@ -324,7 +324,7 @@ async def _lock_open_session(
     await require_manager(conn, actor, session["programme_id"])
     if session["status"] == "cancelled":
         raise Conflict("the session is cancelled")
-    if session["starts_at"] <= datetime.now(UTC):
+    if session["starts_at"] <= clock.now():
         raise Conflict("the session has already been held")
     return session
 
@@ -338,7 +338,7 @@ async def update_session(
         starts_at = data.starts_at.astimezone(UTC)
         if data.ends_at is msgspec.UNSET:
             ends_at = starts_at + (session["ends_at"] - session["starts_at"])
-        if starts_at <= datetime.now(UTC):
+        if starts_at <= clock.now():
             raise InvalidInput("starts_at", "must be in the future")
     if isinstance(data.ends_at, datetime):
         ends_at = data.ends_at.astimezone(UTC)
@@ -420,4 +420,4 @@ async def get_session(conn: asyncpg.Connection, session_id: str) -> SessionOut:
         raise NotFound("session not found")
     programme = await queries.programme(conn, id=row["programme_id"])
     zone = zoneinfo.ZoneInfo(programme["timezone"])
-    return session_out(row, programme, zone, datetime.now(UTC))
+    return session_out(row, programme, zone, clock.now())

@@ -6,13 +6,13 @@ by others: in their notices, and by e-mail through the outbox.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Literal, cast
 
 import asyncpg
 import msgspec
 
-from service.base import audit
+from service.base import audit, clock
 from service.base.errors import ClientOutOfReach, Conflict, Forbidden, InvalidInput, NotFound
 from service.base.identity import Actor
 from service.base.ids import is_id, require_id
@@ -52,7 +52,7 @@ async def _target(conn: asyncpg.Connection, data: ReferralIn) -> tuple[str, Any]
         )
         if not target:
             raise InvalidInput("programme_id", "no such programme")
-        if target["cancelled_at"] is not None or target["ends_at"] <= datetime.now(UTC):
+        if target["cancelled_at"] is not None or target["ends_at"] <= clock.now():
             raise InvalidInput("programme_id", "the programme has ended or is cancelled")
         return "programme_id", target
     assert data.service_id is not None

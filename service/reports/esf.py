@@ -13,12 +13,12 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
 
-from service.base import audit
+from service.base import audit, clock
 from service.base.clock import HELSINKI, today_in_finland
 from service.base.identity import Actor
 from service.reports import cohort
@@ -158,7 +158,7 @@ async def esf_participants(
     organisation_ids = await report_organisations(conn, actor, organisation_id, "admin")
     period = cohort.report_period(first_day, last_day)
     people = await cohort.gather(conn, organisation_ids, period)
-    now, today = datetime.now(UTC), today_in_finland()
+    now, today = clock.now(), today_in_finland()
     participations: dict[str, list[Participation]] = defaultdict(list)
     for row in people.enrolments:
         participations[row["client_id"]].append(_place(row, now))
