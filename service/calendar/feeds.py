@@ -27,8 +27,8 @@ from service.base.tokens import digest, new_secret
 from service.calendar import ics, texts
 from service.calendar.cache import RenderedFeed, cache
 from service.calendar.store import queries, revoke_client_feeds, revoke_staff_feeds
-from service.programmes.access import queries as programme_queries
 from service.programmes.access import require_manager
+from service.programmes.sql import queries as programme_queries
 
 TOKEN_PREFIX = "pf"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 
 from service.base.pathway import PathwayEvent
-from service.clients.service import queries
+from service.clients.sql import queries
 
 
 async def client_events(conn: asyncpg.Connection, client_id: str) -> list[PathwayEvent]:

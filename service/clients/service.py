@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import cast
 
 import asyncpg
 import msgspec
 
-from db.queries import load_queries
 from service.base import audit
 from service.base.batching import Coalescer
 from service.base.clock import today_in_finland
@@ -21,6 +19,7 @@ from service.base.ids import is_id
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.base.reach import CLIENT_WORK_ROLES, require_reach, require_sharing_with_staff
 from service.calendar import store as calendar_store
+from service.clients.sql import queries
 from service.clients.types import (
     AuditEventOut,
     ClientIn,
@@ -33,8 +32,6 @@ from service.clients.types import (
     WorkerOut,
 )
 from service.notifications import outbox
-
-queries = load_queries(Path(__file__).with_name("queries.sql"))
 
 _FIRST_KEY = ("", "00000000-0000-0000-0000-000000000000")
 _LIKE_SPECIAL = re.compile(r"([\\%_])")

@@ -14,7 +14,8 @@ from service.base.fields import Location
 from service.base.identity import Actor
 from service.base.ids import require_id
 from service.base.reach import require_reach
-from service.coaching.plans import _client_of, meeting_out, queries, require_editor
+from service.coaching.plans import _client_of, meeting_out, require_editor
+from service.coaching.sql import queries
 from service.coaching.types import MeetingIn, MeetingOut, MeetingPatch
 from service.notifications import outbox
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncpg
 
 from service.base.pathway import PathwayEvent
-from service.coaching.plans import queries
+from service.coaching.sql import queries
 
 _KIND = {"goal_coaching": "Goal coaching", "job_coaching": "Job coaching"}
 

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any, Literal, NoReturn
 from zoneinfo import ZoneInfo
 
 import asyncpg
 import msgspec
 
-from db.queries import load_queries
 from service.base import audit, clock
 from service.base.clock import today_in_finland
 from service.base.errors import ClientOutOfReach, Forbidden, InvalidInput, NotFound, require_match
@@ -22,6 +20,7 @@ from service.base.ids import is_id, require_id
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.base.reach import require_reach, require_sharing_with_staff
 from service.coaching import gas
+from service.coaching.sql import queries
 from service.coaching.types import (
     ContinuationIn,
     ContinuationOut,
@@ -42,8 +41,6 @@ from service.coaching.types import (
     RatingIn,
     RatingOut,
 )
-
-queries = load_queries(Path(__file__).with_name("queries.sql"))
 
 COACHING_ROLES = ("coach", "admin")
 

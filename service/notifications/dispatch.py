@@ -12,8 +12,8 @@ import asyncpg
 from arq.constants import default_queue_name, expires_extra_ms, job_key_prefix
 from arq.jobs import serialize_job
 
-from service.notifications.outbox import queries
 from service.notifications.rules import MAX_UNFINISHED_TRIES
+from service.notifications.sql import queries
 
 logger = logging.getLogger("polku.messages")
 

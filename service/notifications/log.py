@@ -10,7 +10,7 @@ from service.base import audit
 from service.base.identity import Actor
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.base.reach import require_reach
-from service.notifications.outbox import queries
+from service.notifications.sql import queries
 from service.notifications.types import MessageOut
 
 

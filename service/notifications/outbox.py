@@ -11,17 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from db.queries import load_queries
 from service.calendar.cache import cache as feed_cache
 from service.notifications.rules import plan_reminders, send_time
-
-queries = load_queries(Path(__file__).with_name("queries.sql"))
+from service.notifications.sql import queries
 
 ANNOUNCEMENTS = ["invite", "update", "cancellation"]
 EVERYTHING = [*ANNOUNCEMENTS, "reminder"]

@@ -24,9 +24,9 @@ from service.base.clock import HELSINKI, today_in_finland
 from service.base.settings import Settings
 from service.calendar import ics, texts
 from service.notifications import channels
-from service.notifications.outbox import queries
 from service.notifications.render import render, sms, when
 from service.notifications.rules import RETRY_FOR, quiet_until, retry_at
+from service.notifications.sql import queries
 
 logger = logging.getLogger("polku.messages")
 

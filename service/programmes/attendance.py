@@ -14,7 +14,8 @@ from service.base.errors import Conflict, InvalidInput, NotFound
 from service.base.identity import Actor
 from service.base.ids import is_id, require_id
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
-from service.programmes.access import queries, require_manager
+from service.programmes.access import require_manager
+from service.programmes.sql import queries
 from service.programmes.types import AttendanceIn, AttendanceOut, AttendanceRecordOut, AttentionOut
 
 ATTENDED = frozenset({"present", "remote"})

@@ -13,7 +13,8 @@ from service.base.ids import is_id, require_id
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.base.reach import require_reach
 from service.notifications import outbox
-from service.programmes.access import lock_programme, queries
+from service.programmes.access import lock_programme
+from service.programmes.sql import queries
 from service.programmes.types import EnrolmentListItem, EnrolmentOut
 
 _FIRST_KEY = ("", "00000000-0000-0000-0000-000000000000")

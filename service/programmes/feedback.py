@@ -14,7 +14,8 @@ from service.base.errors import Conflict, NotFound
 from service.base.identity import Actor
 from service.base.ids import require_id
 from service.base.reach import require_reach
-from service.programmes.access import queries, require_manager
+from service.programmes.access import require_manager
+from service.programmes.sql import queries
 from service.programmes.types import FeedbackIn, FeedbackOut
 
 

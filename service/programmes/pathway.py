@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncpg
 
 from service.base.pathway import PathwayEvent
-from service.programmes.access import queries
+from service.programmes.sql import queries
 
 
 async def programme_events(conn: asyncpg.Connection, client_id: str) -> list[PathwayEvent]:

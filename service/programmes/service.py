@@ -22,10 +22,10 @@ from service.programmes import enrolment, schedule
 from service.programmes.access import (
     lock_programme,
     programme_not_found,
-    queries,
     require_manager,
     require_manager_or_contact,
 )
+from service.programmes.sql import queries
 from service.programmes.types import (
     ProgrammeIn,
     ProgrammeOut,

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 import msgspec
 
-from db.queries import load_queries
 from service.accounts import service as accounts
 from service.base import audit
 from service.base.errors import Forbidden, InvalidInput, NotFound
@@ -17,9 +15,8 @@ from service.base.identity import Actor
 from service.base.ids import is_id, require_id
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.referrals.hsds import ImportedService
+from service.referrals.sql import queries
 from service.referrals.types import ServiceIn, ServiceOut, ServicePatch
-
-queries = load_queries(Path(__file__).with_name("queries.sql"))
 
 CATALOGUE_ROLES = ("admin", "coach")
 _WORD = re.compile(r"[\w-]+")

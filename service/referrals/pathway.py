@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncpg
 
 from service.base.pathway import PathwayEvent
-from service.referrals.catalogue import queries
+from service.referrals.sql import queries
 
 
 async def referral_events(

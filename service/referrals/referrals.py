@@ -21,8 +21,8 @@ from service.base.reach import covering_consent, require_reach
 from service.notifications import outbox
 from service.programmes import enrolment
 from service.referrals import lifecycle
-from service.referrals.catalogue import queries
 from service.referrals.lifecycle import Side, Status
+from service.referrals.sql import queries
 from service.referrals.types import (
     NoticeOut,
     ReferralClient,

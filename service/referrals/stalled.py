@@ -19,7 +19,7 @@ from service.base.clock import (
 )
 from service.base.identity import Actor
 from service.base.pagination import decode_cursor, page_of
-from service.referrals.catalogue import queries
+from service.referrals.sql import queries
 from service.referrals.types import StalledPage, StalledPath
 
 ANSWER_WITHIN_WORKING_DAYS = 5

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import asyncpg
 
-from db.queries import load_queries
 from service.base.errors import InvalidInput
 from service.base.identity import Actor
 from service.base.ids import is_id
-
-queries = load_queries(Path(__file__).with_name("queries.sql"))
+from service.reports.sql import queries
 
 
 async def report_organisations(

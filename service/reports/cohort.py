@@ -16,7 +16,7 @@ from service.base.clock import DAY, HELSINKI, today_in_finland
 from service.base.errors import InvalidInput
 from service.base.fields import require_in_range
 from service.base.identity import Actor
-from service.reports.access import queries
+from service.reports.sql import queries
 
 LONGEST_PERIOD = timedelta(days=366 * 10)
 

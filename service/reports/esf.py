@@ -22,7 +22,8 @@ from service.base import audit, clock
 from service.base.clock import HELSINKI, today_in_finland
 from service.base.identity import Actor
 from service.reports import cohort
-from service.reports.access import queries, report_organisations
+from service.reports.access import report_organisations
+from service.reports.sql import queries
 
 COLUMNS = [
     "participant_id",

@@ -12,9 +12,10 @@ import asyncpg
 
 from service.base.identity import Actor
 from service.reports import cohort, figures
-from service.reports.access import queries, report_organisations
+from service.reports.access import report_organisations
 from service.reports.disclosure import total
 from service.reports.figures import AssessmentEnds, Place, RatedGoal, ReferralTimes
+from service.reports.sql import queries
 from service.reports.types import OutcomesReport, Period
 
 

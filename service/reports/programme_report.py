@@ -13,8 +13,8 @@ from service.base.errors import Forbidden, NotFound
 from service.base.identity import Actor
 from service.base.ids import require_id
 from service.reports import disclosure
-from service.reports.access import queries
 from service.reports.figures import reasons, suppression
+from service.reports.sql import queries
 from service.reports.types import (
     Attendance,
     ProgrammeEnrolment,
