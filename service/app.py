@@ -24,6 +24,7 @@ from service.accounts import routes as accounts
 from service.accounts.auth import TokenCache, provide_actor
 from service.accounts.auth import subscribe as subscribe_token_cache
 from service.calendar import routes as calendar
+from service.calendar.cache import FeedCache
 from service.calendar.cache import subscribe as subscribe_feed_cache
 from service.clients import routes as clients
 from service.clients.service import ClientReads
@@ -92,7 +93,7 @@ def create_app(settings: Settings) -> Litestar:
         async with app.state.pool.acquire() as conn:
             await install_shipped(conn)
         listener = Listener(database_url)
-        subscribe_feed_cache(listener)
+        subscribe_feed_cache(listener, app.state.feed_cache)
         subscribe_token_cache(listener, app.state.token_cache)
         listening = asyncio.create_task(listener.run())
         # Everything built so far lives as long as the app: keep it out of the
@@ -134,7 +135,7 @@ def create_app(settings: Settings) -> Litestar:
         ],
         lifespan=[lifespan],
         # Per app rather than per module, so that two apps in one test are two API processes.
-        state=State({"token_cache": TokenCache()}),
+        state=State({"token_cache": TokenCache(), "feed_cache": FeedCache()}),
         dependencies={
             "conn": Provide(provide_connection),
             "actor": Provide(provide_actor),

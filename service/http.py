@@ -21,6 +21,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import audit, idempotency
 from service.accounts.auth import require_sign_in
+from service.calendar.cache import feed_cache
 from service.errors import ClientOutOfReach, InvalidInput, problems
 from service.text import NUL as _NUL
 from service.text import nul_at
@@ -112,7 +113,9 @@ async def provide_connection(
             raise
         else:
             if transaction is not None:
-                await transaction.commit()
+                # Calendar feeds this process keeps may show what the commit changes.
+                with feed_cache(request).committing():
+                    await transaction.commit()
 
 
 async def refuse_nul_characters(request: Request[Any, Any, Any]) -> None:

@@ -20,7 +20,7 @@ import msgspec
 from service import audit
 from service.accounts.auth import Actor
 from service.calendar import ics, texts
-from service.calendar.cache import RenderedFeed, cache
+from service.calendar.cache import FeedCache, RenderedFeed
 from service.calendar.store import queries, revoke_client_feeds, revoke_staff_feeds
 from service.errors import Conflict, NotFound
 from service.ids import require_id
@@ -65,7 +65,6 @@ async def client_feed(
 async def revoke_client_feed(conn: asyncpg.Connection, actor: Actor, client_id: str) -> None:
     await require_reach(conn, actor, client_id, "calendar_feed.revoke", lock=True)
     await revoke_client_feeds(conn, client_id)
-    cache.invalidate()
     await audit.log_action(conn, actor, "calendar_feed.revoke", client_id=client_id)
 
 
@@ -93,7 +92,6 @@ async def revoke_programme_feed(conn: asyncpg.Connection, actor: Actor, programm
     require_id(programme_id, NotFound("programme not found"))
     await require_manager(conn, actor, programme_id)
     await queries.revoke_feeds(conn, client_id=None, staff_id=None, programme_id=programme_id)
-    cache.invalidate()
 
 
 # Serving ------------------------------------------------------------------------
@@ -137,17 +135,11 @@ def feed_event(row: Mapping[str, Any], language: str, *, coach: bool) -> ics.Sin
     )
 
 
-async def read_feed(pool: asyncpg.Pool, token: str) -> RenderedFeed:
-    """The feed behind a token as ICS bytes with an ETag; NotFound for an unknown or
-    revoked token, or a client whose calendar consent has ended. A feed unchanged
-    since it was last rendered comes from memory without a database connection."""
-    token_hash = digest(token)
-    cached = cache.get(token_hash)
-    if cached is not None:
-        return cached
-    generation = cache.generation
+async def render_feed(pool: asyncpg.Pool, token: str) -> RenderedFeed:
+    """The feed behind a token as ICS bytes; NotFound for an unknown or revoked token,
+    or a client whose calendar consent has ended."""
     async with pool.acquire() as conn:
-        rows = await queries.feed_events(conn, token_hash=token_hash)
+        rows = await queries.feed_events(conn, token_hash=digest(token))
     if not rows:
         raise NotFound("no such calendar feed")
     first = rows[0]
@@ -156,8 +148,17 @@ async def read_feed(pool: asyncpg.Pool, token: str) -> RenderedFeed:
         feed_event(row, first["language"], coach=coach) for row in rows if row["id"] is not None
     ]
     body = ics.feed(f"Polku: {first['owner_name']}", EMPTY_FEED_ZONE, events)
-    rendered = RenderedFeed(
-        etag=f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"', body=body
-    )
-    cache.put(token_hash, rendered, generation)
+    return RenderedFeed(etag=f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"', body=body)
+
+
+async def read_feed(pool: asyncpg.Pool, cache: FeedCache, token: str) -> RenderedFeed:
+    """The feed behind a token: from `cache` without a database connection when it is
+    there, else rendered and kept."""
+    token_hash = digest(token)
+    cached = cache.get(token_hash)
+    if cached is not None:
+        return cached
+    reading = cache.reading()
+    rendered = await render_feed(pool, token)
+    cache.put(token_hash, rendered, reading)
     return rendered

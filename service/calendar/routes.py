@@ -10,6 +10,7 @@ from litestar.params import FromPath
 
 from service.accounts.auth import CurrentActor
 from service.calendar import feeds
+from service.calendar.cache import feed_cache
 from service.errors import NotFound, problems
 from service.http import Conn, PathId, api_router
 from service.settings import Settings
@@ -67,7 +68,9 @@ async def revoke_programme_feed(programme_id: PathId, conn: Conn, actor: Current
 async def read_feed(filename: FromPath[str], request: Request[Any, Any, Any]) -> Response[bytes]:
     if not filename.endswith(".ics"):
         raise NotFound("no such calendar feed")
-    rendered = await feeds.read_feed(request.app.state.read_pool, filename.removesuffix(".ics"))
+    rendered = await feeds.read_feed(
+        request.app.state.read_pool, feed_cache(request), filename.removesuffix(".ics")
+    )
     headers = {"ETag": rendered.etag, "Cache-Control": "private, no-cache"}
     if request.headers.get("if-none-match") == rendered.etag:
         return Response(content=b"", status_code=304, headers=headers)

@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 import asyncpg
 
 from db.queries import load_queries
-from service.calendar.cache import cache as feed_cache
 from service.notifications.rules import plan_reminders, send_time
 
 queries = load_queries(Path(__file__).with_name("queries.sql"))
@@ -76,9 +75,6 @@ class _Batch:
         )
 
     async def write(self, conn: asyncpg.Connection) -> None:
-        # Whatever is announced also changes calendars: this process forgets its
-        # rendered feeds now, the others when the change's NOTIFY reaches them.
-        feed_cache.invalidate()
         if not self.rows:
             return
         columns = list(zip(*self.rows, strict=True))
