@@ -22,10 +22,13 @@ MAX_AGE_SECONDS from the moment its data was read.
 from __future__ import annotations
 
 import contextlib
+import gzip
+import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import asyncpg
@@ -35,12 +38,32 @@ from service.listener import Listener
 
 CHANNEL = "polku_calendar"
 MAX_AGE_SECONDS = 600.0
+# Below this a feed goes out as it is: gzip would save a few hundred bytes at most.
+GZIP_MIN_BYTES = 2048
 
 
-@dataclass(frozen=True)
 class RenderedFeed:
-    etag: str
-    body: bytes
+    """A feed's bytes, and the same bytes gzip-compressed: made once, the first time a
+    client that takes gzip asks, and kept with the rendering.
+
+    Each encoding has its own strong ETag. RFC 9110 (8.8.3) counts the content coding
+    as part of the representation, so one strong tag for both would be wrong; a weak
+    tag shared by both would be right, but subscription clients built on CalDAV code
+    (which requires strong ETags, RFC 4791 5.3.4) may not send a weak one back. A client
+    keeps its Accept-Encoding from fetch to fetch, so it gets back the tag it holds.
+    """
+
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+        digest = hashlib.blake2b(body, digest_size=16).hexdigest()
+        self.etag = f'"{digest}"'
+        self.gzip_etag = f'"{digest}-gzip"'
+        self.compressible = len(body) >= GZIP_MIN_BYTES
+
+    @cached_property
+    def gzipped(self) -> bytes:
+        # mtime=0: the same feed compresses to the same bytes on every process.
+        return gzip.compress(self.body, compresslevel=6, mtime=0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,9 @@ feed names the clients of their one-to-one meetings by first name and initial.
 
 from __future__ import annotations
 
-import hashlib
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -147,8 +148,7 @@ async def render_feed(pool: asyncpg.Pool, token: str) -> RenderedFeed:
     events = [
         feed_event(row, first["language"], coach=coach) for row in rows if row["id"] is not None
     ]
-    body = ics.feed(f"Polku: {first['owner_name']}", EMPTY_FEED_ZONE, events)
-    return RenderedFeed(etag=f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"', body=body)
+    return RenderedFeed(ics.feed(f"Polku: {first['owner_name']}", EMPTY_FEED_ZONE, events))
 
 
 async def read_feed(pool: asyncpg.Pool, cache: FeedCache, token: str) -> RenderedFeed:
@@ -162,3 +162,68 @@ async def read_feed(pool: asyncpg.Pool, cache: FeedCache, token: str) -> Rendere
     rendered = await render_feed(pool, token)
     cache.put(token_hash, rendered, reading)
     return rendered
+
+
+# Answering ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FeedAnswer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def answer(
+    rendered: RenderedFeed, if_none_match: str | None, accept_encoding: str | None
+) -> FeedAnswer:
+    """What a GET of the feed answers: gzip when the feed is large enough and the client
+    takes it, 304 when If-None-Match names the tag of what would be sent."""
+    gzipped = rendered.compressible and accepts_gzip(accept_encoding or "")
+    etag = rendered.gzip_etag if gzipped else rendered.etag
+    # The encoding depends on Accept-Encoding, so any cache must tell requests apart by it.
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
+    if if_none_match is not None and none_match(if_none_match, etag):
+        return FeedAnswer(304, headers, b"")
+    if gzipped:
+        return FeedAnswer(200, {**headers, "Content-Encoding": "gzip"}, rendered.gzipped)
+    return FeedAnswer(200, headers, rendered.body)
+
+
+_ENTITY_TAG = re.compile(r'(?:W/)?("[^"]*")')
+_QVALUE = re.compile(r"0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?")
+
+
+def none_match(header: str, etag: str) -> bool:
+    """Whether an If-None-Match header names `etag` (RFC 9110 13.1.2): `*`, or a list of
+    entity tags compared weakly, so `W/"x"` names `"x"`."""
+    if header.strip() == "*":
+        return True
+    return etag in _ENTITY_TAG.findall(header)
+
+
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header takes gzip (RFC 9110 12.5.3): named, or as x-gzip,
+    with a weight above 0; else covered by `*` with a weight above 0. A weight that is no
+    qvalue counts as 0."""
+    named: float | None = None
+    anything: float | None = None
+    for item in header.split(","):
+        coding, _, parameters = item.partition(";")
+        coding = coding.strip().lower()
+        if coding in ("gzip", "x-gzip"):
+            named = max(named or 0.0, _weight(parameters))
+        elif coding == "*":
+            anything = _weight(parameters)
+    if named is not None:
+        return named > 0
+    return anything is not None and anything > 0
+
+
+def _weight(parameters: str) -> float:
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "q":
+            value = value.strip()
+            return float(value) if _QVALUE.fullmatch(value) else 0.0
+    return 1.0
