@@ -53,7 +53,7 @@ async def _load_floor(database_url: str) -> None:
         await conn.close()
     pool = await create_pool(database_url, min_size=1, max_size=1)
     try:
-        FLOOR["feed"] = (await feeds.read_feed(pool, generate.FEED_TOKEN)).body
+        FLOOR["feed"] = (await feeds.render_feed(pool, generate.FEED_TOKEN)).body
     finally:
         await pool.close()
     FLOOR["clients"] = {row["id"]: msgspec.convert(dict(row), ClientOut) for row in rows}

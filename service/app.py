@@ -28,6 +28,8 @@ from service.base.identity import subscribe as subscribe_token_cache
 from service.base.listener import Listener
 from service.base.settings import Settings
 from service.calendar import routes as calendar
+from service.calendar.cache import FeedCache
+from service.calendar.cache import committing as feed_commit_guard
 from service.calendar.cache import subscribe as subscribe_feed_cache
 from service.clients import routes as clients
 from service.clients.service import ClientReads
@@ -93,7 +95,7 @@ def create_app(settings: Settings) -> Litestar:
         async with app.state.pool.acquire() as conn:
             await install_shipped(conn)
         listener = Listener(database_url)
-        subscribe_feed_cache(listener)
+        subscribe_feed_cache(listener, app.state.feed_cache)
         subscribe_token_cache(listener, app.state.token_cache)
         listening = asyncio.create_task(listener.run())
         # Everything built so far lives as long as the app: keep it out of the
@@ -121,6 +123,7 @@ def create_app(settings: Settings) -> Litestar:
         pool: asyncpg.Pool = request.app.state.pool
         return pool
 
+    feed_cache = FeedCache()
     return Litestar(
         route_handlers=[
             health,
@@ -136,7 +139,14 @@ def create_app(settings: Settings) -> Litestar:
         ],
         lifespan=[lifespan],
         # Per app rather than per module, so that two apps in one test are two API processes.
-        state=State({"token_cache": TokenCache()}),
+        state=State(
+            {
+                "token_cache": TokenCache(),
+                "feed_cache": feed_cache,
+                # Held around every COMMIT of a request (service/base/http.py).
+                "commit_guards": [feed_commit_guard],
+            }
+        ),
         dependencies={
             "conn": Provide(provide_connection),
             "actor": Provide(provide_actor),

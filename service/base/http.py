@@ -112,7 +112,18 @@ async def provide_connection(
             raise
         else:
             if transaction is not None:
-                await transaction.commit()
+                with _guarded(request):
+                    await transaction.commit()
+
+
+def _guarded(request: Request[Any, Any, Any]) -> contextlib.ExitStack:
+    """What must hold around a COMMIT on this process: each `commit_guards` entry the app
+    set in its state (calendar feeds this process keeps may show what a commit changes,
+    service/calendar/cache.py)."""
+    stack = contextlib.ExitStack()
+    for guard in getattr(request.app.state, "commit_guards", ()):
+        stack.enter_context(guard(request))
+    return stack
 
 
 async def refuse_nul_characters(request: Request[Any, Any, Any]) -> None:

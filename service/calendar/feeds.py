@@ -9,8 +9,9 @@ feed names the clients of their one-to-one meetings by first name and initial.
 
 from __future__ import annotations
 
-import hashlib
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -25,7 +26,7 @@ from service.base.reach import require_reach
 from service.base.settings import Settings
 from service.base.tokens import digest, new_secret
 from service.calendar import ics, texts
-from service.calendar.cache import RenderedFeed, cache
+from service.calendar.cache import FeedCache, RenderedFeed
 from service.calendar.store import queries, revoke_client_feeds, revoke_staff_feeds
 from service.programmes.access import require_manager
 from service.programmes.sql import queries as programme_queries
@@ -65,7 +66,6 @@ async def client_feed(
 async def revoke_client_feed(conn: asyncpg.Connection, actor: Actor, client_id: str) -> None:
     await require_reach(conn, actor, client_id, "calendar_feed.revoke", lock=True)
     await revoke_client_feeds(conn, client_id)
-    cache.invalidate()
     await audit.log_action(conn, actor, "calendar_feed.revoke", client_id=client_id)
 
 
@@ -93,7 +93,6 @@ async def revoke_programme_feed(conn: asyncpg.Connection, actor: Actor, programm
     require_id(programme_id, NotFound("programme not found"))
     await require_manager(conn, actor, programme_id)
     await queries.revoke_feeds(conn, client_id=None, staff_id=None, programme_id=programme_id)
-    cache.invalidate()
 
 
 # Serving ------------------------------------------------------------------------
@@ -137,17 +136,11 @@ def feed_event(row: Mapping[str, Any], language: str, *, coach: bool) -> ics.Sin
     )
 
 
-async def read_feed(pool: asyncpg.Pool, token: str) -> RenderedFeed:
-    """The feed behind a token as ICS bytes with an ETag; NotFound for an unknown or
-    revoked token, or a client whose calendar consent has ended. A feed unchanged
-    since it was last rendered comes from memory without a database connection."""
-    token_hash = digest(token)
-    cached = cache.get(token_hash)
-    if cached is not None:
-        return cached
-    generation = cache.generation
+async def render_feed(pool: asyncpg.Pool, token: str) -> RenderedFeed:
+    """The feed behind a token as ICS bytes; NotFound for an unknown or revoked token,
+    or a client whose calendar consent has ended."""
     async with pool.acquire() as conn:
-        rows = await queries.feed_events(conn, token_hash=token_hash)
+        rows = await queries.feed_events(conn, token_hash=digest(token))
     if not rows:
         raise NotFound("no such calendar feed")
     first = rows[0]
@@ -155,9 +148,82 @@ async def read_feed(pool: asyncpg.Pool, token: str) -> RenderedFeed:
     events = [
         feed_event(row, first["language"], coach=coach) for row in rows if row["id"] is not None
     ]
-    body = ics.feed(f"Polku: {first['owner_name']}", EMPTY_FEED_ZONE, events)
-    rendered = RenderedFeed(
-        etag=f'"{hashlib.blake2b(body, digest_size=16).hexdigest()}"', body=body
-    )
-    cache.put(token_hash, rendered, generation)
+    return RenderedFeed(ics.feed(f"Polku: {first['owner_name']}", EMPTY_FEED_ZONE, events))
+
+
+async def read_feed(pool: asyncpg.Pool, cache: FeedCache, token: str) -> RenderedFeed:
+    """The feed behind a token: from `cache` without a database connection when it is
+    there, else rendered and kept."""
+    token_hash = digest(token)
+    cached = cache.get(token_hash)
+    if cached is not None:
+        return cached
+    reading = cache.reading()
+    rendered = await render_feed(pool, token)
+    cache.put(token_hash, rendered, reading)
     return rendered
+
+
+# Answering ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FeedAnswer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def answer(
+    rendered: RenderedFeed, if_none_match: str | None, accept_encoding: str | None
+) -> FeedAnswer:
+    """What a GET of the feed answers: gzip when the feed is large enough and the client
+    takes it, 304 when If-None-Match names the tag of what would be sent."""
+    gzipped = rendered.compressible and accepts_gzip(accept_encoding or "")
+    etag = rendered.gzip_etag if gzipped else rendered.etag
+    # The encoding depends on Accept-Encoding, so any cache must tell requests apart by it.
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
+    if if_none_match is not None and none_match(if_none_match, etag):
+        return FeedAnswer(304, headers, b"")
+    if gzipped:
+        return FeedAnswer(200, {**headers, "Content-Encoding": "gzip"}, rendered.gzipped)
+    return FeedAnswer(200, headers, rendered.body)
+
+
+_ENTITY_TAG = re.compile(r'(?:W/)?("[^"]*")')
+_QVALUE = re.compile(r"0(?:\.[0-9]{0,3})?|1(?:\.0{0,3})?")
+
+
+def none_match(header: str, etag: str) -> bool:
+    """Whether an If-None-Match header names `etag` (RFC 9110 13.1.2): `*`, or a list of
+    entity tags compared weakly, so `W/"x"` names `"x"`."""
+    if header.strip() == "*":
+        return True
+    return etag in _ENTITY_TAG.findall(header)
+
+
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header takes gzip (RFC 9110 12.5.3): named, or as x-gzip,
+    with a weight above 0; else covered by `*` with a weight above 0. A weight that is no
+    qvalue counts as 0."""
+    named: float | None = None
+    anything: float | None = None
+    for item in header.split(","):
+        coding, _, parameters = item.partition(";")
+        coding = coding.strip().lower()
+        if coding in ("gzip", "x-gzip"):
+            named = max(named or 0.0, _weight(parameters))
+        elif coding == "*":
+            anything = _weight(parameters)
+    if named is not None:
+        return named > 0
+    return anything is not None and anything > 0
+
+
+def _weight(parameters: str) -> float:
+    for parameter in parameters.split(";"):
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "q":
+            value = value.strip()
+            return float(value) if _QVALUE.fullmatch(value) else 0.0
+    return 1.0

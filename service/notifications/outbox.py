@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 
-from service.calendar.cache import cache as feed_cache
 from service.notifications.rules import plan_reminders, send_time
 from service.notifications.sql import queries
 
@@ -73,9 +72,6 @@ class _Batch:
         )
 
     async def write(self, conn: asyncpg.Connection) -> None:
-        # Whatever is announced also changes calendars: this process forgets its
-        # rendered feeds now, the others when the change's NOTIFY reaches them.
-        feed_cache.invalidate()
         if not self.rows:
             return
         columns = list(zip(*self.rows, strict=True))
