@@ -17,8 +17,8 @@ from bench import generate
 from db.pool import connect, create_pool
 from service.app import create_app
 from service.base.settings import load_settings
-from service.calendar import feeds
 from service.clients.types import ClientOut
+from service.composers.feeds import serving as feeds
 
 FLOOR: dict[str, Any] = {}
 

@@ -27,15 +27,15 @@ from service.base.identity import TokenCache, provide_actor
 from service.base.identity import subscribe as subscribe_token_cache
 from service.base.listener import Listener
 from service.base.settings import Settings
-from service.calendar import routes as calendar
-from service.calendar.cache import FeedCache
-from service.calendar.cache import committing as feed_commit_guard
-from service.calendar.cache import subscribe as subscribe_feed_cache
 from service.clients import routes as clients
 from service.clients.service import ClientReads
 from service.coaching import routes as coaching
 from service.coaching.assessments import install_shipped
 from service.composers import routes as composers
+from service.composers.feeds import routes as feeds
+from service.composers.feeds.cache import FeedCache
+from service.composers.feeds.cache import committing as feed_commit_guard
+from service.composers.feeds.cache import subscribe as subscribe_feed_cache
 from service.notifications import routes as notifications
 from service.programmes import routes as programmes
 from service.referrals import routes as referrals
@@ -134,7 +134,7 @@ def create_app(settings: Settings) -> Litestar:
             *referrals.routers,
             *reports.routers,
             *notifications.routers,
-            *calendar.routers,
+            *feeds.routers,
             *composers.routers,
         ],
         lifespan=[lifespan],

@@ -27,7 +27,7 @@ from service.base.identity import Actor, Session, TokenCache
 from service.base.ids import is_id, require_id
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.base.tokens import digest, new_secret
-from service.calendar.store import revoke_staff_feeds
+from service.calendar.links import revoke_staff_feeds
 
 TOKEN_PREFIX = "polku"
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, vCalAddress, vDuration, vText
 
+from service.base import clock
 from service.base.clock import local_instant
 from service.calendar.vtimezone import vtimezone
 
@@ -129,7 +130,7 @@ def _calendar(method: str | None = None) -> Calendar:
 
 
 def _add_zone(calendar: Calendar, zone: str, moments: Sequence[datetime]) -> None:
-    years = [m.astimezone(ZoneInfo(zone)).year for m in moments] or [datetime.now(UTC).year]
+    years = [m.astimezone(ZoneInfo(zone)).year for m in moments] or [clock.now().year]
     calendar.add_component(vtimezone(zone, min(years), max(years) + 1))
 
 

@@ -18,7 +18,7 @@ from service.base.identity import Actor
 from service.base.ids import is_id
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.base.reach import CLIENT_WORK_ROLES, require_reach, require_sharing_with_staff
-from service.calendar import store as calendar_store
+from service.calendar import links as calendar_links
 from service.clients.sql import queries
 from service.clients.types import (
     AuditEventOut,
@@ -279,7 +279,7 @@ async def revoke_consent(
     if not await queries.still_consented(conn, client_id=client_id, purpose=row["purpose"]):
         await outbox.consent_revoked(conn, client_id, row["purpose"])
         if row["purpose"] == "calendar_feed":
-            await calendar_store.revoke_client_feeds(conn, client_id)
+            await calendar_links.revoke_client_feeds(conn, client_id)
     await audit.log_action(
         conn, actor, "consent.revoke", client_id=client_id, subject=("consent", consent_id)
     )

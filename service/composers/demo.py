@@ -36,7 +36,6 @@ from service.base.clock import HELSINKI, latest_start_before, today_in_finland
 from service.base.fields import Location
 from service.base.identity import Actor
 from service.base.settings import Settings
-from service.calendar import feeds
 from service.clients import service as clients
 from service.clients.types import ClientIn, ConsentIn
 from service.coaching import assessments, meetings, plans
@@ -51,6 +50,7 @@ from service.coaching.types import (
     RatingIn,
 )
 from service.composers import attendance
+from service.composers.feeds import links as feeds
 from service.programmes import enrolment, feedback
 from service.programmes import service as programmes
 from service.programmes.types import (

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
 
+from service.base import clock
 from service.notifications.rules import plan_reminders, send_time
 from service.notifications.sql import queries
 
@@ -129,7 +130,7 @@ async def _announce_now(
     """One message of `kind` to each recipient (all clients of the group by default)."""
     batch = _Batch([])
     clients = await _recipients(conn, programme_id, client_ids)
-    _announce(batch, clients, kind, programme_id, session_id, datetime.now(UTC))
+    _announce(batch, clients, kind, programme_id, session_id, clock.now())
     await batch.write(conn)
 
 
@@ -176,7 +177,7 @@ async def client_joined(conn: asyncpg.Connection, programme_id: str, client_id: 
         reason="the client enrolled again",
     )
     await queries.bump_series_sequence(conn, programme_id=programme_id, client_id=client_id)
-    now = datetime.now(UTC)
+    now = clock.now()
     clients = await _recipients(conn, programme_id, [client_id])
     batch = _Batch([])
     _announce(batch, clients, "invite", programme_id, None, now)
@@ -234,7 +235,7 @@ async def session_changed(
         kinds=["reminder", "update"],
         reason="the session changed",
     )
-    now = datetime.now(UTC)
+    now = clock.now()
     batch = _Batch([])
     _announce(batch, clients, "update", programme_id, session_id, now, changes)
     await _remind(conn, batch, clients, programme_id, session_id, now)
@@ -264,7 +265,7 @@ async def programme_changed(
         conn, programme_id=programme_id, reason="superseded by a newer update"
     )
     batch = _Batch([])
-    _announce(batch, clients, "update", programme_id, None, datetime.now(UTC), changes)
+    _announce(batch, clients, "update", programme_id, None, clock.now(), changes)
     await batch.write(conn)
 
 
@@ -280,7 +281,7 @@ async def reminders_replanned(conn: asyncpg.Connection, programme_id: str) -> No
     )
     batch = _Batch([])
     clients = await _recipients(conn, programme_id, None)
-    await _remind(conn, batch, clients, programme_id, None, datetime.now(UTC))
+    await _remind(conn, batch, clients, programme_id, None, clock.now())
     await batch.write(conn)
 
 
@@ -318,7 +319,7 @@ async def client_reach_changed(
     await queries.cancel_pending_reminders_of_client(
         conn, client_id=client_id, reason="planned again after the client's contact changed"
     )
-    now = datetime.now(UTC)
+    now = clock.now()
     batch = _Batch([])
     for programme in programmes:
         clients = await _recipients(conn, programme["id"], [client_id])
@@ -369,7 +370,7 @@ MEETING_REMINDERS = ["P1D", "PT2H"]
 async def _meeting_messages(
     conn: asyncpg.Connection, meeting_id: str, kind: str, remind: bool
 ) -> None:
-    now = datetime.now(UTC)
+    now = clock.now()
     batch = _Batch([])
     for client in await queries.meeting_recipient(conn, meeting_id=meeting_id):
         zone = ZoneInfo(client["timezone"])

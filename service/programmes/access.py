@@ -14,6 +14,13 @@ def programme_not_found() -> NotFound:
     return NotFound("programme not found")
 
 
+async def require_programme(conn: asyncpg.Connection, programme_id: str) -> None:
+    """404 unless the programme exists."""
+    require_id(programme_id, programme_not_found())
+    if await queries.programme(conn, id=programme_id) is None:
+        raise programme_not_found()
+
+
 async def require_manager(conn: asyncpg.Connection, actor: Actor, programme_id: str) -> None:
     """Facilitators and admins of the owning organisation manage a programme."""
     if not await queries.manages_programme(conn, viewer=actor.id, programme_id=programme_id):

@@ -18,7 +18,7 @@ from litestar import Litestar
 from service.app import create_app
 from service.base.settings import Settings
 from service.base.tokens import digest
-from service.calendar.cache import FeedCache
+from service.composers.feeds.cache import FeedCache
 
 WITHIN_SECONDS = 1.0
 LATE_SECONDS = 0.05

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from httpx import AsyncClient, Response
 
-from service.calendar.cache import GZIP_MIN_BYTES
+from service.composers.feeds.cache import GZIP_MIN_BYTES
 from tests.api.test_calendar import client_in_group, new_link
 from tests.factories import Factory
 

@@ -12,7 +12,7 @@ import pytest
 
 from db.pool import connect
 from service.base.settings import Settings
-from service.calendar.cache import CHANNEL
+from service.composers.feeds.cache import CHANNEL
 from tests.factories import Factory
 
 SENTINEL = "sentinel"

@@ -8,8 +8,14 @@ import time
 
 import pytest
 
-from service.calendar.cache import GZIP_MIN_BYTES, MAX_AGE_SECONDS, FeedCache, Reading, RenderedFeed
-from service.calendar.feeds import accepts_gzip, answer, none_match
+from service.composers.feeds.cache import (
+    GZIP_MIN_BYTES,
+    MAX_AGE_SECONDS,
+    FeedCache,
+    Reading,
+    RenderedFeed,
+)
+from service.composers.feeds.serving import accepts_gzip, answer, none_match
 
 SMALL = RenderedFeed(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
 LARGE = RenderedFeed(b"BEGIN:VCALENDAR\r\n" + b"BEGIN:VEVENT\r\nEND:VEVENT\r\n" * 200)

@@ -11,7 +11,7 @@ import icalendar
 import vobject
 
 from service.calendar import ics
-from service.calendar.feeds import feed_event
+from service.composers.feeds.serving import feed_event
 from tests.calendars import Seen, assert_read_as, golden
 
 STAMP = datetime(2027, 1, 4, 9, 30, tzinfo=UTC)

@@ -18,8 +18,8 @@ from service.base.errors import NotFound, problems
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
 from service.base.settings import Settings
-from service.calendar import feeds
-from service.calendar.cache import GZIP_MIN_BYTES, feed_cache
+from service.composers.feeds import links, serving
+from service.composers.feeds.cache import GZIP_MIN_BYTES, feed_cache
 
 AppSettings = NamedDependency[Settings]
 
@@ -51,37 +51,37 @@ def without_body_for_head(app: ASGIApp) -> ASGIApp:
 )
 async def create_client_feed(
     client_id: PathId, conn: Conn, actor: CurrentActor, settings: AppSettings
-) -> feeds.FeedLinks:
-    return await feeds.client_feed(conn, settings, actor, client_id)
+) -> links.FeedLinks:
+    return await links.client_feed(conn, settings, actor, client_id)
 
 
 @delete("/clients/{client_id:str}/calendar-feed", responses=problems(401, 404))
 async def revoke_client_feed(client_id: PathId, conn: Conn, actor: CurrentActor) -> None:
-    await feeds.revoke_client_feed(conn, actor, client_id)
+    await links.revoke_client_feed(conn, actor, client_id)
 
 
 @post("/me/calendar-feed", responses=problems(401), summary="Your own calendar link")
 async def create_staff_feed(
     conn: Conn, actor: CurrentActor, settings: AppSettings
-) -> feeds.FeedLinks:
-    return await feeds.staff_feed(conn, settings, actor)
+) -> links.FeedLinks:
+    return await links.staff_feed(conn, settings, actor)
 
 
 @delete("/me/calendar-feed", responses=problems(401))
 async def revoke_staff_feed(conn: Conn, actor: CurrentActor) -> None:
-    await feeds.revoke_staff_feed(conn, actor)
+    await links.revoke_staff_feed(conn, actor)
 
 
 @post("/programmes/{programme_id:str}/calendar-feed", responses=problems(401, 403, 404))
 async def create_programme_feed(
     programme_id: PathId, conn: Conn, actor: CurrentActor, settings: AppSettings
-) -> feeds.FeedLinks:
-    return await feeds.programme_feed(conn, settings, actor, programme_id)
+) -> links.FeedLinks:
+    return await links.programme_feed(conn, settings, actor, programme_id)
 
 
 @delete("/programmes/{programme_id:str}/calendar-feed", responses=problems(401, 403, 404))
 async def revoke_programme_feed(programme_id: PathId, conn: Conn, actor: CurrentActor) -> None:
-    await feeds.revoke_programme_feed(conn, actor, programme_id)
+    await links.revoke_programme_feed(conn, actor, programme_id)
 
 
 # Read straight from the request: as Litestar parameters these two cost a tenth of a
@@ -149,11 +149,11 @@ _FEED_HEADERS = [
 async def read_feed(filename: FromPath[str], request: Request[Any, Any, Any]) -> Response[bytes]:
     if not filename.endswith(".ics"):
         raise NotFound("no such calendar feed")
-    rendered = await feeds.read_feed(
+    rendered = await serving.read_feed(
         request.app.state.read_pool, feed_cache(request), filename.removesuffix(".ics")
     )
     headers = request_headers(request.scope)
-    answer = feeds.answer(rendered, headers.get("If-None-Match"), headers.get("Accept-Encoding"))
+    answer = serving.answer(rendered, headers.get("If-None-Match"), headers.get("Accept-Encoding"))
     return Response(
         answer.body, status_code=answer.status, headers=answer.headers, media_type="text/calendar"
     )

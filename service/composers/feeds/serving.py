@@ -1,10 +1,10 @@
-"""Calendar subscription links for a client, a staff member or a programme.
+"""Serving calendar feeds: what each event says, the rendered feed and its cache, and the
+HTTP answer (304, gzip).
 
-A link is a bearer URL: a long random token, stored only as a digest, rotated
-by asking again and gone at once when revoked. A feed shows time, place, link,
-the meeting's number and theme and the organiser's phone; no health or social
-detail, and no other name than the owner's, except that a staff member's own
-feed names the clients of their one-to-one meetings by first name and initial.
+A feed shows time, place, link, the meeting's number and theme and the organiser's
+phone; no health or social detail, and no other name than the owner's, except that a
+staff member's own feed names the clients of their one-to-one meetings by first name
+and initial.
 """
 
 from __future__ import annotations
@@ -13,90 +13,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
-import msgspec
 
-from service.base import audit
-from service.base.errors import Conflict, NotFound
-from service.base.identity import Actor
-from service.base.ids import require_id
-from service.base.reach import require_reach
-from service.base.settings import Settings
-from service.base.tokens import digest, new_secret
+from service.base.errors import NotFound
+from service.base.tokens import digest
 from service.calendar import ics, texts
-from service.calendar.cache import FeedCache, RenderedFeed
-from service.calendar.store import queries, revoke_client_feeds, revoke_staff_feeds
-from service.programmes.access import require_manager
-from service.programmes.sql import queries as programme_queries
-
-TOKEN_PREFIX = "pf"
-
-
-class FeedLinks(msgspec.Struct):
-    url: str
-    webcal_url: str
-
-
-async def _issue(
-    conn: asyncpg.Connection, settings: Settings, actor: Actor, **owner: str | None
-) -> FeedLinks:
-    await queries.revoke_feeds(conn, **owner)
-    token = new_secret(TOKEN_PREFIX)
-    await queries.insert_feed(conn, token_hash=digest(token), created_by=actor.id, **owner)
-    url = f"{settings.public_url.rstrip('/')}/feeds/{token}.ics"
-    return FeedLinks(url=url, webcal_url=urlunsplit(urlsplit(url)._replace(scheme="webcal")))
-
-
-async def client_feed(
-    conn: asyncpg.Connection, settings: Settings, actor: Actor, client_id: str
-) -> FeedLinks:
-    """A new link for the client's sessions and meetings; any earlier link stops working."""
-    await require_reach(conn, actor, client_id, "calendar_feed.create", lock=True)
-    if not await queries.has_calendar_consent(conn, client_id=client_id):
-        raise Conflict("the client has no valid calendar_feed consent")
-    links = await _issue(
-        conn, settings, actor, client_id=client_id, staff_id=None, programme_id=None
-    )
-    await audit.log_action(conn, actor, "calendar_feed.create", client_id=client_id)
-    return links
-
-
-async def revoke_client_feed(conn: asyncpg.Connection, actor: Actor, client_id: str) -> None:
-    await require_reach(conn, actor, client_id, "calendar_feed.revoke", lock=True)
-    await revoke_client_feeds(conn, client_id)
-    await audit.log_action(conn, actor, "calendar_feed.revoke", client_id=client_id)
-
-
-async def staff_feed(conn: asyncpg.Connection, settings: Settings, actor: Actor) -> FeedLinks:
-    return await _issue(conn, settings, actor, client_id=None, staff_id=actor.id, programme_id=None)
-
-
-async def revoke_staff_feed(conn: asyncpg.Connection, actor: Actor) -> None:
-    await revoke_staff_feeds(conn, actor.id)
-
-
-async def programme_feed(
-    conn: asyncpg.Connection, settings: Settings, actor: Actor, programme_id: str
-) -> FeedLinks:
-    require_id(programme_id, NotFound("programme not found"))
-    if await programme_queries.programme(conn, id=programme_id) is None:
-        raise NotFound("programme not found")
-    await require_manager(conn, actor, programme_id)
-    return await _issue(
-        conn, settings, actor, client_id=None, staff_id=None, programme_id=programme_id
-    )
-
-
-async def revoke_programme_feed(conn: asyncpg.Connection, actor: Actor, programme_id: str) -> None:
-    require_id(programme_id, NotFound("programme not found"))
-    await require_manager(conn, actor, programme_id)
-    await queries.revoke_feeds(conn, client_id=None, staff_id=None, programme_id=programme_id)
-
-
-# Serving ------------------------------------------------------------------------
-
+from service.composers.feeds.cache import FeedCache, RenderedFeed
+from service.composers.feeds.sql import queries
 
 # Each meeting brings its own zone; a feed with none still names one.
 EMPTY_FEED_ZONE = "Europe/Helsinki"
