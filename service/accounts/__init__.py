@@ -1,0 +1,1 @@
+"""Organisations, staff accounts, signing in and out."""

@@ -1,0 +1,1 @@
+"""Client records, their responsible workers, consent and the audit trail."""
