@@ -28,7 +28,7 @@ from service.base.identity import subscribe as subscribe_token_cache
 from service.base.listener import Listener
 from service.base.settings import Settings
 from service.clients import routes as clients
-from service.clients.service import ClientReads
+from service.clients.records import ClientReads
 from service.coaching import routes as coaching
 from service.coaching.assessments import install_shipped
 from service.composers import routes as composers

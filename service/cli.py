@@ -355,16 +355,16 @@ def admin_create(email: str, password: str, name: str | None, organisation: str,
 
 
 async def _create_admin(settings: Settings, data: Any, organisation: str, kind: Any) -> Any:
-    from service.accounts import service as accounts
+    from service.accounts import organisations, staff
     from service.base.errors import Conflict
 
     assert settings.app_login_url is not None
     conn = await connect(settings.app_login_url)
     try:
         async with conn.transaction():
-            org = await accounts.find_or_create_organisation(conn, organisation, kind)
+            org = await organisations.find_or_create_organisation(conn, organisation, kind)
             try:
-                user = await accounts.create_staff(
+                user = await staff.create_staff(
                     conn,
                     organisation_id=org.id,
                     email=data.email,

@@ -13,7 +13,7 @@ from arq.connections import RedisSettings
 from arq.worker import Worker, func
 
 from db.pool import create_pool
-from service.accounts import service as accounts
+from service.accounts import signing_in
 from service.base import idempotency
 from service.base.settings import Settings
 from service.notifications.channels import SmtpPool, SmtpServer
@@ -31,7 +31,7 @@ SEND_JOB_TIMEOUT_SECONDS = DELIVERY_TIMEOUT_SECONDS + 30
 
 async def purge_tokens(ctx: dict[str, Any]) -> int:
     async with ctx["pool"].acquire() as conn:
-        purged = await accounts.purge_expired_tokens(conn, TOKEN_RETENTION)
+        purged = await signing_in.purge_expired_tokens(conn, TOKEN_RETENTION)
     if purged:
         logger.info("purged %d expired access tokens", purged)
     return purged

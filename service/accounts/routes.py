@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody
 from redis.asyncio import Redis
 
-from service.accounts import service
+from service.accounts import organisations, signing_in, staff
 from service.accounts.types import (
     Me,
     OrganisationIn,
@@ -42,7 +42,7 @@ async def create_token(
     redis: NamedDependency[Redis],
     settings: NamedDependency[Settings],
 ) -> TokenOut:
-    return await service.login(
+    return await signing_in.login(
         conn,
         redis,
         email=data.email,
@@ -54,19 +54,19 @@ async def create_token(
 
 @post("/auth/logout", status_code=204, responses=problems(401), summary="Revoke this token")
 async def logout(request: Request[Any, Any, Any], conn: Conn, actor: CurrentActor) -> None:
-    await service.logout(conn, session_of(request), actor)
+    await signing_in.logout(conn, session_of(request), actor)
 
 
 @get("/me", responses=problems(401), summary="The signed-in staff member")
 async def get_me(actor: CurrentActor) -> Me:
-    return service.me(actor)
+    return signing_in.me(actor)
 
 
 @post("/organisations", responses=problems(401, 403, 409, 422))
 async def create_organisation(
     data: JSONBody[OrganisationIn], conn: Conn, actor: CurrentActor
 ) -> OrganisationOut:
-    return await service.create_organisation(conn, actor, data)
+    return await organisations.create_organisation(conn, actor, data)
 
 
 @get("/organisations", responses=problems(401, 422))
@@ -78,19 +78,19 @@ async def list_organisations(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[OrganisationOut]:
-    return await service.list_organisations(conn, q=q, kind=kind, limit=limit, cursor=cursor)
+    return await organisations.list_organisations(conn, q=q, kind=kind, limit=limit, cursor=cursor)
 
 
 @get("/organisations/{organisation_id:str}", responses=problems(401, 404))
 async def get_organisation(
     organisation_id: PathId, conn: Conn, actor: CurrentActor
 ) -> OrganisationOut:
-    return await service.get_organisation(conn, organisation_id)
+    return await organisations.get_organisation(conn, organisation_id)
 
 
 @post("/users", responses=problems(401, 403, 409, 422))
 async def create_user(data: JSONBody[UserIn], conn: Conn, actor: CurrentActor) -> UserOut:
-    return await service.create_user(conn, actor, data)
+    return await staff.create_user(conn, actor, data)
 
 
 @get("/users", responses=problems(401, 422))
@@ -102,14 +102,14 @@ async def list_users(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[UserOut]:
-    return await service.list_users(
+    return await staff.list_users(
         conn, actor, organisation_id=organisation_id, role=role, limit=limit, cursor=cursor
     )
 
 
 @get("/users/{user_id:str}", responses=problems(401, 404))
 async def get_user(user_id: PathId, conn: Conn, actor: CurrentActor) -> UserOut:
-    return await service.get_user(conn, actor, user_id)
+    return await staff.get_user(conn, actor, user_id)
 
 
 @patch(
@@ -126,7 +126,7 @@ async def update_user(
     actor: CurrentActor,
     redis: NamedDependency[Redis],
 ) -> UserOut:
-    return await service.update_user(conn, redis, session_of(request), actor, user_id, data)
+    return await staff.update_user(conn, redis, session_of(request), actor, user_id, data)
 
 
 routers = [

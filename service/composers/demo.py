@@ -28,7 +28,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from service.accounts import service as accounts
+from service.accounts import organisations, staff
 from service.accounts.sql import queries as accounts_queries
 from service.accounts.types import Role
 from service.base import clock
@@ -36,7 +36,7 @@ from service.base.clock import HELSINKI, latest_start_before, today_in_finland
 from service.base.fields import Location
 from service.base.identity import Actor
 from service.base.settings import Settings
-from service.clients import service as clients
+from service.clients import consents, records
 from service.clients.types import ClientIn, ConsentIn
 from service.coaching import assessments, meetings, plans
 from service.coaching.instruments import shipped
@@ -350,11 +350,13 @@ class _Seed:
 
     async def create(self) -> None:
         conn = self.conn
-        county = await accounts.find_or_create_organisation(conn, COUNTY, "wellbeing_county")
-        ngo = await accounts.find_or_create_organisation(conn, NGO, "ngo", managed_by=county.id)
+        county = await organisations.find_or_create_organisation(conn, COUNTY, "wellbeing_county")
+        ngo = await organisations.find_or_create_organisation(
+            conn, NGO, "ngo", managed_by=county.id
+        )
         self.organisations = {COUNTY: county.id, NGO: ngo.id}
         for organisation, email, name, roles, phone in STAFF:
-            user = await accounts.create_staff(
+            user = await staff.create_staff(
                 conn,
                 organisation_id=self.organisations[organisation],
                 email=email,
@@ -385,7 +387,7 @@ class _Seed:
     ) -> str:
         """A client record by the worker, with the consents their data needs."""
         worker = self.people[WORKER]
-        client = await clients.create_client(
+        client = await records.create_client(
             self.conn,
             worker,
             ClientIn(
@@ -402,7 +404,7 @@ class _Seed:
                 education_level=person.education,  # type: ignore[arg-type]
             ),
         )
-        consents = [
+        given = [
             ConsentIn(
                 purpose="data_sharing",
                 organisation_ids=[self.organisations[name] for name in shares_with],
@@ -411,9 +413,9 @@ class _Seed:
             ConsentIn(purpose="calendar_feed"),
         ]
         if email_reminders:
-            consents.append(ConsentIn(purpose="email_reminders"))
-        for consent in consents:
-            await clients.give_consent(self.conn, worker, client.id, consent)
+            given.append(ConsentIn(purpose="email_reminders"))
+        for consent in given:
+            await consents.give_consent(self.conn, worker, client.id, consent)
         await self.conn.execute(BACKDATE_CLIENT, client.id, created)
         await self.conn.execute(BACKDATE_CONSENTS, client.id, created + timedelta(minutes=20))
         return client.id

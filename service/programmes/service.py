@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from service.accounts.service import require_managed_organisation
+from service.accounts.organisations import require_managed_organisation
 from service.base import clock, fields
 from service.base.clock import HELSINKI, local_instant
 from service.base.errors import Conflict, InvalidInput, NotFound

@@ -8,7 +8,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from service.accounts import service as accounts
+from service.accounts import organisations
 from service.base import audit
 from service.base.errors import Forbidden, InvalidInput, NotFound
 from service.base.identity import Actor
@@ -139,15 +139,15 @@ async def import_services(
     """Add or update (by HSDS id) each service, its providing organisation found or
     created by name; returns (added, updated)."""
     added = updated = 0
-    organisations: dict[str, str] = {}
+    providers: dict[str, str] = {}
     for service in services:
         name = service.organisation_name.strip()
-        if name.lower() not in organisations:
-            organisation = await accounts.find_or_create_organisation(conn, name, "provider")
-            organisations[name.lower()] = organisation.id
+        if name.lower() not in providers:
+            organisation = await organisations.find_or_create_organisation(conn, name, "provider")
+            providers[name.lower()] = organisation.id
         inserted = await queries.import_service(
             conn,
-            organisation_id=organisations[name.lower()],
+            organisation_id=providers[name.lower()],
             external_id=service.external_id.strip(),
             status=service.status,
             **_columns(service),

@@ -1,159 +1,28 @@
-"""Organisations, staff accounts and sign-in."""
+"""Staff accounts: created by admins, read and listed within the organisations one may
+see, edited (roles, deactivation, passwords) with the sessions that must end ending."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 import asyncpg
 import msgspec
 from redis.asyncio import Redis
 
 from service.accounts import passwords, throttle
+from service.accounts.organisations import require_managed_organisation
+from service.accounts.signing_in import account_changed
 from service.accounts.sql import queries
 from service.accounts.types import (
-    Me,
-    OrganisationIn,
-    OrganisationKind,
-    OrganisationOut,
     Role,
-    TokenOut,
     UserIn,
     UserOut,
     UserPatch,
 )
-from service.base import audit, clock, idempotency
-from service.base.errors import Conflict, InvalidInput, NotFound, Unauthorized
-from service.base.identity import Actor, Session, TokenCache
+from service.base import audit, idempotency
+from service.base.errors import Conflict, InvalidInput, NotFound
+from service.base.identity import Actor, Session
 from service.base.ids import is_id, require_id
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
-from service.base.tokens import digest, new_secret
 from service.calendar.links import revoke_staff_feeds
-
-TOKEN_PREFIX = "polku"
-
-
-async def login(
-    conn: asyncpg.Connection,
-    redis: Redis,
-    *,
-    email: str,
-    password: str,
-    address: str,
-    token_ttl: timedelta,
-) -> TokenOut:
-    await throttle.check(redis, email, address)
-    staff = await queries.staff_for_login(conn, email=email)
-    password_hash = staff["password_hash"] if staff and staff["active"] else None
-    if not await passwords.verify_password(password_hash, password):
-        await throttle.record_failure(redis, email, address)
-        raise Unauthorized("wrong e-mail or password")
-    await throttle.clear(redis, email, address)
-    assert staff is not None and password_hash is not None
-    if passwords.needs_rehash(password_hash):
-        new_hash = await passwords.hash_password(password)
-        await queries.update_staff(
-            conn,
-            id=staff["id"],
-            name=None,
-            phone=None,
-            roles=None,
-            active=None,
-            password_hash=new_hash,
-        )
-    return await issue_token(conn, staff["id"], token_ttl)
-
-
-async def issue_token(conn: asyncpg.Connection, staff_id: str, ttl: timedelta) -> TokenOut:
-    token = new_secret(TOKEN_PREFIX)
-    expires_at = clock.now() + ttl
-    await queries.insert_token(
-        conn, token_hash=digest(token), staff_id=staff_id, expires_at=expires_at
-    )
-    return TokenOut(access_token=token, token_type="bearer", expires_at=expires_at)
-
-
-async def logout(conn: asyncpg.Connection, session: Session, actor: Actor) -> None:
-    await queries.revoke_token(conn, token_hash=session.token_hash)
-    await _account_changed(conn, session.trusted, actor.id)
-
-
-async def _account_changed(conn: asyncpg.Connection, trusted: TokenCache, staff_id: str) -> None:
-    """Cached trust in the account's tokens ends: on this API process now, on the
-    others when the change commits (or, if it rolls back, nowhere but here)."""
-    await queries.announce_staff_change(conn, staff_id=staff_id)
-    trusted.forget_staff(staff_id)
-
-
-async def purge_expired_tokens(conn: asyncpg.Connection, keep_for: timedelta) -> int:
-    """Forget tokens that expired or were revoked longer than `keep_for` ago."""
-    purged: int = await queries.purge_expired_tokens(conn, older_than=clock.now() - keep_for)
-    return purged
-
-
-def me(actor: Actor) -> Me:
-    return Me(
-        id=actor.id,
-        email=actor.email,
-        name=actor.name,
-        roles=sorted(actor.roles),  # type: ignore[arg-type]
-        organisation_id=actor.organisation_id,
-    )
-
-
-# Organisations ---------------------------------------------------------------
-
-
-async def find_or_create_organisation(
-    conn: asyncpg.Connection, name: str, kind: OrganisationKind, managed_by: str | None = None
-) -> OrganisationOut:
-    row = await queries.insert_organisation(conn, name=name, kind=kind, managed_by=managed_by)
-    if row is None:
-        row = await queries.organisation_by_name(conn, name=name)
-    return msgspec.convert(dict(row), OrganisationOut)
-
-
-async def create_organisation(
-    conn: asyncpg.Connection, actor: Actor, data: OrganisationIn
-) -> OrganisationOut:
-    actor.require_role("admin")
-    row = await queries.insert_organisation(
-        conn, name=data.name.strip(), kind=data.kind, managed_by=actor.organisation_id
-    )
-    if row is None:
-        existing = await queries.organisation_by_name(conn, name=data.name.strip())
-        raise Conflict("an organisation with this name exists", existing_id=existing["id"])
-    organisation = msgspec.convert(dict(row), OrganisationOut)
-    await audit.log_action(
-        conn, actor, "organisation.create", subject=("organisation", organisation.id)
-    )
-    return organisation
-
-
-async def get_organisation(conn: asyncpg.Connection, organisation_id: str) -> OrganisationOut:
-    require_id(organisation_id, NotFound("organisation not found"))
-    row = await queries.organisation_by_id(conn, id=organisation_id)
-    if row is None:
-        raise NotFound("organisation not found")
-    return msgspec.convert(dict(row), OrganisationOut)
-
-
-async def list_organisations(
-    conn: asyncpg.Connection, *, q: str | None, kind: str | None, limit: int, cursor: str | None
-) -> Page[OrganisationOut]:
-    after = decode_cursor(cursor, tuple[str, CursorId])
-    rows = await queries.list_organisations(
-        conn,
-        after_name=after[0] if after else None,
-        after_id=after[1] if after else None,
-        q=q,
-        kind=kind,
-        limit=limit + 1,
-    )
-    items = [msgspec.convert(dict(row), OrganisationOut) for row in rows]
-    return page_of(items, limit, lambda o: (o.name.lower(), o.id))
-
-
-# Staff -----------------------------------------------------------------------
 
 
 async def create_staff(
@@ -186,24 +55,6 @@ def _refuse_weak(password: str, *, email: str, name: str) -> None:
     problem = passwords.weakness(password, email=email, name=name)
     if problem is not None:
         raise InvalidInput("password", problem)
-
-
-async def require_managed_organisation(
-    conn: asyncpg.Connection, actor: Actor, organisation_id: str, field: str
-) -> None:
-    """The actor's own organisation, or (for an admin) one their organisation manages;
-    422 naming `field` otherwise."""
-    if organisation_id == actor.organisation_id:
-        return
-    manages = (
-        actor.has_role("admin")
-        and is_id(organisation_id)
-        and await queries.manages_organisation(
-            conn, admin_organisation_id=actor.organisation_id, organisation_id=organisation_id
-        )
-    )
-    if not manages:
-        raise InvalidInput(field, "must be your organisation or one it manages")
 
 
 async def create_user(conn: asyncpg.Connection, actor: Actor, data: UserIn) -> UserOut:
@@ -306,7 +157,7 @@ async def update_user(
     if data.active is False or password_hash is not None:
         keep = session.token_hash if is_self else None
         await queries.revoke_staff_tokens(conn, staff_id=target.id, keep_token_hash=keep)
-    await _account_changed(conn, session.trusted, target.id)
+    await account_changed(conn, session.trusted, target.id)
     if data.roles is not None or data.active is False:
         # Answers kept for repeats were shown under the old roles: no replaying them now.
         await idempotency.forget_staff(conn, target.id)
