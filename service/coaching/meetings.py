@@ -9,10 +9,11 @@ import asyncpg
 import msgspec
 
 from service.base import audit, clock
-from service.base.errors import Conflict, InvalidInput, NotFound
+from service.base.errors import InvalidInput, NotFound
 from service.base.fields import Location
 from service.base.identity import Actor
 from service.base.ids import require_id
+from service.base.occasions import require_still_ahead
 from service.base.reach import require_reach
 from service.coaching.plans import _client_of, meeting_out, require_editor
 from service.coaching.sql import queries
@@ -59,10 +60,7 @@ async def _lock_open_meeting(
         raise NotFound("meeting not found")
     await require_reach(conn, actor, meeting["client_id"], action)
     await require_editor(conn, actor, meeting["plan_id"])
-    if meeting["status"] == "cancelled":
-        raise Conflict("the meeting is cancelled")
-    if meeting["starts_at"] <= clock.now():
-        raise Conflict("the meeting has already been held")
+    require_still_ahead(meeting, "meeting")
     return meeting
 
 

@@ -9,10 +9,11 @@ from datetime import UTC, datetime
 
 import asyncpg
 
-from service.base import audit, clock
-from service.base.errors import Conflict, InvalidInput, NotFound
+from service.base import audit
+from service.base.errors import InvalidInput, NotFound
 from service.base.identity import Actor
 from service.base.ids import is_id, require_id
+from service.base.occasions import require_started
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.programmes.access import require_manager
 from service.programmes.sql import queries
@@ -60,10 +61,7 @@ async def _lock_held_session(
     if session is None:
         raise NotFound("session not found")
     await require_manager(conn, actor, session["programme_id"])
-    if session["status"] == "cancelled":
-        raise Conflict("the session was cancelled; there is no attendance to record")
-    if session["starts_at"] > clock.now():
-        raise Conflict("attendance is recorded once the session has started")
+    require_started(session, "session", what="attendance")
     return session
 
 

@@ -16,6 +16,7 @@ from service.base.errors import Conflict, InvalidInput, NotFound
 from service.base.fields import Location
 from service.base.identity import Actor
 from service.base.ids import is_id, require_id
+from service.base.occasions import require_still_ahead
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.notifications import outbox
 from service.programmes import enrolment, schedule
@@ -322,10 +323,7 @@ async def _lock_open_session(
     if session is None:
         raise NotFound("session not found")
     await require_manager(conn, actor, session["programme_id"])
-    if session["status"] == "cancelled":
-        raise Conflict("the session is cancelled")
-    if session["starts_at"] <= clock.now():
-        raise Conflict("the session has already been held")
+    require_still_ahead(session, "session")
     return session
 
 
