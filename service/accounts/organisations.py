@@ -15,7 +15,7 @@ from service.base import audit
 from service.base.errors import Conflict, InvalidInput, NotFound
 from service.base.identity import Actor
 from service.base.ids import is_id, require_id
-from service.base.pagination import CursorId, Page, decode_cursor, page_of
+from service.base.pagination import BY_NAME, CursorId, Page, decode_cursor, page_of
 
 
 async def find_or_create_organisation(
@@ -55,11 +55,11 @@ async def get_organisation(conn: asyncpg.Connection, organisation_id: str) -> Or
 async def list_organisations(
     conn: asyncpg.Connection, *, q: str | None, kind: str | None, limit: int, cursor: str | None
 ) -> Page[OrganisationOut]:
-    after = decode_cursor(cursor, tuple[str, CursorId])
+    after_name, after_id = decode_cursor(cursor, tuple[str, CursorId], first=BY_NAME)
     rows = await queries.list_organisations(
         conn,
-        after_name=after[0] if after else None,
-        after_id=after[1] if after else None,
+        after_name=after_name,
+        after_id=after_id,
         q=q,
         kind=kind,
         limit=limit + 1,

@@ -43,7 +43,7 @@ WHERE id = :id;
 -- name: list_organisations(after_name, after_id, q, kind, limit)
 SELECT id, name, kind, managed_by, created_at
 FROM organisations
-WHERE (:after_name::text IS NULL OR (lower(name), id) > (:after_name, :after_id::uuid))
+WHERE (lower(name), id) > (:after_name, :after_id::uuid)
   -- q as literal text: %, _ and \ in it match only themselves.
   AND (:q::text IS NULL OR strpos(lower(name), lower(:q)) > 0)
   AND (:kind::text IS NULL OR kind = :kind)
@@ -73,7 +73,7 @@ SELECT id, organisation_id, email, name, phone, roles, active, created_at
 FROM staff
 WHERE organisation_id = :organisation_id
   AND (:role::text IS NULL OR :role = ANY (roles))
-  AND (:after_name::text IS NULL OR (lower(name), id) > (:after_name, :after_id::uuid))
+  AND (lower(name), id) > (:after_name, :after_id::uuid)
 ORDER BY lower(name), id
 LIMIT :limit;
 

@@ -21,7 +21,7 @@ from service.base import audit, idempotency
 from service.base.errors import Conflict, InvalidInput, NotFound
 from service.base.identity import Actor, Session
 from service.base.ids import is_id, require_id
-from service.base.pagination import CursorId, Page, decode_cursor, page_of
+from service.base.pagination import BY_NAME, CursorId, Page, decode_cursor, page_of
 from service.calendar.links import revoke_staff_feeds
 
 
@@ -104,13 +104,13 @@ async def list_users(
     organisation_id = organisation_id or actor.organisation_id
     if not is_id(organisation_id) or not await _may_see_staff(conn, actor, organisation_id):
         raise InvalidInput("organisation_id", "unknown organisation, or not yours to list")
-    after = decode_cursor(cursor, tuple[str, CursorId])
+    after_name, after_id = decode_cursor(cursor, tuple[str, CursorId], first=BY_NAME)
     rows = await queries.list_staff(
         conn,
         organisation_id=organisation_id,
         role=role,
-        after_name=after[0] if after else None,
-        after_id=after[1] if after else None,
+        after_name=after_name,
+        after_id=after_id,
         limit=limit + 1,
     )
     items = [msgspec.convert(dict(row), UserOut) for row in rows]

@@ -56,15 +56,28 @@ def encode_cursor(*key: Any) -> str:
     return base64.urlsafe_b64encode(msgspec.json.encode(key)).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str | None, key_type: Any) -> Any:
-    """The sort key a cursor stands for, or None on the first page.
+# The key before the first item, for each way a list is sorted: the first page reads
+# "after" it, so every list asks PostgreSQL one and the same row comparison, which its
+# indexes answer, whether or not a cursor came.
+FIRST_ID = "00000000-0000-0000-0000-000000000000"
+LAST_ID = "ffffffff-ffff-ffff-ffff-ffffffffffff"
+BY_NAME = ("", FIRST_ID)  # (name, id) ascending
+OLDEST_FIRST = (datetime.min.replace(tzinfo=UTC), FIRST_ID)  # (moment, id) ascending
+NEWEST_FIRST = (datetime.max.replace(tzinfo=UTC), LAST_ID)  # (moment, id) descending
+EARLIEST_DAY_FIRST = (date.min, FIRST_ID)  # (day, id) ascending
+LATEST_DAY_FIRST = (date.max, LAST_ID)  # (day, id) descending
+HIGHEST_FIRST = (2**63 - 1,)  # (bigint,) descending
+
+
+def decode_cursor(cursor: str | None, key_type: Any, *, first: Any = None) -> Any:
+    """The sort key to read after: the one a cursor stands for, or `first` on the first page.
 
     Whatever a caller sends here goes on to PostgreSQL, so every part of the key must
     be something it takes: ids in their form (`CursorId`), text without NUL, integers
     that fit a bigint, moments with a UTC reading.
     """
     if cursor is None:
-        return None
+        return first
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         key = msgspec.json.decode(raw, type=key_type)

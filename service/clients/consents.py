@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import asyncpg
 import msgspec
@@ -12,7 +12,7 @@ from service.base.clock import today_in_finland
 from service.base.errors import Conflict, InvalidInput, NotFound
 from service.base.identity import Actor
 from service.base.ids import is_id
-from service.base.pagination import CursorId, Page, decode_cursor, page_of
+from service.base.pagination import NEWEST_FIRST, CursorId, Page, decode_cursor, page_of
 from service.base.reach import require_reach
 from service.calendar import links as calendar_links
 from service.clients.sql import queries
@@ -68,12 +68,12 @@ async def list_consents(
     conn: asyncpg.Connection, actor: Actor, client_id: str, *, limit: int, cursor: str | None
 ) -> Page[ConsentOut]:
     await require_reach(conn, actor, client_id, "consent.read")
-    after = decode_cursor(cursor, tuple[datetime, CursorId])
+    after_given_at, after_id = decode_cursor(cursor, tuple[datetime, CursorId], first=NEWEST_FIRST)
     rows = await queries.list_consents(
         conn,
         client_id=client_id,
-        after_given_at=after[0] if after else datetime.max.replace(tzinfo=UTC),
-        after_id=after[1] if after else "ffffffff-ffff-ffff-ffff-ffffffffffff",
+        after_given_at=after_given_at,
+        after_id=after_id,
         limit=limit + 1,
     )
     await audit.log_action(conn, actor, "consent.read", client_id=client_id)

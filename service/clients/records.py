@@ -17,7 +17,7 @@ from service.base.errors import ClientOutOfReach, InvalidInput
 from service.base.fields import require_time_zone
 from service.base.identity import Actor
 from service.base.ids import is_id
-from service.base.pagination import CursorId, Page, decode_cursor, page_of
+from service.base.pagination import BY_NAME, CursorId, Page, decode_cursor, page_of
 from service.base.reach import CLIENT_WORK_ROLES, require_reach
 from service.clients.sql import queries
 from service.clients.types import (
@@ -27,7 +27,6 @@ from service.clients.types import (
 )
 from service.notifications import outbox
 
-_FIRST_KEY = ("", "00000000-0000-0000-0000-000000000000")
 _LIKE_SPECIAL = re.compile(r"([\\%_])")
 
 
@@ -129,7 +128,7 @@ async def list_clients(
     conn: asyncpg.Connection, actor: Actor, *, q: str | None, limit: int, cursor: str | None
 ) -> Page[ClientOut]:
     """Clients in the caller's reach by name, optionally those matching every word of q."""
-    after_name, after_id = decode_cursor(cursor, tuple[str, CursorId]) or _FIRST_KEY
+    after_name, after_id = decode_cursor(cursor, tuple[str, CursorId], first=BY_NAME)
     patterns = _search_patterns(q or "")
     if patterns:
         rows = await queries.search_clients(
