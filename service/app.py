@@ -10,8 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
-import msgspec
-from litestar import Litestar, Request, Response, get
+from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -20,6 +19,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from redis.asyncio import Redis
 
 from db.pool import create_pool
+from service import health
 from service.accounts import routes as accounts
 from service.base.errors import EXCEPTION_HANDLERS
 from service.base.http import provide_connection, refuse_nul_characters, request_id_middleware
@@ -41,32 +41,7 @@ from service.programmes import routes as programmes
 from service.referrals import routes as referrals
 from service.reports import routes as reports
 
-HEALTH_TIMEOUT_SECONDS = 2.0
 REDIS_TIMEOUT_SECONDS = 2.0
-
-
-class Health(msgspec.Struct):
-    status: str
-    database: str
-    redis: str
-
-
-@get("/health", tags=["operations"], summary="200 when the database and Redis answer")
-async def health(state: State) -> Response[Health]:
-    async def check(probe: Any) -> str:
-        try:
-            await asyncio.wait_for(probe, HEALTH_TIMEOUT_SECONDS)
-        except Exception:  # any failure means "not healthy", whatever raised it
-            return "unavailable"
-        return "ok"
-
-    database = await check(state.pool.fetchval("SELECT 1"))
-    redis = await check(state.redis.ping())
-    healthy = database == redis == "ok"
-    return Response(
-        Health(status="ok" if healthy else "unavailable", database=database, redis=redis),
-        status_code=200 if healthy else 503,
-    )
 
 
 def create_app(settings: Settings) -> Litestar:
@@ -126,7 +101,7 @@ def create_app(settings: Settings) -> Litestar:
     feed_cache = FeedCache()
     return Litestar(
         route_handlers=[
-            health,
+            *health.routes,
             *accounts.routers,
             *clients.routers,
             *programmes.routers,
