@@ -463,6 +463,7 @@ async def generate_feed_client(
         [(digest(FEED_TOKEN), client_id, worker)],
     )
 
+
 # Each client working with another organisation (in its group or with its coach) has
 # the data-sharing consent that the referral gate asks for, as it would in real use.
 _SHARING_CONSENTS = """
