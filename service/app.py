@@ -36,6 +36,8 @@ from service.composers.feeds import routes as feeds
 from service.composers.feeds.cache import FeedCache
 from service.composers.feeds.cache import committing as feed_commit_guard
 from service.composers.feeds.cache import subscribe as subscribe_feed_cache
+from service.metrics import Metrics
+from service.metrics import routes as metrics_routes
 from service.notifications import routes as notifications
 from service.programmes import routes as programmes
 from service.referrals import routes as referrals
@@ -61,6 +63,7 @@ def create_app(settings: Settings) -> Litestar:
             synchronous_commit="off" if settings.read_audit_commit == "async" else "on",
         )
         app.state.client_reads = ClientReads(app.state.read_pool)
+        app_metrics.pools.update(write=app.state.pool, read=app.state.read_pool)
         # A Redis that drops packets must not hang sign-in: a 503 after two seconds.
         app.state.redis = Redis.from_url(
             redis_url,
@@ -99,9 +102,11 @@ def create_app(settings: Settings) -> Litestar:
         return pool
 
     feed_cache = FeedCache()
+    app_metrics = Metrics()
     return Litestar(
         route_handlers=[
             *health.routes,
+            *metrics_routes,
             *accounts.routers,
             *clients.routers,
             *programmes.routers,
@@ -120,6 +125,9 @@ def create_app(settings: Settings) -> Litestar:
                 "feed_cache": feed_cache,
                 # Held around every COMMIT of a request (service/base/http.py).
                 "commit_guards": [feed_commit_guard],
+                "metrics": app_metrics,
+                # Requests waiting for a pooled connection (service/base/http.py).
+                "pool_waiting": app_metrics.waiting,
             }
         ),
         dependencies={
@@ -129,7 +137,7 @@ def create_app(settings: Settings) -> Litestar:
             "redis": Provide(provide_redis, sync_to_thread=False),
             "pool": Provide(provide_pool, sync_to_thread=False),
         },
-        middleware=[request_id_middleware],
+        middleware=[app_metrics.middleware, request_id_middleware],
         before_request=refuse_nul_characters,
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections import defaultdict
-from collections.abc import AsyncGenerator
+from collections import Counter, defaultdict
+from collections.abc import AsyncGenerator, Iterator
 from typing import Annotated, Any, cast
 from urllib.parse import parse_qsl
 
@@ -87,7 +87,9 @@ async def provide_connection(
     """
     reading = request.method in _READ_METHODS
     pool: asyncpg.Pool = request.app.state.read_pool if reading else request.app.state.pool
-    async with pool.acquire() as proxy:
+    with _counted_while_waiting(request, "read" if reading else "write"):
+        proxy = await pool.acquire()
+    try:
         conn = cast(asyncpg.Connection, proxy)
         transaction = None if reading else conn.transaction()
         if transaction is not None:
@@ -114,6 +116,23 @@ async def provide_connection(
             if transaction is not None:
                 with _guarded(request):
                     await transaction.commit()
+    finally:
+        await pool.release(proxy)
+
+
+@contextlib.contextmanager
+def _counted_while_waiting(request: Request[Any, Any, Any], pool: str) -> Iterator[None]:
+    """Requests waiting for a connection, by pool, in the app's `pool_waiting` counter
+    (its metrics) where it keeps one."""
+    waiting: Counter[str] | None = getattr(request.app.state, "pool_waiting", None)
+    if waiting is None:
+        yield
+        return
+    waiting[pool] += 1
+    try:
+        yield
+    finally:
+        waiting[pool] -= 1
 
 
 def _guarded(request: Request[Any, Any, Any]) -> contextlib.ExitStack:
