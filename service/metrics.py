@@ -10,18 +10,18 @@ partial indexes the worker itself uses, so a scrape costs a few index lookups.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import Counter
 from typing import Any
 
 import asyncpg
 from litestar import Response, get
 from litestar.datastructures import State
-from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPScope
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+from service.base.http import observing_requests
 
 SCRAPE_TIMEOUT_SECONDS = 2.0
 # Request latency buckets: reads answer in milliseconds, reports in a second or two.
@@ -73,30 +73,11 @@ class Metrics:
             self._database = []
 
     def middleware(self, app: ASGIApp) -> ASGIApp:
-        requests = self.requests
+        return observing_requests(app, self._observe)
 
-        async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-            if scope["type"] != ScopeType.HTTP:
-                await app(scope, receive, send)
-                return
-            started = time.perf_counter()
-            status = 500  # what the server answers when the app raises before answering
-
-            async def send_noting_status(message: Message) -> None:
-                nonlocal status
-                if message["type"] == "http.response.start":
-                    status = message["status"]
-                await send(message)
-
-            try:
-                await app(scope, receive, send_noting_status)
-            finally:
-                route = scope.get("path_template") or "unmatched"
-                requests.labels(scope["method"], route, str(status)).observe(
-                    time.perf_counter() - started
-                )
-
-        return middleware
+    def _observe(self, scope: HTTPScope, status: int, seconds: float) -> None:
+        route = scope.get("path_template") or "unmatched"
+        self.requests.labels(scope["method"], route, str(status)).observe(seconds)
 
 
 class _Live(Collector):
