@@ -19,7 +19,7 @@ import psutil
 
 from db.pool import connect
 from service.base.settings import Settings
-from service.notifications import channels
+from service.notifications import mail_format
 from service.notifications.outbox import queries
 from service.notifications.sender import Outgoing, compose
 
@@ -103,7 +103,7 @@ async def _sample_emails(settings: Settings, sample: int) -> list[Any]:
                 outgoing = await compose(conn, settings, message)
                 assert isinstance(outgoing, Outgoing) and outgoing.email is not None
                 emails.append(
-                    channels.build_email(
+                    mail_format.build_email(
                         outgoing.email, sender=settings.mail_from, message_id=message_id
                     )
                 )

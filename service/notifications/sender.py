@@ -23,9 +23,16 @@ from service.base import clock
 from service.base.clock import HELSINKI, today_in_finland
 from service.base.settings import Settings
 from service.calendar import ics, texts
-from service.notifications import channels
+from service.notifications.delivery_failures import (
+    DeliveryFailure,
+    PermanentFailure,
+    TransientFailure,
+)
+from service.notifications.mail_format import Email, build_email
 from service.notifications.render import render, sms, when
 from service.notifications.rules import RETRY_FOR, quiet_until, retry_at
+from service.notifications.sms_gateway import send_sms
+from service.notifications.smtp import SmtpPool
 from service.notifications.sql import queries
 
 logger = logging.getLogger("polku.messages")
@@ -43,7 +50,7 @@ class Skip:
 
 @dataclass(frozen=True)
 class Outgoing:
-    email: channels.Email | None = None
+    email: Email | None = None
     sms_to: str | None = None
     sms_text: str | None = None
 
@@ -234,7 +241,7 @@ async def compose(conn: asyncpg.Connection, settings: Settings, message: Any) ->
         else (None, None)
     )
     return Outgoing(
-        email=channels.Email(
+        email=Email(
             to=context["email"],
             to_name=context["first_name"],
             subject=text.subject,
@@ -279,7 +286,7 @@ async def _compose_notice(conn: asyncpg.Connection, context: Any) -> Skip | Outg
         referral_id=event["referral_id"],
     )
     return Outgoing(
-        email=channels.Email(
+        email=Email(
             to=context["staff_email"],
             to_name=context["staff_name"],
             subject=text.subject,
@@ -339,7 +346,7 @@ def _compose_meeting(settings: Settings, context: Any) -> Skip | Outgoing:
         attendee = ics.Person(context["email"], context["first_name"])
         calendar = ics.single_request(event, ics.Person(sender_address, sender_name), attendee)
     return Outgoing(
-        email=channels.Email(
+        email=Email(
             to=context["email"],
             to_name=context["first_name"],
             subject=text.subject,
@@ -383,7 +390,7 @@ class Sender:
     pool: asyncpg.Pool
     settings: Settings
     http: httpx.AsyncClient
-    smtp: channels.SmtpPool | None = None
+    smtp: SmtpPool | None = None
     deadline: float = DELIVERY_TIMEOUT_SECONDS
 
     async def send(self, message_id: str) -> str:
@@ -402,17 +409,17 @@ class Sender:
             return ready
         # No connection is held while the message travels: a slow server must not starve
         # the pool, nor outlive the connection that is to record the outcome.
-        failure: channels.DeliveryFailure | None = None
+        failure: DeliveryFailure | None = None
         try:
             await self._deliver(message, ready)
-        except channels.DeliveryFailure as error:
+        except DeliveryFailure as error:
             failure = error
         except Exception:  # a fault of ours: record it and try again later
             logger.exception("sending message %s failed", message_id)
             failure = _internal_error()
         async with self.pool.acquire() as proxy:
             conn = cast(asyncpg.Connection, proxy)
-            if isinstance(failure, channels.TransientFailure):
+            if isinstance(failure, TransientFailure):
                 return await self._retry(conn, message, failure)
             if failure is not None:
                 logger.warning(
@@ -445,7 +452,7 @@ class Sender:
                 await self._hand_over(message, outgoing)
         except TimeoutError as error:
             server = "the mail server" if outgoing.email is not None else "the SMS gateway"
-            raise channels.TransientFailure(
+            raise TransientFailure(
                 f"{server} did not answer within {self.deadline:g} seconds",
                 lasting=f"{server} did not answer",
             ) from error
@@ -453,15 +460,15 @@ class Sender:
     async def _hand_over(self, message: Any, outgoing: Outgoing) -> None:
         if outgoing.email is not None:
             if self.smtp is None:
-                raise channels.PermanentFailure("no SMTP server configured (SMTP_URL)")
-            email = channels.build_email(
+                raise PermanentFailure("no SMTP server configured (SMTP_URL)")
+            email = build_email(
                 outgoing.email, sender=self.settings.mail_from, message_id=message["id"]
             )
             await self.smtp.send(email)
         elif outgoing.sms_to is not None and outgoing.sms_text is not None:
             if not self.settings.sms_gateway_url:
-                raise channels.PermanentFailure("no SMS gateway configured (SMS_GATEWAY_URL)")
-            await channels.send_sms(
+                raise PermanentFailure("no SMS gateway configured (SMS_GATEWAY_URL)")
+            await send_sms(
                 self.settings.sms_gateway_url,
                 self.http,
                 to=outgoing.sms_to,
@@ -475,7 +482,7 @@ class Sender:
         await queries.finish(conn, id=message_id, status=status, reason=reason)
 
     async def _retry(
-        self, conn: asyncpg.Connection, message: Any, failure: channels.TransientFailure
+        self, conn: asyncpg.Connection, message: Any, failure: TransientFailure
     ) -> str:
         """Due again after a wait, or failed once the message's retries have run out."""
         now = clock.now()
@@ -504,8 +511,8 @@ class Sender:
         return "retry"
 
 
-def _internal_error() -> channels.TransientFailure:
-    return channels.TransientFailure(
+def _internal_error() -> TransientFailure:
+    return TransientFailure(
         "an error in Polku stopped the sending",
         lasting="an error in Polku kept the message from going",
     )
