@@ -20,8 +20,9 @@ import psutil
 from db.pool import connect
 from service.base.settings import Settings
 from service.notifications import mail_format
+from service.notifications.compose import compose
 from service.notifications.outbox import queries
-from service.notifications.sender import Outgoing, compose
+from service.notifications.outgoing import Outgoing
 
 CONCURRENCY = 100  # the worker's max_jobs
 POLKU = str(Path(sys.executable).parent / "polku")
