@@ -21,8 +21,8 @@ from db.pool import connect
 from service.base.settings import Settings
 from service.notifications import mail_format
 from service.notifications.compose import compose
-from service.notifications.outbox import queries
 from service.notifications.outgoing import Outgoing
+from service.notifications.sql import queries
 
 CONCURRENCY = 100  # the worker's max_jobs
 POLKU = str(Path(sys.executable).parent / "polku")
