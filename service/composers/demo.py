@@ -51,8 +51,7 @@ from service.coaching.types import (
 )
 from service.composers import attendance
 from service.composers.feeds import links as feeds
-from service.programmes import enrolment, feedback
-from service.programmes import service as programmes
+from service.programmes import enrolment, feedback, programmes
 from service.programmes.types import (
     AttendanceIn,
     AttendanceRecordIn,
