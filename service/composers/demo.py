@@ -61,7 +61,7 @@ from service.programmes.types import (
     ProgrammeOut,
 )
 from service.referrals import catalogue, referrals
-from service.referrals.hsds import ImportedService
+from service.referrals.imported import ImportedService
 from service.referrals.lifecycle import Status
 from service.referrals.types import Contact, ReferralIn, ServiceLocation, StatusIn
 
