@@ -11,12 +11,12 @@ from functools import partial
 import asyncpg
 
 from service.base import audit
-from service.base.errors import InvalidInput, NotFound
+from service.base.errors import InvalidInput
 from service.base.identity import Actor
-from service.base.ids import is_id, require_id
+from service.base.ids import is_id
 from service.base.occasions import require_started
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
-from service.programmes.sessions import lock_session
+from service.programmes.sessions import find_session, lock_session
 from service.programmes.sql import queries
 from service.programmes.types import AttendanceIn, AttendanceOut, AttendanceRecordOut, AttentionOut
 
@@ -134,10 +134,7 @@ async def _update_attention(
 
 
 async def read_attendance(conn: asyncpg.Connection, actor: Actor, session_id: str) -> AttendanceOut:
-    require_id(session_id, NotFound("session not found"))
-    session = await queries.session(conn, id=session_id)
-    if session is None:
-        raise NotFound("session not found")
+    await find_session(conn, session_id)
     attendance = await _attendance(conn, actor, session_id)
     await audit.log_for_clients(
         conn, actor, "attendance.read", [record.client_id for record in attendance.records]

@@ -1,5 +1,5 @@
 """One session of a group programme: reading it, moving or editing it, cancelling it,
-and the history of those changes. Also where a session is locked for a change."""
+and the history of those changes. Also where a session is found, or locked for a change."""
 
 from __future__ import annotations
 
@@ -49,6 +49,19 @@ def session_out(row: Any, programme: Any, zone: zoneinfo.ZoneInfo, now: datetime
     )
 
 
+def session_not_found() -> NotFound:
+    return NotFound("session not found")
+
+
+async def find_session(conn: asyncpg.Connection, session_id: str) -> asyncpg.Record:
+    """The session's row; 404 unless it exists."""
+    require_id(session_id, session_not_found())
+    session: asyncpg.Record | None = await queries.session(conn, id=session_id)
+    if session is None:
+        raise session_not_found()
+    return session
+
+
 async def lock_session(
     conn: asyncpg.Connection,
     actor: Actor,
@@ -57,10 +70,10 @@ async def lock_session(
 ) -> asyncpg.Record:
     """The session, locked for a change by a manager of its programme, once `check`
     (one of base/occasions.py, given the record and the noun "session") allows it."""
-    require_id(session_id, NotFound("session not found"))
+    require_id(session_id, session_not_found())
     session: asyncpg.Record | None = await queries.lock_session(conn, id=session_id)
     if session is None:
-        raise NotFound("session not found")
+        raise session_not_found()
     await require_manager(conn, actor, session["programme_id"])
     check(session, "session")
     return session
@@ -134,10 +147,7 @@ async def session_changes(
     conn: asyncpg.Connection, actor: Actor, session_id: str, *, limit: int, cursor: str | None
 ) -> Page[SessionChangeOut]:
     """Who changed the session, when, what and why, oldest first."""
-    require_id(session_id, NotFound("session not found"))
-    session = await queries.session(conn, id=session_id)
-    if session is None:
-        raise NotFound("session not found")
+    session = await find_session(conn, session_id)
     await require_manager_or_contact(conn, actor, session["programme_id"])
     (after,) = decode_cursor(cursor, tuple[int]) or (0,)
     rows = await queries.session_changes(
@@ -151,10 +161,7 @@ async def session_changes(
 
 
 async def get_session(conn: asyncpg.Connection, session_id: str) -> SessionOut:
-    require_id(session_id, NotFound("session not found"))
-    row = await queries.session(conn, id=session_id)
-    if row is None:
-        raise NotFound("session not found")
+    row = await find_session(conn, session_id)
     programme = await queries.programme(conn, id=row["programme_id"])
     zone = zoneinfo.ZoneInfo(programme["timezone"])
     return session_out(row, programme, zone, clock.now())
