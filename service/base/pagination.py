@@ -61,11 +61,16 @@ def encode_cursor(*key: Any) -> str:
 # indexes answer, whether or not a cursor came.
 FIRST_ID = "00000000-0000-0000-0000-000000000000"
 LAST_ID = "ffffffff-ffff-ffff-ffff-ffffffffffff"
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+LATEST = datetime.max.replace(tzinfo=UTC)
 BY_NAME = ("", FIRST_ID)  # (name, id) ascending
-OLDEST_FIRST = (datetime.min.replace(tzinfo=UTC), FIRST_ID)  # (moment, id) ascending
-NEWEST_FIRST = (datetime.max.replace(tzinfo=UTC), LAST_ID)  # (moment, id) descending
+BY_KEY = ("", 0)  # (text key, number) ascending
+OLDEST_FIRST = (EARLIEST, FIRST_ID)  # (moment, id) ascending
+OLDEST_FIRST_BY_KEY = (EARLIEST, "")  # (moment, text key) ascending
+NEWEST_FIRST = (LATEST, LAST_ID)  # (moment, id) descending
 EARLIEST_DAY_FIRST = (date.min, FIRST_ID)  # (day, id) ascending
 LATEST_DAY_FIRST = (date.max, LAST_ID)  # (day, id) descending
+LOWEST_FIRST = (-(2**63),)  # (bigint,) ascending
 HIGHEST_FIRST = (2**63 - 1,)  # (bigint,) descending
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import asyncpg
 
 from service.base import audit
 from service.base.identity import Actor
-from service.base.pagination import CursorId, Page, decode_cursor, page_of
+from service.base.pagination import NEWEST_FIRST, CursorId, Page, decode_cursor, page_of
 from service.base.reach import require_reach
 from service.notifications.sql import queries
 from service.notifications.types import MessageOut
@@ -18,12 +18,12 @@ async def client_messages(
     conn: asyncpg.Connection, actor: Actor, client_id: str, *, limit: int, cursor: str | None
 ) -> Page[MessageOut]:
     await require_reach(conn, actor, client_id, "messages.read")
-    before = decode_cursor(cursor, tuple[datetime, CursorId])
+    before_at, before_id = decode_cursor(cursor, tuple[datetime, CursorId], first=NEWEST_FIRST)
     rows = await queries.client_messages(
         conn,
         client_id=client_id,
-        before_at=before[0] if before else datetime.max.replace(tzinfo=UTC),
-        before_id=before[1] if before else "ffffffff-ffff-ffff-ffff-ffffffffffff",
+        before_at=before_at,
+        before_id=before_id,
         limit=limit + 1,
     )
     await audit.log_action(conn, actor, "messages.read", client_id=client_id)

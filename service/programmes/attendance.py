@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 
 import asyncpg
@@ -15,7 +15,7 @@ from service.base.errors import InvalidInput
 from service.base.identity import Actor
 from service.base.ids import is_id
 from service.base.occasions import require_started
-from service.base.pagination import CursorId, Page, decode_cursor, page_of
+from service.base.pagination import NEWEST_FIRST, CursorId, Page, decode_cursor, page_of
 from service.programmes.sessions import find_session, lock_session
 from service.programmes.sql import queries
 from service.programmes.types import AttendanceIn, AttendanceOut, AttendanceRecordOut, AttentionOut
@@ -163,12 +163,12 @@ async def needs_attention(
     conn: asyncpg.Connection, actor: Actor, *, limit: int, cursor: str | None
 ) -> Page[AttentionOut]:
     """Open flags on the clients the caller is responsible for."""
-    after = decode_cursor(cursor, tuple[datetime, CursorId])
+    after_since, after_id = decode_cursor(cursor, tuple[datetime, CursorId], first=NEWEST_FIRST)
     rows = await queries.attention_for_worker(
         conn,
         viewer=actor.id,
-        after_since=after[0] if after else datetime.max.replace(tzinfo=UTC),
-        after_id=after[1] if after else "ffffffff-ffff-ffff-ffff-ffffffffffff",
+        after_since=after_since,
+        after_id=after_id,
         limit=limit + 1,
     )
     items = [

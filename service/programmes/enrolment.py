@@ -10,14 +10,12 @@ from service.base import audit, clock
 from service.base.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.base.identity import Actor
 from service.base.ids import is_id, require_id
-from service.base.pagination import CursorId, Page, decode_cursor, page_of
+from service.base.pagination import BY_NAME, CursorId, Page, decode_cursor, page_of
 from service.base.reach import require_reach
 from service.notifications import outbox
 from service.programmes.access import lock_programme
 from service.programmes.sql import queries
 from service.programmes.types import EnrolmentListItem, EnrolmentOut
-
-_FIRST_KEY = ("", "00000000-0000-0000-0000-000000000000")
 
 
 async def _may_enrol(conn: asyncpg.Connection, actor: Actor, programme_id: str) -> None:
@@ -167,7 +165,7 @@ async def list_enrolments(
     require_id(programme_id, NotFound("programme not found"))
     if await queries.programme(conn, id=programme_id) is None:
         raise NotFound("programme not found")
-    after_name, after_id = decode_cursor(cursor, tuple[str, CursorId]) or _FIRST_KEY
+    after_name, after_id = decode_cursor(cursor, tuple[str, CursorId], first=BY_NAME)
     rows = await queries.list_enrolments(
         conn,
         programme_id=programme_id,

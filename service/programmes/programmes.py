@@ -19,7 +19,7 @@ from service.base.errors import Conflict, InvalidInput
 from service.base.fields import Location
 from service.base.identity import Actor
 from service.base.ids import is_id, require_id
-from service.base.pagination import CursorId, Page, decode_cursor, page_of
+from service.base.pagination import OLDEST_FIRST, CursorId, Page, decode_cursor, page_of
 from service.notifications import outbox
 from service.programmes import enrolment, schedule
 from service.programmes.access import lock_programme, programme_not_found, require_manager
@@ -35,7 +35,6 @@ from service.programmes.types import (
 
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 _LATEST = datetime.max.replace(tzinfo=UTC)
-_FIRST_KEY = (_EARLIEST, "00000000-0000-0000-0000-000000000000")
 
 
 async def _check_staff(
@@ -176,7 +175,7 @@ async def list_programmes(
         raise InvalidInput("to", "is before from")
     if organisation_id is not None and not is_id(organisation_id):
         return Page(items=[], next_cursor=None)
-    after = decode_cursor(cursor, tuple[datetime, CursorId]) or _FIRST_KEY
+    after = decode_cursor(cursor, tuple[datetime, CursorId], first=OLDEST_FIRST)
     rows = await queries.list_programmes(
         conn,
         status=status,

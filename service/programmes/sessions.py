@@ -17,7 +17,7 @@ from service.base.fields import Location
 from service.base.identity import Actor
 from service.base.ids import require_id
 from service.base.occasions import require_still_ahead
-from service.base.pagination import Page, decode_cursor, page_of
+from service.base.pagination import LOWEST_FIRST, Page, decode_cursor, page_of
 from service.notifications import outbox
 from service.programmes.access import require_manager, require_manager_or_contact
 from service.programmes.sql import queries
@@ -149,7 +149,7 @@ async def session_changes(
     """Who changed the session, when, what and why, oldest first."""
     session = await find_session(conn, session_id)
     await require_manager_or_contact(conn, actor, session["programme_id"])
-    (after,) = decode_cursor(cursor, tuple[int]) or (0,)
+    (after,) = decode_cursor(cursor, tuple[int], first=LOWEST_FIRST)
     rows = await queries.session_changes(
         conn, session_id=session_id, after_id=after, limit=limit + 1
     )

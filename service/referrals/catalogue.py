@@ -13,7 +13,7 @@ from service.base import audit
 from service.base.errors import Forbidden, InvalidInput, NotFound
 from service.base.identity import Actor
 from service.base.ids import is_id, require_id
-from service.base.pagination import CursorId, Page, decode_cursor, page_of
+from service.base.pagination import BY_NAME, CursorId, Page, decode_cursor, page_of
 from service.referrals.imported import ImportedService
 from service.referrals.sql import queries
 from service.referrals.types import ServiceIn, ServiceOut, ServicePatch
@@ -119,7 +119,7 @@ async def search_services(
     limit: int,
     cursor: str | None,
 ) -> Page[ServiceOut]:
-    after_name, after_id = decode_cursor(cursor, tuple[str, CursorId]) or (None, None)
+    after_name, after_id = decode_cursor(cursor, tuple[str, CursorId], first=BY_NAME)
     rows = await queries.search_services(
         conn,
         words=prefix_query(q),

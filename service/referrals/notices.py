@@ -11,7 +11,7 @@ from service.base import audit
 from service.base.errors import NotFound
 from service.base.identity import Actor
 from service.base.ids import require_id
-from service.base.pagination import CursorId, Page, decode_cursor, page_of
+from service.base.pagination import NEWEST_FIRST, CursorId, Page, decode_cursor, page_of
 from service.referrals.sql import queries
 from service.referrals.types import NoticeOut
 
@@ -19,7 +19,9 @@ from service.referrals.types import NoticeOut
 async def list_notices(
     conn: asyncpg.Connection, actor: Actor, *, unread_only: bool, limit: int, cursor: str | None
 ) -> Page[NoticeOut]:
-    after_created_at, after_id = decode_cursor(cursor, tuple[datetime, CursorId]) or (None, None)
+    after_created_at, after_id = decode_cursor(
+        cursor, tuple[datetime, CursorId], first=NEWEST_FIRST
+    )
     rows = await queries.notices(
         conn,
         viewer=actor.id,

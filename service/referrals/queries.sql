@@ -50,7 +50,7 @@ FROM services s JOIN organisations o ON o.id = s.organisation_id
 WHERE (:words::text IS NULL OR s.search @@ to_tsquery('simple', :words))
   AND (:category::text IS NULL OR s.categories @> ARRAY[:category::text])
   AND (:include_inactive OR s.status = 'active')
-  AND (:after_id::uuid IS NULL OR (lower(s.name), s.id) > (:after_name, :after_id))
+  AND (lower(s.name), s.id) > (:after_name, :after_id::uuid)
 ORDER BY lower(s.name), s.id
 LIMIT :limit;
 
@@ -171,7 +171,7 @@ candidates AS (
     FROM candidates JOIN referrals r USING (id)
     WHERE (:status::text IS NULL OR r.status = :status)
       AND (:client_id::uuid IS NULL OR r.client_id = :client_id)
-      AND (:after_id::uuid IS NULL OR (r.created_at, r.id) < (:after_created_at, :after_id))
+      AND (r.created_at, r.id) < (:after_created_at, :after_id::uuid)
 )
 SELECT v.id, v.status, v.client_id, v.referred_by, v.created_at, v.updated_at,
        CASE WHEN v.programme_id IS NULL THEN 'service' ELSE 'programme' END AS target_kind,
@@ -214,7 +214,7 @@ LEFT JOIN programmes p ON p.id = r.programme_id
 LEFT JOIN services sv ON sv.id = r.service_id
 WHERE n.staff_id = :viewer AND (NOT :unread_only OR n.read_at IS NULL)
   AND can_reach_client(:viewer, r.client_id)
-  AND (:after_id::uuid IS NULL OR (n.created_at, n.id) < (:after_created_at, :after_id))
+  AND (n.created_at, n.id) < (:after_created_at, :after_id::uuid)
 ORDER BY n.created_at DESC, n.id DESC
 LIMIT :limit;
 
@@ -293,7 +293,7 @@ WITH mine AS (
     FROM stalled
 )
 SELECT * FROM keyed
-WHERE :after_key::text IS NULL OR (since, key) > (:after_since, :after_key)
+WHERE (since, key) > (:after_since, :after_key)
 ORDER BY since, key
 LIMIT :limit;
 

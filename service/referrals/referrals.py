@@ -17,7 +17,7 @@ from service.base import audit, clock
 from service.base.errors import ClientOutOfReach, Conflict, Forbidden, InvalidInput, NotFound
 from service.base.identity import Actor
 from service.base.ids import is_id, require_id
-from service.base.pagination import CursorId, decode_cursor, page_of
+from service.base.pagination import NEWEST_FIRST, CursorId, decode_cursor, page_of
 from service.base.reach import covering_consent, require_reach
 from service.referrals import lifecycle, moves
 from service.referrals.lifecycle import Side, Status
@@ -230,7 +230,9 @@ async def list_referrals(
 ) -> ReferralPage:
     if client_id is not None and not is_id(client_id):
         return ReferralPage(items=[], next_cursor=None)
-    after_created_at, after_id = decode_cursor(cursor, tuple[datetime, CursorId]) or (None, None)
+    after_created_at, after_id = decode_cursor(
+        cursor, tuple[datetime, CursorId], first=NEWEST_FIRST
+    )
     rows = await queries.list_referrals(
         conn,
         viewer=actor.id,

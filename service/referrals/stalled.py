@@ -18,7 +18,7 @@ from service.base.clock import (
     today_in_finland,
 )
 from service.base.identity import Actor
-from service.base.pagination import decode_cursor, page_of
+from service.base.pagination import OLDEST_FIRST_BY_KEY, decode_cursor, page_of
 from service.referrals.sql import queries
 from service.referrals.types import StalledPage, StalledPath
 
@@ -53,7 +53,7 @@ async def stalled_paths(
     conn: asyncpg.Connection, actor: Actor, *, limit: int, cursor: str | None
 ) -> StalledPage:
     today = today_in_finland()
-    after_since, after_key = decode_cursor(cursor, tuple[datetime, str]) or (None, None)
+    after_since, after_key = decode_cursor(cursor, tuple[datetime, str], first=OLDEST_FIRST_BY_KEY)
     rows = await queries.stalled_paths(
         conn,
         viewer=actor.id,
