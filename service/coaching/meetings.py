@@ -15,7 +15,8 @@ from service.base.identity import Actor
 from service.base.ids import require_id
 from service.base.occasions import require_still_ahead
 from service.base.reach import require_reach
-from service.coaching.plans import _client_of, meeting_out, require_editor
+from service.coaching.access import client_of_plan, require_editor
+from service.coaching.plans import meeting_out
 from service.coaching.sql import queries
 from service.coaching.types import MeetingIn, MeetingOut, MeetingPatch
 from service.notifications import outbox
@@ -31,7 +32,7 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
 async def create_meeting(
     conn: asyncpg.Connection, actor: Actor, plan_id: str, data: MeetingIn
 ) -> MeetingOut:
-    client_id = await _client_of(conn, actor, plan_id, "meeting.create")
+    client_id = await client_of_plan(conn, actor, plan_id, "meeting.create")
     await require_editor(conn, actor, plan_id)
     _check_times(data.starts_at, data.ends_at)
     meeting_id = await queries.insert_meeting(

@@ -20,6 +20,12 @@ from service.base.ids import is_id, require_id
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.base.reach import require_reach, require_sharing_with_staff
 from service.coaching import gas
+from service.coaching.access import (
+    COACHING_ROLES,
+    client_of_plan,
+    plan_not_found,
+    require_editor,
+)
 from service.coaching.sql import queries
 from service.coaching.types import (
     ContinuationIn,
@@ -42,12 +48,6 @@ from service.coaching.types import (
     RatingOut,
 )
 
-COACHING_ROLES = ("coach", "admin")
-
-
-def _plan_not_found() -> NotFound:
-    return NotFound("plan not found")
-
 
 async def _check_coaches(conn: asyncpg.Connection, ids: list[str]) -> list[str]:
     unique = sorted(set(ids))
@@ -59,22 +59,6 @@ async def _check_coaches(conn: asyncpg.Connection, ids: list[str]) -> list[str]:
             "coach_ids", "every id must be an active staff member with the coach role"
         )
     return unique
-
-
-async def _client_of(conn: asyncpg.Connection, actor: Actor, plan_id: str, action: str) -> str:
-    """The plan's client, once the actor is known to reach them (404 otherwise)."""
-    require_id(plan_id, _plan_not_found())
-    plan = await queries.plan(conn, id=plan_id)
-    if plan is None:
-        raise _plan_not_found()
-    await require_reach(conn, actor, plan["client_id"], action)
-    client_id: str = plan["client_id"]
-    return client_id
-
-
-async def require_editor(conn: asyncpg.Connection, actor: Actor, plan_id: str) -> None:
-    if not await queries.may_edit_plan(conn, viewer=actor.id, plan_id=plan_id):
-        raise Forbidden("only the plan's coaches and admins edit it")
 
 
 async def create_plan(
@@ -124,7 +108,7 @@ async def get_plan(conn: asyncpg.Connection, actor: Actor, plan_id: str) -> Plan
 async def update_plan(
     conn: asyncpg.Connection, actor: Actor, plan_id: str, data: PlanPatch, if_match: str | None
 ) -> PlanOut:
-    client_id = await _client_of(conn, actor, plan_id, "plan.update")
+    client_id = await client_of_plan(conn, actor, plan_id, "plan.update")
     await require_editor(conn, actor, plan_id)
     locked = await queries.lock_plan(conn, id=plan_id)
     require_match(if_match, locked["version"])
@@ -148,7 +132,7 @@ async def update_plan(
 
 
 async def add_goal(conn: asyncpg.Connection, actor: Actor, plan_id: str, data: GoalIn) -> GoalOut:
-    client_id = await _client_of(conn, actor, plan_id, "goal.create")
+    client_id = await client_of_plan(conn, actor, plan_id, "goal.create")
     await require_editor(conn, actor, plan_id)
     await queries.lock_plan(conn, id=plan_id)  # goal positions are numbered in order
     goal_id = await queries.insert_goal(
@@ -252,7 +236,7 @@ async def _refuse(conn: asyncpg.Connection, plan_id: str, action: str) -> NoRetu
     """A plan that was not read: unknown (404), or out of reach (the audited 404)."""
     plan = await queries.plan(conn, id=plan_id) if is_id(plan_id) else None
     if plan is None:
-        raise _plan_not_found()
+        raise plan_not_found()
     raise ClientOutOfReach(plan["client_id"], action)
 
 
@@ -282,7 +266,7 @@ async def set_continuation(
 ) -> ContinuationOut:
     """Write the plan's next step. With If-Match (the continuation's ETag, or "0" before
     there is one) a write based on an older version is refused, as for plans and goals."""
-    client_id = await _client_of(conn, actor, plan_id, "continuation.set")
+    client_id = await client_of_plan(conn, actor, plan_id, "continuation.set")
     await require_editor(conn, actor, plan_id)
     if if_match is not None:
         await queries.lock_plan(conn, id=plan_id)  # the first two writes take turns too
@@ -307,7 +291,7 @@ async def set_continuation(
 
 
 async def add_note(conn: asyncpg.Connection, actor: Actor, plan_id: str, data: NoteIn) -> NoteOut:
-    client_id = await _client_of(conn, actor, plan_id, "note.create")
+    client_id = await client_of_plan(conn, actor, plan_id, "note.create")
     await require_editor(conn, actor, plan_id)
     note = await queries.insert_note(conn, plan_id=plan_id, body=data.body, author_id=actor.id)
     await audit.log_action(
@@ -326,7 +310,7 @@ async def read_notes(
     conn: asyncpg.Connection, actor: Actor, plan_id: str, *, limit: int, cursor: str | None
 ) -> Page[NoteOut]:
     """Confidential: only the plan's coaches and admins, and every read is audited."""
-    client_id = await _client_of(conn, actor, plan_id, "note.read")
+    client_id = await client_of_plan(conn, actor, plan_id, "note.read")
     if not await queries.may_edit_plan(conn, viewer=actor.id, plan_id=plan_id):
         await audit.log_action(
             conn,
