@@ -3,18 +3,15 @@ confidential notes."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any, Literal, NoReturn
-from zoneinfo import ZoneInfo
+from typing import Any, NoReturn
 
 import asyncpg
 import msgspec
 
-from service.base import audit, clock
+from service.base import audit
 from service.base.clock import today_in_finland
 from service.base.errors import ClientOutOfReach, Forbidden, InvalidInput, NotFound, require_match
-from service.base.fields import Location
 from service.base.identity import Actor
 from service.base.ids import is_id, require_id
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
@@ -26,6 +23,7 @@ from service.coaching.access import (
     plan_not_found,
     require_editor,
 )
+from service.coaching.meetings import meeting_out
 from service.coaching.sql import queries
 from service.coaching.types import (
     ContinuationIn,
@@ -37,7 +35,6 @@ from service.coaching.types import (
     GoalLevels,
     GoalOut,
     GoalPatch,
-    MeetingOut,
     NoteIn,
     NoteOut,
     PlanIn,
@@ -406,26 +403,6 @@ async def _read_goal(conn: asyncpg.Connection, goal_id: str) -> GoalOut:
     goal = msgspec.convert(dict(row), _GoalRow)
     rated = [gas.Rating(goal=0, level=r.level, rated_on=r.rated_on) for r in goal.ratings]
     return _goal_out(goal, gas.latest_levels([goal.model()], rated)[0])
-
-
-def meeting_out(row: Mapping[str, Any]) -> MeetingOut:
-    zone = ZoneInfo(row["timezone"])
-    location = None
-    if row["location_name"]:
-        location = Location(name=row["location_name"], address=row["location_address"])
-    status: Literal["scheduled", "held", "cancelled"] = "cancelled"
-    if row["status"] != "cancelled":
-        status = "held" if row["starts_at"] <= clock.now() else "scheduled"
-    return MeetingOut(
-        id=row["id"],
-        plan_id=row["plan_id"],
-        starts_at=row["starts_at"].astimezone(zone),
-        ends_at=row["ends_at"].astimezone(zone),
-        location=location,
-        online_url=row["online_url"],
-        status=status,
-        revision=row["revision"],
-    )
 
 
 async def _read_plan(
