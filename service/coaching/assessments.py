@@ -18,8 +18,8 @@ from service.base.errors import Conflict, InvalidInput
 from service.base.identity import Actor
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.base.reach import require_reach
+from service.coaching.access import COACHING_ROLES
 from service.coaching.instruments import Instrument, change_since, check_definition, score, shipped
-from service.coaching.plans import COACHING_ROLES
 from service.coaching.sql import queries
 from service.coaching.types import AssessmentIn, AssessmentOut
 

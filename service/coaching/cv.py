@@ -14,7 +14,7 @@ from service.base.clock import HELSINKI
 from service.base.errors import NotFound, PreconditionFailed, etag
 from service.base.identity import Actor
 from service.base.reach import require_reach
-from service.coaching.plans import COACHING_ROLES
+from service.coaching.access import COACHING_ROLES
 from service.coaching.sql import queries
 from service.coaching.types import StrengthsCvIn, StrengthsCvOut
 

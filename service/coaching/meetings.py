@@ -1,9 +1,12 @@
 """One-to-one coaching meetings: in the client's and the coaches' calendars, with the
-same invites and reminders as group sessions."""
+same invites and reminders as group sessions; and a meeting as the API shows it."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import msgspec
@@ -15,10 +18,31 @@ from service.base.identity import Actor
 from service.base.ids import require_id
 from service.base.occasions import require_still_ahead
 from service.base.reach import require_reach
-from service.coaching.plans import _client_of, meeting_out, require_editor
+from service.coaching.access import client_of_plan, require_editor
 from service.coaching.sql import queries
 from service.coaching.types import MeetingIn, MeetingOut, MeetingPatch
 from service.notifications import outbox
+
+
+def meeting_out(row: Mapping[str, Any]) -> MeetingOut:
+    """The meeting in its own time zone; held once it has started, unless cancelled."""
+    zone = ZoneInfo(row["timezone"])
+    location = None
+    if row["location_name"]:
+        location = Location(name=row["location_name"], address=row["location_address"])
+    status: Literal["scheduled", "held", "cancelled"] = "cancelled"
+    if row["status"] != "cancelled":
+        status = "held" if row["starts_at"] <= clock.now() else "scheduled"
+    return MeetingOut(
+        id=row["id"],
+        plan_id=row["plan_id"],
+        starts_at=row["starts_at"].astimezone(zone),
+        ends_at=row["ends_at"].astimezone(zone),
+        location=location,
+        online_url=row["online_url"],
+        status=status,
+        revision=row["revision"],
+    )
 
 
 def _check_times(starts_at: datetime, ends_at: datetime) -> None:
@@ -31,7 +55,7 @@ def _check_times(starts_at: datetime, ends_at: datetime) -> None:
 async def create_meeting(
     conn: asyncpg.Connection, actor: Actor, plan_id: str, data: MeetingIn
 ) -> MeetingOut:
-    client_id = await _client_of(conn, actor, plan_id, "meeting.create")
+    client_id = await client_of_plan(conn, actor, plan_id, "meeting.create")
     await require_editor(conn, actor, plan_id)
     _check_times(data.starts_at, data.ends_at)
     meeting_id = await queries.insert_meeting(

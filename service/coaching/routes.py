@@ -13,7 +13,7 @@ from service.base.fields import Language
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
 from service.base.pagination import Cursor, Limit, Page
-from service.coaching import assessments, cv, meetings, plans
+from service.coaching import assessments, continuation, cv, goals, meetings, notes, plan_view, plans
 from service.coaching.instruments import Instrument
 from service.coaching.types import (
     AssessmentIn,
@@ -100,12 +100,12 @@ async def update_plan(
 async def add_goal(
     plan_id: PathId, data: JSONBody[GoalIn], conn: Conn, actor: CurrentActor
 ) -> Response[GoalOut]:
-    return _tagged(await plans.add_goal(conn, actor, plan_id, data), 201)
+    return _tagged(await goals.add_goal(conn, actor, plan_id, data), 201)
 
 
 @get("/goals/{goal_id:str}", responses=problems(401, 404))
 async def get_goal(goal_id: PathId, conn: Conn, actor: CurrentActor) -> Response[GoalOut]:
-    return _tagged(await plans.get_goal(conn, actor, goal_id))
+    return _tagged(await goals.get_goal(conn, actor, goal_id))
 
 
 @patch("/goals/{goal_id:str}", responses=problems(401, 403, 404, 412, 422, 428))
@@ -116,14 +116,14 @@ async def update_goal(
     actor: CurrentActor,
     if_match: IfMatch = None,
 ) -> Response[GoalOut]:
-    return _tagged(await plans.update_goal(conn, actor, goal_id, data, if_match))
+    return _tagged(await goals.update_goal(conn, actor, goal_id, data, if_match))
 
 
 @post("/goals/{goal_id:str}/ratings", responses=problems(401, 403, 404, 422))
 async def rate_goal(
     goal_id: PathId, data: JSONBody[RatingIn], conn: Conn, actor: CurrentActor
 ) -> RatingOut:
-    return await plans.rate_goal(conn, actor, goal_id, data)
+    return await goals.rate_goal(conn, actor, goal_id, data)
 
 
 @get(
@@ -132,7 +132,7 @@ async def rate_goal(
     summary="GAS summary T-score at baseline, now, and after each rating day",
 )
 async def gas_summary(plan_id: PathId, conn: Conn, actor: CurrentActor) -> GasOut:
-    return await plans.gas_summary(conn, actor, plan_id)
+    return await plan_view.gas_summary(conn, actor, plan_id)
 
 
 @put("/plans/{plan_id:str}/continuation", responses=problems(401, 403, 404, 412, 422))
@@ -143,7 +143,7 @@ async def set_continuation(
     actor: CurrentActor,
     if_match: IfMatch = None,
 ) -> Response[ContinuationOut]:
-    return _tagged(await plans.set_continuation(conn, actor, plan_id, data, if_match))
+    return _tagged(await continuation.set_continuation(conn, actor, plan_id, data, if_match))
 
 
 # Meetings -------------------------------------------------------------------------------
@@ -181,7 +181,7 @@ async def cancel_meeting(
 async def add_note(
     plan_id: PathId, data: JSONBody[NoteIn], conn: Conn, actor: CurrentActor
 ) -> NoteOut:
-    return await plans.add_note(conn, actor, plan_id, data)
+    return await notes.add_note(conn, actor, plan_id, data)
 
 
 @get(
@@ -192,7 +192,7 @@ async def add_note(
 async def read_notes(
     plan_id: PathId, conn: Conn, actor: CurrentActor, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[NoteOut]:
-    return await plans.read_notes(conn, actor, plan_id, limit=limit, cursor=cursor)
+    return await notes.read_notes(conn, actor, plan_id, limit=limit, cursor=cursor)
 
 
 # Instruments and assessments -------------------------------------------------------------

@@ -38,7 +38,7 @@ from service.base.identity import Actor
 from service.base.settings import Settings
 from service.clients import consents, records
 from service.clients.types import ClientIn, ConsentIn
-from service.coaching import assessments, meetings, plans
+from service.coaching import assessments, continuation, goals, meetings, plans
 from service.coaching.instruments import shipped
 from service.coaching.types import (
     AssessmentIn,
@@ -584,14 +584,14 @@ class _Seed:
         )
         await self.conn.execute(BACKDATE_PLAN, plan.id, _at(first, 12, 15 + number))
         title, weight, texts = goal
-        added = await plans.add_goal(
+        added = await goals.add_goal(
             self.conn,
             coach,
             plan.id,
             GoalIn(title=title, baseline=-1, weight=weight, levels=GoalLevels(*texts)),
         )
         for rated_on, level in zip((middle, last), levels, strict=True):
-            rating = await plans.rate_goal(
+            rating = await goals.rate_goal(
                 self.conn, coach, added.id, RatingIn(level=level, rated_on=rated_on)
             )
             await self.conn.execute(BACKDATE_RATING, rating.id, _at(rated_on, 12, number * 5))
@@ -620,7 +620,7 @@ class _Seed:
             plan_id = await self.conn.fetchval(
                 "SELECT id FROM plans WHERE client_id = $1", client_id
             )
-            await plans.set_continuation(
+            await continuation.set_continuation(
                 self.conn,
                 coach,
                 plan_id,
@@ -757,14 +757,14 @@ class _Seed:
         )
         await conn.execute(BACKDATE_PLAN, plan.id, _at(started, 13))
         for title, weight, levels in GOALS:
-            goal = await plans.add_goal(
+            goal = await goals.add_goal(
                 conn,
                 coach,
                 plan.id,
                 GoalIn(title=title, baseline=-1, weight=weight, levels=GoalLevels(*levels)),
             )
             rated_on = today - timedelta(days=1)
-            rating = await plans.rate_goal(
+            rating = await goals.rate_goal(
                 conn, coach, goal.id, RatingIn(level=0, rated_on=rated_on)
             )
             await conn.execute(BACKDATE_RATING, rating.id, _at(rated_on, 14))

@@ -1,0 +1,167 @@
+"""A plan as the API shows it, read in one audited statement: its goals with their
+latest levels, the GAS summary, the continuation plan and the meetings; also one goal,
+and the GAS summary on its own."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import NoReturn
+
+import asyncpg
+import msgspec
+
+from service.base.errors import ClientOutOfReach
+from service.base.identity import Actor
+from service.base.ids import is_id
+from service.coaching import gas
+from service.coaching.access import plan_not_found
+from service.coaching.meetings import meeting_out
+from service.coaching.sql import queries
+from service.coaching.types import (
+    ContinuationOut,
+    GasGoal,
+    GasOut,
+    GasPoint,
+    GoalLevels,
+    GoalOut,
+    PlanOut,
+    RatingOut,
+)
+
+
+class _GasGoalRow(msgspec.Struct):
+    id: str
+    weight: float
+    baseline: int
+
+
+class _GasRatingRow(msgspec.Struct):
+    goal_id: str
+    level: int
+    rated_on: date
+
+
+class _GoalRow(msgspec.Struct):
+    """A goal with its ratings, oldest first, as read_plan gives it."""
+
+    id: str
+    title: str
+    weight: float
+    baseline: int
+    levels: GoalLevels
+    version: int
+    ratings: list[RatingOut]
+
+    def model(self) -> gas.Goal:
+        return gas.Goal(weight=self.weight, baseline=self.baseline)
+
+
+class _MeetingRow(msgspec.Struct):
+    id: str
+    plan_id: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    location_name: str | None
+    location_address: str | None
+    online_url: str | None
+    status: str
+    revision: int
+
+
+async def _refuse(conn: asyncpg.Connection, plan_id: str, action: str) -> NoReturn:
+    """A plan that was not read: unknown (404), or out of reach (the audited 404)."""
+    plan = await queries.plan(conn, id=plan_id) if is_id(plan_id) else None
+    if plan is None:
+        raise plan_not_found()
+    raise ClientOutOfReach(plan["client_id"], action)
+
+
+def _gas_out(ids: list[str], goals: list[gas.Goal], ratings: list[gas.Rating]) -> GasOut:
+    summary = gas.summarise(goals, ratings)
+    return GasOut(
+        t_score=summary.t_score,
+        baseline_t_score=summary.baseline_t_score,
+        rho=gas.RHO,
+        goals=[
+            GasGoal(id=goal_id, weight=goal.weight, baseline=goal.baseline, latest_level=level)
+            for goal_id, goal, level in zip(ids, goals, summary.latest_levels, strict=True)
+        ],
+        history=[GasPoint(on=day, t_score=score) for day, score in summary.history],
+    )
+
+
+def _goal_out(goal: _GoalRow, latest: int) -> GoalOut:
+    return GoalOut(
+        id=goal.id,
+        title=goal.title,
+        weight=goal.weight,
+        baseline=goal.baseline,
+        levels=goal.levels,
+        latest_level=latest,
+        ratings=goal.ratings,
+        version=goal.version,
+    )
+
+
+async def gas_summary(conn: asyncpg.Connection, actor: Actor, plan_id: str) -> GasOut:
+    row = None
+    if is_id(plan_id):
+        row = await queries.read_gas(conn, viewer=actor.id, id=plan_id, request_id=actor.request_id)
+    if row is None:
+        await _refuse(conn, plan_id, "gas.read")
+    goals = msgspec.convert(row["goals"], list[_GasGoalRow])
+    index = {goal.id: position for position, goal in enumerate(goals)}
+    ratings = msgspec.convert(row["ratings"], list[_GasRatingRow])
+    return _gas_out(
+        [goal.id for goal in goals],
+        [gas.Goal(weight=goal.weight, baseline=goal.baseline) for goal in goals],
+        [gas.Rating(goal=index[r.goal_id], level=r.level, rated_on=r.rated_on) for r in ratings],
+    )
+
+
+async def read_goal(conn: asyncpg.Connection, goal_id: str) -> GoalOut:
+    """One goal with its latest level; the caller has checked reach and audited."""
+    row = await queries.goal(conn, id=goal_id)
+    goal = msgspec.convert(dict(row), _GoalRow)
+    rated = [gas.Rating(goal=0, level=r.level, rated_on=r.rated_on) for r in goal.ratings]
+    return _goal_out(goal, gas.latest_levels([goal.model()], rated)[0])
+
+
+async def read_plan(
+    conn: asyncpg.Connection, actor: Actor, plan_id: str, action: str | None
+) -> PlanOut:
+    """The whole plan in one statement; `action` names the audited read, or None when
+    the plan is the answer to an edit that was audited already."""
+    row = None
+    if is_id(plan_id):
+        row = await queries.read_plan(
+            conn, viewer=actor.id, id=plan_id, request_id=actor.request_id, action=action
+        )
+    if row is None:
+        await _refuse(conn, plan_id, action or "plan.read")
+    goals = msgspec.convert(row["goals"], list[_GoalRow])
+    ratings = [
+        gas.Rating(goal=position, level=r.level, rated_on=r.rated_on)
+        for position, goal in enumerate(goals)
+        for r in goal.ratings
+    ]
+    summary = _gas_out([g.id for g in goals], [g.model() for g in goals], ratings)
+    meetings = msgspec.convert(row["meetings"], list[_MeetingRow])
+    return PlanOut(
+        id=row["id"],
+        client_id=row["client_id"],
+        kind=row["kind"],
+        coach_ids=list(row["coach_ids"]),
+        starts_on=row["starts_on"],
+        ends_on=row["ends_on"],
+        goals=[_goal_out(g, s.latest_level) for g, s in zip(goals, summary.goals, strict=True)],
+        gas=summary,
+        continuation=None
+        if row["continuation"] is None
+        else msgspec.convert(row["continuation"], ContinuationOut),
+        meetings=[meeting_out(msgspec.structs.asdict(m)) for m in meetings],
+        version=row["version"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
