@@ -74,7 +74,7 @@ LOWEST_FIRST = (-(2**63),)  # (bigint,) ascending
 HIGHEST_FIRST = (2**63 - 1,)  # (bigint,) descending
 
 
-def decode_cursor(cursor: str | None, key_type: Any, *, first: Any = None) -> Any:
+def decode_cursor(cursor: str | None, key_type: Any, *, first: tuple[Any, ...]) -> Any:
     """The sort key to read after: the one a cursor stands for, or `first` on the first page.
 
     Whatever a caller sends here goes on to PostgreSQL, so every part of the key must

@@ -16,7 +16,14 @@ from service.base import audit
 from service.base.clock import today_in_finland
 from service.base.errors import Conflict, InvalidInput
 from service.base.identity import Actor
-from service.base.pagination import CursorId, Page, decode_cursor, page_of
+from service.base.pagination import (
+    BY_KEY,
+    EARLIEST_DAY_FIRST,
+    CursorId,
+    Page,
+    decode_cursor,
+    page_of,
+)
 from service.base.reach import require_reach
 from service.coaching.access import COACHING_ROLES
 from service.coaching.instruments import Instrument, change_since, check_definition, score, shipped
@@ -39,7 +46,7 @@ async def install_shipped(conn: asyncpg.Connection) -> None:
 async def list_instruments(
     conn: asyncpg.Connection, *, every_version: bool, limit: int, cursor: str | None
 ) -> Page[Instrument]:
-    after_key, after_version = decode_cursor(cursor, tuple[str, int]) or (None, None)
+    after_key, after_version = decode_cursor(cursor, tuple[str, int], first=BY_KEY)
     rows = await queries.list_instruments(
         conn,
         every_version=every_version,
@@ -118,7 +125,7 @@ async def list_assessments(
     cursor: str | None,
 ) -> Page[AssessmentOut]:
     await require_reach(conn, actor, client_id, "assessment.list")
-    after_on, after_id = decode_cursor(cursor, tuple[date, CursorId]) or (None, None)
+    after_on, after_id = decode_cursor(cursor, tuple[date, CursorId], first=EARLIEST_DAY_FIRST)
     rows = await queries.client_assessments(
         conn,
         client_id=client_id,

@@ -11,7 +11,7 @@ import msgspec
 from service.base import audit
 from service.base.errors import Forbidden
 from service.base.identity import Actor
-from service.base.pagination import CursorId, Page, decode_cursor, page_of
+from service.base.pagination import NEWEST_FIRST, CursorId, Page, decode_cursor, page_of
 from service.coaching.access import client_of_plan, require_editor
 from service.coaching.sql import queries
 from service.coaching.types import NoteIn, NoteOut
@@ -48,7 +48,9 @@ async def read_notes(
             outcome="denied",
         )
         raise Forbidden("confidential notes are for the plan's coaches and admins")
-    after_created_at, after_id = decode_cursor(cursor, tuple[datetime, CursorId]) or (None, None)
+    after_created_at, after_id = decode_cursor(
+        cursor, tuple[datetime, CursorId], first=NEWEST_FIRST
+    )
     rows = await queries.plan_notes(
         conn,
         plan_id=plan_id,

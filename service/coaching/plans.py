@@ -12,7 +12,7 @@ from service.base import audit
 from service.base.errors import InvalidInput, require_match
 from service.base.identity import Actor
 from service.base.ids import is_id
-from service.base.pagination import CursorId, Page, decode_cursor, page_of
+from service.base.pagination import LATEST_DAY_FIRST, CursorId, Page, decode_cursor, page_of
 from service.base.reach import require_reach, require_sharing_with_staff
 from service.coaching.access import COACHING_ROLES, client_of_plan, require_editor
 from service.coaching.plan_view import read_plan
@@ -59,7 +59,7 @@ async def list_plans(
     conn: asyncpg.Connection, actor: Actor, client_id: str, *, limit: int, cursor: str | None
 ) -> Page[PlanSummary]:
     await require_reach(conn, actor, client_id, "plan.list")
-    after_starts_on, after_id = decode_cursor(cursor, tuple[date, CursorId]) or (None, None)
+    after_starts_on, after_id = decode_cursor(cursor, tuple[date, CursorId], first=LATEST_DAY_FIRST)
     rows = await queries.client_plans(
         conn,
         client_id=client_id,

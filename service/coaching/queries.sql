@@ -100,7 +100,7 @@ SELECT p.id, p.client_id, p.kind, p.starts_on, p.ends_on, p.version,
            AS coach_ids
 FROM plans p
 WHERE p.client_id = :client_id
-  AND (:after_id::uuid IS NULL OR (p.starts_on, p.id) < (:after_starts_on, :after_id))
+  AND (p.starts_on, p.id) < (:after_starts_on, :after_id::uuid)
 ORDER BY p.starts_on DESC, p.id DESC
 LIMIT :limit;
 
@@ -222,7 +222,7 @@ RETURNING id, created_at;
 SELECT n.id, n.body, n.author_id, s.name AS author_name, n.created_at
 FROM plan_notes n JOIN staff s ON s.id = n.author_id
 WHERE n.plan_id = :plan_id
-  AND (:after_id::uuid IS NULL OR (n.created_at, n.id) < (:after_created_at, :after_id))
+  AND (n.created_at, n.id) < (:after_created_at, :after_id::uuid)
 ORDER BY n.created_at DESC, n.id DESC
 LIMIT :limit;
 
@@ -238,7 +238,7 @@ RETURNING id;
 -- The newest version of each instrument, or every version; by key, newest first.
 SELECT key, version, definition FROM instruments i
 WHERE (:every_version OR version = (SELECT max(version) FROM instruments j WHERE j.key = i.key))
-  AND (:after_key::text IS NULL OR (key, -version) > (:after_key, -:after_version::int))
+  AND (key, -version) > (:after_key, -:after_version::int)
 ORDER BY key, version DESC
 LIMIT :limit;
 
@@ -262,7 +262,7 @@ SELECT a.id, a.client_id, i.key AS instrument, i.version AS instrument_version,
        a.assessed_on, a.answers, a.scores, a.created_at
 FROM assessments a JOIN instruments i ON i.id = a.instrument_id
 WHERE a.client_id = :client_id AND (:key::text IS NULL OR i.key = :key)
-  AND (:after_id::uuid IS NULL OR (a.assessed_on, a.id) > (:after_assessed_on, :after_id))
+  AND (a.assessed_on, a.id) > (:after_assessed_on, :after_id::uuid)
 ORDER BY a.assessed_on, a.id
 LIMIT :limit;
 
