@@ -126,6 +126,19 @@ async def test_revoking_the_consent_kills_the_link(api: AsyncClient, make: Facto
     assert "Anna" in await read_page(api, await page_link(api, worker, client_id))
 
 
+async def test_a_consent_past_its_last_day_closes_the_page(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    worker, client_id = await page_client(make)
+    path = await page_link(api, worker, client_id)
+    await db.execute(
+        "UPDATE consents SET given_at = now() - interval '10 days', "
+        "valid_until = current_date - 2 WHERE client_id = $1",
+        client_id,
+    )
+    assert (await api.get(path)).status_code == 404
+
+
 async def test_an_unknown_link_says_in_three_languages_what_to_do(api: AsyncClient) -> None:
     for path in ("/p/pp_nothing", "/p/anything", f"/p/pp_{'x' * 300}"):
         response = await api.get(path)
