@@ -27,7 +27,7 @@ from service.base.tokens import digest
 from service.programmes.schedule import plan_sessions
 
 # Bump when the generated data changes, so existing benchmark databases are rebuilt.
-GENERATOR_VERSION = "6"
+GENERATOR_VERSION = "7"
 BENCH_PASSWORD = "benchmark-password"
 # Fixed tokens for the load generator; they open only a benchmark database.
 WORKER_TOKEN = "polku_bench-worker-token-0000000000000000000000000"
@@ -464,12 +464,37 @@ async def generate_feed_client(
     )
 
 
+# Each client working with another organisation (in its group or with its coach) has
+# the data-sharing consent that the referral gate asks for, as it would in real use.
+_SHARING_CONSENTS = """
+INSERT INTO consents (id, client_id, purpose, organisation_ids, given_at, recorded_by)
+SELECT gen_random_uuid(), c.id, 'data_sharing', array_agg(DISTINCT w.organisation_id),
+       min(w.since) - interval '1 day', c.created_by
+FROM (
+    SELECT e.client_id, p.organisation_id, e.enrolled_at AS since
+    FROM enrolments e JOIN programmes p ON p.id = e.programme_id
+    UNION ALL
+    SELECT p.client_id, s.organisation_id, p.created_at
+    FROM plans p JOIN plan_coaches pc ON pc.plan_id = p.id JOIN staff s ON s.id = pc.staff_id
+) w
+JOIN clients c ON c.id = w.client_id AND c.organisation_id <> w.organisation_id
+GROUP BY c.id, c.created_by
+"""
+
+
+async def generate_sharing_consents(
+    conn: asyncpg.Connection, rng: random.Random, clients: int, region: Region
+) -> None:
+    await conn.execute(_SHARING_CONSENTS)
+
+
 GENERATORS = [
     generate_accounts,
     generate_clients,
     generate_programmes,
     generate_feed_client,
     generate_coaching,
+    generate_sharing_consents,
     generate_referrals,
     generate_activity,
 ]

@@ -48,7 +48,10 @@ async def load_data(url: str) -> Data:
             JOIN sessions s ON s.programme_id = ps.programme_id AND s.starts_at < now()
             JOIN enrolments e ON e.programme_id = s.programme_id AND e.status = 'enrolled'
             WHERE t.token_hash = $1
-            GROUP BY s.id
+            GROUP BY s.id, t.staff_id
+            -- Groups the coach still works with: after a programme's grace period its
+            -- clients are out of reach, and their attendance rightly answers 404.
+            HAVING bool_and(can_reach_client(t.staff_id, e.client_id))
             ORDER BY s.id
             LIMIT 400
             """,
@@ -56,7 +59,10 @@ async def load_data(url: str) -> Data:
         )
         plans = await conn.fetch(
             "SELECT pc.plan_id::text FROM access_tokens t "
-            "JOIN plan_coaches pc ON pc.staff_id = t.staff_id WHERE t.token_hash = $1 ORDER BY 1",
+            "JOIN plan_coaches pc ON pc.staff_id = t.staff_id "
+            "JOIN plans p ON p.id = pc.plan_id "
+            # Plans of clients the coach still reaches (live or within the grace period).
+            "WHERE t.token_hash = $1 AND can_reach_client(t.staff_id, p.client_id) ORDER BY 1",
             generate.digest(generate.COACH_TOKEN),
         )
         report_organisation = await conn.fetchval(

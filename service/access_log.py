@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 from typing import Any
 
-from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPScope
 
 from service.app import create_app
+from service.base.http import observing_requests
 from service.base.settings import load_settings
 
 logger = logging.getLogger("polku.access")
@@ -40,35 +39,13 @@ def logged_path(scope: Any) -> str:
     return _PARAMETER.sub(value, template)
 
 
-class AccessLog:
-    """ASGI middleware around the whole app; lifespan and websockets pass through."""
+def _log_request(scope: HTTPScope, status: int, seconds: float) -> None:
+    logger.info("%s %s %d %.1f ms", scope["method"], logged_path(scope), status, seconds * 1000)
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500  # what the server answers if the app fails before starting one
-
-        async def send_and_note(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_and_note)
-        finally:
-            logger.info(
-                "%s %s %d %.1f ms",
-                scope["method"],
-                logged_path(scope),
-                status,
-                (time.perf_counter() - started) * 1000,
-            )
+def AccessLog(app: ASGIApp) -> ASGIApp:
+    """ASGI middleware around the whole app: one line per request."""
+    return observing_requests(app, _log_request)
 
 
 def create_app_from_environment() -> ASGIApp:

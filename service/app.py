@@ -10,8 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import asyncpg
-import msgspec
-from litestar import Litestar, Request, Response, get
+from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -20,6 +19,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 from redis.asyncio import Redis
 
 from db.pool import create_pool
+from service import health
 from service.accounts import routes as accounts
 from service.base.errors import EXCEPTION_HANDLERS
 from service.base.http import provide_connection, refuse_nul_characters, request_id_middleware
@@ -37,37 +37,14 @@ from service.composers.feeds import routes as feeds
 from service.composers.feeds.cache import FeedCache
 from service.composers.feeds.cache import committing as feed_commit_guard
 from service.composers.feeds.cache import subscribe as subscribe_feed_cache
+from service.metrics import Metrics
+from service.metrics import routes as metrics_routes
 from service.notifications import routes as notifications
 from service.programmes import routes as programmes
 from service.referrals import routes as referrals
 from service.reports import routes as reports
 
-HEALTH_TIMEOUT_SECONDS = 2.0
 REDIS_TIMEOUT_SECONDS = 2.0
-
-
-class Health(msgspec.Struct):
-    status: str
-    database: str
-    redis: str
-
-
-@get("/health", tags=["operations"], summary="200 when the database and Redis answer")
-async def health(state: State) -> Response[Health]:
-    async def check(probe: Any) -> str:
-        try:
-            await asyncio.wait_for(probe, HEALTH_TIMEOUT_SECONDS)
-        except Exception:  # any failure means "not healthy", whatever raised it
-            return "unavailable"
-        return "ok"
-
-    database = await check(state.pool.fetchval("SELECT 1"))
-    redis = await check(state.redis.ping())
-    healthy = database == redis == "ok"
-    return Response(
-        Health(status="ok" if healthy else "unavailable", database=database, redis=redis),
-        status_code=200 if healthy else 503,
-    )
 
 
 def create_app(settings: Settings) -> Litestar:
@@ -87,6 +64,7 @@ def create_app(settings: Settings) -> Litestar:
             synchronous_commit="off" if settings.read_audit_commit == "async" else "on",
         )
         app.state.client_reads = ClientReads(app.state.read_pool)
+        app_metrics.pools.update(write=app.state.pool, read=app.state.read_pool)
         # A Redis that drops packets must not hang sign-in: a 503 after two seconds.
         app.state.redis = Redis.from_url(
             redis_url,
@@ -125,9 +103,11 @@ def create_app(settings: Settings) -> Litestar:
         return pool
 
     feed_cache = FeedCache()
+    app_metrics = Metrics()
     return Litestar(
         route_handlers=[
-            health,
+            *health.routes,
+            *metrics_routes,
             *accounts.routers,
             *clients.routers,
             *programmes.routers,
@@ -147,6 +127,9 @@ def create_app(settings: Settings) -> Litestar:
                 "feed_cache": feed_cache,
                 # Held around every COMMIT of a request (service/base/http.py).
                 "commit_guards": [feed_commit_guard],
+                "metrics": app_metrics,
+                # Requests waiting for a pooled connection (service/base/http.py).
+                "pool_waiting": app_metrics.waiting,
             }
         ),
         dependencies={
@@ -156,7 +139,7 @@ def create_app(settings: Settings) -> Litestar:
             "redis": Provide(provide_redis, sync_to_thread=False),
             "pool": Provide(provide_pool, sync_to_thread=False),
         },
-        middleware=[request_id_middleware],
+        middleware=[app_metrics.middleware, request_id_middleware],
         before_request=refuse_nul_characters,
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(

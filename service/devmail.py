@@ -7,8 +7,6 @@ import socket
 from pathlib import Path
 from typing import Any
 
-from aiosmtpd.controller import Controller
-
 from service.base import clock
 
 
@@ -30,6 +28,13 @@ class MailCatcher:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = int(probe.getsockname()[1])
+        try:
+            from aiosmtpd.controller import Controller  # in the `embedded` dependency group
+        except ImportError as missing:
+            raise OSError(
+                "polku dev needs the embedded servers and mail catcher, which this install "
+                "lacks: uv sync --group embedded"
+            ) from missing
         self._controller = Controller(_SaveToFolder(folder), hostname="127.0.0.1", port=self.port)
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from datetime import timedelta
@@ -14,7 +15,7 @@ from arq.worker import Worker, func
 
 from db.pool import create_pool
 from service.accounts import signing_in
-from service.base import idempotency
+from service.base import heartbeat, idempotency
 from service.base.settings import Settings
 from service.notifications.channels import SmtpPool, SmtpServer
 from service.notifications.dispatch import SEND_JOB, dispatch_due
@@ -69,6 +70,7 @@ async def startup(ctx: dict[str, Any]) -> None:
         else None
     )
     ctx["sender"] = Sender(ctx["pool"], settings, ctx["http"], ctx["smtp"])
+    ctx["heartbeat"] = asyncio.create_task(heartbeat.keep_beating(ctx["pool"]))
     # What is built so far lives as long as the worker: keep it out of the collector's
     # full passes, which otherwise walk it again and again while messages go out.
     gc.collect()
@@ -76,6 +78,8 @@ async def startup(ctx: dict[str, Any]) -> None:
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    if "heartbeat" in ctx:
+        await heartbeat.stop(ctx["heartbeat"])
     if ctx.get("smtp") is not None:
         await ctx["smtp"].close()
     if "http" in ctx:

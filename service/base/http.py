@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections import defaultdict
-from collections.abc import AsyncGenerator
+import time
+from collections import Counter, defaultdict
+from collections.abc import AsyncGenerator, Callable, Iterator
 from typing import Annotated, Any, cast
 from urllib.parse import parse_qsl
 
@@ -17,7 +18,7 @@ from litestar.enums import HttpMethod, ScopeType
 from litestar.exceptions import SerializationException
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import PathParameter
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 from service.base import audit, idempotency
 from service.base.errors import ClientOutOfReach, InvalidInput, problems
@@ -87,7 +88,9 @@ async def provide_connection(
     """
     reading = request.method in _READ_METHODS
     pool: asyncpg.Pool = request.app.state.read_pool if reading else request.app.state.pool
-    async with pool.acquire() as proxy:
+    with _counted_while_waiting(request, "read" if reading else "write"):
+        proxy = await pool.acquire()
+    try:
         conn = cast(asyncpg.Connection, proxy)
         transaction = None if reading else conn.transaction()
         if transaction is not None:
@@ -114,6 +117,23 @@ async def provide_connection(
             if transaction is not None:
                 with _guarded(request):
                     await transaction.commit()
+    finally:
+        await pool.release(proxy)
+
+
+@contextlib.contextmanager
+def _counted_while_waiting(request: Request[Any, Any, Any], pool: str) -> Iterator[None]:
+    """Requests waiting for a connection, by pool, in the app's `pool_waiting` counter
+    (its metrics) where it keeps one."""
+    waiting: Counter[str] | None = getattr(request.app.state, "pool_waiting", None)
+    if waiting is None:
+        yield
+        return
+    waiting[pool] += 1
+    try:
+        yield
+    finally:
+        waiting[pool] -= 1
 
 
 def _guarded(request: Request[Any, Any, Any]) -> contextlib.ExitStack:
@@ -163,6 +183,36 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
             await send(message)
 
         await app(scope, receive, send_with_id)
+
+    return middleware
+
+
+# What a request came to: its scope (with the route template once routed), the status
+# answered, and the seconds from request to the end of the response.
+RequestObserver = Callable[[HTTPScope, int, float], None]
+
+
+def observing_requests(app: ASGIApp, observe: RequestObserver) -> ASGIApp:
+    """ASGI middleware that tells `observe` how each HTTP request ended (the access log,
+    the metrics); lifespan and websockets pass through."""
+
+    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500  # what the server answers if the app fails before starting one
+
+        async def send_noting_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await app(scope, receive, send_noting_status)
+        finally:
+            observe(scope, status, time.perf_counter() - started)
 
     return middleware
 

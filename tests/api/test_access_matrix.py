@@ -266,6 +266,9 @@ ANY_VERSION = {"If-Match": "*"}
 
 TABLE: dict[str, Op | NotClientLevel] = {
     "GET /health": NotClientLevel("operations: the database and Redis answer"),
+    "GET /health/live": NotClientLevel("operations: the process answers"),
+    "GET /health/ready": NotClientLevel("operations: database, Redis, migrations, a worker"),
+    "GET /metrics": NotClientLevel("operations: counts by route template, never a person"),
     "POST /api/v1/auth/token": NotClientLevel("signing in"),
     "POST /api/v1/auth/logout": NotClientLevel("the caller's own token"),
     "GET /api/v1/me": NotClientLevel("the caller's own account"),

@@ -1,0 +1,121 @@
+"""Health for orchestrators: `/health/live` (the process answers), `/health/ready`
+(database, Redis, migrations current, a worker heard from), and `/health`, kept for
+those who use it (database and Redis)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any
+
+import msgspec
+from litestar import Response, get
+from litestar.datastructures import State
+from litestar.openapi import ResponseSpec
+
+from db.migrate import pending_migrations
+from service.base import heartbeat
+
+CHECK_TIMEOUT_SECONDS = 2.0
+OK, UNAVAILABLE = "ok", "unavailable"
+
+
+class Live(msgspec.Struct):
+    status: str
+
+
+class Health(msgspec.Struct):
+    status: str
+    database: str
+    redis: str
+
+
+class Readiness(msgspec.Struct):
+    status: str
+    database: str
+    redis: str
+    migrations: str  # "ok", "pending" (polku migrate has not run) or "unavailable"
+    worker: str  # "ok" when a worker was heard from in the last minute, else "unavailable"
+
+
+async def _check(probe: Awaitable[Any]) -> str:
+    try:
+        await asyncio.wait_for(probe, CHECK_TIMEOUT_SECONDS)
+    except Exception:  # any failure means "not available", whatever raised it
+        return UNAVAILABLE
+    return OK
+
+
+async def _migrations(state: State) -> str:
+    async def pending() -> bool:
+        async with state.pool.acquire() as conn:
+            return bool(await pending_migrations(conn))
+
+    try:
+        waiting = await asyncio.wait_for(pending(), CHECK_TIMEOUT_SECONDS)
+    except Exception:  # an edited migration, the database away: not ready either way
+        return UNAVAILABLE
+    return "pending" if waiting else OK
+
+
+async def _worker(state: State) -> str:
+    async def seen() -> bool:
+        async with state.pool.acquire() as conn:
+            return heartbeat.alive(await heartbeat.last_seen(conn))
+
+    try:
+        alive = await asyncio.wait_for(seen(), CHECK_TIMEOUT_SECONDS)
+    except Exception:  # the database away: no worker can be vouched for
+        return UNAVAILABLE
+    return OK if alive else UNAVAILABLE
+
+
+@get("/health/live", tags=["operations"], summary="200 while the process answers")
+async def live() -> Live:
+    return Live(status=OK)
+
+
+@get(
+    "/health/ready",
+    tags=["operations"],
+    summary="200 when the database, Redis, migrations and a worker are all there",
+    responses={503: ResponseSpec(Readiness, description="Something the API needs is missing")},
+)
+async def ready(state: State) -> Response[Readiness]:
+    database, redis, migrations, worker = await asyncio.gather(
+        _check(state.pool.fetchval("SELECT 1")),
+        _check(state.redis.ping()),
+        _migrations(state),
+        _worker(state),
+    )
+    is_ready = database == redis == migrations == worker == OK
+    return Response(
+        Readiness(
+            status=OK if is_ready else UNAVAILABLE,
+            database=database,
+            redis=redis,
+            migrations=migrations,
+            worker=worker,
+        ),
+        status_code=200 if is_ready else 503,
+    )
+
+
+@get(
+    "/health",
+    tags=["operations"],
+    summary="200 when the database and Redis answer",
+    responses={503: ResponseSpec(Health, description="The database or Redis does not answer")},
+)
+async def health(state: State) -> Response[Health]:
+    database, redis = await asyncio.gather(
+        _check(state.pool.fetchval("SELECT 1")), _check(state.redis.ping())
+    )
+    healthy = database == redis == OK
+    return Response(
+        Health(status=OK if healthy else UNAVAILABLE, database=database, redis=redis),
+        status_code=200 if healthy else 503,
+    )
+
+
+routes = [live, ready, health]
