@@ -19,9 +19,10 @@ import psutil
 
 from db.pool import connect
 from service.base.settings import Settings
-from service.notifications import channels
-from service.notifications.outbox import queries
-from service.notifications.sender import Outgoing, compose
+from service.notifications import mail_format
+from service.notifications.compose import compose
+from service.notifications.outgoing import Outgoing
+from service.notifications.sql import queries
 
 CONCURRENCY = 100  # the worker's max_jobs
 POLKU = str(Path(sys.executable).parent / "polku")
@@ -103,7 +104,7 @@ async def _sample_emails(settings: Settings, sample: int) -> list[Any]:
                 outgoing = await compose(conn, settings, message)
                 assert isinstance(outgoing, Outgoing) and outgoing.email is not None
                 emails.append(
-                    channels.build_email(
+                    mail_format.build_email(
                         outgoing.email, sender=settings.mail_from, message_id=message_id
                     )
                 )

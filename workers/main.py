@@ -17,9 +17,9 @@ from db.pool import create_pool
 from service.accounts import signing_in
 from service.base import heartbeat, idempotency
 from service.base.settings import Settings
-from service.notifications.channels import SmtpPool, SmtpServer
 from service.notifications.dispatch import SEND_JOB, dispatch_due
 from service.notifications.sender import DELIVERY_TIMEOUT_SECONDS, Sender
+from service.notifications.smtp import SmtpPool, SmtpServer
 from workers.queue import BatchClaimWorker
 
 logger = logging.getLogger("polku.worker")

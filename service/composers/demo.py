@@ -51,8 +51,7 @@ from service.coaching.types import (
 )
 from service.composers import attendance
 from service.composers.feeds import links as feeds
-from service.programmes import enrolment, feedback
-from service.programmes import service as programmes
+from service.programmes import enrolment, feedback, programmes
 from service.programmes.types import (
     AttendanceIn,
     AttendanceRecordIn,
@@ -62,7 +61,7 @@ from service.programmes.types import (
     ProgrammeOut,
 )
 from service.referrals import catalogue, referrals
-from service.referrals.hsds import ImportedService
+from service.referrals.imported import ImportedService
 from service.referrals.lifecycle import Status
 from service.referrals.types import Contact, ReferralIn, ServiceLocation, StatusIn
 

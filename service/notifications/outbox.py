@@ -1,23 +1,30 @@
 """Writing messages into the outbox, in the same transaction as the change they announce.
 
-Every client gets each message on both channels they could be reached on; the
-sender checks consent when the time comes and records a skip with its reason
-when there is none. That keeps the delivery log honest about what was
-withheld and why.
+Each event here (a client joins, a session moves, a meeting is cancelled …) withdraws the
+pending messages it makes wrong and plans the ones it calls for (outbox_rows.py). Every
+client gets each message on both channels they could be reached on; the sender checks
+consent when the time comes and records a skip with its reason when there is none. That
+keeps the delivery log honest about what was withheld and why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import asyncpg
 
 from service.base import clock
-from service.notifications.rules import plan_reminders, send_time
+from service.notifications.outbox_rows import (
+    MessageBatch,
+    announce,
+    announce_now,
+    invite_by_email,
+    meeting_messages,
+    programme_recipients,
+    remind_of_meeting,
+    remind_of_sessions,
+)
 from service.notifications.sql import queries
 
 ANNOUNCEMENTS = ["invite", "update", "cancellation"]
@@ -42,128 +49,6 @@ def change_kinds(fields: Iterable[str]) -> set[str]:
     return {_CHANGES[field] for field in fields if field in _CHANGES}
 
 
-@dataclass
-class _Batch:
-    rows: list[tuple[str, str, str, str | None, str | None, str | None, str | None, datetime, str]]
-
-    def add(
-        self,
-        client: Any,
-        kind: str,
-        programme_id: str | None,
-        session_id: str | None,
-        offset: str | None,
-        at: datetime,
-        channel: str,
-        meeting_id: str | None = None,
-        changes: Iterable[str] = (),
-    ) -> None:
-        self.rows.append(
-            (
-                client["client_id"],
-                kind,
-                channel,
-                programme_id,
-                session_id,
-                meeting_id,
-                offset,
-                at,
-                ",".join(sorted(changes)),
-            )
-        )
-
-    async def write(self, conn: asyncpg.Connection) -> None:
-        if not self.rows:
-            return
-        columns = list(zip(*self.rows, strict=True))
-        await queries.insert_messages(
-            conn,
-            client_ids=list(columns[0]),
-            kinds=list(columns[1]),
-            channels=list(columns[2]),
-            programme_ids=list(columns[3]),
-            session_ids=list(columns[4]),
-            meeting_ids=list(columns[5]),
-            offsets=list(columns[6]),
-            scheduled=list(columns[7]),
-            changes=list(columns[8]),
-        )
-
-
-def _channels(client: Any) -> list[str]:
-    return [c for c, has in (("email", client["has_email"]), ("sms", client["has_phone"])) if has]
-
-
-async def _recipients(
-    conn: asyncpg.Connection, programme_id: str, client_ids: list[str] | None
-) -> list[Any]:
-    rows: list[Any] = await queries.recipients(
-        conn, programme_id=programme_id, client_ids=client_ids
-    )
-    return rows
-
-
-def _announce(
-    batch: _Batch,
-    clients: list[Any],
-    kind: str,
-    programme_id: str,
-    session_id: str | None,
-    now: datetime,
-    changes: dict[str, set[str]] | None = None,
-) -> None:
-    for client in clients:
-        zone = ZoneInfo(client["timezone"])
-        changed = (changes or {}).get(str(client["client_id"]), set())
-        for channel in _channels(client):
-            at = send_time(channel, now, zone)
-            batch.add(client, kind, programme_id, session_id, None, at, channel, None, changed)
-
-
-async def _announce_now(
-    conn: asyncpg.Connection,
-    kind: str,
-    programme_id: str,
-    session_id: str | None,
-    client_ids: list[str] | None = None,
-) -> None:
-    """One message of `kind` to each recipient (all clients of the group by default)."""
-    batch = _Batch([])
-    clients = await _recipients(conn, programme_id, client_ids)
-    _announce(batch, clients, kind, programme_id, session_id, clock.now())
-    await batch.write(conn)
-
-
-async def _remind(
-    conn: asyncpg.Connection,
-    batch: _Batch,
-    clients: list[Any],
-    programme_id: str,
-    session_id: str | None,
-    now: datetime,
-) -> None:
-    for session in await queries.future_sessions(
-        conn, programme_id=programme_id, session_id=session_id
-    ):
-        for client in clients:
-            for reminder in plan_reminders(
-                starts_at=session["starts_at"],
-                offsets=list(session["reminder_offsets"]),
-                channels=_channels(client),
-                zone=ZoneInfo(client["timezone"]),
-                now=now,
-            ):
-                batch.add(
-                    client,
-                    "reminder",
-                    programme_id,
-                    session["id"],
-                    reminder.offset,
-                    reminder.at,
-                    reminder.channel,
-                )
-
-
 async def client_joined(conn: asyncpg.Connection, programme_id: str, client_id: str) -> None:
     """An invite to the whole series now, and reminders before each coming session."""
     # Back before a cancellation from their leaving went out: the invite says it all,
@@ -178,10 +63,10 @@ async def client_joined(conn: asyncpg.Connection, programme_id: str, client_id: 
     )
     await queries.bump_series_sequence(conn, programme_id=programme_id, client_id=client_id)
     now = clock.now()
-    clients = await _recipients(conn, programme_id, [client_id])
-    batch = _Batch([])
-    _announce(batch, clients, "invite", programme_id, None, now)
-    await _remind(conn, batch, clients, programme_id, None, now)
+    clients = await programme_recipients(conn, programme_id, [client_id])
+    batch = MessageBatch()
+    announce(batch, clients, "invite", programme_id, None, now)
+    await remind_of_sessions(conn, batch, clients, programme_id, None, now)
     await batch.write(conn)
 
 
@@ -197,7 +82,7 @@ async def client_left(conn: asyncpg.Connection, programme_id: str, client_id: st
         reason="the client left the programme",
     )
     await queries.bump_series_sequence(conn, programme_id=programme_id, client_id=client_id)
-    await _announce_now(conn, "cancellation", programme_id, None, [client_id])
+    await announce_now(conn, "cancellation", programme_id, None, [client_id])
 
 
 async def _changes_with_unsent(
@@ -225,7 +110,7 @@ async def session_changed(
 ) -> None:
     """The session moved or changed place (the `changed` fields): an update now, and
     reminders planned anew."""
-    clients = await _recipients(conn, programme_id, None)
+    clients = await programme_recipients(conn, programme_id, None)
     changes = await _changes_with_unsent(conn, programme_id, session_id, clients, changed)
     await queries.cancel_pending(
         conn,
@@ -236,9 +121,9 @@ async def session_changed(
         reason="the session changed",
     )
     now = clock.now()
-    batch = _Batch([])
-    _announce(batch, clients, "update", programme_id, session_id, now, changes)
-    await _remind(conn, batch, clients, programme_id, session_id, now)
+    batch = MessageBatch()
+    announce(batch, clients, "update", programme_id, session_id, now, changes)
+    await remind_of_sessions(conn, batch, clients, programme_id, session_id, now)
     await batch.write(conn)
 
 
@@ -251,7 +136,7 @@ async def session_cancelled(conn: asyncpg.Connection, programme_id: str, session
         kinds=["reminder", "update"],
         reason="the session was cancelled",
     )
-    await _announce_now(conn, "cancellation", programme_id, session_id)
+    await announce_now(conn, "cancellation", programme_id, session_id)
 
 
 async def programme_changed(
@@ -259,13 +144,13 @@ async def programme_changed(
 ) -> None:
     """The whole series changed (place, link, title: the `changed` fields): the full
     series again, as an update."""
-    clients = await _recipients(conn, programme_id, None)
+    clients = await programme_recipients(conn, programme_id, None)
     changes = await _changes_with_unsent(conn, programme_id, None, clients, changed)
     await queries.cancel_pending_series_updates(
         conn, programme_id=programme_id, reason="superseded by a newer update"
     )
-    batch = _Batch([])
-    _announce(batch, clients, "update", programme_id, None, clock.now(), changes)
+    batch = MessageBatch()
+    announce(batch, clients, "update", programme_id, None, clock.now(), changes)
     await batch.write(conn)
 
 
@@ -279,9 +164,9 @@ async def reminders_replanned(conn: asyncpg.Connection, programme_id: str) -> No
         kinds=["reminder"],
         reason="the group's reminder times changed",
     )
-    batch = _Batch([])
-    clients = await _recipients(conn, programme_id, None)
-    await _remind(conn, batch, clients, programme_id, None, clock.now())
+    batch = MessageBatch()
+    clients = await programme_recipients(conn, programme_id, None)
+    await remind_of_sessions(conn, batch, clients, programme_id, None, clock.now())
     await batch.write(conn)
 
 
@@ -294,7 +179,7 @@ async def programme_cancelled(conn: asyncpg.Connection, programme_id: str) -> No
         kinds=EVERYTHING,
         reason="the programme was cancelled",
     )
-    await _announce_now(conn, "cancellation", programme_id, None)
+    await announce_now(conn, "cancellation", programme_id, None)
 
 
 async def consent_revoked(conn: asyncpg.Connection, client_id: str, purpose: str) -> None:
@@ -320,10 +205,10 @@ async def client_reach_changed(
         conn, client_id=client_id, reason="planned again after the client's contact changed"
     )
     now = clock.now()
-    batch = _Batch([])
+    batch = MessageBatch()
     for programme in programmes:
-        clients = await _recipients(conn, programme["id"], [client_id])
-        await _remind(conn, batch, clients, programme["id"], None, now)
+        clients = await programme_recipients(conn, programme["id"], [client_id])
+        await remind_of_sessions(conn, batch, clients, programme["id"], None, now)
         if calendar_anew:
             await queries.cancel_pending(
                 conn,
@@ -333,11 +218,11 @@ async def client_reach_changed(
                 kinds=["invite"],
                 reason="invited again after the client's contact changed",
             )
-            _invite_by_email(batch, clients, programme["id"], None, now)
+            invite_by_email(batch, clients, programme["id"], None, now)
     for meeting in meetings:
         recipients = await queries.meeting_recipient(conn, meeting_id=meeting["id"])
         for client in recipients:
-            _remind_of_meeting(batch, client, meeting["id"], now)
+            remind_of_meeting(batch, client, meeting["id"], now)
         if calendar_anew:
             await queries.cancel_pending_for_meeting(
                 conn,
@@ -345,73 +230,22 @@ async def client_reach_changed(
                 kinds=["invite"],
                 reason="invited again after the client's contact changed",
             )
-            _invite_by_email(batch, recipients, None, meeting["id"], now)
+            invite_by_email(batch, recipients, None, meeting["id"], now)
     await batch.write(conn)
-
-
-def _invite_by_email(
-    batch: _Batch,
-    clients: list[Any],
-    programme_id: str | None,
-    meeting_id: str | None,
-    now: datetime,
-) -> None:
-    for client in clients:
-        if client["has_email"]:
-            at = send_time("email", now, ZoneInfo(client["timezone"]))
-            batch.add(client, "invite", programme_id, None, None, at, "email", meeting_id)
 
 
 # One-to-one meetings ---------------------------------------------------------------
 
-MEETING_REMINDERS = ["P1D", "PT2H"]
-
-
-async def _meeting_messages(
-    conn: asyncpg.Connection, meeting_id: str, kind: str, remind: bool
-) -> None:
-    now = clock.now()
-    batch = _Batch([])
-    for client in await queries.meeting_recipient(conn, meeting_id=meeting_id):
-        zone = ZoneInfo(client["timezone"])
-        for channel in _channels(client):
-            batch.add(
-                client, kind, None, None, None, send_time(channel, now, zone), channel, meeting_id
-            )
-        if remind:
-            _remind_of_meeting(batch, client, meeting_id, now)
-    await batch.write(conn)
-
-
-def _remind_of_meeting(batch: _Batch, client: Any, meeting_id: str, now: datetime) -> None:
-    for reminder in plan_reminders(
-        starts_at=client["starts_at"],
-        offsets=MEETING_REMINDERS,
-        channels=_channels(client),
-        zone=ZoneInfo(client["timezone"]),
-        now=now,
-    ):
-        batch.add(
-            client,
-            "reminder",
-            None,
-            None,
-            reminder.offset,
-            reminder.at,
-            reminder.channel,
-            meeting_id,
-        )
-
 
 async def meeting_planned(conn: asyncpg.Connection, meeting_id: str) -> None:
-    await _meeting_messages(conn, meeting_id, "invite", remind=True)
+    await meeting_messages(conn, meeting_id, "invite", remind=True)
 
 
 async def meeting_changed(conn: asyncpg.Connection, meeting_id: str) -> None:
     await queries.cancel_pending_for_meeting(
         conn, meeting_id=meeting_id, kinds=["reminder", "update"], reason="the meeting changed"
     )
-    await _meeting_messages(conn, meeting_id, "update", remind=True)
+    await meeting_messages(conn, meeting_id, "update", remind=True)
 
 
 async def meeting_cancelled(conn: asyncpg.Connection, meeting_id: str) -> None:
@@ -419,7 +253,7 @@ async def meeting_cancelled(conn: asyncpg.Connection, meeting_id: str) -> None:
     await queries.cancel_pending_for_meeting(
         conn, meeting_id=meeting_id, kinds=EVERYTHING, reason="the meeting was cancelled"
     )
-    await _meeting_messages(conn, meeting_id, "cancellation", remind=False)
+    await meeting_messages(conn, meeting_id, "cancellation", remind=False)
 
 
 # Notices to staff ---------------------------------------------------------------------

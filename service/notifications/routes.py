@@ -8,7 +8,7 @@ from service.base.errors import problems
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
 from service.base.pagination import Cursor, Limit, Page
-from service.notifications import log
+from service.notifications import delivery_log
 from service.notifications.types import MessageOut
 
 
@@ -20,7 +20,7 @@ from service.notifications.types import MessageOut
 async def client_messages(
     client_id: PathId, conn: Conn, actor: CurrentActor, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[MessageOut]:
-    return await log.client_messages(conn, actor, client_id, limit=limit, cursor=cursor)
+    return await delivery_log.client_messages(conn, actor, client_id, limit=limit, cursor=cursor)
 
 
 routers = [api_router("notifications", [client_messages])]

@@ -6,16 +6,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
 import asyncpg
 
 from service.base import audit
-from service.base.errors import InvalidInput, NotFound
+from service.base.errors import InvalidInput
 from service.base.identity import Actor
-from service.base.ids import is_id, require_id
+from service.base.ids import is_id
 from service.base.occasions import require_started
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
-from service.programmes.access import require_manager
+from service.programmes.sessions import find_session, lock_session
 from service.programmes.sql import queries
 from service.programmes.types import AttendanceIn, AttendanceOut, AttendanceRecordOut, AttentionOut
 
@@ -53,18 +54,6 @@ def judge_absences(history: Sequence[tuple[str, datetime, str | None]]) -> Absen
     return AbsenceVerdict(flag_since=run[1][1], absent_sessions=tuple(s for s, _ in run))
 
 
-async def _lock_held_session(
-    conn: asyncpg.Connection, actor: Actor, session_id: str
-) -> asyncpg.Record:
-    require_id(session_id, NotFound("session not found"))
-    session: asyncpg.Record | None = await queries.lock_session(conn, id=session_id)
-    if session is None:
-        raise NotFound("session not found")
-    await require_manager(conn, actor, session["programme_id"])
-    require_started(session, "session", what="attendance")
-    return session
-
-
 @dataclass(frozen=True)
 class Recorded:
     """What recording a session's attendance did."""
@@ -79,7 +68,9 @@ async def record_attendance(
 ) -> Recorded:
     """The part of the session's attendance the actor reaches becomes exactly these
     records (PUT: idempotent)."""
-    session = await _lock_held_session(conn, actor, session_id)
+    session = await lock_session(
+        conn, actor, session_id, partial(require_started, what="attendance")
+    )
     client_ids = [record.client_id for record in data.records]
     seen: set[str] = set()
     for index, client_id in enumerate(client_ids):
@@ -143,10 +134,7 @@ async def _update_attention(
 
 
 async def read_attendance(conn: asyncpg.Connection, actor: Actor, session_id: str) -> AttendanceOut:
-    require_id(session_id, NotFound("session not found"))
-    session = await queries.session(conn, id=session_id)
-    if session is None:
-        raise NotFound("session not found")
+    await find_session(conn, session_id)
     attendance = await _attendance(conn, actor, session_id)
     await audit.log_for_clients(
         conn, actor, "attendance.read", [record.client_id for record in attendance.records]

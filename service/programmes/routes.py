@@ -9,7 +9,7 @@ from service.base.errors import problems
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
 from service.base.pagination import Cursor, FromDate, IdQuery, Limit, Page, ToDate
-from service.programmes import attendance, enrolment, feedback, service
+from service.programmes import attendance, enrolment, feedback, programmes, sessions
 from service.programmes.types import (
     AttentionOut,
     CancelIn,
@@ -34,7 +34,7 @@ from service.programmes.types import (
 async def create_programme(
     data: JSONBody[ProgrammeIn], conn: Conn, actor: CurrentActor
 ) -> ProgrammeOut:
-    return await service.create_programme(conn, actor, data)
+    return await programmes.create_programme(conn, actor, data)
 
 
 @get("/programmes", responses=problems(401, 422), summary="Programmes meeting in a period")
@@ -48,7 +48,7 @@ async def list_programmes(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[ProgrammeSummary]:
-    return await service.list_programmes(
+    return await programmes.list_programmes(
         conn,
         status=status,
         from_date=from_date,
@@ -61,14 +61,14 @@ async def list_programmes(
 
 @get("/programmes/{programme_id:str}", responses=problems(401, 404))
 async def get_programme(programme_id: PathId, conn: Conn, actor: CurrentActor) -> ProgrammeOut:
-    return await service.get_programme(conn, programme_id)
+    return await programmes.get_programme(conn, programme_id)
 
 
 @patch("/programmes/{programme_id:str}", responses=problems(401, 403, 404, 409, 422))
 async def update_programme(
     programme_id: PathId, data: JSONBody[ProgrammePatch], conn: Conn, actor: CurrentActor
 ) -> ProgrammeOut:
-    return await service.update_programme(conn, actor, programme_id, data)
+    return await programmes.update_programme(conn, actor, programme_id, data)
 
 
 @post(
@@ -80,19 +80,19 @@ async def update_programme(
 async def cancel_programme(
     programme_id: PathId, data: JSONBody[CancelIn], conn: Conn, actor: CurrentActor
 ) -> ProgrammeOut:
-    return await service.cancel_programme(conn, actor, programme_id, data.reason)
+    return await programmes.cancel_programme(conn, actor, programme_id, data.reason)
 
 
 @get("/sessions/{session_id:str}", responses=problems(401, 404))
 async def get_session(session_id: PathId, conn: Conn, actor: CurrentActor) -> SessionOut:
-    return await service.get_session(conn, session_id)
+    return await sessions.get_session(conn, session_id)
 
 
 @patch("/sessions/{session_id:str}", responses=problems(401, 403, 404, 409, 422))
 async def update_session(
     session_id: PathId, data: JSONBody[SessionPatch], conn: Conn, actor: CurrentActor
 ) -> SessionOut:
-    return await service.update_session(conn, actor, session_id, data)
+    return await sessions.update_session(conn, actor, session_id, data)
 
 
 @get(
@@ -103,7 +103,7 @@ async def update_session(
 async def list_session_changes(
     session_id: PathId, conn: Conn, actor: CurrentActor, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[SessionChangeOut]:
-    return await service.session_changes(conn, actor, session_id, limit=limit, cursor=cursor)
+    return await sessions.session_changes(conn, actor, session_id, limit=limit, cursor=cursor)
 
 
 @post(
@@ -114,7 +114,7 @@ async def list_session_changes(
 async def cancel_session(
     session_id: PathId, data: JSONBody[CancelIn], conn: Conn, actor: CurrentActor
 ) -> SessionOut:
-    return await service.cancel_session(conn, actor, session_id, data.reason)
+    return await sessions.cancel_session(conn, actor, session_id, data.reason)
 
 
 @post("/programmes/{programme_id:str}/enrolments", responses=problems(401, 403, 404, 409, 422))

@@ -14,7 +14,7 @@ from service.base.errors import Forbidden, InvalidInput, NotFound
 from service.base.identity import Actor
 from service.base.ids import is_id, require_id
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
-from service.referrals.hsds import ImportedService
+from service.referrals.imported import ImportedService
 from service.referrals.sql import queries
 from service.referrals.types import ServiceIn, ServiceOut, ServicePatch
 

@@ -1,7 +1,8 @@
-"""Referring a client to a group or a service, and the referral's lifecycle.
+"""Referring a client to a group or a service: creating, reading and listing referrals,
+and asking for a change of status (checked by lifecycle.py, carried out by moves.py).
 
 Every change of status is kept as an event, and the referrer hears of changes made
-by others: in their notices, and by e-mail through the outbox.
+by others: in their notices (notices.py), and by e-mail through the outbox.
 """
 
 from __future__ import annotations
@@ -16,15 +17,12 @@ from service.base import audit, clock
 from service.base.errors import ClientOutOfReach, Conflict, Forbidden, InvalidInput, NotFound
 from service.base.identity import Actor
 from service.base.ids import is_id, require_id
-from service.base.pagination import CursorId, Page, decode_cursor, page_of
+from service.base.pagination import CursorId, decode_cursor, page_of
 from service.base.reach import covering_consent, require_reach
-from service.notifications import outbox
-from service.programmes import enrolment
-from service.referrals import lifecycle
+from service.referrals import lifecycle, moves
 from service.referrals.lifecycle import Side, Status
 from service.referrals.sql import queries
 from service.referrals.types import (
-    NoticeOut,
     ReferralClient,
     ReferralEvent,
     ReferralIn,
@@ -204,77 +202,8 @@ async def change_status(
         raise Forbidden(f"only the {who} side makes a referral {refused.target}") from None
     except lifecycle.ReasonRequired:
         raise InvalidInput("reason", f"say why the referral is {data.status}") from None
-    await _move(conn, actor, locked, data.status, reason)
+    await moves.apply_move(conn, actor, locked, data.status, reason)
     return await _read(conn, actor, referral_id)
-
-
-async def _move(
-    conn: asyncpg.Connection, actor: Actor | None, referral: Any, status: Status, reason: str | None
-) -> None:
-    """Record and audit the move, enrol on acceptance to a programme, and tell the
-    referrer."""
-    held_from = referral["status"] if status == "on-hold" else None
-    await queries.set_status(
-        conn, id=referral["id"], status=status, held_from=held_from, reason=reason
-    )
-    if status == "accepted" and referral["programme_id"] is not None:
-        await _enrol(conn, actor, referral)
-    if status == "cancelled" and _place_unused(referral):
-        assert actor is not None, "only people cancel referrals"
-        await enrolment.give_up_place(
-            conn, actor, referral["enrolment_id"], referral["id"], "the referral was cancelled"
-        )
-    event_id = await queries.insert_event(
-        conn,
-        referral_id=referral["id"],
-        actor_id=actor.id if actor else None,
-        from_status=referral["status"],
-        to_status=status,
-        reason=reason,
-    )
-    if actor is not None:
-        await audit.log_action(
-            conn,
-            actor,
-            "referral.status",
-            client_id=referral["client_id"],
-            subject=("referral", referral["id"]),
-            detail={"from": referral["status"], "to": status},
-        )
-    if actor is None or actor.id != referral["referred_by"]:
-        await queries.insert_notice(conn, staff_id=referral["referred_by"], event_id=event_id)
-        await outbox.staff_notice(conn, referral["referred_by"], "referral_event", event_id)
-
-
-def _place_unused(referral: Any) -> bool:
-    """The referral took a place in a group that the client has not started in yet.
-
-    Cancelling it then gives the place up: the next on the waiting list gets it and
-    the client's invites stop. Once the client has started (in progress), the
-    enrolment stays; leaving the group is a withdrawal of its own."""
-    held_at = referral["held_from"] if referral["status"] == "on-hold" else referral["status"]
-    return referral["enrolment_id"] is not None and held_at == "accepted"
-
-
-async def _enrol(conn: asyncpg.Connection, actor: Actor | None, referral: Any) -> None:
-    """A place in the group, or the waiting list, in the same transaction as the answer;
-    a client already in the group keeps their place."""
-    assert actor is not None, "only people accept referrals"
-    try:
-        enrolled = await enrolment.enrol(
-            conn,
-            actor,
-            referral["programme_id"],
-            referral["client_id"],
-            referral_id=referral["id"],
-            check_permission=False,
-        )
-        enrolment_id = enrolled.id
-    except Conflict as conflict:
-        if conflict.existing_id is None:
-            raise
-        enrolment_id = conflict.existing_id
-    await queries.link_enrolment(conn, id=referral["id"], enrolment_id=enrolment_id)
 
 
 async def clients_started(
@@ -286,7 +215,7 @@ async def clients_started(
     for referral in await queries.started_referrals(
         conn, programme_id=programme_id, client_ids=client_ids
     ):
-        await _move(conn, actor, referral, "in-progress", "attended the group")
+        await moves.apply_move(conn, actor, referral, "in-progress", "attended the group")
 
 
 async def list_referrals(
@@ -327,34 +256,3 @@ async def list_referrals(
     page = page_of(summaries, limit, lambda r: (r.created_at, r.id))
     await audit.log_for_clients(conn, actor, "referral.list", [r.client_id for r in page.items])
     return ReferralPage(items=page.items, next_cursor=page.next_cursor)
-
-
-# Notices ---------------------------------------------------------------------------------
-
-
-async def notices(
-    conn: asyncpg.Connection, actor: Actor, *, unread_only: bool, limit: int, cursor: str | None
-) -> Page[NoticeOut]:
-    after_created_at, after_id = decode_cursor(cursor, tuple[datetime, CursorId]) or (None, None)
-    rows = await queries.notices(
-        conn,
-        viewer=actor.id,
-        unread_only=unread_only,
-        after_created_at=after_created_at,
-        after_id=after_id,
-        limit=limit + 1,
-    )
-    created = {row["id"]: row["created_at"] for row in rows}
-    items = [
-        msgspec.convert({k: v for k, v in dict(row).items() if k != "created_at"}, NoticeOut)
-        for row in rows
-    ]
-    page = page_of(items, limit, lambda n: (created[n.id], n.id))
-    await audit.log_for_clients(conn, actor, "notice.list", [n.client_id for n in page.items])
-    return page
-
-
-async def mark_read(conn: asyncpg.Connection, actor: Actor, notice_id: str) -> None:
-    require_id(notice_id, NotFound("notice not found"))
-    if await queries.mark_notice_read(conn, viewer=actor.id, id=notice_id) is None:
-        raise NotFound("notice not found")

@@ -11,7 +11,7 @@ from service.base.errors import problems
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
 from service.base.pagination import Cursor, IdQuery, Limit, Page, Search
-from service.referrals import catalogue, referrals, stalled
+from service.referrals import catalogue, notices, referrals, stalled
 from service.referrals.lifecycle import Status
 from service.referrals.types import (
     NoticeOut,
@@ -133,12 +133,12 @@ async def list_notices(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[NoticeOut]:
-    return await referrals.notices(conn, actor, unread_only=unread, limit=limit, cursor=cursor)
+    return await notices.list_notices(conn, actor, unread_only=unread, limit=limit, cursor=cursor)
 
 
 @post("/notices/{notice_id:str}/read", status_code=204, responses=problems(401, 404))
 async def mark_notice_read(notice_id: PathId, conn: Conn, actor: CurrentActor) -> None:
-    await referrals.mark_read(conn, actor, notice_id)
+    await notices.mark_read(conn, actor, notice_id)
 
 
 routers = [

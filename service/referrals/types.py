@@ -30,12 +30,10 @@ class ServiceLocation(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, 
     municipality: ShortText | None = None
 
 
-class ServiceIn(Body):
-    """A service in the catalogue (Open Referral HSDS: service, with its organisation,
-    category, eligibility, contact, location and schedule)."""
+class ServiceDetails(msgspec.Struct, kw_only=True):
+    """What a service says of itself beyond its name, whether entered here (ServiceIn)
+    or imported from a catalogue file (imported.ImportedService)."""
 
-    name: Name
-    organisation_id: Id | None = None  # the caller's own organisation when left out
     description: Text = ""
     categories: Categories = []
     eligibility: Text | None = None
@@ -45,6 +43,16 @@ class ServiceIn(Body):
     url: Url | None = None
     email: Email | None = None
     phone: Phone | None = None
+
+
+class ServiceIn(ServiceDetails, Body):
+    """A service in the catalogue (Open Referral HSDS: service, with its organisation,
+    category, eligibility, contact, location and schedule)."""
+
+    # Before the details in the document: a subclass's own fields, being positional,
+    # come before the keyword-only fields of ServiceDetails.
+    name: Name
+    organisation_id: Id | None = None  # the caller's own organisation when left out
 
 
 class ServicePatch(Body):

@@ -20,10 +20,10 @@ from httpx import AsyncClient
 from redis.asyncio import Redis
 
 from service.base.settings import Settings
-from service.notifications.channels import SmtpPool, SmtpServer
 from service.notifications.dispatch import SEND_JOB, dispatch_due
 from service.notifications.rules import MAX_UNFINISHED_TRIES
 from service.notifications.sender import Sender
+from service.notifications.smtp import SmtpPool, SmtpServer
 from tests.factories import Factory
 from tests.mail import MailServer
 from tests.workers.test_messages import enrolled_client, run_worker

@@ -8,7 +8,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from service.notifications.channels import Email, build_email
+from service.notifications.mail_format import Email, build_email
 
 MESSAGE_ID = "0b6f2f7e-3c1a-4d2e-9a53-5d6c1f0e8a11"
 SENDER = "Polku – Järvimaan tuki <polku@polku.test>"

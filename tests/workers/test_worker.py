@@ -7,9 +7,10 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 
 from service.base.settings import Settings
-from service.notifications.channels import SMS_TIMEOUT_SECONDS, SMTP_TIMEOUT_SECONDS
 from service.notifications.dispatch import SEND_JOB
 from service.notifications.sender import DELIVERY_TIMEOUT_SECONDS
+from service.notifications.sms_gateway import SMS_TIMEOUT_SECONDS
+from service.notifications.smtp import SMTP_TIMEOUT_SECONDS
 from tests.factories import Factory
 from workers.main import TOKEN_RETENTION, create_worker
 

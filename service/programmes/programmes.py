@@ -1,4 +1,7 @@
-"""Group programmes and their sessions: planning, reading, editing, moving, cancelling."""
+"""Group programmes as a whole: planning one, reading and listing them, editing, cancelling.
+
+A single session's changes (moving, cancelling one) are in sessions.py.
+"""
 
 from __future__ import annotations
 
@@ -12,20 +15,15 @@ import msgspec
 from service.accounts.organisations import require_managed_organisation
 from service.base import clock, fields
 from service.base.clock import HELSINKI, local_instant
-from service.base.errors import Conflict, InvalidInput, NotFound
+from service.base.errors import Conflict, InvalidInput
 from service.base.fields import Location
 from service.base.identity import Actor
 from service.base.ids import is_id, require_id
-from service.base.occasions import require_still_ahead
 from service.base.pagination import CursorId, Page, decode_cursor, page_of
 from service.notifications import outbox
 from service.programmes import enrolment, schedule
-from service.programmes.access import (
-    lock_programme,
-    programme_not_found,
-    require_manager,
-    require_manager_or_contact,
-)
+from service.programmes.access import lock_programme, programme_not_found, require_manager
+from service.programmes.sessions import session_out
 from service.programmes.sql import queries
 from service.programmes.types import (
     ProgrammeIn,
@@ -33,10 +31,6 @@ from service.programmes.types import (
     ProgrammePatch,
     ProgrammeStatus,
     ProgrammeSummary,
-    SessionChangeOut,
-    SessionOut,
-    SessionPatch,
-    SessionStatus,
 )
 
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
@@ -114,31 +108,6 @@ async def create_programme(
         conn, programme_id=programme_id, role="contact", staff_ids=contacts
     )
     return await get_programme(conn, programme_id)
-
-
-def session_out(row: Any, programme: Any, zone: zoneinfo.ZoneInfo, now: datetime) -> SessionOut:
-    overrides_place = row["location_name"] is not None
-    status: SessionStatus
-    if row["status"] == "cancelled":
-        status = "cancelled"
-    else:
-        status = "held" if row["starts_at"] <= now else "scheduled"
-    return SessionOut(
-        id=row["id"],
-        number=row["number"],
-        starts_at=row["starts_at"].astimezone(zone),
-        ends_at=row["ends_at"].astimezone(zone),
-        theme=row["theme"],
-        status=status,
-        location=Location(
-            name=row["location_name"] if overrides_place else programme["location_name"],
-            address=row["location_address"] if overrides_place else programme["location_address"],
-        ),
-        online_url=row["online_url"] or programme["online_url"],
-        moved=row["starts_at"] != row["planned_starts_at"],
-        revision=row["revision"],
-        cancellation_reason=row["cancellation_reason"],
-    )
 
 
 def _summary_fields(row: Any, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
@@ -232,7 +201,7 @@ async def update_programme(
     await require_manager(conn, actor, programme_id)
     if programme["cancelled_at"] is not None:
         raise Conflict("the programme is cancelled")
-    fields = {
+    given = {
         name: value
         for name, value in msgspec.structs.asdict(data).items()
         if value is not msgspec.UNSET
@@ -254,7 +223,7 @@ async def update_programme(
                 f"{counts['enrolled']} clients are enrolled; withdraw some before lowering "
                 "the capacity below that"
             )
-    columns = {k: v for k, v in fields.items() if k not in {"facilitator_ids", "contact_ids"}}
+    columns = {k: v for k, v in given.items() if k not in {"facilitator_ids", "contact_ids"}}
     if isinstance(data.location, Location):
         columns["location"] = msgspec.structs.asdict(data.location)
     await queries.update_programme(conn, id=programme_id, fields=columns)
@@ -310,112 +279,3 @@ async def cancel_programme(
             reason=reason,
         )
     return await get_programme(conn, programme_id)
-
-
-# Sessions ---------------------------------------------------------------------
-
-
-async def _lock_open_session(
-    conn: asyncpg.Connection, actor: Actor, session_id: str
-) -> asyncpg.Record:
-    require_id(session_id, NotFound("session not found"))
-    session: asyncpg.Record | None = await queries.lock_session(conn, id=session_id)
-    if session is None:
-        raise NotFound("session not found")
-    await require_manager(conn, actor, session["programme_id"])
-    require_still_ahead(session, "session")
-    return session
-
-
-async def update_session(
-    conn: asyncpg.Connection, actor: Actor, session_id: str, data: SessionPatch
-) -> SessionOut:
-    session = await _lock_open_session(conn, actor, session_id)
-    starts_at, ends_at = session["starts_at"], session["ends_at"]
-    if isinstance(data.starts_at, datetime):
-        starts_at = data.starts_at.astimezone(UTC)
-        if data.ends_at is msgspec.UNSET:
-            ends_at = starts_at + (session["ends_at"] - session["starts_at"])
-        if starts_at <= clock.now():
-            raise InvalidInput("starts_at", "must be in the future")
-    if isinstance(data.ends_at, datetime):
-        ends_at = data.ends_at.astimezone(UTC)
-    if ends_at <= starts_at:
-        raise InvalidInput("ends_at", "must be after starts_at")
-    location_name, location_address = session["location_name"], session["location_address"]
-    if data.location is None:
-        location_name = location_address = None
-    elif isinstance(data.location, Location):
-        location_name, location_address = data.location.name, data.location.address
-    online_url = session["online_url"] if data.online_url is msgspec.UNSET else data.online_url
-    theme = session["theme"] if data.theme is msgspec.UNSET else data.theme
-    new = {
-        "starts_at": starts_at,
-        "ends_at": ends_at,
-        "theme": theme,
-        "location_name": location_name,
-        "location_address": location_address,
-        "online_url": online_url,
-    }
-    changes = {
-        field: [session[field], value] for field, value in new.items() if session[field] != value
-    }
-    if changes:
-        await queries.update_session(conn, id=session_id, **new)
-        await queries.record_session_change(
-            conn,
-            session_id=session_id,
-            changed_by=actor.id,
-            changes=msgspec.to_builtins(changes),
-            reason=data.reason,
-        )
-        await queries.refresh_programme_period(conn, programme_id=session["programme_id"])
-        await outbox.session_changed(conn, session["programme_id"], session_id, changes)
-    return await get_session(conn, session_id)
-
-
-async def cancel_session(
-    conn: asyncpg.Connection, actor: Actor, session_id: str, reason: str
-) -> SessionOut:
-    session = await _lock_open_session(conn, actor, session_id)
-    await queries.cancel_session(conn, id=session_id, reason=reason)
-    await queries.record_session_change(
-        conn,
-        session_id=session_id,
-        changed_by=actor.id,
-        changes={"status": ["scheduled", "cancelled"]},
-        reason=reason,
-    )
-    await queries.refresh_programme_period(conn, programme_id=session["programme_id"])
-    await outbox.session_cancelled(conn, session["programme_id"], session_id)
-    return await get_session(conn, session_id)
-
-
-async def session_changes(
-    conn: asyncpg.Connection, actor: Actor, session_id: str, *, limit: int, cursor: str | None
-) -> Page[SessionChangeOut]:
-    """Who changed the session, when, what and why, oldest first."""
-    require_id(session_id, NotFound("session not found"))
-    session = await queries.session(conn, id=session_id)
-    if session is None:
-        raise NotFound("session not found")
-    await require_manager_or_contact(conn, actor, session["programme_id"])
-    (after,) = decode_cursor(cursor, tuple[int]) or (0,)
-    rows = await queries.session_changes(
-        conn, session_id=session_id, after_id=after, limit=limit + 1
-    )
-    return page_of(
-        [msgspec.convert(dict(row, id=str(row["id"])), SessionChangeOut) for row in rows],
-        limit,
-        lambda change: (int(change.id),),
-    )
-
-
-async def get_session(conn: asyncpg.Connection, session_id: str) -> SessionOut:
-    require_id(session_id, NotFound("session not found"))
-    row = await queries.session(conn, id=session_id)
-    if row is None:
-        raise NotFound("session not found")
-    programme = await queries.programme(conn, id=row["programme_id"])
-    zone = zoneinfo.ZoneInfo(programme["timezone"])
-    return session_out(row, programme, zone, clock.now())
