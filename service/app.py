@@ -32,6 +32,7 @@ from service.clients.records import ClientReads
 from service.coaching import routes as coaching
 from service.coaching.assessments import install_shipped
 from service.composers import routes as composers
+from service.composers.client_page import routes as client_page
 from service.composers.feeds import routes as feeds
 from service.composers.feeds.cache import FeedCache
 from service.composers.feeds.cache import committing as feed_commit_guard
@@ -116,6 +117,7 @@ def create_app(settings: Settings) -> Litestar:
             *notifications.routers,
             *feeds.routers,
             *composers.routers,
+            *client_page.routers,
         ],
         lifespan=[lifespan],
         # Per app rather than per module, so that two apps in one test are two API processes.

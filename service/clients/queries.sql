@@ -147,8 +147,12 @@ SELECT EXISTS (
 );
 
 -- name: audit_events(client_id, before_id, limit)
-SELECT e.id, e.occurred_at, e.actor_id, s.name AS actor_name, e.action, e.outcome,
-       e.subject_type, e.subject_id, e.request_id, e.detail
+-- The actor is a staff member, the client themselves (on their page), or the system.
+SELECT e.id, e.occurred_at, e.actor_id, e.actor_client_id, s.name AS actor_name,
+       CASE WHEN e.actor_id IS NOT NULL THEN 'staff'
+            WHEN e.actor_client_id IS NOT NULL THEN 'client'
+            ELSE 'system' END AS actor_kind,
+       e.action, e.outcome, e.subject_type, e.subject_id, e.request_id, e.detail
 FROM audit_events e
 LEFT JOIN staff s ON s.id = e.actor_id
 WHERE e.client_id = :client_id AND e.id < :before_id

@@ -26,7 +26,9 @@ LabourMarketStatus = Literal[
     "employed", "unemployed", "long_term_unemployed", "inactive", "in_education"
 ]
 EducationLevel = Literal["isced_0_2", "isced_3_4", "isced_5_8"]
-ConsentPurpose = Literal["data_sharing", "email_reminders", "sms_reminders", "calendar_feed"]
+ConsentPurpose = Literal[
+    "data_sharing", "email_reminders", "sms_reminders", "calendar_feed", "client_page"
+]
 
 
 class ClientIn(Body):
@@ -127,6 +129,9 @@ class AuditEventOut(msgspec.Struct, kw_only=True):
     occurred_at: datetime
     actor_id: str | None
     actor_name: str | None
+    # "client": the client acted themselves (on their page); actor_client_id names them.
+    actor_kind: Literal["staff", "client", "system"]
+    actor_client_id: str | None
     action: str
     outcome: Literal["ok", "denied"]
     subject_type: str | None

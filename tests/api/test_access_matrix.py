@@ -96,6 +96,7 @@ async def _build_world(api: AsyncClient, make: Factory, db: asyncpg.Connection) 
     )
     ids["consent_email"] = await make.consent(client, "email_reminders", worker)
     await make.consent(client, "calendar_feed", worker)
+    await make.consent(client, "client_page", worker)
     revoked = await make.consent(client, "data_sharing", worker, organisation_ids=[f])
     await db.execute("UPDATE consents SET revoked_at = now() WHERE id = $1", revoked)
     for name in ("removed_worker", "revoked_worker", "demoted", "deactivated"):
@@ -165,6 +166,14 @@ async def _build_world(api: AsyncClient, make: Factory, db: asyncpg.Connection) 
     )
     assert meeting.status_code == 201, meeting.text
     ids["meeting"] = meeting.json()["id"]
+    # Answers the client gave on their page.
+    await db.execute(
+        "INSERT INTO rsvps (client_id, session_id, meeting_id, answer, via) "
+        "VALUES ($1, $2, NULL, 'coming', 'page'), ($1, NULL, $3, 'not_coming', 'page')",
+        client,
+        ids["session"],
+        ids["meeting"],
+    )
     cv = await api.put(
         f"/api/v1/clients/{client}/strengths-cv", json={"summary": "Sinnikäs"}, headers=coach
     )
@@ -440,6 +449,12 @@ TABLE: dict[str, Op | NotClientLevel] = {
     "DELETE /api/v1/me/calendar-feed": NotClientLevel("the caller's own calendar"),
     "POST /api/v1/programmes/{programme_id}/calendar-feed": NotClientLevel("a group's sessions"),
     "DELETE /api/v1/programmes/{programme_id}/calendar-feed": NotClientLevel("a group's sessions"),
+    "POST /api/v1/clients/{client_id}/page-link": Op(CLIENT, ok=("worker",)),
+    "DELETE /api/v1/clients/{client_id}/page-link": Op(CLIENT, ok=("worker",)),
+    # As the session's attendance: the group's session, its answers of clients in reach.
+    "GET /api/v1/sessions/{session_id}/rsvps": Op({"session_id": "session"}, lists=True),
+    # As the meeting's plan: the client's own.
+    "GET /api/v1/meetings/{meeting_id}/rsvps": Op({"meeting_id": "meeting"}),
     "GET /feeds/{filename}": NotClientLevel(
         "a calendar behind its own secret link, with no health or social data"
     ),

@@ -1,0 +1,26 @@
+"""Bodies of the client page's staff API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+import msgspec
+
+Answer = Literal["coming", "not_coming"]
+
+
+class PageLinkOut(msgspec.Struct, kw_only=True):
+    url: str
+    expires_at: datetime
+
+
+class RsvpOut(msgspec.Struct, kw_only=True):
+    client_id: str
+    answer: Answer
+    answered_at: datetime
+    via: Literal["page", "sms"]
+
+
+class RsvpList(msgspec.Struct, kw_only=True):
+    items: list[RsvpOut]

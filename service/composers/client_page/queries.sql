@@ -1,0 +1,77 @@
+-- What the client's page shows, read across clients, programmes, coaching and calendar.
+-- No surname, no note, nobody else's name but the client's own workers.
+
+-- name: client(client_id)^
+SELECT c.first_name, c.language, c.plain_language, c.timezone,
+       EXISTS (
+           SELECT FROM consents k WHERE k.client_id = c.id AND k.purpose = 'calendar_feed'
+           AND consent_is_valid(k, now())
+       ) AS calendar_consent
+FROM clients c
+WHERE c.id = :client_id;
+
+-- name: coming(client_id)
+-- The sessions of the groups the client is enrolled in and the meetings of their plans
+-- that have not ended, cancelled ones included, each with the client's latest answer.
+SELECT 'session' AS kind, s.id, s.starts_at, s.ends_at, p.timezone, s.status,
+       p.title, s.number, p.weeks, s.theme,
+       coalesce(s.location_name, p.location_name) AS location_name,
+       CASE WHEN s.location_name IS NULL THEN p.location_address
+            ELSE s.location_address END AS location_address,
+       coalesce(s.online_url, p.online_url) AS online_url,
+       (SELECT r.answer FROM rsvps r WHERE r.session_id = s.id AND r.client_id = e.client_id
+        ORDER BY r.id DESC LIMIT 1) AS answer
+FROM enrolments e
+JOIN programmes p ON p.id = e.programme_id
+JOIN sessions s ON s.programme_id = p.id
+WHERE e.client_id = :client_id AND e.status = 'enrolled' AND s.ends_at > now()
+UNION ALL
+SELECT 'meeting', m.id, m.starts_at, m.ends_at, m.timezone, m.status,
+       NULL, NULL, NULL, NULL, m.location_name, m.location_address, m.online_url,
+       (SELECT r.answer FROM rsvps r WHERE r.meeting_id = m.id AND r.client_id = pl.client_id
+        ORDER BY r.id DESC LIMIT 1)
+FROM plans pl
+JOIN meetings m ON m.plan_id = pl.id
+WHERE pl.client_id = :client_id AND m.ends_at > now()
+ORDER BY starts_at, id
+LIMIT 40;
+
+-- name: contacts(client_id)
+-- The client's responsible workers: whom to contact, at work.
+SELECT st.name, st.phone, st.email
+FROM client_workers w JOIN staff st ON st.id = w.staff_id
+WHERE w.client_id = :client_id AND st.active
+ORDER BY st.name, st.id;
+
+-- name: answerable_session(client_id, session_id)^
+-- A session of a group the client is enrolled in.
+SELECT s.starts_at, s.status
+FROM sessions s
+JOIN enrolments e ON e.programme_id = s.programme_id
+WHERE s.id = :session_id AND e.client_id = :client_id AND e.status = 'enrolled';
+
+-- name: answerable_meeting(client_id, meeting_id)^
+-- A meeting of one of the client's plans.
+SELECT m.starts_at, m.status
+FROM meetings m JOIN plans pl ON pl.id = m.plan_id
+WHERE m.id = :meeting_id AND pl.client_id = :client_id;
+
+-- name: session_exists(id)$
+SELECT EXISTS (SELECT FROM sessions WHERE id = :id);
+
+-- name: meeting_client(id)$
+SELECT pl.client_id FROM meetings m JOIN plans pl ON pl.id = m.plan_id WHERE m.id = :id;
+
+-- name: client_feed_hashes(client_id, hashes)
+-- Of the hashes given, those calendar_feeds knows (live or not), and the client's live
+-- feed whatever its hash.
+SELECT token_hash, revoked_at IS NULL AS live, client_id = :client_id AS own
+FROM calendar_feeds
+WHERE token_hash = ANY (:hashes::bytea[])
+   OR (client_id = :client_id AND revoked_at IS NULL);
+
+-- name: has_page_consent(client_id)$
+SELECT EXISTS (
+    SELECT FROM consents k
+    WHERE k.client_id = :client_id AND k.purpose = 'client_page' AND consent_is_valid(k, now())
+);

@@ -1,0 +1,113 @@
+"""HTTP routes of the client's page: staff give and revoke the link and read the
+answers (/api/v1); the client reads the page and answers (/p/…, HTML).
+
+The /p/ routes are left out of the OpenAPI document: they are HTML pages for clients
+behind a bearer secret, not an API for programs, and they answer HTML even when they
+refuse (a problem+json would mean nothing to a client on a phone)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Any
+
+from litestar import Request, Response, Router, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+
+from service.base.errors import problems
+from service.base.http import Conn, PathId, api_router
+from service.base.identity import CurrentActor
+from service.base.settings import Settings
+from service.client_page import links
+from service.client_page.types import PageLinkOut, RsvpList
+from service.composers.client_page import answering, page, page_links, rsvp_lists
+
+AppSettings = NamedDependency[Settings]
+
+_STYLE_HASH = base64.b64encode(hashlib.sha256(page.STYLE.encode()).digest()).decode()
+# On every /p/ answer: nothing runs, nothing loads from anywhere, the only style is the
+# page's own (by its hash), forms post only back here; never cached, indexed or named
+# in a Referer (the path is the secret).
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        f"default-src 'none'; style-src 'sha256-{_STYLE_HASH}'; form-action 'self'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Robots-Tag": "noindex",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def _html(status: int, body: str, location: str | None = None) -> Response[str]:
+    headers = dict(PAGE_HEADERS)
+    if location is not None:
+        headers["Location"] = location
+    return Response(body, status_code=status, media_type="text/html", headers=headers)
+
+
+@post(
+    "/clients/{client_id:str}/page-link",
+    responses=problems(401, 403, 404, 409),
+    summary="A new link to the client's own page; any earlier one stops working",
+)
+async def create_page_link(
+    client_id: PathId, conn: Conn, actor: CurrentActor, settings: AppSettings
+) -> PageLinkOut:
+    return await page_links.give_link(conn, settings, actor, client_id)
+
+
+@delete("/clients/{client_id:str}/page-link", responses=problems(401, 404))
+async def revoke_page_link(client_id: PathId, conn: Conn, actor: CurrentActor) -> None:
+    await page_links.revoke_link(conn, actor, client_id)
+
+
+@get(
+    "/sessions/{session_id:str}/rsvps",
+    responses=problems(401, 404),
+    summary="The latest answer of each client in your reach, given on their page",
+)
+async def session_rsvps(session_id: PathId, conn: Conn, actor: CurrentActor) -> RsvpList:
+    return await rsvp_lists.session_rsvps(conn, actor, session_id)
+
+
+@get(
+    "/meetings/{meeting_id:str}/rsvps",
+    responses=problems(401, 404),
+    summary="The client's latest answer to the meeting, given on their page",
+)
+async def meeting_rsvps(meeting_id: PathId, conn: Conn, actor: CurrentActor) -> RsvpList:
+    return await rsvp_lists.meeting_rsvps(conn, actor, meeting_id)
+
+
+@get("/p/{token:str}", include_in_schema=False)
+async def read_page(
+    token: FromPath[str], conn: Conn, settings: AppSettings, request: Request[Any, Any, Any]
+) -> Response[str]:
+    asked_language = request.query_params.get("lang")
+    link = await links.open_link(conn, token)
+    if link is None:
+        return _html(404, page.not_found(asked_language))
+    return _html(200, await page.read_page(conn, settings, token, link, asked_language))
+
+
+@post("/p/{token:str}/rsvp", include_in_schema=False)
+async def post_answer(
+    token: FromPath[str], conn: Conn, request: Request[Any, Any, Any]
+) -> Response[str]:
+    form = await request.form()
+    fields = {key: str(value) for key, value in form.items() if isinstance(value, str)}
+    request_id = request.scope.get("state", {}).get("request_id")
+    outcome = await answering.answer(conn, token, fields, request_id)
+    return _html(outcome.status, outcome.html, outcome.location)
+
+
+routers = [
+    # A path's methods share one router: Litestar 2 gives each router its own OPTIONS.
+    api_router("clients", [create_page_link, revoke_page_link]),
+    api_router("programmes", [session_rsvps]),
+    api_router("coaching", [meeting_rsvps]),
+    Router(path="/", route_handlers=[read_page, post_answer]),
+]
