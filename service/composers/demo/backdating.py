@@ -29,11 +29,12 @@ BACKDATE_PROGRAMME = "UPDATE programmes SET created_at = $2, updated_at = $2 WHE
 BACKDATE_ENROLMENT = "UPDATE enrolments SET created_at = $2, enrolled_at = $2 WHERE id = $1"
 # What the last step did to referrals: its events (stamped by the clock, not `now()`),
 # their notices to the referrer, and each referral's own times. $1 names the referral,
-# or is NULL for every referral the step moved.
+# or the programme whose referrals the step may have moved (attendance starts them).
 BACKDATE_REFERRALS = """
     WITH e AS (
         UPDATE referral_events SET at = $2
-        WHERE at >= now() AND ($1::uuid IS NULL OR referral_id = $1::uuid)
+        WHERE at >= now()
+          AND referral_id IN (SELECT id FROM referrals WHERE $1::uuid IN (id, programme_id))
         RETURNING id, referral_id
     ), n AS (
         UPDATE referral_notices SET created_at = $2 WHERE event_id IN (SELECT id FROM e)

@@ -75,7 +75,7 @@ async def completed_group(seed: Seeder) -> None:
         if index == 4:
             statuses[ids[1]] = "excused"
             statuses[ids[6]] = "remote"
-        await seed.attendance(session, statuses)
+        await seed.attendance(programme, session, statuses)
     last = held[-1].starts_at.astimezone(HELSINKI).date()
     middle = held[len(held) // 2].starts_at.astimezone(HELSINKI).date()
     coach = seed.people[COACH]
@@ -185,7 +185,7 @@ async def running_group(seed: Seeder) -> None:
             statuses[ids[1]] = "remote"  # Sofia
         if index >= len(held) - 2:
             statuses[ids[4]] = "absent"  # Oskari, the last two times: needs attention
-        await seed.attendance(session, statuses)
+        await seed.attendance(programme, session, statuses)
     mikael, oskari = ids[2], ids[4]
     # Debt advice has not answered in well over five working days: a stalled path.
     asked = latest_start_before(seed.today, 5) - timedelta(days=3)

@@ -47,6 +47,7 @@ from service.programmes.types import (
     AttendanceStatus,
     ProgrammeIn,
     ProgrammeOut,
+    SessionOut,
 )
 from service.referrals import catalogue, referrals
 from service.referrals.lifecycle import Status
@@ -232,7 +233,12 @@ class Seeder:
         await self.conn.execute(BACKDATE_PROGRAMME, programme.id, created)
         return programme
 
-    async def attendance(self, session: Any, statuses: dict[str, AttendanceStatus]) -> None:
+    async def attendance(
+        self,
+        programme: ProgrammeOut,
+        session: SessionOut,
+        statuses: dict[str, AttendanceStatus],
+    ) -> None:
         """Recorded by the coach half an hour after the session, with what it set off."""
         await attendance.record(
             self.conn,
@@ -242,4 +248,4 @@ class Seeder:
         )
         recorded = self.past(session.ends_at + timedelta(minutes=30))
         await self.conn.execute(BACKDATE_ATTENDANCE, session.id, recorded)
-        await self.conn.execute(BACKDATE_REFERRALS, None, recorded)
+        await self.conn.execute(BACKDATE_REFERRALS, programme.id, recorded)
