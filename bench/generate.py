@@ -24,6 +24,7 @@ from bench.region import WORKER_CLIENTS, Region, copy_rows, new_id, seed_ids
 from service.accounts.passwords import hash_password_sync
 from service.base.clock import HELSINKI
 from service.base.tokens import digest
+from service.composers.demo.plausible import GROUP_THEMES, email_address
 from service.programmes.schedule import plan_sessions
 
 # Bump when the generated data changes, so existing benchmark databases are rebuilt.
@@ -55,11 +56,6 @@ NGO_NAMES = [
     "Ankkuri",
     "Välitila",
 ]
-
-
-def _ascii(address: str) -> str:
-    """How Finnish names usually become e-mail addresses: mäkinen → makinen."""
-    return address.lower().translate(str.maketrans("äöåé", "aoae"))
 
 
 async def generate_accounts(
@@ -94,7 +90,7 @@ async def generate_accounts(
     def person(organisation: str, roles: list[str]) -> str:
         staff_id = new_id()
         first, last = rng.choice(FEMALE_NAMES + MALE_NAMES), rng.choice(LAST_NAMES)
-        email = _ascii(f"{first}.{last}.{len(staff)}@bench.example")
+        email = email_address(first, last, "bench.example", len(staff))
         phone = f"+358 40 {rng.randrange(1000000, 9999999)}"
         staff.append(
             (
@@ -185,7 +181,7 @@ async def generate_clients(
                 born,
                 "female" if female else "male",
                 rng.choice(MUNICIPALITIES[:40]),
-                _ascii(f"{first}.{last}.{n}@example.org"),
+                email_address(first, last, "example.org", n),
                 f"+358 50 {rng.randrange(1000000, 9999999)}",
                 language,
                 rng.random() < 0.2,
@@ -251,16 +247,6 @@ SESSION_COLUMNS = ["id", "programme_id", "number", "starts_at", "ends_at", "plan
 ENROLMENT_COLUMNS = ["id", "programme_id", "client_id", "status", "created_at", "enrolled_at",
                      "withdrawn_at", "withdrawal_reason"]  # fmt: skip
 START_TIMES = [time(9, 0), time(10, 0), time(12, 30), time(13, 0), time(14, 0)]
-THEMES = [
-    "Tutustuminen",
-    "Terveys ja arki",
-    "Vapaa-aika",
-    "Vahvuudet",
-    "Työelämävierailu",
-    "CV",
-    "Tulevaisuuden suunnitelmat",
-    "Päätös",
-]
 # The benchmark coach runs this many groups, full and under way, whose sessions
 # the attendance benchmark writes to.
 COACH_PROGRAMMES = 100
@@ -298,7 +284,7 @@ async def generate_programmes(
             duration_minutes=120,
             weeks=8,
             timezone="Europe/Helsinki",
-            themes=THEMES,
+            themes=GROUP_THEMES,
         )
         programmes.append(
             (

@@ -20,7 +20,7 @@ from service.base.settings import Settings
 from service.notifications.dispatch import SEND_JOB, dispatch_due
 from service.notifications.sender import DELIVERY_TIMEOUT_SECONDS, Sender
 from service.notifications.smtp import SmtpPool, SmtpServer
-from workers.queue import BatchClaimWorker
+from workers.queue import BatchClaimingArqWorker
 
 logger = logging.getLogger("polku.worker")
 
@@ -107,7 +107,7 @@ def create_worker(settings: Settings, **options: Any) -> Worker:
     (Settings.send_lease)."""
     assert settings.redis_url is not None
     timeout = min(SEND_JOB_TIMEOUT_SECONDS, settings.send_lease.total_seconds())
-    return BatchClaimWorker(
+    return BatchClaimingArqWorker(
         # No result kept: the message row is the record, and its claim stops repeats.
         functions=[func(send_message, name=SEND_JOB, timeout=timeout, max_tries=1, keep_result=0)],
         cron_jobs=cron_jobs(),

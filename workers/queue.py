@@ -38,7 +38,9 @@ return claimed
 """
 
 
-class BatchClaimWorker(Worker):
+class BatchClaimingArqWorker(Worker):
+    """arq's Worker, claiming the jobs it picks in one script instead of one by one."""
+
     async def start_jobs(self, job_ids: list[bytes]) -> None:
         # Only start_jobs takes the semaphore, one permit per running job, so this many
         # can start without waiting. The jobs read include those running here already

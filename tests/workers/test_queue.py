@@ -14,7 +14,7 @@ from arq.jobs import serialize_job
 from arq.worker import func
 
 from service.base.settings import Settings
-from workers.queue import BatchClaimWorker
+from workers.queue import BatchClaimingArqWorker
 
 RAN: list[str] = []
 
@@ -32,8 +32,8 @@ async def queue(settings: Settings) -> AsyncIterator[ArqRedis]:
     await pool.aclose()
 
 
-def _worker(queue: ArqRedis, max_jobs: int = 10) -> BatchClaimWorker:
-    return BatchClaimWorker(
+def _worker(queue: ArqRedis, max_jobs: int = 10) -> BatchClaimingArqWorker:
+    return BatchClaimingArqWorker(
         functions=[func(note, name="note", keep_result=0)],
         redis_pool=queue,
         max_jobs=max_jobs,
@@ -47,7 +47,7 @@ async def _queue(queue: ArqRedis, job_id: str, *, due_in_ms: int = -1) -> None:
     await queue.zadd(default_queue_name, {job_id: score})
 
 
-async def _run_started(worker: BatchClaimWorker) -> list[str]:
+async def _run_started(worker: BatchClaimingArqWorker) -> list[str]:
     started = sorted(worker.tasks)
     await asyncio.gather(*worker.tasks.values())
     worker.tasks.clear()  # as arq's poll loop forgets finished jobs

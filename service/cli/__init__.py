@@ -1,0 +1,29 @@
+"""The `polku` command: one click group, its commands each in the module of its job.
+
+    dev              dev.py         everything on one machine, optionally with the demo
+    serve, worker,   production.py  the processes of a deployment, and its migrations
+    migrate
+    admin create     accounts.py    the first administrator
+    services import  catalogue.py   the service catalogue from HSDS files
+
+What they all stand on (settings, servers, migrations, failing in one line) is in
+environment.py.
+"""
+
+from __future__ import annotations
+
+import click
+
+from service.cli.accounts import admin
+from service.cli.catalogue import services
+from service.cli.dev import dev
+from service.cli.production import migrate_command, serve, worker
+
+
+@click.group()
+def main() -> None:
+    """Polku: group programmes, coaching, referral pathways, reminders and calendars."""
+
+
+for command in (dev, serve, worker, migrate_command, admin, services):
+    main.add_command(command)

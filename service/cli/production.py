@@ -1,0 +1,89 @@
+"""The production commands: `polku serve` (the API), `polku worker`, `polku migrate`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+
+import click
+import uvicorn
+import uvloop
+
+from service.base.settings import SettingsError
+from service.cli.environment import (
+    apply_migrations,
+    check_port_free,
+    configure_logging,
+    fail,
+    resolved,
+    settings_or_fail,
+)
+
+
+@click.command()
+@click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104 - a server
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int, help="API processes")
+@click.option(
+    "--access-log",
+    is_flag=True,
+    help="Log every request: method, route, status, duration (no query, no caller address).",
+)
+def serve(host: str, port: int, workers: int, access_log: bool) -> None:
+    """The API alone (production)."""
+    settings = settings_or_fail()
+    try:
+        proxies = settings.trusted_proxies
+    except SettingsError as error:
+        fail(str(error))
+    check_port_free(host, port)
+    configure_logging(settings)
+    with resolved(settings) as ready:
+        assert ready.app_login_url is not None and ready.redis_url is not None
+        # Worker processes build the app from the environment.
+        if ready.database_url is not None:
+            os.environ["DATABASE_URL"] = ready.database_url
+        os.environ["REDIS_URL"] = ready.redis_url
+        # uvicorn's own access line carries the query string: ours replaces it.
+        app = "service.access_log" if access_log else "service.asgi"
+        uvicorn.run(
+            f"{app}:create_app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            access_log=False,
+            log_level=settings.log_level.lower(),
+            # Explicitly: uvicorn's own default believes 127.0.0.1 and reads the
+            # environment itself.
+            proxy_headers=bool(proxies),
+            forwarded_allow_ips=proxies,
+        )
+
+
+@click.command()
+def worker() -> None:
+    """The worker alone (production)."""
+    # Imported here, not at the top: the worker brings arq, httpx, aiosmtplib, jinja2,
+    # babel and icalendar (some 250 modules), which every other command, and
+    # `polku --help`, would load for nothing.
+    from workers.main import create_worker
+
+    settings = settings_or_fail()
+    configure_logging(settings)
+    with resolved(settings) as ready:
+
+        async def run() -> None:
+            await create_worker(ready).async_run()
+
+        with contextlib.suppress(asyncio.CancelledError):
+            uvloop.run(run())
+
+
+@click.command(name="migrate")
+def migrate_command() -> None:
+    """Apply pending migrations."""
+    with resolved(settings_or_fail()) as ready:
+        applied = apply_migrations(ready)
+    click.echo(f"applied {', '.join(applied)}" if applied else "database is up to date")
