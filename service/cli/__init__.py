@@ -5,6 +5,7 @@
     migrate
     admin create     accounts.py    the first administrator
     services import  catalogue.py   the service catalogue from HSDS files
+    backup, restore  backups.py     the whole database in one file
 
 What they all stand on (settings, servers, migrations, failing in one line) is in
 environment.py.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import click
 
 from service.cli.accounts import admin
+from service.cli.backups import backup_command, restore_command
 from service.cli.catalogue import services
 from service.cli.dev import dev
 from service.cli.production import migrate_command, serve, worker
@@ -25,5 +27,14 @@ def main() -> None:
     """Polku: group programmes, coaching, referral pathways, reminders and calendars."""
 
 
-for command in (dev, serve, worker, migrate_command, admin, services):
+for command in (
+    dev,
+    serve,
+    worker,
+    migrate_command,
+    admin,
+    services,
+    backup_command,
+    restore_command,
+):
     main.add_command(command)

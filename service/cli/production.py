@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+from datetime import datetime
 
 import click
 import uvicorn
 import uvloop
 
+from db.pool import connect
+from service.base import heartbeat
 from service.base.settings import SettingsError
 from service.cli.environment import (
     apply_migrations,
@@ -63,8 +66,16 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
 
 
 @click.command()
-def worker() -> None:
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Exit 0 if a worker on this host was heard from in the last minute (healthcheck).",
+)
+def worker(check: bool) -> None:
     """The worker alone (production)."""
+    if check:
+        _check_worker()
+        return
     # Imported here, not at the top: the worker brings arq, httpx, aiosmtplib, jinja2,
     # babel and icalendar (some 250 modules), which every other command, and
     # `polku --help`, would load for nothing.
@@ -87,3 +98,26 @@ def migrate_command() -> None:
     with resolved(settings_or_fail()) as ready:
         applied = apply_migrations(ready)
     click.echo(f"applied {', '.join(applied)}" if applied else "database is up to date")
+
+
+def _check_worker() -> None:
+    """For a container's healthcheck: the heartbeat of a worker on this host."""
+    with resolved(settings_or_fail()) as ready:
+        url = ready.app_login_url or ready.database_url
+        if url is None:
+            fail("set DATABASE_URL")
+
+        async def seen() -> datetime | None:
+            conn = await connect(url)
+            try:
+                return await heartbeat.last_seen(conn, host=heartbeat.this_host())
+            finally:
+                await conn.close()
+
+        try:
+            last = asyncio.run(seen())
+        except OSError as error:
+            fail(f"cannot reach the database: {error}")
+    if not heartbeat.alive(last):
+        fail(f"no worker on {heartbeat.this_host()} heard from in the last minute")
+    click.echo(f"worker on {heartbeat.this_host()} heard from at {last:%H:%M:%S}")

@@ -19,7 +19,6 @@ import psutil
 import pytest
 
 from service.accounts import throttle
-from service.base.settings import Settings
 from tests.factories import PASSWORD, Factory
 
 POLKU = str(Path(sys.executable).parent / "polku")
@@ -31,18 +30,6 @@ def run(
     return subprocess.run(
         [POLKU, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
-
-
-@pytest.fixture
-def external_env(settings: Settings, tmp_path: Path) -> dict[str, str]:
-    """The environment of a production-like run against the test servers."""
-    assert settings.database_url and settings.redis_url
-    return {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url,
-        "POLKU_DATA_DIR": str(tmp_path / "data"),
-    }
 
 
 def test_run_as_a_module_it_knows_every_command() -> None:
