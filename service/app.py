@@ -21,11 +21,11 @@ from redis.asyncio import Redis
 from db.pool import create_pool
 from service import health
 from service.accounts import routes as accounts
-from service.base.errors import EXCEPTION_HANDLERS
 from service.base.http import provide_connection, refuse_nul_characters, request_id_middleware
 from service.base.identity import TokenCache, provide_actor
 from service.base.identity import subscribe as subscribe_token_cache
 from service.base.listener import Listener
+from service.base.problems import EXCEPTION_HANDLERS
 from service.base.settings import Settings
 from service.clients import routes as clients
 from service.clients.records import ClientReads

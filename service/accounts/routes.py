@@ -22,10 +22,10 @@ from service.accounts.types import (
     UserOut,
     UserPatch,
 )
-from service.base.errors import problems
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor, client_address, session_of
 from service.base.pagination import Cursor, IdQuery, Limit, Page, Search
+from service.base.problems import problems
 from service.base.settings import Settings
 
 

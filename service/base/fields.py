@@ -21,7 +21,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from service.base.errors import InvalidInput, pattern
+from service.base.errors import InvalidInput
+from service.base.problems import pattern
 
 
 class Body(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):

@@ -21,10 +21,11 @@ from litestar.params import PathParameter
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 from service.base import audit, idempotency
-from service.base.errors import ClientOutOfReach, InvalidInput, problems
+from service.base.errors import ClientOutOfReach, InvalidInput
 from service.base.identity import require_sign_in
 from service.base.nul import NUL as _NUL
 from service.base.nul import nul_at
+from service.base.problems import problems
 
 # What route handlers ask for by name; `provide_connection` and the others fill them.
 Conn = NamedDependency[asyncpg.Connection]

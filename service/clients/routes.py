@@ -7,10 +7,10 @@ from typing import Any
 from litestar import Request, delete, get, patch, post
 from litestar.params import JSONBody
 
-from service.base.errors import problems
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor, signed_in
 from service.base.pagination import Cursor, Limit, Page, Search
+from service.base.problems import problems
 from service.clients import audit_trail, consents, records, workers
 from service.clients.types import (
     AuditEventOut,

@@ -16,7 +16,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from service.base.errors import InvalidInput, pattern
+from service.base.errors import InvalidInput
+from service.base.problems import pattern
 
 SHIPPED = Path(__file__).with_name("instruments")
 Key = Annotated[

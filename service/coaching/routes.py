@@ -8,11 +8,12 @@ from litestar import Response, get, patch, post, put
 from litestar.enums import MediaType
 from litestar.params import FromQuery, HeaderParameter, JSONBody, QueryParameter
 
-from service.base.errors import etag, problems
+from service.base.errors import etag
 from service.base.fields import Language
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
 from service.base.pagination import Cursor, Limit, Page
+from service.base.problems import problems
 from service.coaching import assessments, continuation, cv, goals, meetings, notes, plan_view, plans
 from service.coaching.instruments import Instrument
 from service.coaching.types import (

@@ -5,9 +5,9 @@ from __future__ import annotations
 from litestar import get, put
 from litestar.params import JSONBody
 
-from service.base.errors import problems
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
+from service.base.problems import problems
 from service.clients.types import Pathway
 from service.composers import attendance, pathway
 from service.programmes import attendance as programme_attendance

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from litestar import get
 
-from service.base.errors import problems
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
 from service.base.pagination import Cursor, Limit, Page
+from service.base.problems import problems
 from service.notifications import delivery_log
 from service.notifications.types import MessageOut
 

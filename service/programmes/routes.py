@@ -5,10 +5,10 @@ from __future__ import annotations
 from litestar import get, patch, post, put
 from litestar.params import FromQuery, JSONBody
 
-from service.base.errors import problems
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
 from service.base.pagination import Cursor, FromDate, IdQuery, Limit, Page, ToDate
+from service.base.problems import problems
 from service.programmes import attendance, enrolment, feedback, programmes, sessions
 from service.programmes.types import (
     AttentionOut,

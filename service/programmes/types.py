@@ -8,7 +8,6 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from service.base.errors import pattern
 from service.base.fields import (
     ONE_LINE,
     Body,
@@ -22,6 +21,7 @@ from service.base.fields import (
     TimeZone,
     Url,
 )
+from service.base.problems import pattern
 
 WallTime = Annotated[
     str,

@@ -7,10 +7,10 @@ from typing import Annotated, Literal
 from litestar import get, patch, post
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
-from service.base.errors import problems
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
 from service.base.pagination import Cursor, IdQuery, Limit, Page, Search
+from service.base.problems import problems
 from service.referrals import catalogue, notices, referrals, stalled
 from service.referrals.lifecycle import Status
 from service.referrals.types import (

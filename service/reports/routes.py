@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from litestar import Response, get
 
-from service.base.errors import problems
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
 from service.base.pagination import FromDate, IdQuery, ToDate
+from service.base.problems import problems
 from service.reports import esf, outcomes, programme_report
 from service.reports.types import OutcomesReport, ProgrammeReport
 

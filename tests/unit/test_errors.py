@@ -11,7 +11,7 @@ import redis.exceptions
 from litestar import Request
 from litestar.exceptions import ValidationException
 
-from service.base.errors import handle_validation_error, pattern, unreachable
+from service.base.problems import handle_validation_error, pattern, unreachable
 
 # Requests the handler does not look at: no field error in `extra` names a parameter.
 _NO_REQUEST = cast(Request[Any, Any, Any], None)

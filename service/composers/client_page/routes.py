@@ -15,9 +15,9 @@ from litestar import Request, Response, Router, delete, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from service.base.errors import problems
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
+from service.base.problems import problems
 from service.base.settings import Settings
 from service.client_page import links
 from service.client_page.types import PageLinkOut, RsvpList

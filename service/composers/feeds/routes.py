@@ -14,9 +14,10 @@ from litestar.openapi.spec import OpenAPIType, Operation, Parameter, Schema
 from litestar.params import FromPath
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.base.errors import NotFound, problems
+from service.base.errors import NotFound
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
+from service.base.problems import problems
 from service.base.settings import Settings
 from service.composers.feeds import links, serving
 from service.composers.feeds.cache import GZIP_MIN_BYTES, feed_cache
