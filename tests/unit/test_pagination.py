@@ -7,14 +7,24 @@ from typing import Any
 import pytest
 
 from service.base.errors import InvalidInput
-from service.base.pagination import CursorId, decode_cursor, encode_cursor, page_of
+from service.base.pagination import (
+    BY_NAME,
+    NEWEST_FIRST,
+    CursorId,
+    decode_cursor,
+    encode_cursor,
+    page_of,
+)
+
+# What these tests decode is a cursor; the first page's key is beside the point here.
+ANY_FIRST = (None,)
 
 AN_ID = "c0ffee00-0000-0000-0000-000000000000"
 
 
 def test_cursor_round_trips_its_sort_key() -> None:
     key = (datetime(2027, 3, 11, 8, tzinfo=UTC), "c0ffee00-0000-0000-0000-000000000000")
-    assert decode_cursor(encode_cursor(*key), tuple[datetime, str]) == key
+    assert decode_cursor(encode_cursor(*key), tuple[datetime, str], first=ANY_FIRST) == key
 
 
 @pytest.mark.parametrize(
@@ -30,14 +40,14 @@ def test_cursor_round_trips_its_sort_key() -> None:
 )
 def test_a_cursor_of_the_wrong_shape_names_the_field(cursor: str) -> None:
     with pytest.raises(InvalidInput) as raised:
-        decode_cursor(cursor, tuple[datetime, str])
+        decode_cursor(cursor, tuple[datetime, str], first=ANY_FIRST)
     assert raised.value.errors[0].field == "cursor"
 
 
 def test_page_of_cuts_the_extra_row_into_a_cursor() -> None:
     page = page_of([1, 2, 3], 2, lambda n: (n,))
     assert page.items == [1, 2]
-    assert decode_cursor(page.next_cursor, tuple[int]) == (2,)
+    assert decode_cursor(page.next_cursor, tuple[int], first=ANY_FIRST) == (2,)
     assert page_of([1, 2], 2, lambda n: (n,)).next_cursor is None
 
 
@@ -83,20 +93,30 @@ def test_a_forged_cursor_is_refused_before_it_reaches_the_database(
     cursor: str, key_type: Any
 ) -> None:
     with pytest.raises(InvalidInput) as raised:
-        decode_cursor(cursor, key_type)
+        decode_cursor(cursor, key_type, first=ANY_FIRST)
     assert raised.value.errors[0].field == "cursor"
 
 
 def test_the_bounds_are_exactly_what_the_database_takes() -> None:
-    assert decode_cursor(encode_cursor(2**63 - 1), tuple[int]) == (2**63 - 1,)
-    assert decode_cursor(encode_cursor(-(2**63)), tuple[int]) == (-(2**63),)
+    assert decode_cursor(encode_cursor(2**63 - 1), tuple[int], first=ANY_FIRST) == (2**63 - 1,)
+    assert decode_cursor(encode_cursor(-(2**63)), tuple[int], first=ANY_FIRST) == (-(2**63),)
     for beyond in [2**63, -(2**63) - 1]:
         with pytest.raises(InvalidInput):
-            decode_cursor(encode_cursor(beyond), tuple[int])
+            decode_cursor(encode_cursor(beyond), tuple[int], first=ANY_FIRST)
     # PostgreSQL reads a uuid in either case; one character off the form is refused.
-    assert decode_cursor(encode_cursor("a", AN_ID.upper()), tuple[str, CursorId]) == (
+    assert decode_cursor(
+        encode_cursor("a", AN_ID.upper()), tuple[str, CursorId], first=ANY_FIRST
+    ) == (
         "a",
         AN_ID.upper(),
     )
     with pytest.raises(InvalidInput):
-        decode_cursor(encode_cursor("a", AN_ID + "0"), tuple[str, CursorId])
+        decode_cursor(encode_cursor("a", AN_ID + "0"), tuple[str, CursorId], first=ANY_FIRST)
+
+
+def test_the_first_page_reads_after_the_key_its_order_starts_after() -> None:
+    assert decode_cursor(None, tuple[str, CursorId], first=BY_NAME) == BY_NAME
+    assert decode_cursor(None, tuple[datetime, CursorId], first=NEWEST_FIRST) == NEWEST_FIRST
+    # Every id sorts after the first name key and before the newest-first one.
+    assert BY_NAME < ("", AN_ID)
+    assert (datetime.now(UTC), AN_ID) < NEWEST_FIRST
