@@ -257,6 +257,29 @@ async def test_the_calendar_help_with_a_feed_consent(api: AsyncClient, make: Fac
     assert (await api.get(again.group(1))).status_code == 200
 
 
+async def test_rotating_or_revoking_the_page_link_ends_the_feed_it_gave(
+    api: AsyncClient, make: Factory
+) -> None:
+    worker, client_id = await page_client(make)
+    await make.consent(client_id, "calendar_feed", worker)
+    await in_group(api, make, worker, client_id)
+    feed_of = r'href="webcal://polku\.test(/feeds/pf_[^"]+\.ics)"'
+
+    path = await page_link(api, worker, client_id)
+    first = re.search(feed_of, await read_page(api, path))
+    assert first and (await api.get(first.group(1))).status_code == 200
+
+    rotated = await page_link(api, worker, client_id)  # a forwarded link, replaced
+    assert (await api.get(first.group(1))).status_code == 404
+    second = re.search(feed_of, await read_page(api, rotated))
+    assert second and second.group(1) != first.group(1), "the new page offers its own"
+    assert (await api.get(second.group(1))).status_code == 200
+
+    revoked = await api.delete(f"/api/v1/clients/{client_id}/page-link", headers=worker.headers)
+    assert revoked.status_code == 204
+    assert (await api.get(second.group(1))).status_code == 404
+
+
 async def test_every_page_sends_the_strict_headers(api: AsyncClient, make: Factory) -> None:
     worker, client_id = await page_client(make)
     await make.consent(client_id, "calendar_feed", worker)

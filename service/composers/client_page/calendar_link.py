@@ -7,7 +7,8 @@ by it), and issued on the first visit while the client has no live feed link: wh
 holds the page link can read it, and the database holds digests only. A link a worker
 gave the client stays theirs (the page does not replace it and shows none); a worker
 rotating or revoking the feed link, or the calendar consent ending, ends the page's too,
-and the page then derives the next one."""
+and the page then derives the next one. Rotating or revoking the page link ends the feed
+link it issued (migration 0022): a forwarded page link leaves no calendar behind."""
 
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ import segno
 from service.base.settings import Settings
 from service.base.tokens import digest
 from service.calendar.links import TOKEN_PREFIX
-from service.calendar.sql import queries as calendar_queries
 from service.client_page.links import OpenLink
 from service.composers.client_page.sql import queries
 
@@ -54,13 +54,12 @@ async def _feed_token(conn: asyncpg.Connection, page_token: str, link: OpenLink)
     for token, token_hash in zip(candidates, hashes, strict=True):
         if token_hash not in known:
             try:
-                await calendar_queries.insert_feed(
+                await queries.insert_page_feed(
                     conn,
                     token_hash=token_hash,
                     client_id=link.client_id,
-                    staff_id=None,
-                    programme_id=None,
                     created_by=link.created_by,
+                    page_link_id=link.id,
                 )
             except asyncpg.UniqueViolationError:
                 return None  # another request issued one this instant: shown next time

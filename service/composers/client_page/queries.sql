@@ -75,3 +75,9 @@ SELECT EXISTS (
     SELECT FROM consents k
     WHERE k.client_id = :client_id AND k.purpose = 'client_page' AND consent_is_valid(k, now())
 );
+
+-- name: insert_page_feed(token_hash, client_id, created_by, page_link_id)$
+-- A feed link the page issues, tied to the page link (migration 0022).
+INSERT INTO calendar_feeds (token_hash, client_id, created_by, page_link_id)
+VALUES (:token_hash, :client_id, :created_by, :page_link_id)
+RETURNING id;
