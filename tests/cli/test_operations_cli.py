@@ -14,6 +14,7 @@ from db.embedded import EmbeddedServers
 from db.pool import connect
 from service.base.heartbeat import this_host
 from tests.cli.test_cli import run
+from tests.conftest import embedded_backups_only
 from tests.factories import Factory
 
 
@@ -39,6 +40,7 @@ async def test_worker_check_asks_for_a_worker_on_this_host(
     assert (await asyncio.to_thread(run, ["worker", "--check"], external_env)).returncode == 0
 
 
+@embedded_backups_only
 @pytest.mark.slow
 @pytest.mark.timeout(300)
 async def test_backup_then_restore_into_a_new_data_directory(

@@ -14,6 +14,7 @@ from db.embedded import EmbeddedServers
 from db.migrate import pending_migrations, set_app_password
 from db.pool import APP_ROLE, connect, login_as
 from service.base.settings import Settings
+from tests.conftest import embedded_backups_only
 from tests.factories import Factory
 from tests.workers.test_messages import enrolled_client
 
@@ -34,6 +35,7 @@ async def _contents(conn: asyncpg.Connection) -> dict[str, list]:
     return contents
 
 
+@embedded_backups_only
 @pytest.mark.slow
 async def test_a_backup_restored_into_a_new_data_directory_holds_everything(
     api: AsyncClient, make: Factory, db: asyncpg.Connection, settings: Settings, tmp_path: Path
