@@ -207,9 +207,7 @@ async def _build_world(api: AsyncClient, make: Factory, db: asyncpg.Connection) 
         headers=people["receiving"].headers,
     )
     assert received.status_code == 200, received.text
-    ids["notice"] = await db.fetchval(
-        "SELECT id FROM referral_notices WHERE staff_id = $1", worker.id
-    )
+    ids["notice"] = await db.fetchval("SELECT id FROM notices WHERE staff_id = $1", worker.id)
     await db.execute(
         "INSERT INTO referrals (client_id, service_id, from_organisation_id, to_organisation_id,"
         " referred_by, reason, status, ended_at) VALUES ($1, $2, $3, $3, $4, 'x', 'rejected',"
@@ -455,6 +453,10 @@ TABLE: dict[str, Op | NotClientLevel] = {
     "GET /api/v1/sessions/{session_id}/rsvps": Op({"session_id": "session"}, lists=True),
     # As the meeting's plan: the client's own.
     "GET /api/v1/meetings/{meeting_id}/rsvps": Op({"meeting_id": "meeting"}),
+    "POST /api/v1/sms/inbound": NotClientLevel(
+        "the SMS gateway's callback, signed by the gateway; no staff member calls it and it "
+        "answers only how the reply was handled (tests/api/test_sms_inbound.py)"
+    ),
     "GET /feeds/{filename}": NotClientLevel(
         "a calendar behind its own secret link, with no health or social data"
     ),
