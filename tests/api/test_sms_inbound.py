@@ -423,3 +423,22 @@ async def test_an_email_reply_reaches_the_responsible_worker(
     await run_worker(worker_settings)
     update = mail_server.mailbox.messages[-1]
     assert update["Reply-To"] == f"Ville Vetäjä <{facilitator.email}>"
+
+
+async def test_the_confirmation_of_an_answer_at_night_waits_for_the_morning(
+    sms_api: AsyncClient, make: Factory, db: asyncpg.Connection, worker_settings: Settings
+) -> None:
+    worker = await make.staff("coach")
+    programme = await create_programme(sms_api, worker)
+    night = zone_where_the_hour_is(23, 0, 1, 2, 3, 4, 5)
+    client_id = await make.client(worker, phone=PHONE, timezone=night.key)
+    await make.consent(client_id, "sms_reminders", worker)
+    assert (await enrol(sms_api, worker, programme["id"], client_id)).status_code == 201
+    await mark_sent(db, client_id, "invite", timedelta(hours=3))
+    assert await handled_as(sms_api, FROM, "K") == "rsvp"
+    await run_worker(settings_with_secret(worker_settings))
+    assert sms_log(worker_settings) == []
+    waiting = await db.fetchval(
+        "SELECT scheduled_for FROM messages WHERE kind = 'reply' AND status = 'pending'"
+    )
+    assert waiting.astimezone(night).hour == 8
