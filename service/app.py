@@ -42,6 +42,7 @@ from service.composers.sms_replies import routes as sms_replies
 from service.metrics import Metrics
 from service.metrics import routes as metrics_routes
 from service.notifications import routes as notifications
+from service.outcomes import routes as outcomes
 from service.programmes import routes as programmes
 from service.referrals import routes as referrals
 from service.reports import routes as reports
@@ -122,6 +123,7 @@ def create_app(settings: Settings) -> Litestar:
             *client_page.routers,
             *notices.routers,
             *sms_replies.routers,
+            *outcomes.routers,
         ],
         lifespan=[lifespan],
         # Per app rather than per module, so that two apps in one test are two API processes.

@@ -9,6 +9,7 @@ from typing import Any
 import asyncpg
 
 from service.base.settings import Settings
+from service.notifications.compose_follow_up import compose_follow_up
 from service.notifications.compose_meeting import compose_meeting
 from service.notifications.compose_notice import compose_notice
 from service.notifications.compose_programme import compose_programme
@@ -45,6 +46,8 @@ async def compose(conn: asyncpg.Connection, settings: Settings, message: Any) ->
         return skip
     if message["kind"] == "reply":
         return compose_reply(message)
+    if message["kind"] == "follow_up":
+        return compose_follow_up(message)
     if message["meeting_id"] is not None:
         return compose_meeting(settings, message)
     return await compose_programme(conn, settings, message)

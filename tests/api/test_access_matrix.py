@@ -208,6 +208,13 @@ async def _build_world(api: AsyncClient, make: Factory, db: asyncpg.Connection) 
     )
     assert received.status_code == 200, received.text
     ids["notice"] = await db.fetchval("SELECT id FROM notices WHERE staff_id = $1", worker.id)
+    left = await api.post(
+        f"/api/v1/clients/{client}/exits",
+        json={"left_on": days_from_today(-1), "situation": "job_seeking"},
+        headers=worker.headers,
+    )
+    assert left.status_code == 201, left.text
+    ids["follow_up"] = await db.fetchval("SELECT id FROM follow_ups WHERE client_id = $1", client)
     await db.execute(
         "INSERT INTO referrals (client_id, service_id, from_organisation_id, to_organisation_id,"
         " referred_by, reason, status, ended_at) VALUES ($1, $2, $3, $3, $4, 'x', 'rejected',"
@@ -441,6 +448,22 @@ TABLE: dict[str, Op | NotClientLevel] = {
         "codes and dates of an organisation's participants, for its admins"
     ),
     "GET /api/v1/clients/{client_id}/messages": Op(CLIENT),
+    "POST /api/v1/clients/{client_id}/exits": Op(
+        CLIENT,
+        body=lambda w: {"left_on": days_from_today(0), "situation": "employed"},
+        ok=("worker",),
+    ),
+    "GET /api/v1/clients/{client_id}/exits": Op(CLIENT),
+    "GET /api/v1/clients/{client_id}/follow-ups": Op(CLIENT),
+    "PUT /api/v1/follow-ups/{follow_up_id}": Op(
+        {"follow_up_id": "follow_up"},
+        body=lambda w: {
+            "situation": "education",
+            "recorded_on": days_from_today(0),
+            "source": "worker",
+        },
+        ok=("worker",),
+    ),
     "POST /api/v1/clients/{client_id}/calendar-feed": Op(CLIENT, ok=("worker",)),
     "DELETE /api/v1/clients/{client_id}/calendar-feed": Op(CLIENT, ok=("worker",)),
     "POST /api/v1/me/calendar-feed": NotClientLevel("the caller's own calendar"),

@@ -280,9 +280,13 @@ async def test_stop_ends_sms_for_everyone_on_the_phone_and_is_confirmed_once(
     pathway = await sms_api.get(f"/api/v1/clients/{client_id}/pathway", headers=worker.headers)
     assert "consent.revoked" in [step["kind"] for step in pathway.json()["events"]]
     audited = await db.fetch(
-        "SELECT actor_client_id FROM audit_events WHERE action = 'consent.revoke'"
+        "SELECT client_id, actor_client_id, actor_id FROM audit_events "
+        "WHERE action = 'consent.revoke' AND client_id = ANY ($1::uuid[])",
+        [client_id, sibling],
     )
-    assert sorted(r["actor_client_id"] for r in audited) == sorted([client_id, sibling])
+    assert sorted((r["client_id"], r["actor_client_id"], r["actor_id"]) for r in audited) == sorted(
+        [(client_id, client_id, None), (sibling, sibling, None)]
+    )
     # The one confirmation goes although the consent has ended, and nothing else does.
     await run_worker(settings_with_secret(worker_settings))
     sent = sms_log(worker_settings)

@@ -251,3 +251,13 @@ def test_the_answer_to_a_reply_fits_one_sms(language: str, answer: str, expected
             assert gsm7(moment) in text
     assert gsm7(expected) in sms("reply", language, plain=False, place_name=None,
                                  answer=answer, title="Arjen taidot", when=moment)  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_follow_up_question_fits_one_sms_and_offers_four_numbers(language: str) -> None:
+    text = sms("follow_up", language, plain=True, place_name=None,
+               first_name="Maria-Kristiina", sms=True)  # fmt: skip
+    assert gsm7_length(text) <= SMS_LENGTH, text
+    assert all(f"{number} " in text for number in "1234"), text
+    mailed = render("follow_up", language, plain=False, first_name="Anna", sms=False).body
+    assert "1 " not in mailed  # an e-mail's answer goes to the worker, in words

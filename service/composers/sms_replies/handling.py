@@ -1,6 +1,7 @@
 """One SMS reply, handled once: matched to the client whose number it came from, then
-taken as an answer to the session or meeting their latest SMS was about, as an opt-out,
-or as a message that reaches their workers as a notice. A reply that cannot be tied to
+taken as an answer to the session or meeting their latest SMS was about (or, when that
+was the six-month follow-up question, as its answer), as an opt-out, or as a message
+that reaches their workers as a notice. A reply that cannot be tied to
 one client and one coming occasion is forwarded to a person rather than guessed at."""
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from service.composers.sms_replies import words
 from service.composers.sms_replies.sql import queries
 from service.composers.sms_replies.types import HandledAs, InboundSms
 from service.notifications import outbox
+from service.outcomes import follow_ups
+from service.outcomes import rules as outcome_rules
 
 # A gateway may hand a reply over late (it was down), but not this late or this early:
 # a day-old "K" may be about a session that has come and gone.
@@ -37,6 +40,8 @@ class Sender:
     client_id: str
     message_id: str | None
     sent_at: datetime | None
+    # When that latest message was the six-month follow-up question: which one.
+    follow_up_id: str | None = None
 
 
 def the_sender(senders: Sequence[Sender]) -> Sender | None:
@@ -64,12 +69,16 @@ async def handle(conn: asyncpg.Connection, reply: InboundSms, request_id: str | 
     rows = await queries.senders(conn, phone=phone) if phone else []
     if not rows:
         return "unknown_sender"  # as claimed: nothing of the number is kept
-    senders = [Sender(r["client_id"], r["message_id"], r["sent_at"]) for r in rows]
+    senders = [
+        Sender(r["client_id"], r["message_id"], r["sent_at"], r["follow_up_id"]) for r in rows
+    ]
     meaning = words.meaning(reply.text)
     sender = the_sender(senders)
     if meaning == "opt_out":
         await _opt_out(conn, inbound_id, senders, sender or senders[0], request_id)
         return "opt_out"
+    if sender and await _answered_follow_up(conn, inbound_id, sender, reply.text, request_id):
+        return "follow_up"
     if meaning in {"coming", "not_coming"} and sender and sender.message_id:
         occasion = await queries.named_occasion(conn, message_id=sender.message_id)
         if occasion is not None:
@@ -77,6 +86,29 @@ async def handle(conn: asyncpg.Connection, reply: InboundSms, request_id: str | 
             return "rsvp"
     await _forward(conn, inbound_id, [sender] if sender else senders, reply.text, request_id)
     return "forwarded"
+
+
+async def _answered_follow_up(
+    conn: asyncpg.Connection, inbound_id: str, sender: Sender, text: str, request_id: str | None
+) -> bool:
+    """A number (1–4) replying to the six-month follow-up question, recorded as the
+    client's answer; False for anything else."""
+    situation = outcome_rules.reply_situation(text)
+    if situation is None or sender.follow_up_id is None:
+        return False
+    if not await follow_ups.answered_by_client(conn, sender.follow_up_id, situation):
+        return False
+    await queries.audit_reply(
+        conn,
+        client_id=sender.client_id,
+        action="follow_up.answer",
+        inbound_sms_id=inbound_id,
+        request_id=request_id,
+    )
+    await queries.settle(
+        conn, id=inbound_id, handled_as="follow_up", client_id=sender.client_id, text=None
+    )
+    return True
 
 
 async def _answer(

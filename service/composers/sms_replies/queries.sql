@@ -13,10 +13,11 @@ WHERE id = :id;
 -- name: senders(phone)
 -- The clients whose number it is, each with the latest SMS Polku sent them in the
 -- last 7 days (a reply to a reply is no question), that latest first.
-SELECT c.id AS client_id, m.id AS message_id, m.sent_at
+SELECT c.id AS client_id, m.id AS message_id, m.sent_at,
+       CASE WHEN m.kind = 'follow_up' THEN m.subject_id END AS follow_up_id
 FROM clients c
 LEFT JOIN LATERAL (
-    SELECT id, sent_at FROM messages
+    SELECT id, sent_at, kind, subject_id FROM messages
     WHERE client_id = c.id AND channel = 'sms' AND status = 'sent' AND kind <> 'reply'
       AND sent_at > now() - interval '7 days'
     ORDER BY sent_at DESC

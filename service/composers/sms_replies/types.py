@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-HandledAs = Literal["rsvp", "opt_out", "forwarded", "unknown_sender", "duplicate"]
+HandledAs = Literal["rsvp", "follow_up", "opt_out", "forwarded", "unknown_sender", "duplicate"]
 
 
 class InboundSms(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
