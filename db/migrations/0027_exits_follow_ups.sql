@@ -53,3 +53,18 @@ ALTER TABLE inbound_sms DROP CONSTRAINT inbound_sms_handled_as_check;
 ALTER TABLE inbound_sms ADD CONSTRAINT inbound_sms_handled_as_check CHECK (
     handled_as IN ('rsvp', 'opt_out', 'forwarded', 'unknown_sender', 'follow_up')
 );
+
+-- A client's situation upon leaving (the latest exit record) and six months on (the
+-- latest answered follow-up), and whether a six-month question has been asked: what
+-- the reports count.
+CREATE FUNCTION situations_of(client uuid, OUT upon_leaving text, OUT six_months text,
+                              OUT asked boolean)
+LANGUAGE sql STABLE AS $$
+    SELECT (SELECT x.situation FROM exits x WHERE x.client_id = client
+            ORDER BY x.recorded_at DESC, x.id DESC LIMIT 1),
+           (SELECT f.situation FROM follow_ups f
+            WHERE f.client_id = client AND f.status = 'answered'
+            ORDER BY f.answered_at DESC, f.id DESC LIMIT 1),
+           EXISTS (SELECT FROM follow_ups f WHERE f.client_id = client
+                   AND f.status IN ('asked', 'answered'))
+$$;
