@@ -34,6 +34,7 @@ import psutil
 
 from bench import generate
 from bench.delivery import Delivery, measure_delivery
+from bench.follow_up_pass import FollowUpPass, measure_follow_up_pass
 from bench.load import Measurement, Request, measure, wrk_path
 from bench.peers import radicale
 from bench.scenarios import DEFAULT_CONNECTIONS, SCENARIOS, Data, Scenario, load_data
@@ -330,6 +331,31 @@ def delivery_row(scenario: Scenario, clients: int, delivery: Delivery) -> Row:
     return row
 
 
+def follow_up_row(scenario: Scenario, clients: int, measured: FollowUpPass) -> Row:
+    row = Row(
+        scenario,
+        clients,
+        Measurement(
+            requests=measured.asked,
+            seconds=measured.seconds,
+            rps=measured.asked / measured.seconds,
+            p50_ms=0.0,
+            p99_ms=measured.seconds * 1000,
+            failures=0,
+        ),
+    )
+    row.checks += [
+        (f"under 10 s ({measured.seconds:.2f} s)", measured.seconds < 10),
+        (
+            f"each question once ({measured.asked} asked, {measured.questions} queued, "
+            f"{measured.due} due)",
+            measured.asked == measured.due and measured.questions <= measured.due,
+        ),
+    ]
+    print(f"  follow_up_pass     {measured.asked} asked in {measured.seconds:.2f} s")
+    return row
+
+
 def compare_scales(rows: list[Row]) -> None:
     """Add each scenario's scale budget: the largest data against the smallest."""
     by_scenario: dict[str, list[Row]] = {}
@@ -498,6 +524,10 @@ def main() -> None:
             measured = measure_delivery(database_urls[sizes[-1]], redis_url, rounds=args.rounds)
             rows.append(delivery_row(delivery, sizes[-1], measured))
             memory_mb["worker"] = rows[-1].worker_peak_mb or 0.0
+        follow_up = next((s for s in scenarios if s.kind == "follow_up_pass"), None)
+        if follow_up is not None:
+            measured_pass = measure_follow_up_pass(database_urls[sizes[-1]])
+            rows.append(follow_up_row(follow_up, sizes[-1], measured_pass))
     compare_scales(rows)
 
     info = {**machine(), "rounds": args.rounds, "seconds": args.seconds}

@@ -105,7 +105,8 @@ class Scenario:
     peer: str | None = None
     peer_min_ratio: float | None = None
     connections: int = DEFAULT_CONNECTIONS
-    # "http" is driven by wrk; "delivery" sends reminders through the worker.
+    # "http" is driven by wrk; "delivery" sends reminders through the worker;
+    # "follow_up_pass" runs the daily follow-up pass on the largest data.
     kind: str = "http"
     # Absolute budgets, on the largest data.
     min_rps: float | None = None
@@ -228,6 +229,13 @@ SCENARIOS = [
         # connection: its throughput and p99 said more about the round's start than
         # about the report.
         connections=4,
+    ),
+    Scenario(
+        name="follow_up_pass",
+        title="Daily follow-up pass: 5,000 due, two passes at once (questions/s)",
+        requests=lambda d: [],
+        token="",
+        kind="follow_up_pass",
     ),
     Scenario(
         name="sms_inbound",
