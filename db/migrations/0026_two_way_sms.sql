@@ -6,17 +6,19 @@
 -- (040 123 4567) and 00-prefixed ones are accepted; NULL for what is no number.
 -- service/base/phones.py states the same rule in Python (tests hold the two together).
 CREATE FUNCTION phone_e164(phone text) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE WHEN e164 ~ '^\+[1-9][0-9]{6,14}$' THEN e164 END
-    FROM (
-        SELECT CASE
-            WHEN digits LIKE '+%' THEN digits
-            WHEN digits LIKE '00%' THEN '+' || substr(digits, 3)
-            WHEN digits LIKE '0%' THEN '+358' || substr(digits, 2)
-            ELSE '+' || digits
-        END AS e164
-        FROM (SELECT regexp_replace(phone, '[[:space:]().-]', '', 'g') AS digits) AS d
-    ) AS n
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    digits text := regexp_replace(phone, '[[:space:]().-]', '', 'g');
+    e164 text;
+BEGIN
+    e164 := CASE
+        WHEN digits LIKE '+%' THEN digits
+        WHEN digits LIKE '00%' THEN '+' || substr(digits, 3)
+        WHEN digits LIKE '0%' THEN '+358' || substr(digits, 2)
+        ELSE '+' || digits
+    END;
+    RETURN CASE WHEN e164 ~ '^\+[1-9][0-9]{6,14}$' THEN e164 END;
+END
 $$;
 
 ALTER TABLE clients ADD COLUMN phone_e164 text GENERATED ALWAYS AS (phone_e164(phone)) STORED;

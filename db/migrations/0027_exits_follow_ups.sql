@@ -59,12 +59,14 @@ ALTER TABLE inbound_sms ADD CONSTRAINT inbound_sms_handled_as_check CHECK (
 -- the reports count.
 CREATE FUNCTION situations_of(client uuid, OUT upon_leaving text, OUT six_months text,
                               OUT asked boolean)
-LANGUAGE sql STABLE AS $$
-    SELECT (SELECT x.situation FROM exits x WHERE x.client_id = client
-            ORDER BY x.recorded_at DESC, x.id DESC LIMIT 1),
-           (SELECT f.situation FROM follow_ups f
-            WHERE f.client_id = client AND f.status = 'answered'
-            ORDER BY f.answered_at DESC, f.id DESC LIMIT 1),
-           EXISTS (SELECT FROM follow_ups f WHERE f.client_id = client
-                   AND f.status IN ('asked', 'answered'))
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    SELECT x.situation INTO upon_leaving FROM exits x WHERE x.client_id = client
+    ORDER BY x.recorded_at DESC, x.id DESC LIMIT 1;
+    SELECT f.situation INTO six_months FROM follow_ups f
+    WHERE f.client_id = client AND f.status = 'answered'
+    ORDER BY f.answered_at DESC, f.id DESC LIMIT 1;
+    asked := EXISTS (SELECT FROM follow_ups f WHERE f.client_id = client
+                     AND f.status IN ('asked', 'answered'));
+END
 $$;

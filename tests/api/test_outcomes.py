@@ -168,7 +168,9 @@ async def test_the_client_answers_six_months_on_with_a_number(
     [six_months] = [e for e in pathway.json()["events"] if e["kind"] == "follow_up.recorded"]
     assert six_months["details"] == {"situation": "education", "source": "client"}
     actors = await db.fetch(
-        "SELECT actor_client_id FROM audit_events WHERE action = 'follow_up.answer'"
+        "SELECT actor_client_id FROM audit_events "
+        "WHERE action = 'follow_up.answer' AND client_id = $1",
+        client_id,
     )
     assert [r["actor_client_id"] for r in actors] == [client_id]
     # Anything but a number is for a person, as always.

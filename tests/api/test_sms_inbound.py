@@ -140,7 +140,8 @@ async def test_a_yes_answers_the_session_of_the_latest_reminder(
     assert [tuple(r) for r in replies] == [("coming", second), ("not_coming", second)]
     actors = await db.fetch(
         "SELECT actor_client_id, detail->>'via' AS via FROM audit_events "
-        "WHERE action = 'rsvp.answer'"
+        "WHERE action = 'rsvp.answer' AND client_id = $1",
+        client_id,
     )
     assert [tuple(r) for r in actors] == [(client_id, "sms")] * 2
 
