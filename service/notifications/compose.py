@@ -13,6 +13,7 @@ from service.notifications.compose_meeting import compose_meeting
 from service.notifications.compose_notice import compose_notice
 from service.notifications.compose_programme import compose_programme
 from service.notifications.outgoing import Outgoing, Skip
+from service.notifications.page_link_message import compose_page_link
 
 
 def unreachable(message: Any) -> Skip | None:
@@ -40,6 +41,8 @@ async def compose(conn: asyncpg.Connection, settings: Settings, message: Any) ->
     skip = unreachable(message)
     if skip is not None:
         return skip
+    if message["kind"] == "page_link":
+        return await compose_page_link(conn, message)
     if message["meeting_id"] is not None:
         return compose_meeting(settings, message)
     return await compose_programme(conn, settings, message)

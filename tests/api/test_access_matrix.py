@@ -455,6 +455,15 @@ TABLE: dict[str, Op | NotClientLevel] = {
     "GET /api/v1/sessions/{session_id}/rsvps": Op({"session_id": "session"}, lists=True),
     # As the meeting's plan: the client's own.
     "GET /api/v1/meetings/{meeting_id}/rsvps": Op({"meeting_id": "meeting"}),
+    # Sent to the client's e-mail, which the world's client has with its consent.
+    "POST /api/v1/clients/{client_id}/page-link/send": Op(
+        CLIENT, body=lambda w: {"channel": "email"}, ok=("worker",)
+    ),
+    # As recording the session's attendance: its managers only (403 for others), and a
+    # manager outside the client's reach excuses and sees none of the client's.
+    "POST /api/v1/sessions/{session_id}/attendance/excuse-answered": Op(
+        {"session_id": "session"}, ok=("facilitator",), outside=frozenset({200, 403})
+    ),
     "GET /feeds/{filename}": NotClientLevel(
         "a calendar behind its own secret link, with no health or social data"
     ),

@@ -21,7 +21,7 @@ from service.base.problems import problems
 from service.base.settings import Settings
 from service.client_page import links
 from service.client_page.types import PageLinkOut, RsvpList
-from service.composers.client_page import answering, page, page_links, rsvp_lists
+from service.composers.client_page import answering, page, page_links, rsvp_lists, staff_routes
 
 AppSettings = NamedDependency[Settings]
 
@@ -110,4 +110,5 @@ routers = [
     api_router("programmes", [session_rsvps]),
     api_router("coaching", [meeting_rsvps]),
     Router(path="/", route_handlers=[read_page, post_answer]),
+    *staff_routes.routers,
 ]
