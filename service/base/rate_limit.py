@@ -24,13 +24,24 @@ def _key(limit: Limit, subject: str) -> str:
 async def hit(redis: Redis, limit: Limit, subject: str, weight: int = 1) -> int | None:
     """Count a request of `weight`; the seconds to wait when the subject is over the limit
     (the request itself counted), else None."""
-    key = _key(limit, subject)
+    [wait] = await hit_all(redis, [(limit, subject)], weight)
+    return wait
+
+
+async def hit_all(
+    redis: Redis, counted: list[tuple[Limit, str]], weight: int = 1
+) -> list[int | None]:
+    """Count a request against several limits in one round trip; for each, as `hit`."""
     async with redis.pipeline(transaction=True) as pipe:
-        # SET NX EX then INCRBY rather than EXPIRE NX, which Redis 6 does not have.
-        pipe.set(key, 0, ex=limit.window_seconds, nx=True)
-        pipe.incrby(key, weight)
-        pipe.ttl(key)
-        _, total, ttl = await pipe.execute()
-    if int(total) <= limit.most:
-        return None
-    return max(int(ttl), 1)
+        for limit, subject in counted:
+            key = _key(limit, subject)
+            # SET NX EX then INCRBY rather than EXPIRE NX, which Redis 6 does not have.
+            pipe.set(key, 0, ex=limit.window_seconds, nx=True)
+            pipe.incrby(key, weight)
+            pipe.ttl(key)
+        answers = await pipe.execute()
+    waits: list[int | None] = []
+    for index, (limit, _) in enumerate(counted):
+        total, ttl = answers[3 * index + 1], answers[3 * index + 2]
+        waits.append(None if int(total) <= limit.most else max(int(ttl), 1))
+    return waits

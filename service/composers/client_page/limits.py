@@ -21,7 +21,7 @@ from litestar import Request
 from redis.asyncio import Redis
 
 from service.base.identity import client_address
-from service.base.rate_limit import Limit, hit
+from service.base.rate_limit import Limit, hit, hit_all
 from service.client_page import links
 from service.composers.client_page import page, texts
 from service.composers.client_page.sql import queries
@@ -86,13 +86,15 @@ async def admit(
     request: Request[Any, Any, Any], conn: asyncpg.Connection, token: str, asked: str | None
 ) -> TooMany | None:
     """Count the request; a refusal when its address or its link is over the limit."""
-    redis = _redis(request)
-    wait = await hit(redis, PER_ADDRESS, client_address(request))
-    if wait is not None:
-        return TooMany(wait, too_many_page(_all_languages(asked), wait))
-    wait = await hit(redis, PER_LINK, _link_key(token))
-    if wait is None:
+    by_address, by_link = await hit_all(
+        _redis(request),
+        [(PER_ADDRESS, client_address(request)), (PER_LINK, _link_key(token))],
+    )
+    if by_address is not None:
+        return TooMany(by_address, too_many_page(_all_languages(asked), by_address))
+    if by_link is None:
         return None
+    wait = by_link
     link = await links.open_link(conn, token)
     languages = _all_languages(asked)
     if link is not None:
