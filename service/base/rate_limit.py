@@ -1,7 +1,9 @@
-"""Counting requests in Redis over fixed windows: how many a subject (an address, a
-link's digest) has made in the current window, and how long until the window ends once
-it has made too many. A request can weigh more than one (a miss counts harder than a
-hit). Losing Redis loses only the counts."""
+"""A small fixed-window rate limiter on Redis: at most `limit` hits per key in a window.
+
+Every hit counts, allowed or not, so hammering a limit does not reset it. A hit can
+weigh more than one (a miss counting harder than a hit). The keys are the caller's to
+choose; they must not carry personal data (hash anything that is). Losing Redis loses
+only the counts."""
 
 from __future__ import annotations
 
@@ -12,36 +14,39 @@ from redis.asyncio import Redis
 
 @dataclass(frozen=True)
 class Limit:
-    name: str  # part of the Redis key: one counter per limit and subject
-    most: int  # the weight a subject may reach within a window
+    name: str
+    limit: int
     window_seconds: int
 
 
-def _key(limit: Limit, subject: str) -> str:
-    return f"polku:limit:{limit.name}:{subject}"
-
-
 async def hit(redis: Redis, limit: Limit, subject: str, weight: int = 1) -> int | None:
-    """Count a request of `weight`; the seconds to wait when the subject is over the limit
-    (the request itself counted), else None."""
-    [wait] = await hit_all(redis, [(limit, subject)], weight)
+    """Count one hit of `subject` against `limit`: None while within it, else the
+    seconds until the window ends (at least 1)."""
+    [wait] = await hit_each(redis, [(limit, subject)], weight)
     return wait
 
 
-async def hit_all(
-    redis: Redis, counted: list[tuple[Limit, str]], weight: int = 1
+async def hit_all(redis: Redis, checks: list[tuple[Limit, str]]) -> int | None:
+    """Count a hit against each (limit, subject); the longest wait if any is over."""
+    waits = [wait for wait in await hit_each(redis, checks) if wait is not None]
+    return max(waits) if waits else None
+
+
+async def hit_each(
+    redis: Redis, checks: list[tuple[Limit, str]], weight: int = 1
 ) -> list[int | None]:
-    """Count a request against several limits in one round trip; for each, as `hit`."""
+    """Count a hit of `weight` against each (limit, subject) in one round trip; for
+    each, as `hit` answers."""
     async with redis.pipeline(transaction=True) as pipe:
-        for limit, subject in counted:
-            key = _key(limit, subject)
+        for limit, subject in checks:
+            key = f"polku:rate:{limit.name}:{subject}"
             # SET NX EX then INCRBY rather than EXPIRE NX, which Redis 6 does not have.
             pipe.set(key, 0, ex=limit.window_seconds, nx=True)
             pipe.incrby(key, weight)
             pipe.ttl(key)
         answers = await pipe.execute()
     waits: list[int | None] = []
-    for index, (limit, _) in enumerate(counted):
-        total, ttl = answers[3 * index + 1], answers[3 * index + 2]
-        waits.append(None if int(total) <= limit.most else max(int(ttl), 1))
+    for index, (limit, _) in enumerate(checks):
+        count, ttl = answers[3 * index + 1], answers[3 * index + 2]
+        waits.append(None if int(count) <= limit.limit else max(int(ttl), 1))
     return waits

@@ -64,7 +64,7 @@ async def test_unknown_links_from_one_address_are_stopped_after_about_twenty(
 async def test_one_link_read_too_often_waits_in_the_clients_language(
     api: AsyncClient, make: Factory, app: Litestar, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(limits, "PER_LINK", Limit("client-page:link", most=3, window_seconds=60))
+    monkeypatch.setattr(limits, "PER_LINK", Limit("client-page:link", limit=3, window_seconds=60))
     worker, client_id = await page_client(make, language="en")
     programme = await in_group(api, make, worker, client_id)
     path = await page_link(api, worker, client_id)

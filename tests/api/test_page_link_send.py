@@ -159,3 +159,22 @@ async def test_refusals_name_the_channel(api: AsyncClient, make: Factory) -> Non
     stranger = await make.staff("coach")
     response = await api.post(url, json={"channel": "email"}, headers=stranger.headers)
     assert response.status_code == 404, response.text
+
+
+async def test_a_repeat_with_the_same_idempotency_key_sends_once(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    worker, client_id = await page_client(make, email="anna@example.org")
+    await make.consent(client_id, "email_reminders", worker)
+    answers = [
+        await api.post(
+            f"/api/v1/clients/{client_id}/page-link/send",
+            json={"channel": "email"},
+            headers={**worker.headers, "Idempotency-Key": "send-link-1"},
+        )
+        for _ in range(2)
+    ]
+    assert [a.status_code for a in answers] == [202, 202]
+    assert answers[0].json() == answers[1].json()
+    assert await db.fetchval("SELECT count(*) FROM messages WHERE kind = 'page_link'") == 1
+    assert await db.fetchval("SELECT count(*) FROM client_page_links") == 1

@@ -21,13 +21,13 @@ from litestar import Request
 from redis.asyncio import Redis
 
 from service.base.identity import client_address
-from service.base.rate_limit import Limit, hit, hit_all
+from service.base.rate_limit import Limit, hit, hit_each
 from service.client_page import links
 from service.composers.client_page import page, texts
 from service.composers.client_page.sql import queries
 
-PER_ADDRESS = Limit("client-page:address", most=300, window_seconds=600)
-PER_LINK = Limit("client-page:link", most=120, window_seconds=600)
+PER_ADDRESS = Limit("client-page:address", limit=300, window_seconds=600)
+PER_LINK = Limit("client-page:link", limit=120, window_seconds=600)
 # What a link that opens nothing adds to the request itself: 15 in all, so twenty such
 # use up an address's window.
 MISS_WEIGHT = 14
@@ -86,7 +86,7 @@ async def admit(
     request: Request[Any, Any, Any], conn: asyncpg.Connection, token: str, asked: str | None
 ) -> TooMany | None:
     """Count the request; a refusal when its address or its link is over the limit."""
-    by_address, by_link = await hit_all(
+    by_address, by_link = await hit_each(
         _redis(request),
         [(PER_ADDRESS, client_address(request)), (PER_LINK, _link_key(token))],
     )

@@ -3,7 +3,7 @@ SMS or e-mail, and excusing the absences the clients announced on their page."""
 
 from __future__ import annotations
 
-from litestar import Response, post
+from litestar import post
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
@@ -37,9 +37,8 @@ async def send_page_link(
     conn: Conn,
     actor: CurrentActor,
     settings: AppSettings,
-) -> Response[PageLinkSent]:
-    sent = await page_link_send.send_link(conn, settings, actor, client_id, data.channel)
-    return Response(sent, status_code=202)
+) -> PageLinkSent:
+    return await page_link_send.send_link(conn, settings, actor, client_id, data.channel)
 
 
 @post(
