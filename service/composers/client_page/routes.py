@@ -21,7 +21,14 @@ from service.base.problems import problems
 from service.base.settings import Settings
 from service.client_page import links
 from service.client_page.types import PageLinkOut, RsvpList
-from service.composers.client_page import answering, page, page_links, rsvp_lists
+from service.composers.client_page import (
+    answering,
+    limits,
+    page,
+    page_links,
+    rsvp_lists,
+    staff_routes,
+)
 
 AppSettings = NamedDependency[Settings]
 
@@ -87,8 +94,12 @@ async def read_page(
     token: FromPath[str], conn: Conn, settings: AppSettings, request: Request[Any, Any, Any]
 ) -> Response[str]:
     asked_language = request.query_params.get("lang")
+    refused = await limits.admit(request, conn, token, asked_language)
+    if refused is not None:
+        return _too_many(refused)
     link = await links.open_link(conn, token)
     if link is None:
+        await limits.missed(request)
         return _html(404, page.not_found(asked_language))
     return _html(200, await page.read_page(conn, settings, token, link, asked_language))
 
@@ -99,9 +110,20 @@ async def post_answer(
 ) -> Response[str]:
     form = await request.form()
     fields = {key: str(value) for key, value in form.items() if isinstance(value, str)}
+    refused = await limits.admit(request, conn, token, fields.get("lang"))
+    if refused is not None:
+        return _too_many(refused)
     request_id = request.scope.get("state", {}).get("request_id")
     outcome = await answering.answer(conn, token, fields, request_id)
+    if outcome.status == 404:  # no such link, or nothing of the client's by that id
+        await limits.missed(request)
     return _html(outcome.status, outcome.html, outcome.location)
+
+
+def _too_many(refused: limits.TooMany) -> Response[str]:
+    response = _html(429, refused.html)
+    response.headers["Retry-After"] = str(refused.retry_after)
+    return response
 
 
 routers = [
@@ -110,4 +132,5 @@ routers = [
     api_router("programmes", [session_rsvps]),
     api_router("coaching", [meeting_rsvps]),
     Router(path="/", route_handlers=[read_page, post_answer]),
+    *staff_routes.routers,
 ]
