@@ -12,8 +12,15 @@ from service.referrals import referrals
 
 
 async def record(
-    conn: asyncpg.Connection, actor: Actor, session_id: str, data: AttendanceIn
+    conn: asyncpg.Connection,
+    actor: Actor,
+    session_id: str,
+    data: AttendanceIn,
+    *,
+    only_named: bool = False,
 ) -> AttendanceOut:
-    recorded = await attendance.record_attendance(conn, actor, session_id, data)
+    recorded = await attendance.record_attendance(
+        conn, actor, session_id, data, only_named=only_named
+    )
     await referrals.clients_started(conn, actor, recorded.programme_id, recorded.came)
     return recorded.attendance

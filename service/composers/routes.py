@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import get, put
+from litestar import get, patch, put
 from litestar.params import JSONBody
 
 from service.base.http import Conn, PathId, api_router
@@ -20,11 +20,26 @@ async def get_pathway(client_id: PathId, conn: Conn, actor: CurrentActor) -> Pat
     return await pathway.client_pathway(conn, actor, client_id)
 
 
-@put("/sessions/{session_id:str}/attendance", responses=problems(401, 403, 404, 409, 422))
+@put(
+    "/sessions/{session_id:str}/attendance",
+    responses=problems(401, 403, 404, 409, 422),
+    summary="Replace the session's attendance: whoever you reach and leave out loses their record",
+)
 async def record_attendance(
     session_id: PathId, data: JSONBody[AttendanceIn], conn: Conn, actor: CurrentActor
 ) -> AttendanceWithAnswers:
     return await excusing.record(conn, actor, session_id, data)
+
+
+@patch(
+    "/sessions/{session_id:str}/attendance",
+    responses=problems(401, 403, 404, 409, 422),
+    summary="Change the attendance of the people named; every other record stays",
+)
+async def change_attendance(
+    session_id: PathId, data: JSONBody[AttendanceIn], conn: Conn, actor: CurrentActor
+) -> AttendanceWithAnswers:
+    return await excusing.record(conn, actor, session_id, data, only_named=True)
 
 
 @get(
@@ -41,5 +56,5 @@ async def read_attendance(
 routers = [
     api_router("clients", [get_pathway]),
     # A path's methods share one router: Litestar 2 gives each router its own OPTIONS.
-    api_router("programmes", [record_attendance, read_attendance]),
+    api_router("programmes", [record_attendance, change_attendance, read_attendance]),
 ]

@@ -64,10 +64,15 @@ class Recorded:
 
 
 async def record_attendance(
-    conn: asyncpg.Connection, actor: Actor, session_id: str, data: AttendanceIn
+    conn: asyncpg.Connection,
+    actor: Actor,
+    session_id: str,
+    data: AttendanceIn,
+    *,
+    only_named: bool = False,
 ) -> Recorded:
     """The part of the session's attendance the actor reaches becomes exactly these
-    records (PUT: idempotent)."""
+    records (PUT: idempotent); with `only_named` (PATCH) only the named records change."""
     session = await lock_session(
         conn, actor, session_id, partial(require_started, what="attendance")
     )
@@ -93,6 +98,7 @@ async def record_attendance(
         client_ids=client_ids,
         statuses=[record.status for record in data.records],
         recorded_by=actor.id,
+        only_named=only_named,
     )
     changed_ids = [row["client_id"] for row in changed]
     await _update_attention(conn, session["programme_id"], changed_ids)

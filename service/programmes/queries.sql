@@ -295,16 +295,18 @@ WHERE s.id = :session_id
   AND (e.status = 'enrolled' OR (e.status = 'withdrawn' AND e.withdrawn_at > s.starts_at))
   AND can_reach_client(:viewer, e.client_id);
 
--- name: replace_attendance(session_id, client_ids, statuses, recorded_by)
+-- name: replace_attendance(session_id, client_ids, statuses, recorded_by, only_named)
 -- The part of the session's attendance the recorder reaches becomes exactly these
--- records (the records of clients they do not see stay as they are); returns the
--- clients whose record changed or went away.
+-- records (the records of clients they do not see stay as they are), or with
+-- `only_named` just the named records change; returns the clients whose record changed
+-- or went away.
 WITH given AS (
     SELECT client_id, status
     FROM unnest(:client_ids::uuid[], :statuses::text[]) AS given (client_id, status)
 ), removed AS (
     DELETE FROM attendance a
-    WHERE a.session_id = :session_id AND a.client_id <> ALL (:client_ids::uuid[])
+    WHERE NOT :only_named AND a.session_id = :session_id
+      AND a.client_id <> ALL (:client_ids::uuid[])
       AND can_reach_client(:recorded_by, a.client_id)
     RETURNING a.client_id
 ), written AS (

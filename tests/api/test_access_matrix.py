@@ -341,6 +341,12 @@ TABLE: dict[str, Op | NotClientLevel] = {
         ok=("facilitator",),
         outside=frozenset({403, 422}),
     ),
+    "PATCH /api/v1/sessions/{session_id}/attendance": Op(
+        {"session_id": "session"},
+        body=lambda w: {"records": [{"client_id": w.ids["client"], "status": "excused"}]},
+        ok=("facilitator",),
+        outside=frozenset({403, 422}),
+    ),
     "GET /api/v1/attention": Op(lists=True, ok=("worker",)),
     "GET /api/v1/clients/{client_id}/plans": Op(CLIENT),
     "POST /api/v1/clients/{client_id}/plans": Op(

@@ -188,3 +188,41 @@ async def test_every_record_returned_or_changed_is_audited(
     seen = len(await audited())
     await api.get("/api/v1/attention", headers=worker.headers)
     assert (await audited())[seen:] == [(worker.id, "attention.read", anna)]
+
+
+async def test_patch_changes_only_the_people_named(api: AsyncClient, make: Factory) -> None:
+    coach, worker, programme, (anna, ben) = await group_with_history(api, make)
+    s1, s2 = programme["sessions"][:2]
+    await put(api, coach, s1, [(anna, "absent"), (ben, "present")])
+    await put(api, coach, s2, [(anna, "present"), (ben, "present")])
+    # Anna was excused for the first session after all: Ben's record stays.
+    excused = await api.patch(
+        f"/api/v1/sessions/{s1['id']}/attendance",
+        json={"records": [{"client_id": anna, "status": "excused"}]},
+        headers=coach.headers,
+    )
+    assert excused.status_code == 200, excused.text
+    assert [(r["client_id"], r["status"]) for r in excused.json()["records"]] == sorted(
+        [(anna, "excused"), (ben, "present")]
+    )
+    # A second absence after an excused one raises no flag: the patch counted.
+    await api.patch(
+        f"/api/v1/sessions/{s2['id']}/attendance",
+        json={"records": [{"client_id": anna, "status": "absent"}]},
+        headers=coach.headers,
+    )
+    flags = await api.get("/api/v1/attention", headers=worker.headers)
+    assert flags.json()["items"] == []
+    read = await api.get(f"/api/v1/sessions/{s2['id']}/attendance", headers=worker.headers)
+    assert [(r["client_id"], r["status"]) for r in read.json()["records"]] == sorted(
+        [(anna, "absent"), (ben, "present")]
+    )
+    # The same refusals as PUT: a client not in the group names the record.
+    stranger = await make.client(worker)
+    refused = await api.patch(
+        f"/api/v1/sessions/{s2['id']}/attendance",
+        json={"records": [{"client_id": stranger, "status": "present"}]},
+        headers=coach.headers,
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "records[0].client_id"

@@ -47,9 +47,15 @@ async def read(conn: asyncpg.Connection, actor: Actor, session_id: str) -> Atten
 
 
 async def record(
-    conn: asyncpg.Connection, actor: Actor, session_id: str, data: AttendanceIn
+    conn: asyncpg.Connection,
+    actor: Actor,
+    session_id: str,
+    data: AttendanceIn,
+    *,
+    only_named: bool = False,
 ) -> AttendanceWithAnswers:
-    return await with_answers(conn, actor, await recording.record(conn, actor, session_id, data))
+    recorded = await recording.record(conn, actor, session_id, data, only_named=only_named)
+    return await with_answers(conn, actor, recorded)
 
 
 async def excuse_answered(
