@@ -84,7 +84,7 @@ UPDATE client_page_codes SET used_at = :now, code_text = NULL WHERE id = :id;
 -- One wrong try more; the last one allowed closes the code and pauses the link.
 UPDATE client_page_codes
 SET wrong_tries = wrong_tries + 1,
-    used_at = CASE WHEN wrong_tries + 1 >= :max_tries THEN :now END,
+    used_at = CASE WHEN wrong_tries + 1 >= :max_tries THEN :now::timestamptz END,
     code_text = CASE WHEN wrong_tries + 1 >= :max_tries THEN NULL ELSE code_text END,
     paused_until = CASE WHEN wrong_tries + 1 >= :max_tries THEN :paused_until::timestamptz END
 WHERE id = :id

@@ -39,6 +39,9 @@ async def request_assessment(
     instrument = await queries.instrument(conn, key=data.instrument, version=None)
     if instrument is None:
         raise InvalidInput("instrument", "no such instrument (see GET /api/v1/instruments)")
+    if instrument["definition"]["scoring"] != "domain_mean":
+        # A profile comparison rates a person against a job: a worker's assessment.
+        raise InvalidInput("instrument", "is not a self-assessment the client can fill in")
     request_id = await queries.insert_assessment_request(
         conn,
         plan_id=plan_id,
@@ -112,8 +115,10 @@ async def rate_own_goal(
     """The client's own rating of a goal on one of their open plans, today; its id, or
     None when the goal is not theirs."""
     today = today_in_finland()
-    if not is_id(goal_id) or level not in (-2, -1, 0, 1, 2):
+    if not is_id(goal_id):
         return None
+    if level not in (-2, -1, 0, 1, 2):
+        raise InvalidInput("level", "levels run from -2 to +2")
     if await queries.client_goal(conn, client_id=client_id, goal_id=goal_id, today=today) is None:
         return None
     rating_id: Any = await queries.insert_client_rating(

@@ -404,6 +404,8 @@ async def test_an_assessment_asked_of_the_client_is_filled_in_on_the_page(
     url = f"/api/v1/plans/{plan['id']}/assessment-requests"
     unknown = await api.post(url, json={"instrument": "nothing"}, headers=worker.headers)
     assert unknown.status_code == 422 and "instrument" in unknown.text
+    profile = await api.post(url, json={"instrument": "ability_profile"}, headers=worker.headers)
+    assert profile.status_code == 422 and "self-assessment" in profile.text
     stranger = await make.staff("coach", organisation_id=worker.organisation_id)
     outside = await api.post(url, json={"instrument": "work_ability"}, headers=stranger.headers)
     assert outside.status_code == 404

@@ -32,6 +32,7 @@ CODE_PER_ADDRESS = Limit("page-code:address", 30, 3600)
 VERIFY_PER_LINK = Limit("page-verify:link", 20, 900)
 VERIFY_PER_ADDRESS = Limit("page-verify:address", 100, 900)
 CHANNELS = ("sms", "email")
+LEVELS = {str(level): level for level in (-2, -1, 0, 1, 2)}
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,14 @@ class _Visit:
     first_name: str
     zone: ZoneInfo
 
+    def action(self, path: str) -> str:
+        """Where a form posts (the language travels in the form itself)."""
+        return f"/p/{self.token}{path}"
+
     def url(self, path: str = "") -> str:
+        """A link, keeping the language asked for."""
         query = f"?lang={self.asked}" if self.asked else ""
-        return f"/p/{self.token}{path}{query}"
+        return f"{self.action(path)}{query}"
 
     def render(self, template: str, **values: Any) -> str:
         return page.render(
@@ -77,8 +83,10 @@ class _Visit:
 
     def message(self, status: int, key: str, *, back: str | None = None, **values: Any) -> Outcome:
         text = texts.WORDS[self.language][key].format(**values)
-        return Outcome(status, page.render("message.html", self.language, message=text,
-                                           back_url=back or self.url("/me")))  # fmt: skip
+        back_url = back or self.url("/me")
+        return Outcome(
+            status, page.render("message.html", self.language, message=text, back_url=back_url)
+        )
 
 
 async def _visit(conn: asyncpg.Connection, token: str, asked: str | None) -> _Visit | Outcome:
@@ -140,8 +148,8 @@ async def _code_page(
         "personal_code.html",
         channels=channels,
         notice=notice,
-        code_url=visit.url("/code").split("?")[0],
-        verify_url=visit.url("/verify").split("?")[0],
+        code_url=visit.action("/code"),
+        verify_url=visit.action("/verify"),
     )
     return Outcome(status, html)
 
@@ -170,10 +178,10 @@ async def read_me(
         "personal.html",
         goals=goals,
         assessments=asked_of,
-        rating_url=visit.url("/me/rating").split("?")[0],
+        rating_url=visit.action("/me/rating"),
         assessment_url=lambda request: visit.url(f"/me/assessments/{request.id}"),
         my_data_url=visit.url("/me/data"),
-        json_url=f"/p/{token}/my-data.json",
+        json_url=visit.action("/my-data.json"),
     )
     return Outcome(200, html)
 
@@ -282,12 +290,13 @@ async def rate_goal(
         return visit
     if not is_valid(token, form.get("form_token"), clock.now()):
         return visit.message(403, "form_expired")
-    level_text = form.get("level", "")
-    level = int(level_text) if level_text.lstrip("-").isdigit() and len(level_text) <= 2 else 9
+    level = LEVELS.get(form.get("level", ""))
+    if level is None:
+        return visit.message(400, "bad_form")
     goal_id = form.get("goal_id", "")
     rating_id = await client_side.rate_own_goal(conn, visit.link.client_id, goal_id, level)
     if rating_id is None:
-        return visit.message(400 if level not in (-2, -1, 0, 1, 2) else 404, "unknown_goal")
+        return visit.message(404, "unknown_goal")
     await acting.audit(
         conn,
         visit.link.client_id,
@@ -323,7 +332,7 @@ async def assessment_form(
     html = visit.render(
         "assessment.html",
         instrument=found.instrument,
-        post_url=f"/p/{token}/me/assessments/{found.id}",
+        post_url=visit.action(f"/me/assessments/{found.id}"),
     )
     return Outcome(200, html)
 
@@ -386,7 +395,7 @@ async def my_data_page(
         "my_data.html",
         data=data,
         zone=visit.zone,
-        json_url=f"/p/{token}/my-data.json",
+        json_url=visit.action("/my-data.json"),
         referral_state=my_data.referral_state,
         what_was_done=lambda action: texts.what_was_done(visit.language, action),
     )
