@@ -14,17 +14,8 @@ from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
 from service.base.pagination import Cursor, Limit, Page
 from service.base.problems import problems
-from service.coaching import (
-    assessments,
-    client_side,
-    continuation,
-    cv,
-    goals,
-    meetings,
-    notes,
-    plan_view,
-    plans,
-)
+from service.coaching import assessments, continuation, cv, goals, meetings, notes, plan_view, plans
+from service.coaching.client_side import request_assessment as ask_client
 from service.coaching.instruments import Instrument
 from service.coaching.types import (
     AssessmentIn,
@@ -279,7 +270,7 @@ async def list_assessments(
 async def request_assessment(
     plan_id: PathId, data: JSONBody[AssessmentRequestIn], conn: Conn, actor: CurrentActor
 ) -> AssessmentRequestOut:
-    return await client_side.request_assessment(conn, actor, plan_id, data)
+    return await ask_client(conn, actor, plan_id, data)
 
 
 # Strengths CV ------------------------------------------------------------------------------

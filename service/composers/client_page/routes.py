@@ -23,7 +23,15 @@ from service.base.problems import problems
 from service.base.settings import Settings
 from service.client_page import links, sessions
 from service.client_page.types import PageLinkOut, RsvpList
-from service.composers.client_page import answering, page, page_links, personal, rsvp_lists
+from service.composers.client_page import (
+    answering,
+    page,
+    page_links,
+    personal,
+    personal_code,
+    rsvp_lists,
+)
+from service.composers.client_page.personal_visit import Outcome
 
 AppSettings = NamedDependency[Settings]
 
@@ -118,7 +126,7 @@ routers = [
 # The personal part, behind a one-time code (issue 17, point 4) -------------------------
 
 
-def _personal(request: Request[Any, Any, Any], outcome: personal.Outcome) -> Response[Any]:
+def _personal(request: Request[Any, Any, Any], outcome: Outcome) -> Response[Any]:
     """The outcome as an HTML page (or the JSON download) with the /p/ headers, and the
     personal part's cookie when a right code opened it: HttpOnly, SameSite=Strict,
     Secure when the request came over HTTPS, for /p/ only."""
@@ -186,7 +194,7 @@ async def send_code(
     token: FromPath[str], conn: Conn, redis: NamedDependency[Redis], request: Request[Any, Any, Any]
 ) -> Response[Any]:
     form = await _form(request)
-    outcome = await personal.send_code(
+    outcome = await personal_code.send_code(
         conn, redis, token, form, client_address(request), _request_id(request)
     )
     return _personal(request, outcome)
@@ -197,7 +205,7 @@ async def verify_code(
     token: FromPath[str], conn: Conn, redis: NamedDependency[Redis], request: Request[Any, Any, Any]
 ) -> Response[Any]:
     form = await _form(request)
-    outcome = await personal.verify_code(
+    outcome = await personal_code.verify_code(
         conn, redis, token, form, client_address(request), _request_id(request)
     )
     return _personal(request, outcome)
