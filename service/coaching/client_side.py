@@ -162,6 +162,8 @@ async def answer_asked(
     """Save the client's answers as an assessment (answered_by "client"); its id, or
     None when the request is not open. InvalidInput names an answer that is missing or
     out of range."""
+    if not is_id(request_id):
+        return None
     row = await queries.lock_client_request(conn, client_id=client_id, id=request_id)
     if row is None or row["assessment_id"] is not None:
         return None

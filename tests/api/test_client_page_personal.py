@@ -444,6 +444,11 @@ async def test_an_assessment_asked_of_the_client_is_filled_in_on_the_page(
     )
     again = await api.post(form_url, data={"form_token": token, **answers}, headers=cookie)
     assert again.status_code == 404
+    for wrong in ("not-an-id", "00000000-0000-0000-0000-000000000000"):
+        elsewhere = f"{path}/me/assessments/{wrong}"
+        assert (await api.get(elsewhere, headers=cookie)).status_code == 404
+        posted = await api.post(elsewhere, data={"form_token": token, **answers}, headers=cookie)
+        assert posted.status_code == 404 and "not here" in posted.text
 
     listed = await api.get(f"/api/v1/clients/{client_id}/assessments", headers=worker.headers)
     [assessment] = listed.json()["items"]

@@ -135,8 +135,6 @@ async def answer_assessment(
             key = name.removeprefix("a.")
             answers[key] = int(value) if value.lstrip("-").isdigit() and len(value) <= 4 else value
     back = visit.url(f"/me/assessments/{request_path_id}")
-    if not await client_side.asked(conn, visit.link.client_id, request_path_id):
-        return visit.message(404, "unknown_assessment")
     try:
         assessment_id = await client_side.answer_asked(
             conn, visit.link.client_id, request_path_id, answers
