@@ -36,6 +36,8 @@ ADMIN_TOKEN = "polku_bench-admin-token-00000000000000000000000000"
 COACH_TOKEN = "polku_bench-coach-token-00000000000000000000000000"
 ANALYST_TOKEN = "polku_bench-analyst-token-000000000000000000000000"
 FEED_TOKEN = "pf_bench-feed-token-00000000000000000000000000000"
+# The bench server's SMS gateway secret: the sms_inbound scenario signs with it.
+SMS_INBOUND_SECRET = "bench-sms-gateway-secret"
 FEED_PROGRAMMES = 5  # × 8 sessions: the 40-event client feed of the feed benchmark
 
 FEMALE_NAMES = list(FinnishNames.first_names_female)

@@ -23,7 +23,13 @@ local i = 0
 request = function()
   i = i %% #requests + 1
   local r = requests[i]
-  return wrk.format(r[1], r[2], headers, r[3])
+  if r[4] == nil then
+    return wrk.format(r[1], r[2], headers, r[3])
+  end
+  local merged = {}
+  for k, v in pairs(headers) do merged[k] = v end
+  for k, v in pairs(r[4]) do merged[k] = v end
+  return wrk.format(r[1], r[2], merged, r[3])
 end
 done = function(summary, latency, _)
   local e = summary.errors
@@ -41,6 +47,8 @@ class Request:
     method: str
     path: str
     body: str | None = None
+    # Headers of this request alone (a signature over its body), beside the common ones.
+    headers: tuple[tuple[str, str], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,10 @@ class Measurement:
 
 def _lua_string(value: str) -> str:
     return json.dumps(value)  # a JSON string literal is a valid Lua string literal here
+
+
+def _lua_table(pairs: tuple[tuple[str, str], ...]) -> str:
+    return "{" + ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in pairs) + "}"
 
 
 def wrk_path() -> str:
@@ -90,12 +102,13 @@ def measure(
                 _lua_string(r.method),
                 _lua_string(r.path),
                 _lua_string(r.body) if r.body is not None else "nil",
+                _lua_table(r.headers) if r.headers is not None else "nil",
             ]
         )
         + "}"
         for r in requests
     )
-    lua_headers = ", ".join(f"[{_lua_string(k)}] = {_lua_string(v)}" for k, v in headers.items())
+    lua_headers = _lua_table(tuple(headers.items()))[1:-1]
     with tempfile.TemporaryDirectory() as directory:
         script = Path(directory) / "load.lua"
         script.write_text(_SCRIPT % {"requests": lua_requests, "headers": lua_headers})

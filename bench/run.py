@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import json
 import os
 import platform
@@ -20,7 +21,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +34,7 @@ import psutil
 
 from bench import generate
 from bench.delivery import Delivery, measure_delivery
+from bench.follow_up_pass import FollowUpPass, measure_follow_up_pass
 from bench.load import Measurement, Request, measure, wrk_path
 from bench.peers import radicale
 from bench.scenarios import DEFAULT_CONNECTIONS, SCENARIOS, Data, Scenario, load_data
@@ -163,6 +165,7 @@ def bench_server(
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "POLKU_LOG_LEVEL": "WARNING",
+        "SMS_INBOUND_SECRET": generate.SMS_INBOUND_SECRET,
     }
     command = [sys.executable, "-m", "bench.server", "--port", str(port), "--workers", str(workers)]
     process = subprocess.Popen(command, env=env)
@@ -193,16 +196,16 @@ def _median(measurements: list[Measurement]) -> Measurement:
 
 @dataclass(frozen=True)
 class Target:
-    """Something to measure: a base URL, its requests and headers."""
+    """Something to measure: a base URL, its requests (or how to make new ones for each
+    run, when a request may be answered only once) and headers."""
 
     base: str
-    requests: list[Request]
+    requests: list[Request] | Callable[[], list[Request]]
     headers: dict[str, str]
 
     def measure(self, connections: int, seconds: int) -> Measurement:
-        return measure(
-            self.base, self.requests, self.headers, connections=connections, seconds=seconds
-        )
+        requests = self.requests() if callable(self.requests) else self.requests
+        return measure(self.base, requests, self.headers, connections=connections, seconds=seconds)
 
 
 def _alternate(
@@ -246,7 +249,12 @@ def measure_scenarios(
         slots: list[tuple[Server, int, int | None]] = []
         for server in servers:
             real = len(targets)
-            targets.append(Target(server.base, scenario.requests(server.data), headers))
+            requests = (
+                functools.partial(scenario.requests, server.data)
+                if scenario.fresh_requests
+                else scenario.requests(server.data)
+            )
+            targets.append(Target(server.base, requests, headers))
             floor = None
             if scenario.floor is not None:
                 floor = len(targets)
@@ -273,6 +281,20 @@ def measure_scenarios(
                 row.peer = measured[peer]
                 row.checks += _ratio_check(
                     str(scenario.peer), result.rps / row.peer.rps, scenario.peer_min_ratio
+                )
+            if scenario.min_rps is not None and server is servers[-1]:
+                row.checks.append(
+                    (
+                        f"≥ {scenario.min_rps:.0f} rps ({result.rps:.0f})",
+                        result.rps >= scenario.min_rps,
+                    )
+                )
+            if scenario.max_p99_ms is not None and server is servers[-1]:
+                row.checks.append(
+                    (
+                        f"p99 < {scenario.max_p99_ms:.0f} ms ({result.p99_ms:.1f})",
+                        result.p99_ms < scenario.max_p99_ms,
+                    )
                 )
             row.checks.append((f"no failed requests ({result.failures})", result.failures == 0))
             rows.append(row)
@@ -306,6 +328,31 @@ def delivery_row(scenario: Scenario, clients: int, delivery: Delivery) -> Row:
         "raw aiosmtplib", delivery.rate / delivery.baseline_rate, scenario.floor_min_ratio
     )
     print(f"  reminder_delivery  {delivery.rate:9.1f} msg/s (raw {delivery.baseline_rate:.1f})")
+    return row
+
+
+def follow_up_row(scenario: Scenario, clients: int, measured: FollowUpPass) -> Row:
+    row = Row(
+        scenario,
+        clients,
+        Measurement(
+            requests=measured.asked,
+            seconds=measured.seconds,
+            rps=measured.asked / measured.seconds,
+            p50_ms=0.0,
+            p99_ms=measured.seconds * 1000,
+            failures=0,
+        ),
+    )
+    row.checks += [
+        (f"under 10 s ({measured.seconds:.2f} s)", measured.seconds < 10),
+        (
+            f"each question once ({measured.asked} asked, {measured.questions} queued, "
+            f"{measured.due} due)",
+            measured.asked == measured.due and measured.questions <= measured.due,
+        ),
+    ]
+    print(f"  follow_up_pass     {measured.asked} asked in {measured.seconds:.2f} s")
     return row
 
 
@@ -477,6 +524,10 @@ def main() -> None:
             measured = measure_delivery(database_urls[sizes[-1]], redis_url, rounds=args.rounds)
             rows.append(delivery_row(delivery, sizes[-1], measured))
             memory_mb["worker"] = rows[-1].worker_peak_mb or 0.0
+        follow_up = next((s for s in scenarios if s.kind == "follow_up_pass"), None)
+        if follow_up is not None:
+            measured_pass = measure_follow_up_pass(database_urls[sizes[-1]])
+            rows.append(follow_up_row(follow_up, sizes[-1], measured_pass))
     compare_scales(rows)
 
     info = {**machine(), "rounds": args.rounds, "seconds": args.seconds}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import random
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -10,6 +12,7 @@ import asyncpg
 
 from bench import generate
 from bench.load import Request
+from service.composers.sms_replies.signature import HEADER, signature
 
 # wrk's connections for a scenario that does not name its own.
 DEFAULT_CONNECTIONS = 50
@@ -27,6 +30,8 @@ class Data:
     coach_plans: list[str]
     # An NGO of the same size at every scale, whose outcomes the analyst reads.
     report_organisation: str
+    # Numbers (E.164) of clients who were sent an SMS in the last week: who replies.
+    sms_senders: list[str]
 
 
 async def load_data(url: str) -> Data:
@@ -65,6 +70,11 @@ async def load_data(url: str) -> Data:
             "WHERE t.token_hash = $1 AND can_reach_client(t.staff_id, p.client_id) ORDER BY 1",
             generate.digest(generate.COACH_TOKEN),
         )
+        sms_senders = await conn.fetch(
+            "SELECT DISTINCT c.phone_e164 FROM clients c JOIN messages m ON m.client_id = c.id "
+            "WHERE m.channel = 'sms' AND m.status = 'sent' "
+            "AND m.sent_at > now() - interval '7 days' ORDER BY 1 LIMIT 2000"
+        )
         report_organisation = await conn.fetchval(
             "SELECT id::text FROM organisations WHERE kind = 'ngo' ORDER BY name LIMIT 1"
         )
@@ -76,6 +86,7 @@ async def load_data(url: str) -> Data:
         coach_sessions=[(row[0], list(row[1])) for row in sessions],
         coach_plans=[row[0] for row in plans],
         report_organisation=report_organisation,
+        sms_senders=[row[0] for row in sms_senders],
     )
 
 
@@ -94,8 +105,14 @@ class Scenario:
     peer: str | None = None
     peer_min_ratio: float | None = None
     connections: int = DEFAULT_CONNECTIONS
-    # "http" is driven by wrk; "delivery" sends reminders through the worker.
+    # "http" is driven by wrk; "delivery" sends reminders through the worker;
+    # "follow_up_pass" runs the daily follow-up pass on the largest data.
     kind: str = "http"
+    # Absolute budgets, on the largest data.
+    min_rps: float | None = None
+    max_p99_ms: float | None = None
+    # New requests for every run: each may be answered only once (an SMS gateway id).
+    fresh_requests: bool = False
 
 
 def _attendance_puts(data: Data) -> list[Request]:
@@ -109,6 +126,33 @@ def _attendance_puts(data: Data) -> list[Request]:
             ]
             body = json.dumps({"records": records})
             requests.append(Request("PUT", f"/api/v1/sessions/{session_id}/attendance", body))
+    return requests
+
+
+# What clients reply, in about these shares: most answer, some write, a few numbers
+# belong to nobody.
+_REPLIES = [("K", 40), ("joo", 5), ("E", 30), ("Kiitos, nähdään tiistaina!", 20), ("?", 5)]
+_UNKNOWN_SHARE = 0.05
+SMS_REPLIES_PER_RUN = 20_000  # more than a round can send at thousands a second
+
+
+def _sms_replies(data: Data) -> list[Request]:
+    """Signed gateway callbacks, each with a gateway id never used before."""
+    rng = random.Random()
+    texts = [text for text, _ in _REPLIES]
+    weights = [weight for _, weight in _REPLIES]
+    requests = []
+    for _ in range(SMS_REPLIES_PER_RUN):
+        sender = (
+            f"+35845{rng.randrange(10**6, 10**7)}"
+            if rng.random() < _UNKNOWN_SHARE or not data.sms_senders
+            else rng.choice(data.sms_senders)
+        )
+        body = json.dumps(
+            {"id": f"bench-{uuid.uuid4()}", "from": sender, "text": rng.choices(texts, weights)[0]}
+        )
+        signed = signature(generate.SMS_INBOUND_SECRET, body.encode())
+        requests.append(Request("POST", "/api/v1/sms/inbound", body, ((HEADER, signed),)))
     return requests
 
 
@@ -185,5 +229,22 @@ SCENARIOS = [
         # connection: its throughput and p99 said more about the round's start than
         # about the report.
         connections=4,
+    ),
+    Scenario(
+        name="follow_up_pass",
+        title="Daily follow-up pass: 5,000 due, two passes at once (questions/s)",
+        requests=lambda d: [],
+        token="",
+        kind="follow_up_pass",
+    ),
+    Scenario(
+        name="sms_inbound",
+        title="POST /api/v1/sms/inbound (signed replies)",
+        requests=_sms_replies,
+        token="",
+        connections=20,
+        min_rps=300,
+        max_p99_ms=100,
+        fresh_requests=True,
     ),
 ]

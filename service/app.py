@@ -37,9 +37,12 @@ from service.composers.feeds import routes as feeds
 from service.composers.feeds.cache import FeedCache
 from service.composers.feeds.cache import committing as feed_commit_guard
 from service.composers.feeds.cache import subscribe as subscribe_feed_cache
+from service.composers.notices import routes as notices
+from service.composers.sms_replies import routes as sms_replies
 from service.metrics import Metrics
 from service.metrics import routes as metrics_routes
 from service.notifications import routes as notifications
+from service.outcomes import routes as outcomes
 from service.programmes import routes as programmes
 from service.referrals import routes as referrals
 from service.reports import routes as reports
@@ -118,11 +121,15 @@ def create_app(settings: Settings) -> Litestar:
             *feeds.routers,
             *composers.routers,
             *client_page.routers,
+            *notices.routers,
+            *sms_replies.routers,
+            *outcomes.routers,
         ],
         lifespan=[lifespan],
         # Per app rather than per module, so that two apps in one test are two API processes.
         state=State(
             {
+                "settings": settings,
                 "token_cache": TokenCache(),
                 "feed_cache": feed_cache,
                 # Held around every COMMIT of a request (service/base/http.py).

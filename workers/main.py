@@ -20,6 +20,7 @@ from service.base.settings import Settings
 from service.notifications.dispatch import SEND_JOB, dispatch_due
 from service.notifications.sender import DELIVERY_TIMEOUT_SECONDS, Sender
 from service.notifications.smtp import SmtpPool, SmtpServer
+from service.outcomes import follow_ups
 from workers.queue import BatchClaimingArqWorker
 
 logger = logging.getLogger("polku.worker")
@@ -46,6 +47,16 @@ async def purge_idempotency_keys(ctx: dict[str, Any]) -> int:
     if purged:
         logger.info("purged %d idempotency keys", purged)
     return purged
+
+
+async def ask_follow_ups(ctx: dict[str, Any]) -> int:
+    """The six-month follow-up questions due by today, each asked once (hourly, so a
+    worker that was away catches up; an SMS asked at night waits for the morning)."""
+    async with ctx["pool"].acquire() as conn:
+        asked = await follow_ups.ask_due(conn)
+    if asked:
+        logger.info("asked %d follow-up questions", asked)
+    return asked
 
 
 async def dispatch_messages(ctx: dict[str, Any]) -> int:
@@ -99,6 +110,7 @@ def cron_jobs() -> list[Any]:
             unique=True,
         ),
         cron(dispatch_messages, second=set(range(0, 60, 5)), run_at_startup=True, unique=True),
+        cron(ask_follow_ups, minute=15, run_at_startup=True, unique=True),
     ]
 
 

@@ -24,6 +24,7 @@ ENVIRONMENT_NAMES = {
     "smtp_url": "SMTP_URL",
     "mail_from": "MAIL_FROM",
     "sms_gateway_url": "SMS_GATEWAY_URL",
+    "sms_inbound_secret": "SMS_INBOUND_SECRET",
     "data_dir": "POLKU_DATA_DIR",
     "token_ttl": "POLKU_TOKEN_TTL",
     "forwarded_allow_ips": "FORWARDED_ALLOW_IPS",
@@ -51,6 +52,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     smtp_url: str | None = None
     mail_from: str = "Polku <polku@localhost>"
     sms_gateway_url: str | None = None
+    # The key the SMS gateway signs the replies it hands over with (POST /api/v1/sms/inbound);
+    # without it no reply is taken and no message asks for one.
+    sms_inbound_secret: str | None = None
     data_dir: str = ".polku"
     token_ttl: timedelta = timedelta(hours=12)
     # Reverse proxies whose X-Forwarded-For `polku serve` believes (comma-separated

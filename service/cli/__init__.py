@@ -6,6 +6,7 @@
     admin create     accounts.py    the first administrator
     services import  catalogue.py   the service catalogue from HSDS files
     backup, restore  backups.py     the whole database in one file
+    sms inbound      sms.py         an SMS reply, signed as the gateway signs it
 
 What they all stand on (settings, servers, migrations, failing in one line) is in
 environment.py.
@@ -20,6 +21,7 @@ from service.cli.backups import backup_command, restore_command
 from service.cli.catalogue import services
 from service.cli.dev import dev
 from service.cli.production import migrate_command, serve, worker
+from service.cli.sms import sms
 
 
 @click.group()
@@ -36,5 +38,6 @@ for command in (
     services,
     backup_command,
     restore_command,
+    sms,
 ):
     main.add_command(command)

@@ -26,6 +26,7 @@ from service.cli.environment import (
     resolved,
     settings_or_fail,
 )
+from service.cli.sms import dev_secret
 from service.devmail import MailCatcher
 
 if TYPE_CHECKING:
@@ -61,6 +62,8 @@ def dev(host: str, port: int, demo: bool) -> None:
         settings = msgspec.structs.replace(
             settings, sms_gateway_url=f"log:{settings.data_path / 'sms.log'}"
         )
+    if not settings.sms_inbound_secret:  # replies can be tried: `polku sms inbound`
+        settings = msgspec.structs.replace(settings, sms_inbound_secret=dev_secret(settings))
     try:
         with resolved(settings) as ready:
             applied = apply_migrations(ready)
@@ -106,6 +109,9 @@ def _print_banner(
         lines.append(f"  e-mail        kept as .eml files in {catcher.folder}")
     if settings.sms_gateway_url and settings.sms_gateway_url.startswith("log:"):
         lines.append(f"  SMS           written to {settings.sms_gateway_url.removeprefix('log:')}")
+    lines.append(
+        f'  SMS replies   uv run polku sms inbound --url {base} --from "+358 40 …" --text K'
+    )
     if demo is not None:
         for role, email, password in demo.logins:
             lines.append(f"  {role:<13} {email} / {password}")

@@ -8,7 +8,7 @@ import asyncpg
 import msgspec
 
 from service.client_page.sql import queries
-from service.client_page.types import Answer, RsvpOut
+from service.client_page.types import Answer, RsvpOut, Via
 
 
 async def record(
@@ -18,6 +18,7 @@ async def record(
     *,
     session_id: str | None = None,
     meeting_id: str | None = None,
+    via: Via = "page",
     request_id: str | None = None,
 ) -> RsvpOut:
     row = await queries.insert_answer(
@@ -26,7 +27,7 @@ async def record(
         session_id=session_id,
         meeting_id=meeting_id,
         answer=answer,
-        via="page",
+        via=via,
         request_id=request_id,
     )
     return msgspec.convert(dict(row), RsvpOut)

@@ -8,6 +8,8 @@ from typing import Literal
 import msgspec
 
 Answer = Literal["coming", "not_coming"]
+# Where the client answered: on their page, or by replying to an SMS.
+Via = Literal["page", "sms"]
 
 
 class PageLinkOut(msgspec.Struct, kw_only=True):
@@ -19,7 +21,7 @@ class RsvpOut(msgspec.Struct, kw_only=True):
     client_id: str
     answer: Answer
     answered_at: datetime
-    via: Literal["page", "sms"]
+    via: Via
 
 
 class RsvpList(msgspec.Struct, kw_only=True):

@@ -99,3 +99,16 @@ async def revoke_consent(
         conn, actor, "consent.revoke", client_id=client_id, subject=("consent", consent_id)
     )
     return msgspec.convert(dict(row), ConsentOut)
+
+
+async def revoke_by_client(
+    conn: asyncpg.Connection, client_id: str, purpose: str, reason: str, request_id: str | None
+) -> bool:
+    """The client ended a purpose themselves (STOP by SMS): every live consent for it is
+    revoked, and what a staff member's revocation stops, stops. Whether one was live."""
+    revoked = await queries.revoke_purpose_by_client(
+        conn, client_id=client_id, purpose=purpose, reason=reason, request_id=request_id
+    )
+    if revoked:
+        await outbox.consent_revoked(conn, client_id, purpose)
+    return bool(revoked)

@@ -168,3 +168,18 @@ WHERE client_id = :client_id;
 SELECT c.created_at, s.name AS created_by_name
 FROM clients c LEFT JOIN staff s ON s.id = c.created_by
 WHERE c.id = :client_id;
+
+-- name: revoke_purpose_by_client(client_id, purpose, reason, request_id)
+-- The client themselves ended a purpose (STOP by SMS): each live consent for it revoked,
+-- each revocation audited with the client as the actor, in one statement.
+WITH revoked AS (
+    UPDATE consents SET revoked_at = now(), revocation_reason = :reason
+    WHERE client_id = :client_id AND purpose = :purpose AND revoked_at IS NULL
+    RETURNING id, client_id
+), audited AS (
+    INSERT INTO audit_events
+        (actor_client_id, action, client_id, subject_type, subject_id, request_id)
+    SELECT client_id, 'consent.revoke', client_id, 'consent', id::text, :request_id
+    FROM revoked
+)
+SELECT id FROM revoked;

@@ -11,7 +11,15 @@ from service.base import clock
 from service.base.settings import Settings
 from service.calendar import ics, texts
 from service.notifications.labels import MEETING_TITLE
-from service.notifications.outgoing import Outgoing, Skip, by_email, by_sms, client_when, place
+from service.notifications.outgoing import (
+    Outgoing,
+    Skip,
+    asks_for_reply,
+    by_sms,
+    client_when,
+    place,
+    to_client,
+)
 from service.notifications.render import render
 
 
@@ -37,6 +45,7 @@ def compose_meeting(settings: Settings, context: Any) -> Skip | Outgoing:
         "changed": tuple(sorted(context["changes"] or ())),
     }
     if context["channel"] == "sms":
+        words["reply_hint"] = asks_for_reply(settings, kind)
         return by_sms(context, words, place_name=context["meeting_location_name"])
     text = render(kind, language, plain=context["plain_language"], **words)
     calendar = None
@@ -58,4 +67,4 @@ def compose_meeting(settings: Settings, context: Any) -> Skip | Outgoing:
         attendee = ics.Person(context["email"], context["first_name"])
         calendar = ics.single_request(event, ics.Person(sender_address, sender_name), attendee)
     method = None if calendar is None else ("CANCEL" if kind == "cancellation" else "REQUEST")
-    return by_email(context["email"], context["first_name"], text, calendar, method)
+    return to_client(context, text, calendar, method)

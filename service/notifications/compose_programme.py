@@ -12,7 +12,14 @@ from service.base import clock
 from service.base.settings import Settings
 from service.calendar import ics
 from service.notifications import programme_calendar
-from service.notifications.outgoing import Outgoing, Skip, by_email, by_sms, client_when
+from service.notifications.outgoing import (
+    Outgoing,
+    Skip,
+    asks_for_reply,
+    by_sms,
+    client_when,
+    to_client,
+)
 from service.notifications.render import render
 from service.notifications.sql import queries
 
@@ -62,6 +69,7 @@ async def compose_programme(
         "changed": tuple(sorted(context["changes"] or ())),
     }
     if context["channel"] == "sms":
+        words["reply_hint"] = asks_for_reply(settings, kind)
         place_name = context["session_location_name" if own_place else "location_name"]
         return by_sms(context, words, place_name=place_name)
     text = render(kind, context["language"], plain=context["plain_language"], **words)
@@ -72,4 +80,4 @@ async def compose_programme(
         if series
         else (None, None)
     )
-    return by_email(context["email"], context["first_name"], text, calendar, method)
+    return to_client(context, text, calendar, method)

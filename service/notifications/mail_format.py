@@ -18,6 +18,9 @@ class Email:
     text: str
     calendar: bytes | None = None
     method: str | None = None
+    # A reply reaches a person: the client's worker, never the no-reply sender.
+    reply_to: str | None = None
+    reply_to_name: str | None = None
 
 
 def message_id_header(message_id: str) -> str:
@@ -40,7 +43,7 @@ def build_email(email: Email, *, sender: str, message_id: str) -> Envelope:
     """Plain text, and for invites an iMIP text/calendar alternative (RFC 6047) whose
     method= matches the METHOD inside it."""
     sender_name, sender_address = parseaddr(sender)
-    if not (email.to.isascii() and sender_address.isascii()):
+    if not all(address.isascii() for address in (email.to, sender_address, email.reply_to or "")):
         return _build_international(email, sender=sender, message_id=message_id)
     headers = [
         _header("From", _mailbox(sender_name, sender_address)),
@@ -50,6 +53,8 @@ def build_email(email: Email, *, sender: str, message_id: str) -> Envelope:
         f"Message-ID: {message_id_header(message_id)}",
         "MIME-Version: 1.0",
     ]
+    if email.reply_to:
+        headers.insert(2, _header("Reply-To", _mailbox(email.reply_to_name or "", email.reply_to)))
     # Text travels with CRLF line ends (RFC 2046), inside base64 too.
     text = _part("text/plain; charset=utf-8", _crlf(email.text).encode())
     if email.calendar is None:
@@ -126,6 +131,12 @@ def _build_international(email: Email, *, sender: str, message_id: str) -> Envel
     username, _, domain = email.to.rpartition("@")
     name, subject = (" ".join((text or "").split()) for text in (email.to_name, email.subject))
     message["To"] = Address(display_name=name, username=username, domain=domain)
+    if email.reply_to:
+        reply_name = " ".join((email.reply_to_name or "").split())
+        reply_user, _, reply_domain = email.reply_to.rpartition("@")
+        message["Reply-To"] = Address(
+            display_name=reply_name, username=reply_user, domain=reply_domain
+        )
     message["Subject"] = subject
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = message_id_header(message_id)

@@ -256,6 +256,31 @@ async def meeting_cancelled(conn: asyncpg.Connection, meeting_id: str) -> None:
     await meeting_messages(conn, meeting_id, "cancellation", remind=False)
 
 
+# Answers to a client's SMS reply ---------------------------------------------------------
+
+
+async def reply_to_client(
+    conn: asyncpg.Connection,
+    client_id: str,
+    answer: str,
+    *,
+    programme_id: str | None = None,
+    session_id: str | None = None,
+    meeting_id: str | None = None,
+) -> None:
+    """An SMS back to a client who replied: their answer (coming, not_coming) noted for
+    the session or meeting, or their opt-out confirmed. At night it waits for the
+    morning like any SMS (sender.py)."""
+    await queries.insert_reply(
+        conn,
+        client_id=client_id,
+        answer=answer,
+        programme_id=programme_id,
+        session_id=session_id,
+        meeting_id=meeting_id,
+    )
+
+
 # Notices to staff ---------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from service.base.clock import HELSINKI
+from service.base.settings import Settings
 from service.notifications.mail_format import Email
 from service.notifications.render import Text, sms, when
 
@@ -48,6 +49,12 @@ def client_when(moment: datetime, message: Any, group_zone: ZoneInfo, now: datet
     )
 
 
+def asks_for_reply(settings: Settings, kind: str) -> bool:
+    """Whether an SMS of this kind ends with "Coming? Reply Y or N.": reminders and
+    invites do once the gateway hands replies over (SMS_INBOUND_SECRET is set)."""
+    return settings.sms_inbound_secret is not None and kind in {"reminder", "invite"}
+
+
 def by_sms(context: Any, words: dict[str, Any], *, place_name: str | None) -> Outgoing:
     """The message's words as one SMS to the client's phone."""
     text = sms(
@@ -66,8 +73,11 @@ def by_email(
     text: Text,
     calendar: bytes | None = None,
     method: str | None = None,
+    reply_to: tuple[str, str] | None = None,
 ) -> Outgoing:
-    """The rendered text as an e-mail, with a calendar attachment when there is one."""
+    """The rendered text as an e-mail, with a calendar attachment when there is one;
+    `reply_to` is (name, address) of whoever should get a reply."""
+    reply_name, reply_address = reply_to or (None, None)
     return Outgoing(
         email=Email(
             to=to,
@@ -76,5 +86,16 @@ def by_email(
             text=text.body,
             calendar=calendar,
             method=method,
+            reply_to=reply_address,
+            reply_to_name=reply_name,
         )
     )
+
+
+def to_client(
+    context: Any, text: Text, calendar: bytes | None = None, method: str | None = None
+) -> Outgoing:
+    """An e-mail to the message's client; a reply reaches their responsible worker (or
+    the group's facilitator, or the meeting's coach) when they have one."""
+    worker = (context["reply_name"], context["reply_email"]) if context["reply_email"] else None
+    return by_email(context["email"], context["first_name"], text, calendar, method, worker)

@@ -42,6 +42,11 @@ WHERE status = 'pending' AND kind = 'update' AND programme_id = :programme_id
   AND session_id IS NOT DISTINCT FROM :session_id::uuid
 GROUP BY client_id;
 
+-- name: insert_reply(client_id, answer, programme_id, session_id, meeting_id)!
+INSERT INTO messages (client_id, kind, channel, subject_type, programme_id, session_id,
+                      meeting_id, scheduled_for)
+VALUES (:client_id, 'reply', 'sms', :answer, :programme_id, :session_id, :meeting_id, now());
+
 -- name: insert_staff_notice(staff_id, subject_type, subject_id)!
 INSERT INTO messages (staff_id, kind, channel, subject_type, subject_id, scheduled_for)
 VALUES (:staff_id, 'notice', 'email', :subject_type, :subject_id, now());
@@ -213,7 +218,8 @@ SELECT m.id, m.client_id, m.kind, m.channel, m.programme_id, m.session_id, m.mee
        mt.revision AS meeting_revision, mt.updated_at AS meeting_updated_at,
        (SELECT st.phone FROM plan_coaches pc JOIN staff st ON st.id = pc.staff_id
         WHERE pc.plan_id = mt.plan_id AND st.phone IS NOT NULL
-        ORDER BY st.name LIMIT 1) AS coach_phone
+        ORDER BY st.name LIMIT 1) AS coach_phone,
+       reply_to.name AS reply_name, reply_to.email AS reply_email
 FROM claimed m
 LEFT JOIN staff ON staff.id = m.staff_id
 LEFT JOIN clients c ON c.id = m.client_id
@@ -221,7 +227,25 @@ LEFT JOIN programmes p ON p.id = m.programme_id
 LEFT JOIN organisations o ON o.id = p.organisation_id
 LEFT JOIN series_sequences q ON q.programme_id = m.programme_id AND q.client_id = m.client_id
 LEFT JOIN sessions s ON s.id = m.session_id
-LEFT JOIN meetings mt ON mt.id = m.meeting_id;
+LEFT JOIN meetings mt ON mt.id = m.meeting_id
+-- Whom a client's e-mail reply reaches: their responsible worker who has been so the
+-- longest, else the group's facilitator, else the meeting's coach.
+LEFT JOIN LATERAL (
+    SELECT st.name, st.email
+    FROM (
+        SELECT cw.staff_id, 1 AS rank, cw.since FROM client_workers cw
+        WHERE cw.client_id = c.id
+        UNION ALL
+        SELECT ps.staff_id, 2, NULL FROM programme_staff ps
+        WHERE ps.programme_id = p.id AND ps.role = 'facilitator'
+        UNION ALL
+        SELECT pc.staff_id, 3, NULL FROM plan_coaches pc WHERE pc.plan_id = mt.plan_id
+    ) AS candidate
+    JOIN staff st ON st.id = candidate.staff_id
+    WHERE st.active AND st.email IS NOT NULL
+    ORDER BY candidate.rank, candidate.since, st.name
+    LIMIT 1
+) AS reply_to ON true;
 
 -- name: programme_occurrences(programme_id)
 SELECT id, planned_starts_at, starts_at, ends_at, location_name, location_address,

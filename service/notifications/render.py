@@ -42,6 +42,7 @@ _ESSIVE = (
     "sunnuntaina",
 )
 SMS_LENGTH = 160  # one SMS of GSM-7 characters
+TWO_SMS_LENGTH = 2 * 153  # two, joined: each carries a 7-septet header
 
 
 @dataclass(frozen=True)
@@ -92,13 +93,38 @@ def sms(kind: str, language: str, *, plain: bool, place_name: str | None, **cont
     """The body as one SMS: GSM-7 characters only (others as their nearest Latin letters),
     160 at most. What does not fit goes, the least needed first: the street address,
     whom to call, the online link, the place; then the title is shortened; an update's
-    new place, last, loses its street address."""
+    new place, last, loses its street address. A text that ends with a reply hint
+    ("Tuletko? Vastaa K tai E.") keeps it, in a second segment only when it must."""
     context = {k: gsm7(v).strip() if isinstance(v, str) else v for k, v in context.items()}
     place_name = gsm7(place_name).strip() if place_name else None
     stages = list(_shorter(context, place_name))
+    limits = (SMS_LENGTH, TWO_SMS_LENGTH) if context.get("reply_hint") else (SMS_LENGTH,)
+    for limit in limits:
+        fitted = _fitted(kind, language, plain, stages, place_name, limit)
+        if fitted is not None:
+            return fitted
+    # Whole lines go from the end rather than any being cut: half a link leads nowhere.
+    last = stages[-1]
+    shortest = {**last, "place": place_name or last.get("place")}
+    shortest["title"] = list(_shortened(str(last.get("title", ""))))[-1]
+    lines = _sms_text(kind, language, plain, shortest).split("\n")
+    while len(lines) > 1 and gsm7_length("\n".join(lines)) > SMS_LENGTH:
+        lines.pop()
+    return "\n".join(lines).encode("gsm03.38")[:SMS_LENGTH].decode("gsm03.38", errors="ignore")
+
+
+def _fitted(
+    kind: str,
+    language: str,
+    plain: bool,
+    stages: list[dict[str, Any]],
+    place_name: str | None,
+    limit: int,
+) -> str | None:
+    """The fullest of the ever shorter texts that is at most `limit` septets long."""
     for stage in stages:
         text = _sms_text(kind, language, plain, stage)
-        if gsm7_length(text) <= SMS_LENGTH:
+        if gsm7_length(text) <= limit:
             return text
     last = stages[-1]
     for stage in (last, {**last, "place": place_name or last.get("place")}):
@@ -108,17 +134,13 @@ def sms(kind: str, language: str, *, plain: bool, place_name: str | None, **cont
         while low < high:
             middle = (low + high) // 2
             text = _sms_text(kind, language, plain, {**stage, "title": titles[middle]})
-            if gsm7_length(text) <= SMS_LENGTH:
+            if gsm7_length(text) <= limit:
                 high = middle
             else:
                 low = middle + 1
         if low < len(titles):
             return _sms_text(kind, language, plain, {**stage, "title": titles[low]})
-    # Whole lines go from the end rather than any being cut: half a link leads nowhere.
-    lines = text.split("\n")
-    while len(lines) > 1 and gsm7_length("\n".join(lines)) > SMS_LENGTH:
-        lines.pop()
-    return "\n".join(lines).encode("gsm03.38")[:SMS_LENGTH].decode("gsm03.38", errors="ignore")
+    return None
 
 
 def _sms_text(kind: str, language: str, plain: bool, context: dict[str, Any]) -> str:

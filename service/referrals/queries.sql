@@ -201,27 +201,10 @@ FOR UPDATE;
 -- Notices to the referrer ----------------------------------------------------------------
 
 -- name: insert_notice(staff_id, event_id)!
-INSERT INTO referral_notices (staff_id, event_id) VALUES (:staff_id, :event_id);
-
--- name: notices(viewer, unread_only, after_created_at, after_id, limit)
-SELECT n.id, r.id AS referral_id, r.client_id, coalesce(p.title, sv.name) AS target_name,
-       e.from_status, e.to_status, e.reason, a.name AS by, e.at, n.read_at, n.created_at
-FROM referral_notices n
-JOIN referral_events e ON e.id = n.event_id
-JOIN referrals r ON r.id = e.referral_id
-LEFT JOIN staff a ON a.id = e.actor_id
-LEFT JOIN programmes p ON p.id = r.programme_id
-LEFT JOIN services sv ON sv.id = r.service_id
-WHERE n.staff_id = :viewer AND (NOT :unread_only OR n.read_at IS NULL)
-  AND can_reach_client(:viewer, r.client_id)
-  AND (n.created_at, n.id) < (:after_created_at, :after_id::uuid)
-ORDER BY n.created_at DESC, n.id DESC
-LIMIT :limit;
-
--- name: mark_notice_read(viewer, id)$
-UPDATE referral_notices SET read_at = coalesce(read_at, now())
-WHERE id = :id AND staff_id = :viewer
-RETURNING id;
+INSERT INTO notices (staff_id, kind, event_id, client_id)
+SELECT :staff_id, 'referral_change', e.id, r.client_id
+FROM referral_events e JOIN referrals r ON r.id = e.referral_id
+WHERE e.id = :event_id;
 
 -- Stalled paths ----------------------------------------------------------------------------
 

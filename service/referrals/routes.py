@@ -1,4 +1,4 @@
-"""HTTP routes for the service catalogue, referrals, stalled paths and notices."""
+"""HTTP routes for the service catalogue, referrals and stalled paths."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
 from service.base.pagination import Cursor, IdQuery, Limit, Page, Search
 from service.base.problems import problems
-from service.referrals import catalogue, notices, referrals, stalled
+from service.referrals import catalogue, referrals, stalled
 from service.referrals.lifecycle import Status
 from service.referrals.types import (
-    NoticeOut,
     ReferralIn,
     ReferralOut,
     ReferralPage,
@@ -121,26 +120,6 @@ async def change_status(
     return await referrals.change_status(conn, actor, referral_id, data)
 
 
-@get(
-    "/notices",
-    responses=problems(401, 422),
-    summary="Changes to your referrals made by others (your worklist)",
-)
-async def list_notices(
-    conn: Conn,
-    actor: CurrentActor,
-    unread: FromQuery[bool] = False,
-    limit: Limit = 50,
-    cursor: Cursor = None,
-) -> Page[NoticeOut]:
-    return await notices.list_notices(conn, actor, unread_only=unread, limit=limit, cursor=cursor)
-
-
-@post("/notices/{notice_id:str}/read", status_code=204, responses=problems(401, 404))
-async def mark_notice_read(notice_id: PathId, conn: Conn, actor: CurrentActor) -> None:
-    await notices.mark_read(conn, actor, notice_id)
-
-
 routers = [
     api_router(
         "referrals",
@@ -153,8 +132,6 @@ routers = [
             list_referrals,
             get_referral,
             change_status,
-            list_notices,
-            mark_notice_read,
         ],
     )
 ]

@@ -192,18 +192,3 @@ class ReferralPage(msgspec.Struct, kw_only=True, tag_field="list", tag="referral
 class StalledPage(msgspec.Struct, kw_only=True, tag_field="list", tag="stalled"):
     items: list[StalledPath]
     next_cursor: str | None
-
-
-class NoticeOut(msgspec.Struct, kw_only=True):
-    """A change to one of your referrals made by someone else."""
-
-    id: str
-    referral_id: str
-    client_id: str
-    target_name: str
-    from_status: Status | None
-    to_status: Status
-    reason: str | None
-    by: str | None
-    at: datetime
-    read_at: datetime | None

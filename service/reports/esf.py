@@ -40,7 +40,14 @@ COLUMNS = [
     "status_at_exit",
     "in_education_or_training_at_exit",
     "in_employment_at_exit",
+    # From the exit records (POST /clients/{id}/exits): ESF+ common result indicators.
+    "situation_upon_leaving",
+    "job_searching_upon_leaving",  # EECR01
+    "in_employment_upon_leaving",  # EECR04 (employed or self-employed)
+    # From the answered six-month follow-up: ESF+ longer-term results.
+    "situation_six_months_after_leaving",
 ]
+_EMPLOYED = {"employed", "self_employed"}
 _UNEMPLOYED = {"unemployed", "long_term_unemployed"}
 _INACTIVE = {"inactive", "in_education"}  # ESF+ counts those in education as inactive
 
@@ -74,6 +81,8 @@ class ClientRecord:
     id: str
     gender: str | None
     birth_date: date | None
+    upon_leaving: str | None = None
+    six_months: str | None = None
 
 
 def _flag(value: bool) -> str:
@@ -110,6 +119,10 @@ def participant_row(
         step,
         _flag(bool(left) and step == "education"),
         _flag(bool(left) and step == "employment"),
+        client.upon_leaving or "",
+        _flag(client.upon_leaving == "job_seeking"),
+        _flag(client.upon_leaving in _EMPLOYED),
+        client.six_months or "",
     ]
 
 
@@ -171,6 +184,8 @@ async def esf_participants(
             id=row["id"],
             gender=row["gender"],
             birth_date=row["birth_date"],
+            upon_leaving=row["upon_leaving"],
+            six_months=row["six_months"],
         )
         for row in await queries.participant_rows(conn, client_ids=sorted(participations))
     ]

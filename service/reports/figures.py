@@ -21,6 +21,8 @@ from service.reports.types import (
     Reason,
     Reasons,
     ReferralFigures,
+    Situations,
+    SixMonthsOn,
     Suppression,
     Waiting,
 )
@@ -105,6 +107,40 @@ def exits(participants: Iterable[str], next_step: Mapping[str, str]) -> Exits:
             everyone,
             hidden=both.suppressed,
         ),
+    )
+
+
+SITUATIONS = (
+    "employed",
+    "self_employed",
+    "education",
+    "job_seeking",
+    "training",
+    "inactive",
+    "unknown",
+)
+
+
+def situations(recorded: Iterable[str | None]) -> Situations:
+    """Participants by situation; None for one with no record."""
+    counted = Counter(situation or "not_recorded" for situation in recorded)
+    return Situations(
+        **disclosure.table({key: counted[key] for key in (*SITUATIONS, "not_recorded")})
+    )
+
+
+def six_months_on(asked: Sequence[bool], answers: Sequence[str | None]) -> SixMonthsOn:
+    """From each participant asked (True) or not, and the answers of those who answered."""
+    answered = [answer for answer in answers if answer is not None]
+    asked_count = sum(asked)
+    answered_figure = disclosure.total(len(answered))
+    return SixMonthsOn(
+        asked=disclosure.total(asked_count),
+        answered=answered_figure,
+        answered_share=disclosure.share(
+            len(answered), asked_count, hidden=answered_figure.suppressed
+        ),
+        situations=situations(answered),
     )
 
 

@@ -79,6 +79,7 @@ async def outcomes(
             period_end=period.end,
         )
     ]
+    situations = await queries.situations(conn, client_ids=sorted(participants))
     await cohort.log_report(conn, actor, "outcomes", organisation_ids, period)
     return OutcomesReport(
         period=Period(first_day=period.first_day, last_day=period.last_day),
@@ -94,5 +95,9 @@ async def outcomes(
         gas=figures.gas_change(_one_plan_per_person(people.plans, goals_by_plan)),
         assessments=figures.domain_changes(assessed),
         referrals=figures.referral_figures(referrals),
+        upon_leaving=figures.situations(row["upon_leaving"] for row in situations),
+        six_months_on=figures.six_months_on(
+            [row["asked"] for row in situations], [row["six_months"] for row in situations]
+        ),
         suppression=figures.suppression(True),
     )

@@ -186,8 +186,17 @@ WHERE (r.from_organisation_id = ANY (:organisation_ids::uuid[])
   AND r.created_at >= :period_start AND r.created_at < :period_end;
 
 -- name: participant_rows(client_ids)
--- What the ESF+ participant export needs of each client record.
-SELECT id, gender, birth_date
-FROM clients
-WHERE id = ANY (:client_ids::uuid[])
-ORDER BY id;
+-- What the ESF+ participant export needs of each client record, with the situation
+-- upon leaving (the latest exit) and six months on (the latest answered follow-up).
+SELECT c.id, c.gender, c.birth_date, s.upon_leaving, s.six_months
+FROM clients c
+CROSS JOIN LATERAL situations_of(c.id) AS s
+WHERE c.id = ANY (:client_ids::uuid[])
+ORDER BY c.id;
+
+-- name: situations(client_ids)
+-- Each participant's situation upon leaving and six months on, and whether the
+-- six-month question was asked.
+SELECT c AS client_id, s.upon_leaving, s.six_months, s.asked
+FROM unnest(:client_ids::uuid[]) AS c
+CROSS JOIN LATERAL situations_of(c) AS s;

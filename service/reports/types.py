@@ -173,6 +173,30 @@ class Period(msgspec.Struct, frozen=True):
     last_day: date
 
 
+class Situations(msgspec.Struct, frozen=True):
+    """Participants by their situation (ESF+): upon leaving, from the latest exit
+    record; six months on, from the answered follow-up. `not_recorded`: none yet."""
+
+    employed: Figure
+    self_employed: Figure
+    education: Figure
+    job_seeking: Figure
+    training: Figure
+    inactive: Figure
+    unknown: Figure
+    not_recorded: Figure
+
+
+class SixMonthsOn(msgspec.Struct, frozen=True):
+    """The follow-up six months after leaving: how many were asked, how many answered
+    (by SMS or to a worker), and what they said."""
+
+    asked: Figure
+    answered: Figure
+    answered_share: Figure
+    situations: Situations
+
+
 class OutcomesReport(msgspec.Struct, frozen=True):
     period: Period
     organisation_ids: list[str]
@@ -183,4 +207,6 @@ class OutcomesReport(msgspec.Struct, frozen=True):
     gas: GasChange
     assessments: list[DomainChange]
     referrals: ReferralFigures
+    upon_leaving: Situations
+    six_months_on: SixMonthsOn
     suppression: Suppression

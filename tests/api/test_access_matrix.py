@@ -207,9 +207,14 @@ async def _build_world(api: AsyncClient, make: Factory, db: asyncpg.Connection) 
         headers=people["receiving"].headers,
     )
     assert received.status_code == 200, received.text
-    ids["notice"] = await db.fetchval(
-        "SELECT id FROM referral_notices WHERE staff_id = $1", worker.id
+    ids["notice"] = await db.fetchval("SELECT id FROM notices WHERE staff_id = $1", worker.id)
+    left = await api.post(
+        f"/api/v1/clients/{client}/exits",
+        json={"left_on": days_from_today(-1), "situation": "job_seeking"},
+        headers=worker.headers,
     )
+    assert left.status_code == 201, left.text
+    ids["follow_up"] = await db.fetchval("SELECT id FROM follow_ups WHERE client_id = $1", client)
     await db.execute(
         "INSERT INTO referrals (client_id, service_id, from_organisation_id, to_organisation_id,"
         " referred_by, reason, status, ended_at) VALUES ($1, $2, $3, $3, $4, 'x', 'rejected',"
@@ -446,6 +451,22 @@ TABLE: dict[str, Op | NotClientLevel] = {
         "codes and dates of an organisation's participants, for its admins"
     ),
     "GET /api/v1/clients/{client_id}/messages": Op(CLIENT),
+    "POST /api/v1/clients/{client_id}/exits": Op(
+        CLIENT,
+        body=lambda w: {"left_on": days_from_today(0), "situation": "employed"},
+        ok=("worker",),
+    ),
+    "GET /api/v1/clients/{client_id}/exits": Op(CLIENT),
+    "GET /api/v1/clients/{client_id}/follow-ups": Op(CLIENT),
+    "PUT /api/v1/follow-ups/{follow_up_id}": Op(
+        {"follow_up_id": "follow_up"},
+        body=lambda w: {
+            "situation": "education",
+            "recorded_on": days_from_today(0),
+            "source": "worker",
+        },
+        ok=("worker",),
+    ),
     "POST /api/v1/clients/{client_id}/calendar-feed": Op(CLIENT, ok=("worker",)),
     "DELETE /api/v1/clients/{client_id}/calendar-feed": Op(CLIENT, ok=("worker",)),
     "POST /api/v1/me/calendar-feed": NotClientLevel("the caller's own calendar"),
@@ -458,6 +479,10 @@ TABLE: dict[str, Op | NotClientLevel] = {
     "GET /api/v1/sessions/{session_id}/rsvps": Op({"session_id": "session"}, lists=True),
     # As the meeting's plan: the client's own.
     "GET /api/v1/meetings/{meeting_id}/rsvps": Op({"meeting_id": "meeting"}),
+    "POST /api/v1/sms/inbound": NotClientLevel(
+        "the SMS gateway's callback, signed by the gateway; no staff member calls it and it "
+        "answers only how the reply was handled (tests/api/test_sms_inbound.py)"
+    ),
     "GET /feeds/{filename}": NotClientLevel(
         "a calendar behind its own secret link, with no health or social data"
     ),

@@ -549,3 +549,67 @@ async def test_people_count_once_and_only_while_they_were_there(
 
     assert await participants(80) == shown(7)
     assert await participants(30) == shown(6)  # the one who left before the period
+
+
+async def test_situations_upon_leaving_and_six_months_on(
+    api: AsyncClient, db: asyncpg.Connection, make: Factory
+) -> None:
+    team, clients = await finished_cohort(api, db, make)
+    # Eight left their plans three days ago: six looking for work, two in work.
+    for n, client_id in enumerate(clients[:8]):
+        recorded = await api.post(
+            f"/api/v1/clients/{client_id}/exits",
+            json={"left_on": days_ago(3), "situation": "employed" if n >= 6 else "job_seeking"},
+            headers=team.coach.headers,
+        )
+        assert recorded.status_code == 201, recorded.text
+    # Six were asked six months on (as if that time had passed); five answered "in work".
+    asked = clients[:6]
+    await db.execute(
+        "UPDATE follow_ups SET status = 'asked', asked_at = now() WHERE client_id = ANY ($1)",
+        asked,
+    )
+    await db.execute(
+        "UPDATE follow_ups SET status = 'answered', situation = 'employed', source = 'client', "
+        "recorded_on = current_date, answered_at = now() WHERE client_id = ANY ($1)",
+        asked[:5],
+    )
+    response = await api.get(
+        "/api/v1/reports/outcomes",
+        params={"from": days_ago(120), "to": days_ago(0)},
+        headers=team.analyst.headers,
+    )
+    assert response.status_code == 200, response.text
+    report = response.json()
+    leaving = report["upon_leaving"]
+    assert leaving["job_seeking"] == shown(6)
+    assert leaving["education"] == shown(0)
+    # Two in work and three not recorded: each too few, so both hidden.
+    assert leaving["employed"] == leaving["not_recorded"] == HIDDEN
+    later = report["six_months_on"]
+    assert later["asked"] == shown(6)
+    assert later["answered"] == shown(5)
+    assert later["answered_share"] == shown(0.833)
+    assert later["situations"]["employed"] == shown(5)
+
+    export = await api.get(
+        "/api/v1/reports/esf-participants.csv",
+        params={"from": days_ago(120), "to": days_ago(0)},
+        headers=team.admin.headers,
+    )
+    rows = list(
+        csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"), newline=""), delimiter=";")
+    )
+    by_id = {row["participant_id"]: row for row in rows}
+    first, in_work, unrecorded = by_id[clients[0]], by_id[clients[7]], by_id[clients[9]]
+    assert (first["situation_upon_leaving"], first["job_searching_upon_leaving"]) == (
+        "job_seeking",
+        "1",
+    )
+    assert first["situation_six_months_after_leaving"] == "employed"
+    assert (in_work["in_employment_upon_leaving"], in_work["job_searching_upon_leaving"]) == (
+        "1",
+        "0",
+    )
+    assert in_work["situation_six_months_after_leaving"] == ""
+    assert unrecorded["situation_upon_leaving"] == ""

@@ -299,3 +299,32 @@ async def test_dev_believes_no_forwarded_headers(
     coach = await make.staff("coach")
     with serving(["dev"], {**external_env, "FORWARDED_ALLOW_IPS": "127.0.0.1"}) as base:
         assert guess_from_made_up_addresses_then_sign_in(base, coach.email) == 429
+
+
+async def test_sms_inbound_signs_a_reply_for_a_running_polku(
+    external_env: dict[str, str], make: Factory
+) -> None:
+    coach = await make.staff("coach")
+    await make.client(coach, phone="040 555 0199")
+    env = {**external_env, "SMS_INBOUND_SECRET": "cli-test-secret"}
+    with serving(["serve"], env) as base:
+        sent = run(
+            ["sms", "inbound", "--url", base, "--from", "+358405550199", "--text", "Hei"], env
+        )
+        assert (sent.returncode, sent.stdout.strip()) == (0, "forwarded"), sent.stderr
+        again = run(
+            ["sms", "inbound", "--url", base, "--from", "0405550199", "--text", "?", "--id", "x"],
+            env,
+        )
+        assert again.stdout.strip() == "forwarded"
+        repeat = run(
+            ["sms", "inbound", "--url", base, "--from", "0405550199", "--text", "?", "--id", "x"],
+            env,
+        )
+        assert repeat.stdout.strip() == "duplicate"
+        wrong = run(
+            ["sms", "inbound", "--url", base, "--from", "0405550199", "--text", "K"],
+            {**env, "SMS_INBOUND_SECRET": "not-the-gateways"},
+        )
+    assert wrong.returncode == 1
+    assert wrong.stderr.strip() == "polku: Polku answered 401: missing or wrong X-Polku-Signature"

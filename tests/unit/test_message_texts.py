@@ -173,3 +173,91 @@ def test_an_sms_drops_the_address_before_anything_else() -> None:
         "Place: Kohtaamispaikka",
         "If you cannot come, call: +358 40 100 0001",
     ]
+
+
+HINTS = {
+    "fi": "Tuletko? Vastaa K tai E.",
+    "sv": "Kommer du? Svara J eller N.",
+    "en": "Coming? Reply Y or N.",
+}
+
+
+@pytest.mark.parametrize(
+    ("kind", "language", "plain", "shape", "long"),
+    list(
+        itertools.product(
+            ["invite", "reminder"],
+            ["fi", "sv", "en"],
+            [False, True],
+            ["session", "whole", "meeting"],
+            [False, True],
+        )
+    ),
+)
+def test_a_reply_hint_ends_reminders_and_invites_within_one_sms(
+    kind: str, language: str, plain: bool, shape: str, long: bool
+) -> None:
+    moment = when(datetime(2027, 3, 28, 10, tzinfo=HELSINKI), language, HELSINKI, year=2027)
+    usual = {
+        "title": "Arjen taidot",
+        "place": "Kohtaamispaikka",
+        "online_url": None,
+        "phone": "+358 40 100 0001",
+    }
+    context = {
+        **(LONG if long else usual),
+        "when": moment,
+        "whole": shape == "whole",
+        "meeting": shape == "meeting",
+        "changed": (),
+        "reply_hint": True,
+    }
+    text = sms(kind, language, plain=plain, place_name="Kohtaamispaikka", **context)
+    assert text.endswith(HINTS[language]), text
+    assert gsm7(moment) in text
+    # Every language fits the hint into one SMS, by dropping the address, the phone
+    # number and the link first: a second segment is never needed for these.
+    assert gsm7_length(text) <= SMS_LENGTH, text
+    if not long:
+        assert "Kohtaamispaikka" in text  # an ordinary text keeps its place
+
+
+def test_without_the_inbound_secret_no_sms_asks_for_a_reply() -> None:
+    text = sms("reminder", "fi", plain=False, place_name=None, **words())
+    assert "Vastaa" not in text
+    mailed = render("reminder", "fi", plain=False, **words(), reply_hint=True).body
+    assert "Vastaa K tai E" in mailed  # the template has it; only by_sms asks for it
+
+
+@pytest.mark.parametrize(
+    ("language", "answer", "expected"),
+    [
+        ("fi", "coming", "Kiitos! Merkitsimme, että tulet: Arjen taidot"),
+        ("fi", "not_coming", "Kiitos, että kerroit. Merkitsimme, ettet pääse: Arjen taidot"),
+        ("fi", "opt_out", "Selvä. Et saa enää tekstiviestejä Polusta."),
+        ("sv", "coming", "Tack! Vi har noterat att du kommer: Arjen taidot"),
+        ("sv", "opt_out", "Okej. Du får inga fler textmeddelanden från Polku."),
+        ("en", "not_coming", "We have noted that you cannot come: Arjen taidot"),
+        ("en", "opt_out", "OK. You will get no more text messages from Polku."),
+    ],
+)
+def test_the_answer_to_a_reply_fits_one_sms(language: str, answer: str, expected: str) -> None:
+    moment = when(datetime(2027, 3, 28, 10, tzinfo=HELSINKI), language, HELSINKI, year=2027)
+    for title in ("Arjen taidot", LONG["title"]):
+        text = sms("reply", language, plain=False, place_name=None,
+                   answer=answer, title=title, when=moment)  # fmt: skip
+        assert gsm7_length(text) <= SMS_LENGTH, text
+        if answer != "opt_out":
+            assert gsm7(moment) in text
+    assert gsm7(expected) in sms("reply", language, plain=False, place_name=None,
+                                 answer=answer, title="Arjen taidot", when=moment)  # fmt: skip
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_the_follow_up_question_fits_one_sms_and_offers_four_numbers(language: str) -> None:
+    text = sms("follow_up", language, plain=True, place_name=None,
+               first_name="Maria-Kristiina", sms=True)  # fmt: skip
+    assert gsm7_length(text) <= SMS_LENGTH, text
+    assert all(f"{number} " in text for number in "1234"), text
+    mailed = render("follow_up", language, plain=False, first_name="Anna", sms=False).body
+    assert "1 " not in mailed  # an e-mail's answer goes to the worker, in words

@@ -37,7 +37,7 @@ BACKDATE_REFERRALS = """
           AND referral_id IN (SELECT id FROM referrals WHERE $1::uuid IN (id, programme_id))
         RETURNING id, referral_id
     ), n AS (
-        UPDATE referral_notices SET created_at = $2 WHERE event_id IN (SELECT id FROM e)
+        UPDATE notices SET created_at = $2 WHERE event_id IN (SELECT id FROM e)
     )
     UPDATE referrals SET
         created_at = CASE WHEN created_at >= now() THEN $2 ELSE created_at END,

@@ -1,4 +1,4 @@
-"""Notices: a staff member's list of changes others made to their referrals, read or not."""
+"""Listing a staff member's notices and marking them read."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from service.base.errors import NotFound
 from service.base.identity import Actor
 from service.base.ids import require_id
 from service.base.pagination import NEWEST_FIRST, CursorId, Page, decode_cursor, page_of
-from service.referrals.sql import queries
-from service.referrals.types import NoticeOut
+from service.composers.notices.sql import queries
+from service.composers.notices.types import NoticeOut
 
 
 async def list_notices(
