@@ -19,6 +19,7 @@ from faker.providers.person.fi_FI import Provider as FinnishNames
 
 from bench.generate_activity import generate_activity
 from bench.generate_coaching import generate_coaching
+from bench.generate_page import generate_page_client
 from bench.generate_referrals import generate_referrals
 from bench.region import WORKER_CLIENTS, Region, copy_rows, new_id, seed_ids
 from service.accounts.passwords import hash_password_sync
@@ -481,6 +482,7 @@ GENERATORS = [
     generate_clients,
     generate_programmes,
     generate_feed_client,
+    generate_page_client,
     generate_coaching,
     generate_sharing_consents,
     generate_referrals,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import asyncpg
 
 from bench import generate
+from bench.generate_page import PAGE_TOKEN
 from bench.load import Request
 from service.composers.sms_replies.signature import HEADER, signature
 
@@ -181,6 +182,15 @@ SCENARIOS = [
         floor_min_ratio=0.50,
         peer="radicale",
         peer_min_ratio=1.0,
+    ),
+    Scenario(
+        name="page_read",
+        title="GET /p/{token} (8 sessions, 2 meetings)",
+        requests=lambda d: [Request("GET", f"/p/{PAGE_TOKEN}")],
+        token=generate.WORKER_TOKEN,
+        floor=lambda d: [Request("GET", "/floor/page")],
+        floor_min_ratio=0.50,
+        scale_max_ratio=1.5,
     ),
     Scenario(
         name="reminder_delivery",

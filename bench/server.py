@@ -14,10 +14,15 @@ import uvicorn
 from litestar import Litestar, Response, get
 
 from bench import generate
+from bench.generate_page import PAGE_TOKEN
 from db.pool import connect, create_pool
 from service.app import create_app
-from service.base.settings import load_settings
+from service.base.rate_limit import Limit
+from service.base.settings import Settings, load_settings
+from service.client_page import links
 from service.clients.types import ClientOut
+from service.composers.client_page import limits, page
+from service.composers.client_page.routes import PAGE_HEADERS
 from service.composers.feeds import serving as feeds
 
 FLOOR: dict[str, Any] = {}
@@ -28,15 +33,23 @@ async def floor_feed() -> Response[bytes]:
     return Response(content=FLOOR["feed"], media_type="text/calendar")
 
 
+@get("/floor/page", include_in_schema=False)
+async def floor_page() -> Response[str]:
+    return Response(FLOOR["page"], media_type="text/html", headers=PAGE_HEADERS)
+
+
 @get("/floor/clients/{client_id:str}", include_in_schema=False)
 async def floor_client(client_id: str) -> ClientOut:
     client: ClientOut = FLOOR["clients"][client_id]
     return client
 
 
-async def _load_floor(database_url: str) -> None:
+async def _load_floor(settings: Settings, database_url: str) -> None:
     conn = await connect(database_url)
     try:
+        link = await links.open_link(conn, PAGE_TOKEN)
+        assert link is not None, "the benchmark's page link does not open"
+        FLOOR["page"] = await page.read_page(conn, settings, PAGE_TOKEN, link, None)
         rows = await conn.fetch(
             """
             SELECT c.id, c.organisation_id, c.first_name, c.last_name, c.birth_date, c.gender,
@@ -66,9 +79,14 @@ def create_bench_app() -> Litestar:
     app = create_app(settings)
     app.register(floor_client)
     app.register(floor_feed)
+    app.register(floor_page)
+    # Every page read is counted in Redis as in production (that cost is measured), but
+    # wrk's one address and one link must not be refused.
+    limits.PER_ADDRESS = Limit(limits.PER_ADDRESS.name, 10**12, 600)
+    limits.PER_LINK = Limit(limits.PER_LINK.name, 10**12, 600)
 
     async def load_floor() -> None:
-        await _load_floor(database_url)
+        await _load_floor(settings, database_url)
 
     app.on_startup.append(load_floor)
     return app

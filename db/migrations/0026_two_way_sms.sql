@@ -67,7 +67,7 @@ ALTER TABLE notices ADD CONSTRAINT notices_about CHECK (
 -- subject_type says which (coming, not_coming, opt_out).
 ALTER TABLE messages DROP CONSTRAINT messages_kind_check;
 ALTER TABLE messages ADD CONSTRAINT messages_kind_check CHECK (
-    kind IN ('invite', 'update', 'cancellation', 'reminder', 'notice', 'reply')
+    kind IN ('invite', 'update', 'cancellation', 'reminder', 'notice', 'page_link', 'reply')
 );
 -- "The latest message sent to that number": per client, the SMS sent, newest first.
 CREATE INDEX messages_client_sms_sent ON messages (client_id, sent_at DESC)

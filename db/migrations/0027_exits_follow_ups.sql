@@ -46,7 +46,10 @@ CREATE INDEX follow_ups_due ON follow_ups (due_on) WHERE status = 'scheduled';
 
 ALTER TABLE messages DROP CONSTRAINT messages_kind_check;
 ALTER TABLE messages ADD CONSTRAINT messages_kind_check CHECK (
-    kind IN ('invite', 'update', 'cancellation', 'reminder', 'notice', 'reply', 'follow_up')
+    kind IN (
+        'invite', 'update', 'cancellation', 'reminder', 'notice', 'page_link', 'reply',
+        'follow_up'
+    )
 );
 
 ALTER TABLE inbound_sms DROP CONSTRAINT inbound_sms_handled_as_check;

@@ -117,7 +117,11 @@ def _print_banner(
             lines.append(f"  {role:<13} {email} / {password}")
         for whose, link in demo.feeds:
             lines.append(f"  calendar of {whose}: {link}")
-        lines.append("  (each --demo start issues new calendar links; earlier ones answer 404)")
+        lines.append(f"  own page of {demo.page[0]}: {demo.page[1]}")
+        lines.append(
+            "  (each --demo start issues new calendar links; earlier ones answer 404, "
+            "as does an earlier page link)"
+        )
     click.echo("\n".join(lines))
 
 

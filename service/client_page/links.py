@@ -29,19 +29,31 @@ class OpenLink(msgspec.Struct, frozen=True, kw_only=True):
     expires_at: datetime
 
 
+class IssuedLink(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    token: str
+    expires_at: datetime
+
+
 async def issue(conn: asyncpg.Connection, client_id: str, created_by: str) -> tuple[str, datetime]:
     """A new link's token and expiry; the client's earlier link stops working."""
+    issued = await issue_link(conn, client_id, created_by)
+    return issued.token, issued.expires_at
+
+
+async def issue_link(conn: asyncpg.Connection, client_id: str, created_by: str) -> IssuedLink:
+    """A new link (its id too); the client's earlier link stops working."""
     await queries.revoke_links(conn, client_id=client_id)
     token = new_secret(TOKEN_PREFIX)
     expires_at = clock.now() + LINK_LIFETIME
-    await queries.insert_link(
+    link_id = await queries.insert_link(
         conn,
         client_id=client_id,
         token_hash=digest(token),
         created_by=created_by,
         expires_at=expires_at,
     )
-    return token, expires_at
+    return IssuedLink(id=str(link_id), token=token, expires_at=expires_at)
 
 
 async def revoke(conn: asyncpg.Connection, client_id: str) -> None:

@@ -17,6 +17,7 @@ from service.notifications.compose_notice import compose_notice
 from service.notifications.compose_programme import compose_programme
 from service.notifications.compose_reply import compose_reply
 from service.notifications.outgoing import Outgoing, Skip
+from service.notifications.page_link_message import compose_page_link
 
 
 def unreachable(message: Any) -> Skip | None:
@@ -52,6 +53,8 @@ async def compose(conn: asyncpg.Connection, settings: Settings, message: Any) ->
         return compose_reply(message)
     if message["kind"] == "follow_up":
         return compose_follow_up(message)
+    if message["kind"] == "page_link":
+        return await compose_page_link(conn, message)
     if message["meeting_id"] is not None:
         return compose_meeting(settings, message)
     return await compose_programme(conn, settings, message)

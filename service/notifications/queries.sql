@@ -280,3 +280,23 @@ WITH code AS (
     UPDATE client_page_codes c SET code_text = NULL FROM code WHERE c.id = code.id
 )
 SELECT code_text FROM code;
+
+-- name: insert_page_link_message(client_id, channel, scheduled_for, page_link_id, url)$
+-- A message carrying the client's page link; the link waits beside it until it is sent
+-- (migration 0024 deletes it then, and cancels the message if the link dies first).
+WITH message AS (
+    INSERT INTO messages (client_id, kind, channel, scheduled_for)
+    VALUES (:client_id, 'page_link', :channel, :scheduled_for)
+    RETURNING id
+), secret AS (
+    INSERT INTO page_link_messages (message_id, page_link_id, url)
+    SELECT id, :page_link_id, :url FROM message
+)
+SELECT id FROM message;
+
+-- name: page_link_of_message(message_id)^
+-- The link a page_link message carries, while the link is live.
+SELECT pm.url, l.expires_at
+FROM page_link_messages pm
+JOIN client_page_links l ON l.id = pm.page_link_id
+WHERE pm.message_id = :message_id AND l.revoked_at IS NULL AND l.expires_at > now();

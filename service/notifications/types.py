@@ -10,7 +10,7 @@ import msgspec
 
 class MessageOut(msgspec.Struct, kw_only=True):
     id: str
-    kind: Literal["invite", "update", "cancellation", "reminder", "notice"]
+    kind: Literal["invite", "update", "cancellation", "reminder", "notice", "page_link"]
     channel: Literal["email", "sms"]
     status: Literal["pending", "sending", "sent", "failed", "skipped", "cancelled"]
     scheduled_for: datetime

@@ -483,6 +483,15 @@ TABLE: dict[str, Op | NotClientLevel] = {
         "the SMS gateway's callback, signed by the gateway; no staff member calls it and it "
         "answers only how the reply was handled (tests/api/test_sms_inbound.py)"
     ),
+    # Sent to the client's e-mail, which the world's client has with its consent.
+    "POST /api/v1/clients/{client_id}/page-link/send": Op(
+        CLIENT, body=lambda w: {"channel": "email"}, ok=("worker",)
+    ),
+    # As recording the session's attendance: its managers only (403 for others), and a
+    # manager outside the client's reach excuses and sees none of the client's.
+    "POST /api/v1/sessions/{session_id}/attendance/excuse-answered": Op(
+        {"session_id": "session"}, ok=("facilitator",), outside=frozenset({200, 403})
+    ),
     "GET /feeds/{filename}": NotClientLevel(
         "a calendar behind its own secret link, with no health or social data"
     ),

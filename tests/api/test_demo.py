@@ -101,3 +101,13 @@ async def test_the_demo_shows_every_main_flow(
     assert await db.fetchrow(counts) == before
     assert second.logins == first.logins
     assert {link for _, link in second.feeds}.isdisjoint({link for _, link in first.feeds})
+
+    # One client's own page, with their coming group sessions and coaching meetings to
+    # answer; seeding again gives a new link and the old one stops working.
+    assert first.page[0] == "Jari Mäkinen"
+    page = await api.get(first.page[1].removeprefix(settings.public_url))
+    assert page.status_code == 404
+    again = await api.get(second.page[1].removeprefix(settings.public_url))
+    assert again.status_code == 200, again.text
+    assert "Hei Jari!" in again.text
+    assert again.text.count('name="answer" value="coming"') >= 8

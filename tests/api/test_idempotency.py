@@ -278,6 +278,10 @@ async def test_the_openapi_document_names_the_operations_that_take_it(
         "POST /api/v1/services",
         "POST /api/v1/referrals",
         "POST /api/v1/referrals/{referral_id}/status",
+        # A repeat must not send the client a second message with yet another link; the
+        # answer kept holds no link, only the channel and the times.
+        "POST /api/v1/clients/{client_id}/page-link/send",
+        "POST /api/v1/clients/{client_id}/exits",
     }
     for operation in taking.values():
         assert "422" in operation["responses"]

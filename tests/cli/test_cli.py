@@ -163,6 +163,7 @@ def test_dev_runs_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) ->
     assert "admin@jarvimaa.example / polku-demo-2026" in out
     assert "analyst       raportit@jarvimaa.example / polku-demo-2026" in out
     assert f"calendar of Jari Mäkinen: {base}/feeds/pf_" in out
+    assert f"own page of Jari Mäkinen: {base}/p/pp_" in out
     assert "new calendar links; earlier ones answer 404" in out  # why old links stop working
     assert "Traceback" not in err
     assert "mail.log" not in err  # the mail catcher's chatter does not bury the banner
@@ -188,6 +189,10 @@ def test_dev_runs_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) ->
         feed = httpx.get(feed_line.split()[-1]).text
         assert feed.count("BEGIN:VEVENT") == 9  # eight group sessions and a coaching meeting
         assert "SUMMARY:Valmennustapaaminen" in feed
+        page_line = next(line for line in out.splitlines() if "own page of Jari" in line)
+        page = httpx.get(page_line.split()[-1])
+        assert page.status_code == 200
+        assert "Hei Jari!" in page.text
     finally:
         dev.send_signal(signal.SIGINT)
         dev.communicate(timeout=30)

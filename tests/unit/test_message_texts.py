@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from service.notifications import page_link_text
 from service.notifications.render import SMS_LENGTH, gsm7, gsm7_length, render, sms, when
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -261,3 +262,45 @@ def test_the_follow_up_question_fits_one_sms_and_offers_four_numbers(language: s
     assert all(f"{number} " in text for number in "1234"), text
     mailed = render("follow_up", language, plain=False, first_name="Anna", sms=False).body
     assert "1 " not in mailed  # an e-mail's answer goes to the worker, in words
+
+
+# The page link's message (service/notifications/page_link_text.py): a public address as
+# long as a wellbeing county's tend to be, and a token as long as links.issue makes them.
+PAGE_URL = "https://polku.jarvilanhyvinvointialue.fi/p/pp_" + "A" * 43
+
+
+@pytest.mark.parametrize(
+    ("language", "plain", "name"),
+    itertools.product(["fi", "sv", "en"], [False, True], ["Anna", "Maria-Aleksandra Šárka 😊"]),
+)
+def test_every_page_link_sms_fits_one_message_with_the_link_whole(
+    language: str, plain: bool, name: str
+) -> None:
+    text = page_link_text.sms_text(language, plain, name, PAGE_URL)
+    assert gsm7_length(text) <= SMS_LENGTH, text
+    assert gsm7(text) == text
+    assert PAGE_URL in text.split("\n")
+    if name == "Anna":  # a usual name fits with everything else
+        assert "Anna" in text
+        assert len(text.split("\n")) > 2, text  # the words about keeping the link too
+
+
+def test_a_page_link_sms_gives_up_the_name_before_the_words() -> None:
+    long_url = "https://polku.example.fi/" + "x" * 26 + "/p/pp_" + "A" * 43  # 100
+    text = page_link_text.sms_text("fi", False, "Anna", long_url)
+    assert "Anna" not in text
+    assert "Älä jaa linkkiä." in text
+    assert gsm7_length(text) <= SMS_LENGTH
+
+
+def test_a_page_link_email_says_until_when_and_in_plain_language_one_thing_per_line() -> None:
+    until = datetime(2027, 3, 8).date()
+    plain = page_link_text.email_text("fi", True, "Anna", PAGE_URL, until)
+    assert plain.subject == "Linkki omalle sivullesi"
+    assert "Linkki toimii 8.3.2027 asti." in plain.body.splitlines()
+    assert PAGE_URL in plain.body.splitlines()
+    assert all(line.count(". ") == 0 for line in plain.body.splitlines())
+    english = page_link_text.email_text("en", False, "Anna", PAGE_URL, until)
+    assert "The link works until 8 March 2027." in english.body
+    swedish = page_link_text.email_text("sv", False, "Anna", PAGE_URL, until)
+    assert swedish.subject == "Länken till din egen sida"

@@ -16,6 +16,7 @@ import base64
 import hashlib
 import hmac
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -77,5 +78,13 @@ async def calendar_help(
         return None
     download = f"{settings.public_url.rstrip('/')}/feeds/{token}.ics"
     webcal = urlunsplit(urlsplit(download)._replace(scheme="webcal"))
-    qr = segno.make(webcal, error="m").svg_inline(scale=4, title=qr_title)
-    return CalendarHelp(webcal_url=webcal, download_url=download, qr_svg=qr)
+    return CalendarHelp(webcal_url=webcal, download_url=download, qr_svg=qr_svg(webcal, qr_title))
+
+
+# Drawing a QR code takes segno some 35 ms, far more than the rest of the page; a page
+# link's feed link stays the same from read to read (derived from the page link), so
+# each is drawn once. Bounded, and it holds only what the page itself shows.
+@lru_cache(maxsize=1024)
+def qr_svg(url: str, title: str) -> str:
+    svg: str = segno.make(url, error="m").svg_inline(scale=4, title=title)
+    return svg

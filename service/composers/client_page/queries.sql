@@ -64,11 +64,14 @@ SELECT pl.client_id FROM meetings m JOIN plans pl ON pl.id = m.plan_id WHERE m.i
 
 -- name: client_feed_hashes(client_id, hashes)
 -- Of the hashes given, those calendar_feeds knows (live or not), and the client's live
--- feed whatever its hash.
+-- feed whatever its hash. Two index lookups: an OR of the two would scan the table.
 SELECT token_hash, revoked_at IS NULL AS live, client_id = :client_id AS own
 FROM calendar_feeds
 WHERE token_hash = ANY (:hashes::bytea[])
-   OR (client_id = :client_id AND revoked_at IS NULL);
+UNION
+SELECT token_hash, true, true
+FROM calendar_feeds
+WHERE client_id = :client_id AND revoked_at IS NULL;
 
 -- name: has_page_consent(client_id)$
 SELECT EXISTS (
@@ -145,3 +148,36 @@ JOIN organisations o ON o.id = s.organisation_id
 WHERE e.client_id = :client_id AND e.outcome = 'ok'
 ORDER BY e.id DESC
 LIMIT :limit;
+
+-- name: page_link_channels(client_id)^
+-- How the client's page link could be sent: their address and number, the consents of
+-- those channels, and their zone (an SMS waits out the client's night).
+SELECT c.email, c.phone, c.timezone,
+       EXISTS (SELECT FROM consents k WHERE k.client_id = c.id
+               AND k.purpose = 'email_reminders' AND consent_is_valid(k, now())) AS email_ok,
+       EXISTS (SELECT FROM consents k WHERE k.client_id = c.id
+               AND k.purpose = 'sms_reminders' AND consent_is_valid(k, now())) AS sms_ok
+FROM clients c
+WHERE c.id = :client_id;
+
+-- name: excusable_absences(session_id, viewer)
+-- Clients in the viewer's reach, enrolled in the session's group then, whose latest
+-- answer to the session was "I can't come", given before it started, and who are not
+-- recorded as having come (no record yet, or absent).
+SELECT r.client_id
+FROM (
+    SELECT DISTINCT ON (client_id) client_id, answer, answered_at
+    FROM rsvps WHERE session_id = :session_id
+    ORDER BY client_id, id DESC
+) r
+JOIN sessions s ON s.id = :session_id
+LEFT JOIN attendance a ON a.session_id = s.id AND a.client_id = r.client_id
+WHERE r.answer = 'not_coming' AND r.answered_at < s.starts_at
+  AND (a.status IS NULL OR a.status = 'absent')
+  AND EXISTS (
+      SELECT FROM enrolments e
+      WHERE e.programme_id = s.programme_id AND e.client_id = r.client_id
+        AND (e.status = 'enrolled' OR (e.status = 'withdrawn' AND e.withdrawn_at > s.starts_at))
+  )
+  AND can_reach_client(:viewer, r.client_id)
+ORDER BY r.client_id;

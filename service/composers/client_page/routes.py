@@ -25,11 +25,13 @@ from service.client_page import links, sessions
 from service.client_page.types import PageLinkOut, RsvpList
 from service.composers.client_page import (
     answering,
+    limits,
     page,
     page_links,
     personal,
     personal_code,
     rsvp_lists,
+    staff_routes,
 )
 from service.composers.client_page.personal_visit import Outcome
 
@@ -97,8 +99,12 @@ async def read_page(
     token: FromPath[str], conn: Conn, settings: AppSettings, request: Request[Any, Any, Any]
 ) -> Response[str]:
     asked_language = request.query_params.get("lang")
+    refused = await limits.admit(request, conn, token, asked_language)
+    if refused is not None:
+        return _too_many(refused)
     link = await links.open_link(conn, token)
     if link is None:
+        await limits.missed(request)
         return _html(404, page.not_found(asked_language))
     return _html(200, await page.read_page(conn, settings, token, link, asked_language))
 
@@ -109,9 +115,20 @@ async def post_answer(
 ) -> Response[str]:
     form = await request.form()
     fields = {key: str(value) for key, value in form.items() if isinstance(value, str)}
+    refused = await limits.admit(request, conn, token, fields.get("lang"))
+    if refused is not None:
+        return _too_many(refused)
     request_id = request.scope.get("state", {}).get("request_id")
     outcome = await answering.answer(conn, token, fields, request_id)
+    if outcome.status == 404:  # no such link, or nothing of the client's by that id
+        await limits.missed(request)
     return _html(outcome.status, outcome.html, outcome.location)
+
+
+def _too_many(refused: limits.TooMany) -> Response[str]:
+    response = _html(429, refused.html)
+    response.headers["Retry-After"] = str(refused.retry_after)
+    return response
 
 
 routers = [
@@ -120,16 +137,20 @@ routers = [
     api_router("programmes", [session_rsvps]),
     api_router("coaching", [meeting_rsvps]),
     Router(path="/", route_handlers=[read_page, post_answer]),
+    *staff_routes.routers,
 ]
 
 
 # The personal part, behind a one-time code (issue 17, point 4) -------------------------
 
 
-def _personal(request: Request[Any, Any, Any], outcome: Outcome) -> Response[Any]:
+async def _personal(request: Request[Any, Any, Any], outcome: Outcome) -> Response[Any]:
     """The outcome as an HTML page (or the JSON download) with the /p/ headers, and the
     personal part's cookie when a right code opened it: HttpOnly, SameSite=Strict,
-    Secure when the request came over HTTPS, for /p/ only."""
+    Secure when the request came over HTTPS, for /p/ only. A 404 counts against the
+    address as the page's own misses do (limits.py)."""
+    if outcome.status == 404:
+        await limits.missed(request)
     headers = dict(PAGE_HEADERS) | outcome.extra
     if outcome.location is not None:
         headers["Location"] = outcome.location
@@ -178,6 +199,9 @@ def _request_id(request: Request[Any, Any, Any]) -> str | None:
 async def read_personal(
     token: FromPath[str], conn: Conn, request: Request[Any, Any, Any]
 ) -> Response[Any]:
+    refused = await limits.admit(request, conn, token, request.query_params.get("lang"))
+    if refused is not None:
+        return _too_many(refused)
     outcome = await personal.read_me(
         conn,
         token,
@@ -186,7 +210,7 @@ async def read_personal(
         request.query_params.get("sent"),
         _request_id(request),
     )
-    return _personal(request, outcome)
+    return await _personal(request, outcome)
 
 
 @post("/p/{token:str}/code", include_in_schema=False)
@@ -194,10 +218,13 @@ async def send_code(
     token: FromPath[str], conn: Conn, redis: NamedDependency[Redis], request: Request[Any, Any, Any]
 ) -> Response[Any]:
     form = await _form(request)
+    refused = await limits.admit(request, conn, token, form.get("lang"))
+    if refused is not None:
+        return _too_many(refused)
     outcome = await personal_code.send_code(
         conn, redis, token, form, client_address(request), _request_id(request)
     )
-    return _personal(request, outcome)
+    return await _personal(request, outcome)
 
 
 @post("/p/{token:str}/verify", include_in_schema=False)
@@ -205,10 +232,13 @@ async def verify_code(
     token: FromPath[str], conn: Conn, redis: NamedDependency[Redis], request: Request[Any, Any, Any]
 ) -> Response[Any]:
     form = await _form(request)
+    refused = await limits.admit(request, conn, token, form.get("lang"))
+    if refused is not None:
+        return _too_many(refused)
     outcome = await personal_code.verify_code(
         conn, redis, token, form, client_address(request), _request_id(request)
     )
-    return _personal(request, outcome)
+    return await _personal(request, outcome)
 
 
 @post("/p/{token:str}/me/rating", include_in_schema=False)
@@ -216,15 +246,21 @@ async def rate_own_goal(
     token: FromPath[str], conn: Conn, request: Request[Any, Any, Any]
 ) -> Response[Any]:
     form = await _form(request)
+    refused = await limits.admit(request, conn, token, form.get("lang"))
+    if refused is not None:
+        return _too_many(refused)
     cookie = request.cookies.get(sessions.COOKIE)
     outcome = await personal.rate_goal(conn, token, form, cookie, _request_id(request))
-    return _personal(request, outcome)
+    return await _personal(request, outcome)
 
 
 @get("/p/{token:str}/me/assessments/{request_id:str}", include_in_schema=False)
 async def assessment_form(
     token: FromPath[str], request_id: FromPath[str], conn: Conn, request: Request[Any, Any, Any]
 ) -> Response[Any]:
+    refused = await limits.admit(request, conn, token, request.query_params.get("lang"))
+    if refused is not None:
+        return _too_many(refused)
     outcome = await personal.assessment_form(
         conn,
         token,
@@ -233,7 +269,7 @@ async def assessment_form(
         request.cookies.get(sessions.COOKIE),
         _request_id(request),
     )
-    return _personal(request, outcome)
+    return await _personal(request, outcome)
 
 
 @post("/p/{token:str}/me/assessments/{request_id:str}", include_in_schema=False)
@@ -241,17 +277,23 @@ async def answer_assessment(
     token: FromPath[str], request_id: FromPath[str], conn: Conn, request: Request[Any, Any, Any]
 ) -> Response[Any]:
     form = await _form(request)
+    refused = await limits.admit(request, conn, token, form.get("lang"))
+    if refused is not None:
+        return _too_many(refused)
     cookie = request.cookies.get(sessions.COOKIE)
     outcome = await personal.answer_assessment(
         conn, token, request_id, form, cookie, _request_id(request)
     )
-    return _personal(request, outcome)
+    return await _personal(request, outcome)
 
 
 @get("/p/{token:str}/me/data", include_in_schema=False)
 async def my_data_page(
     token: FromPath[str], conn: Conn, request: Request[Any, Any, Any]
 ) -> Response[Any]:
+    refused = await limits.admit(request, conn, token, request.query_params.get("lang"))
+    if refused is not None:
+        return _too_many(refused)
     outcome = await personal.my_data_page(
         conn,
         token,
@@ -259,16 +301,19 @@ async def my_data_page(
         request.cookies.get(sessions.COOKIE),
         _request_id(request),
     )
-    return _personal(request, outcome)
+    return await _personal(request, outcome)
 
 
 @get("/p/{token:str}/my-data.json", include_in_schema=False)
 async def my_data_json(
     token: FromPath[str], conn: Conn, request: Request[Any, Any, Any]
 ) -> Response[Any]:
+    refused = await limits.admit(request, conn, token, None)
+    if refused is not None:
+        return _too_many(refused)
     cookie = request.cookies.get(sessions.COOKIE)
     outcome = await personal.my_data_json(conn, token, cookie, _request_id(request))
-    return _personal(request, outcome)
+    return await _personal(request, outcome)
 
 
 routers.append(

@@ -16,7 +16,8 @@ Records are made through the domain services (so consent, audit and the outbox h
 then moved to the plausible past moments they stand for (backdating.py). Who is in it:
 cast.py and catalogue.py; the steps: seeder.py; the story: groups.py and coaching.py.
 
-Every name is invented; running it again changes nothing but the calendar links.
+Every name is invented; running it again changes nothing but the calendar links and
+the page link of the client whose calendar it shows.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ import asyncpg
 
 from service.accounts.sql import queries as accounts_queries
 from service.base.settings import Settings
+from service.clients import consents
+from service.clients.types import ConsentIn
+from service.composers.client_page import page_links
+from service.composers.client_page.sql import queries as page_queries
 from service.composers.demo.cast import COACH, COUNTY, DEMO_PASSWORD, FEED_CLIENT, STAFF
 from service.composers.demo.groups import completed_group, running_group, upcoming_group
 from service.composers.demo.seeder import Seeder, actor_of
@@ -42,11 +47,12 @@ DEMO_CLIENT = "SELECT id FROM clients WHERE first_name = $1 AND last_name = $2"
 class Demo:
     logins: list[tuple[str, str, str]]  # (role, e-mail, password)
     feeds: list[tuple[str, str]]  # (whose, link)
+    page: tuple[str, str]  # (whose, link to their own page)
 
 
 async def seed_demo(conn: asyncpg.Connection, settings: Settings) -> Demo:
-    """Create the demo once; every run hands out fresh calendar links (only digests are
-    stored, so earlier links cannot be shown again and stop working)."""
+    """Create the demo once; every run hands out fresh calendar and page links (only
+    digests are stored, so earlier links cannot be shown again and stop working)."""
     logins = [(str(roles[0]), email, DEMO_PASSWORD) for _, email, _, roles, _ in STAFF]
     async with conn.transaction():
         if await accounts_queries.organisation_by_name(conn, name=COUNTY) is None:
@@ -59,10 +65,15 @@ async def seed_demo(conn: asyncpg.Connection, settings: Settings) -> Demo:
         client_id = await conn.fetchval(DEMO_CLIENT, FEED_CLIENT[0], FEED_CLIENT[1])
         client_feed = await feeds.client_feed(conn, settings, coach, client_id)
         coach_feed = await feeds.staff_feed(conn, settings, coach)
+        # The same client has their own page (given here too in a demo seeded before).
+        if not await page_queries.has_page_consent(conn, client_id=client_id):
+            await consents.give_consent(conn, coach, client_id, ConsentIn(purpose="client_page"))
+        page = await page_links.give_link(conn, settings, coach, client_id)
     return Demo(
         logins=logins,
         feeds=[
             (f"{FEED_CLIENT[0]} {FEED_CLIENT[1]}", client_feed.url),
             ("Aino Lahtinen (coach)", coach_feed.url),
         ],
+        page=(f"{FEED_CLIENT[0]} {FEED_CLIENT[1]}", page.url),
     )

@@ -1,0 +1,108 @@
+"""How often the client's page answers (GET /p/{token}, POST /p/{token}/rsvp), so that
+nobody can guess links by trying or wear a forwarded link out.
+
+Per address: generous enough for a family sharing a phone, or a mobile operator putting
+many phones behind one address (a page read and an answer or two per visit), yet every
+unknown, revoked or expired link from that address counts as fifteen requests, so
+the address is stopped after about twenty wrong links in ten minutes. Per link (by its
+digest, never the secret itself): more than any person reading and answering their
+page needs. Over either, the page answers 429 with Retry-After and a short page saying
+to wait: in the client's language when the link is theirs, else in all three."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+from litestar import Request
+from redis.asyncio import Redis
+
+from service.base.identity import client_address
+from service.base.rate_limit import Limit, hit, hit_each
+from service.client_page import links
+from service.composers.client_page import page, texts
+from service.composers.client_page.sql import queries
+
+PER_ADDRESS = Limit("client-page:address", limit=300, window_seconds=600)
+PER_LINK = Limit("client-page:link", limit=120, window_seconds=600)
+# What a link that opens nothing adds to the request itself: 15 in all, so twenty such
+# use up an address's window.
+MISS_WEIGHT = 14
+
+WORDS = {
+    "fi": {
+        "too_many_title": "Odota hetki",
+        "too_many": "Sivua on avattu nyt monta kertaa peräkkäin. "
+        "Odota {minutes} min ja yritä sitten uudelleen.",
+    },
+    "sv": {
+        "too_many_title": "Vänta en stund",
+        "too_many": "Sidan har öppnats många gånger i rad. "
+        "Vänta {minutes} min och försök sedan igen.",
+    },
+    "en": {
+        "too_many_title": "Please wait a moment",
+        "too_many": "This page has been opened many times in a row. "
+        "Wait {minutes} min, then try again.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class TooMany:
+    retry_after: int
+    html: str
+
+
+def _redis(request: Request[Any, Any, Any]) -> Redis:
+    redis: Redis = request.app.state.redis
+    return redis
+
+
+def _link_key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()[:32]
+
+
+def too_many_page(languages: list[str], retry_after: int) -> str:
+    minutes = max(1, math.ceil(retry_after / 60))
+    return page.render(
+        "too_many.html",
+        languages[0],
+        languages=languages,
+        all_words={code: WORDS[code] for code in languages},
+        minutes=minutes,
+    )
+
+
+def _all_languages(asked: str | None) -> list[str]:
+    first = texts.language_of(asked, "fi")
+    return [first, *(code for code in texts.LANGUAGES if code != first)]
+
+
+async def admit(
+    request: Request[Any, Any, Any], conn: asyncpg.Connection, token: str, asked: str | None
+) -> TooMany | None:
+    """Count the request; a refusal when its address or its link is over the limit."""
+    by_address, by_link = await hit_each(
+        _redis(request),
+        [(PER_ADDRESS, client_address(request)), (PER_LINK, _link_key(token))],
+    )
+    if by_address is not None:
+        return TooMany(by_address, too_many_page(_all_languages(asked), by_address))
+    if by_link is None:
+        return None
+    wait = by_link
+    link = await links.open_link(conn, token)
+    languages = _all_languages(asked)
+    if link is not None:
+        client = await queries.client(conn, client_id=link.client_id)
+        languages = [texts.language_of(asked, client["language"])]
+    return TooMany(wait, too_many_page(languages, wait))
+
+
+async def missed(request: Request[Any, Any, Any]) -> None:
+    """A link that opened nothing: it counts harder against its address."""
+    await hit(_redis(request), PER_ADDRESS, client_address(request), MISS_WEIGHT)

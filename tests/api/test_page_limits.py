@@ -1,0 +1,87 @@
+"""How often the client's page answers: per address (where unknown links count harder)
+and per link, counted in the real Redis; over a limit a polite 429 page with Retry-After,
+in the client's language when the link is theirs."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from httpx import AsyncClient
+from litestar import Litestar
+
+from service.base.rate_limit import Limit
+from service.composers.client_page import limits
+from tests.api.client_page import answer, form_token, in_group, page_client, page_link, read_page
+from tests.factories import Factory
+
+UNKNOWN = "/p/pp_" + "x" * 43
+
+
+def from_address(app: Litestar, address: str) -> AsyncClient:
+    """Another browser, at another address (the app already runs under `api`)."""
+    transport = httpx.ASGITransport(app=app, client=(address, 50000))
+    return AsyncClient(transport=transport, base_url="http://polku.test")
+
+
+async def test_a_shared_phone_reads_and_answers_freely(api: AsyncClient, make: Factory) -> None:
+    worker, client_id = await page_client(make)
+    programme = await in_group(api, make, worker, client_id)
+    path = await page_link(api, worker, client_id)
+    html = await read_page(api, path)
+    token = form_token(html)
+    for number in range(60):
+        await read_page(api, path)
+        if number % 3 == 0:
+            given = "coming" if number % 2 else "not_coming"
+            item = programme["sessions"][number % 8]["id"]
+            answered = await answer(api, path, given, token=token, session_id=item)
+            assert answered.status_code == 303, answered.text
+
+
+async def test_unknown_links_from_one_address_are_stopped_after_about_twenty(
+    api: AsyncClient, make: Factory, app: Litestar
+) -> None:
+    worker, client_id = await page_client(make)
+    path = await page_link(api, worker, client_id)
+    for _ in range(20):
+        assert (await api.get(UNKNOWN)).status_code == 404
+    refused = await api.get(path, params={"lang": "sv"})
+    assert refused.status_code == 429, refused.text
+    wait = int(refused.headers["retry-after"])
+    assert 0 < wait <= limits.PER_ADDRESS.window_seconds
+    assert refused.headers["content-type"].startswith("text/html")
+    assert "script-src" not in refused.headers["content-security-policy"]
+    assert refused.headers["cache-control"] == "no-store"
+    # We cannot tell whose link it is without opening it: all three languages, asked first.
+    text = refused.text
+    assert text.index("Vänta en stund") < text.index("Odota hetki") < text.index("Please wait")
+    assert "Vänta 10 min" in text
+    # Only that address: the client on their own phone reads on.
+    async with from_address(app, "10.1.2.3") as phone:
+        assert (await phone.get(path)).status_code == 200
+
+
+async def test_one_link_read_too_often_waits_in_the_clients_language(
+    api: AsyncClient, make: Factory, app: Litestar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limits, "PER_LINK", Limit("client-page:link", limit=3, window_seconds=60))
+    worker, client_id = await page_client(make, language="en")
+    programme = await in_group(api, make, worker, client_id)
+    path = await page_link(api, worker, client_id)
+    token = form_token(await read_page(api, path))
+    await read_page(api, path)
+    answered = await answer(api, path, "coming", token=token, session_id=programme["id"])
+    assert answered.status_code == 404  # not a session: the third request all the same
+    async with from_address(app, "10.9.9.9") as elsewhere:  # the link, not the address
+        refused = await elsewhere.get(path)
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["retry-after"]) <= 60
+    assert '<html lang="en">' in refused.text
+    assert "Please wait a moment" in refused.text and "Odota" not in refused.text
+    posted = await answer(
+        api, path, "coming", token=token, session_id=programme["sessions"][0]["id"]
+    )
+    assert posted.status_code == 429
+    # Another client's link is counted apart.
+    other_worker, other = await page_client(make)
+    assert (await api.get(await page_link(api, other_worker, other))).status_code == 200
