@@ -22,6 +22,8 @@ from service.coaching.instruments import shipped
 from tests.api.client_page import form_token, page_client, page_link, read_page
 from tests.api.coaching import LEVELS, add_goal, create_plan, rate
 from tests.api.test_client_page import assert_page_headers
+from tests.api.test_page_accessibility import loads_nothing
+from tests.chromium import axe
 from tests.factories import Factory, Person
 from tests.mail import MailServer
 from tests.workers.test_messages import run_worker
@@ -534,3 +536,33 @@ async def test_the_code_landing_in_plain_language(api: AsyncClient, make: Factor
     path = await page_link(api, worker, client_id)
     landing = await read_page(api, f"{path}/me")
     assert "<p>Tarvitset koodin.</p>" in landing and "<p>Lähetämme koodin sinulle.</p>" in landing
+
+
+async def test_the_personal_part_has_no_serious_accessibility_violation(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    """Each page of the part in headless Chromium with axe-core (WCAG 2.1 AA) at 320 px:
+    the code landing, the goals with their rating forms, an assessment form, my data."""
+    worker, client_id = await sms_client(make)
+    plan = await create_plan(api, worker, client_id)
+    await add_goal(api, worker, plan["id"])
+    asked = await api.post(
+        f"/api/v1/plans/{plan['id']}/assessment-requests",
+        json={"instrument": "work_ability"},
+        headers=worker.headers,
+    )
+    assert asked.status_code == 201
+    path = await page_link(api, worker, client_id)
+    pages = [await read_page(api, f"{path}/me")]
+    cookie = await opened(api, db, path)
+    for suffix in ("/me", f"/me/assessments/{asked.json()['id']}", "/me/data"):
+        response = await api.get(f"{path}{suffix}", headers=cookie)
+        assert response.status_code == 200, suffix
+        pages.append(response.text)
+    for number, html in enumerate(pages):
+        assert loads_nothing(html) == []
+        found = axe(html, tmp_path / str(number), width=320)
+        serious = [v for v in found["violations"] if v["impact"] in {"serious", "critical"}]
+        assert serious == [], number
+        scroll_width, viewport = found["width"]
+        assert scroll_width <= viewport, f"page {number} scrolls sideways at 320 px"
