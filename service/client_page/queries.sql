@@ -50,3 +50,58 @@ SELECT DISTINCT ON (r.client_id) r.client_id, r.answer, r.answered_at, r.via
 FROM rsvps r
 WHERE r.meeting_id = :meeting_id
 ORDER BY r.client_id, r.id DESC;
+
+-- One-time codes and the personal part's sessions (migration 0023) ------------------
+
+-- name: pause_of(link_id, now)$
+-- Until when the link's codes are paused after too many wrong tries, if they are now.
+SELECT max(paused_until) FROM client_page_codes
+WHERE link_id = :link_id AND paused_until > :now;
+
+-- name: retire_codes(link_id, now)!
+-- A new code replaces any earlier one that is still open.
+UPDATE client_page_codes SET used_at = :now, code_text = NULL
+WHERE link_id = :link_id AND used_at IS NULL;
+
+-- name: insert_code(id, link_id, code_hash, code_text, channel, now, expires_at)!
+INSERT INTO client_page_codes (id, link_id, code_hash, code_text, channel, created_at,
+                               expires_at)
+VALUES (:id, :link_id, :code_hash, :code_text, :channel, :now, :expires_at);
+
+-- name: open_code(link_id)^
+-- The link's latest code not yet used, retired or locked, held for the try.
+SELECT id, code_hash, expires_at, wrong_tries
+FROM client_page_codes
+WHERE link_id = :link_id AND used_at IS NULL
+ORDER BY created_at DESC
+LIMIT 1
+FOR UPDATE;
+
+-- name: use_code(id, now)!
+UPDATE client_page_codes SET used_at = :now, code_text = NULL WHERE id = :id;
+
+-- name: wrong_try(id, max_tries, now, paused_until)$
+-- One wrong try more; the last one allowed closes the code and pauses the link.
+UPDATE client_page_codes
+SET wrong_tries = wrong_tries + 1,
+    used_at = CASE WHEN wrong_tries + 1 >= :max_tries THEN :now::timestamptz END,
+    code_text = CASE WHEN wrong_tries + 1 >= :max_tries THEN NULL ELSE code_text END,
+    paused_until = CASE WHEN wrong_tries + 1 >= :max_tries THEN :paused_until::timestamptz END
+WHERE id = :id
+RETURNING wrong_tries;
+
+-- name: insert_session(link_id, secret_hash, now, expires_at)!
+INSERT INTO client_page_sessions (link_id, secret_hash, created_at, expires_at)
+VALUES (:link_id, :secret_hash, :now, :expires_at);
+
+-- name: session_is_open(link_id, secret_hash, now)$
+SELECT EXISTS (
+    SELECT FROM client_page_sessions
+    WHERE link_id = :link_id AND secret_hash = :secret_hash AND expires_at > :now
+);
+
+-- name: audit_client_act(client_id, action, subject_type, subject_id, request_id, detail)!
+-- Something the client did or read on their page, with the client as the actor.
+INSERT INTO audit_events
+    (actor_client_id, action, client_id, subject_type, subject_id, request_id, detail)
+VALUES (:client_id, :action, :client_id, :subject_type, :subject_id, :request_id, :detail);

@@ -165,6 +165,7 @@ async def _with_change(
                 answers=row["answers"],
                 scores=row["scores"],
                 change_since_first=change,
+                answered_by=row["answered_by"],
                 created_at=row["created_at"],
             )
         )

@@ -25,6 +25,7 @@ from service.coaching.types import (
     GoalLevels,
     GoalOut,
     PlanOut,
+    Rater,
     RatingOut,
 )
 
@@ -51,6 +52,7 @@ class _GoalRow(msgspec.Struct):
     levels: GoalLevels
     version: int
     ratings: list[RatingOut]
+    client_ratings: list[RatingOut]
 
     def model(self) -> gas.Goal:
         return gas.Goal(weight=self.weight, baseline=self.baseline)
@@ -100,24 +102,32 @@ def _goal_out(goal: _GoalRow, latest: int) -> GoalOut:
         levels=goal.levels,
         latest_level=latest,
         ratings=goal.ratings,
+        client_ratings=goal.client_ratings,
         version=goal.version,
     )
 
 
-async def gas_summary(conn: asyncpg.Connection, actor: Actor, plan_id: str) -> GasOut:
+async def gas_summary(
+    conn: asyncpg.Connection, actor: Actor, plan_id: str, rater: Rater = "staff"
+) -> GasOut:
+    """Scored from the staff's ratings, or from the client's own when `rater` says so."""
     row = None
     if is_id(plan_id):
-        row = await queries.read_gas(conn, viewer=actor.id, id=plan_id, request_id=actor.request_id)
+        row = await queries.read_gas(
+            conn, viewer=actor.id, id=plan_id, request_id=actor.request_id, rater=rater
+        )
     if row is None:
         await _refuse(conn, plan_id, "gas.read")
     goals = msgspec.convert(row["goals"], list[_GasGoalRow])
     index = {goal.id: position for position, goal in enumerate(goals)}
     ratings = msgspec.convert(row["ratings"], list[_GasRatingRow])
-    return _gas_out(
+    summary = _gas_out(
         [goal.id for goal in goals],
         [gas.Goal(weight=goal.weight, baseline=goal.baseline) for goal in goals],
         [gas.Rating(goal=index[r.goal_id], level=r.level, rated_on=r.rated_on) for r in ratings],
     )
+    summary.ratings = rater
+    return summary
 
 
 async def read_goal(conn: asyncpg.Connection, goal_id: str) -> GoalOut:

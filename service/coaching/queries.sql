@@ -48,7 +48,14 @@ SELECT p.id, p.client_id, p.kind, p.starts_on, p.ends_on, p.version, p.created_a
                        'id', r.id, 'level', r.level, 'rated_on', r.rated_on, 'note', r.note,
                        'rated_by', r.rated_by, 'created_at', r.created_at
                    ) ORDER BY r.created_at, r.id)
-                   FROM goal_ratings r WHERE r.goal_id = g.id
+                   FROM goal_ratings r WHERE r.goal_id = g.id AND r.rater = 'staff'
+               ), '[]'),
+               'client_ratings', coalesce((
+                   SELECT json_agg(json_build_object(
+                       'id', r.id, 'level', r.level, 'rated_on', r.rated_on, 'note', r.note,
+                       'rated_by', 'client', 'created_at', r.created_at
+                   ) ORDER BY r.created_at, r.id)
+                   FROM goal_ratings r WHERE r.goal_id = g.id AND r.rater = 'client'
                ), '[]')
            ) ORDER BY g.position)
            FROM goals g WHERE g.plan_id = p.id
@@ -68,8 +75,9 @@ SELECT p.id, p.client_id, p.kind, p.starts_on, p.ends_on, p.version, p.created_a
        ), '[]') AS meetings
 FROM plan p;
 
--- name: read_gas(viewer, id, request_id)^
--- What the GAS summary needs, if the viewer reaches the plan's client; audited.
+-- name: read_gas(viewer, id, request_id, rater)^
+-- What the GAS summary needs, if the viewer reaches the plan's client; audited. The
+-- ratings scored are staff's, or the client's own when rater is 'client'.
 WITH plan AS (
     SELECT id, client_id FROM plans
     WHERE id = :id AND can_reach_client(:viewer, client_id)
@@ -86,7 +94,8 @@ SELECT coalesce((
            SELECT json_agg(json_build_object(
                'goal_id', r.goal_id, 'level', r.level, 'rated_on', r.rated_on
            ) ORDER BY r.created_at, r.id)
-           FROM goal_ratings r JOIN goals g ON g.id = r.goal_id WHERE g.plan_id = p.id
+           FROM goal_ratings r JOIN goals g ON g.id = r.goal_id
+           WHERE g.plan_id = p.id AND r.rater = :rater
        ), '[]') AS ratings
 FROM plan p;
 
@@ -152,8 +161,15 @@ SELECT g.id, g.title, g.weight, g.baseline, g.levels, g.version,
                'id', r.id, 'level', r.level, 'rated_on', r.rated_on, 'note', r.note,
                'rated_by', r.rated_by, 'created_at', r.created_at
            ) ORDER BY r.created_at, r.id)
-           FROM goal_ratings r WHERE r.goal_id = g.id
-       ), '[]') AS ratings
+           FROM goal_ratings r WHERE r.goal_id = g.id AND r.rater = 'staff'
+       ), '[]') AS ratings,
+       coalesce((
+           SELECT json_agg(json_build_object(
+               'id', r.id, 'level', r.level, 'rated_on', r.rated_on, 'note', r.note,
+               'rated_by', 'client', 'created_at', r.created_at
+           ) ORDER BY r.created_at, r.id)
+           FROM goal_ratings r WHERE r.goal_id = g.id AND r.rater = 'client'
+       ), '[]') AS client_ratings
 FROM goals g WHERE g.id = :id;
 
 -- name: insert_rating(goal_id, level, rated_on, note, rated_by)^
@@ -259,7 +275,7 @@ RETURNING id;
 -- name: client_assessments(client_id, key, after_assessed_on, after_id, limit)
 -- Oldest first, so each instrument's first assessment is the one changes count from.
 SELECT a.id, a.client_id, i.key AS instrument, i.version AS instrument_version,
-       a.assessed_on, a.answers, a.scores, a.created_at
+       a.assessed_on, a.answers, a.scores, a.answered_by, a.created_at
 FROM assessments a JOIN instruments i ON i.id = a.instrument_id
 WHERE a.client_id = :client_id AND (:key::text IS NULL OR i.key = :key)
   AND (a.assessed_on, a.id) > (:after_assessed_on, :after_id::uuid)
@@ -275,7 +291,7 @@ ORDER BY i.key, a.assessed_on, a.id;
 
 -- name: assessment(id)^
 SELECT a.id, a.client_id, i.key AS instrument, i.version AS instrument_version,
-       a.assessed_on, a.answers, a.scores, a.created_at
+       a.assessed_on, a.answers, a.scores, a.answered_by, a.created_at
 FROM assessments a JOIN instruments i ON i.id = a.instrument_id
 WHERE a.id = :id;
 
@@ -304,7 +320,7 @@ SELECT id, kind, starts_on, created_at FROM plans WHERE client_id = :client_id;
 -- name: rating_pathway(client_id)
 SELECT r.id, r.goal_id, g.title, r.level, r.rated_on, r.created_at
 FROM goal_ratings r JOIN goals g ON g.id = r.goal_id JOIN plans p ON p.id = g.plan_id
-WHERE p.client_id = :client_id;
+WHERE p.client_id = :client_id AND r.rater = 'staff';
 
 -- name: assessment_pathway(client_id)
 SELECT a.id, i.key, i.version, a.assessed_on, a.created_at
@@ -318,3 +334,74 @@ WHERE p.client_id = :client_id;
 
 -- name: client_name(client_id)^
 SELECT first_name, last_name, language FROM clients WHERE id = :client_id;
+
+-- What the client does with their own plans, on their page (client_side.py) ---------
+
+-- name: insert_assessment_request(plan_id, client_id, instrument_id, requested_by)$
+INSERT INTO assessment_requests (plan_id, client_id, instrument_id, requested_by)
+VALUES (:plan_id, :client_id, :instrument_id, :requested_by)
+RETURNING id;
+
+-- name: assessment_request(id)^
+SELECT q.id, q.plan_id, q.client_id, i.key AS instrument, i.version AS instrument_version,
+       q.requested_by, q.requested_at,
+       CASE WHEN q.assessment_id IS NULL THEN 'open' ELSE 'answered' END AS status,
+       q.assessment_id
+FROM assessment_requests q JOIN instruments i ON i.id = q.instrument_id
+WHERE q.id = :id;
+
+-- name: client_open_goals(client_id, today)
+-- The goals of the client's open plans, each with the staff's ratings and the client's
+-- own, oldest first.
+SELECT g.id, g.plan_id, g.title, g.weight, g.baseline, g.levels, g.version,
+       coalesce((
+           SELECT json_agg(json_build_object(
+               'id', r.id, 'level', r.level, 'rated_on', r.rated_on, 'note', NULL,
+               'rated_by', CASE WHEN r.rater = 'client' THEN 'client' ELSE 'staff' END,
+               'created_at', r.created_at
+           ) ORDER BY r.created_at, r.id)
+           FROM goal_ratings r WHERE r.goal_id = g.id AND r.rater = 'staff'
+       ), '[]') AS ratings,
+       coalesce((
+           SELECT json_agg(json_build_object(
+               'id', r.id, 'level', r.level, 'rated_on', r.rated_on, 'note', NULL,
+               'rated_by', 'client', 'created_at', r.created_at
+           ) ORDER BY r.created_at, r.id)
+           FROM goal_ratings r WHERE r.goal_id = g.id AND r.rater = 'client'
+       ), '[]') AS client_ratings
+FROM goals g JOIN plans p ON p.id = g.plan_id
+WHERE p.client_id = :client_id AND (p.ends_on IS NULL OR p.ends_on >= :today)
+ORDER BY p.starts_on, p.id, g.position;
+
+-- name: client_goal(client_id, goal_id, today)$
+-- The goal, when it is on one of the client's open plans.
+SELECT g.id FROM goals g JOIN plans p ON p.id = g.plan_id
+WHERE g.id = :goal_id AND p.client_id = :client_id
+  AND (p.ends_on IS NULL OR p.ends_on >= :today);
+
+-- name: insert_client_rating(goal_id, level, rated_on)$
+INSERT INTO goal_ratings (goal_id, level, rated_on, rater)
+VALUES (:goal_id, :level, :rated_on, 'client')
+RETURNING id;
+
+-- name: client_requests(client_id)
+-- What the client has been asked to fill in and has not yet, oldest first.
+SELECT q.id, q.requested_at, i.id AS instrument_id, i.definition
+FROM assessment_requests q JOIN instruments i ON i.id = q.instrument_id
+WHERE q.client_id = :client_id AND q.assessment_id IS NULL
+ORDER BY q.requested_at, q.id;
+
+-- name: lock_client_request(client_id, id)^
+SELECT q.id, q.assessment_id, i.id AS instrument_id, i.definition
+FROM assessment_requests q JOIN instruments i ON i.id = q.instrument_id
+WHERE q.id = :id AND q.client_id = :client_id
+FOR UPDATE OF q;
+
+-- name: insert_client_assessment(client_id, instrument_id, assessed_on, answers, scores)$
+INSERT INTO assessments (client_id, instrument_id, assessed_on, answers, scores, answered_by)
+VALUES (:client_id, :instrument_id, :assessed_on, :answers, :scores, 'client')
+RETURNING id;
+
+-- name: answer_request(id, assessment_id)!
+UPDATE assessment_requests SET assessment_id = :assessment_id, answered_at = now()
+WHERE id = :id;

@@ -15,10 +15,13 @@ from service.base.identity import CurrentActor
 from service.base.pagination import Cursor, Limit, Page
 from service.base.problems import problems
 from service.coaching import assessments, continuation, cv, goals, meetings, notes, plan_view, plans
+from service.coaching.client_side import request_assessment as ask_client
 from service.coaching.instruments import Instrument
 from service.coaching.types import (
     AssessmentIn,
     AssessmentOut,
+    AssessmentRequestIn,
+    AssessmentRequestOut,
     ContinuationIn,
     ContinuationOut,
     GasOut,
@@ -35,6 +38,7 @@ from service.coaching.types import (
     PlanOut,
     PlanPatch,
     PlanSummary,
+    Rater,
     RatingIn,
     RatingOut,
     StrengthsCvIn,
@@ -129,11 +133,21 @@ async def rate_goal(
 
 @get(
     "/plans/{plan_id:str}/gas",
-    responses=problems(401, 404),
+    responses=problems(401, 404, 422),
     summary="GAS summary T-score at baseline, now, and after each rating day",
 )
-async def gas_summary(plan_id: PathId, conn: Conn, actor: CurrentActor) -> GasOut:
-    return await plan_view.gas_summary(conn, actor, plan_id)
+async def gas_summary(
+    plan_id: PathId,
+    conn: Conn,
+    actor: CurrentActor,
+    ratings: Annotated[
+        Rater,
+        QueryParameter(
+            description="Whose ratings to score: the staff's (default) or the client's own"
+        ),
+    ] = "staff",
+) -> GasOut:
+    return await plan_view.gas_summary(conn, actor, plan_id, ratings)
 
 
 @put("/plans/{plan_id:str}/continuation", responses=problems(401, 403, 404, 412, 422))
@@ -248,6 +262,17 @@ async def list_assessments(
     )
 
 
+@post(
+    "/plans/{plan_id:str}/assessment-requests",
+    responses=problems(401, 403, 404, 422),
+    summary="Ask the plan's client to fill in an instrument on their own page",
+)
+async def request_assessment(
+    plan_id: PathId, data: JSONBody[AssessmentRequestIn], conn: Conn, actor: CurrentActor
+) -> AssessmentRequestOut:
+    return await ask_client(conn, actor, plan_id, data)
+
+
 # Strengths CV ------------------------------------------------------------------------------
 
 
@@ -310,6 +335,7 @@ routers = [
             add_instrument,
             record_assessment,
             list_assessments,
+            request_assessment,
             put_cv,
             get_cv,
             cv_page,

@@ -22,6 +22,7 @@ from service.base.fields import (
 )
 
 PlanKind = Literal["goal_coaching", "job_coaching"]
+Rater = Literal["staff", "client"]
 NextStep = Literal[
     "education", "employment", "work_trial", "rehabilitation", "other_service", "none"
 ]
@@ -96,6 +97,9 @@ class GoalOut(msgspec.Struct, kw_only=True):
     levels: GoalLevels
     latest_level: int
     ratings: list[RatingOut]
+    # The client's own ratings from their page (rated_by "client"): shown beside the
+    # staff's, never counted in latest_level or the GAS summary unless asked.
+    client_ratings: list[RatingOut] = []
     version: int
 
 
@@ -117,6 +121,8 @@ class GasOut(msgspec.Struct, kw_only=True):
     rho: float
     goals: list[GasGoal]
     history: list[GasPoint]
+    # Whose ratings were scored: the staff's (the default), or the client's own.
+    ratings: Rater = "staff"
 
 
 class ContinuationIn(DatedBody):
@@ -246,4 +252,21 @@ class AssessmentOut(msgspec.Struct, kw_only=True):
     answers: dict[str, Any]
     scores: dict[str, Any]
     change_since_first: dict[str, float] | None
+    answered_by: Rater = "staff"
     created_at: datetime
+
+
+class AssessmentRequestIn(Body):
+    instrument: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+
+
+class AssessmentRequestOut(msgspec.Struct, kw_only=True):
+    id: str
+    plan_id: str
+    client_id: str
+    instrument: str
+    instrument_version: int
+    requested_by: str
+    requested_at: datetime
+    status: Literal["open", "answered"]
+    assessment_id: str | None

@@ -9,6 +9,8 @@ from typing import Any
 import asyncpg
 
 from service.base.settings import Settings
+from service.notifications.compose_code import SUBJECT_TYPE as CODE
+from service.notifications.compose_code import compose_code
 from service.notifications.compose_follow_up import compose_follow_up
 from service.notifications.compose_meeting import compose_meeting
 from service.notifications.compose_notice import compose_notice
@@ -45,6 +47,8 @@ async def compose(conn: asyncpg.Connection, settings: Settings, message: Any) ->
     skip = unreachable(message)
     if skip is not None:
         return skip
+    if message["subject_type"] == CODE:
+        return await compose_code(conn, message)
     if message["kind"] == "reply":
         return compose_reply(message)
     if message["kind"] == "follow_up":

@@ -264,6 +264,23 @@ WHERE client_id = :client_id AND (scheduled_for, id) < (:before_at, :before_id::
 ORDER BY scheduled_for DESC, id DESC
 LIMIT :limit;
 
+-- One-time codes for the client's page (compose_code.py) ---------------------------
+
+-- name: insert_client_notice(client_id, channel, subject_type, subject_id)!
+INSERT INTO messages (client_id, kind, channel, subject_type, subject_id, scheduled_for)
+VALUES (:client_id, 'notice', :channel, :subject_type, :subject_id, now());
+
+-- name: take_code_text(id)$
+-- The code's digits, wiped as they are read; none once used, replaced or run out.
+WITH code AS (
+    SELECT id, code_text FROM client_page_codes
+    WHERE id = :id AND code_text IS NOT NULL AND used_at IS NULL AND expires_at > now()
+    FOR UPDATE
+), wiped AS (
+    UPDATE client_page_codes c SET code_text = NULL FROM code WHERE c.id = code.id
+)
+SELECT code_text FROM code;
+
 -- name: insert_page_link_message(client_id, channel, scheduled_for, page_link_id, url)$
 -- A message carrying the client's page link; the link waits beside it until it is sent
 -- (migration 0024 deletes it then, and cancels the message if the link dies first).

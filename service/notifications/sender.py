@@ -20,6 +20,7 @@ import httpx
 from service.base import clock
 from service.base.settings import Settings
 from service.notifications.compose import compose
+from service.notifications.compose_code import SUBJECT_TYPE as CODE
 from service.notifications.delivery_failures import (
     DeliveryFailure,
     PermanentFailure,
@@ -42,7 +43,10 @@ DELIVERY_TIMEOUT_SECONDS = 120
 
 def _quiet_hours(message: Any, now: datetime) -> Skip | datetime | None:
     """An SMS that falls due at night (a retry, a worker that was away) waits until the
-    morning, and a reminder whose event begins before then does not go at all."""
+    morning, and a reminder whose event begins before then does not go at all. A
+    one-time code goes at once: the client is waiting for it."""
+    if message["subject_type"] == CODE:
+        return None
     until = quiet_until(message["channel"], now, client_zone(message))
     if until is None:
         return None

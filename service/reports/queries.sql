@@ -136,12 +136,12 @@ WHERE pl.id = ANY (ARRAY(
 
 -- name: goal_levels(plan_ids, last_day)
 -- Each goal's weight, baseline and level by the period's end (of two ratings on one
--- day, the later given).
+-- day, the later given), as staff rated it: the client's own ratings are not scored.
 SELECT g.plan_id, g.weight, g.baseline, latest.level
 FROM goals g
 LEFT JOIN LATERAL (
     SELECT r.level FROM goal_ratings r
-    WHERE r.goal_id = g.id AND r.rated_on <= :last_day
+    WHERE r.goal_id = g.id AND r.rated_on <= :last_day AND r.rater = 'staff'
     ORDER BY r.rated_on DESC, r.created_at DESC
     LIMIT 1
 ) latest ON true

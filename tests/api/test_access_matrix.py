@@ -403,6 +403,9 @@ TABLE: dict[str, Op | NotClientLevel] = {
     "POST /api/v1/plans/{plan_id}/notes": Op(
         PLAN, body=lambda w: {"body": "Luottamuksellinen"}, ok=("plan_coach",)
     ),
+    "POST /api/v1/plans/{plan_id}/assessment-requests": Op(
+        PLAN, body=lambda w: {"instrument": "work_ability"}, ok=("plan_coach",)
+    ),
     "GET /api/v1/instruments": NotClientLevel("assessment instruments"),
     "POST /api/v1/instruments": NotClientLevel("assessment instruments"),
     "GET /api/v1/clients/{client_id}/assessments": Op(CLIENT),

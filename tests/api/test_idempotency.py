@@ -274,6 +274,7 @@ async def test_the_openapi_document_names_the_operations_that_take_it(
         "POST /api/v1/plans/{plan_id}/notes",
         "POST /api/v1/instruments",
         "POST /api/v1/clients/{client_id}/assessments",
+        "POST /api/v1/plans/{plan_id}/assessment-requests",
         "POST /api/v1/services",
         "POST /api/v1/referrals",
         "POST /api/v1/referrals/{referral_id}/status",

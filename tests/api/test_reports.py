@@ -351,6 +351,12 @@ async def test_outcomes_of_a_small_cohort(
     api: AsyncClient, db: asyncpg.Connection, make: Factory
 ) -> None:
     team, _ = await finished_cohort(api, db, make)
+    # The clients' own ratings on their page (the latest of all) are not scored.
+    await db.execute(
+        "INSERT INTO goal_ratings (goal_id, level, rated_on, rater) "
+        "SELECT id, 2, $1, 'client' FROM goals",
+        date.fromisoformat(days_ago(1)),
+    )
     response = await api.get(
         "/api/v1/reports/outcomes",
         params={"from": days_ago(120), "to": days_ago(0)},

@@ -85,6 +85,70 @@ INSERT INTO calendar_feeds (token_hash, client_id, created_by, page_link_id)
 VALUES (:token_hash, :client_id, :created_by, :page_link_id)
 RETURNING id;
 
+-- The personal part (behind a one-time code) ---------------------------------------
+
+-- name: code_channels(client_id)^
+-- Where a one-time code may go: the client's own phone with an SMS consent, their own
+-- e-mail with an e-mail consent.
+SELECT c.phone IS NOT NULL AND EXISTS (
+           SELECT FROM consents k WHERE k.client_id = c.id AND k.purpose = 'sms_reminders'
+           AND consent_is_valid(k, now())
+       ) AS sms,
+       c.email IS NOT NULL AND EXISTS (
+           SELECT FROM consents k WHERE k.client_id = c.id AND k.purpose = 'email_reminders'
+           AND consent_is_valid(k, now())
+       ) AS email
+FROM clients c WHERE c.id = :client_id;
+
+-- name: my_record(client_id)^
+SELECT c.first_name, c.last_name, c.birth_date, c.home_municipality, c.email, c.phone,
+       c.language, c.plain_language, c.timezone, c.created_at::date AS since,
+       o.name AS organisation
+FROM clients c JOIN organisations o ON o.id = c.organisation_id
+WHERE c.id = :client_id;
+
+-- name: my_consents(client_id)
+SELECT purpose, given_at::date AS given_on, valid_until, revoked_at::date AS revoked_on,
+       consent_is_valid(k, now()) AS valid
+FROM consents k WHERE client_id = :client_id
+ORDER BY given_at, id;
+
+-- name: my_groups(client_id)
+SELECT p.title, e.status, p.first_session_date AS starts_on
+FROM enrolments e JOIN programmes p ON p.id = e.programme_id
+WHERE e.client_id = :client_id
+ORDER BY p.first_session_date, e.created_at;
+
+-- name: my_plans(client_id)
+SELECT p.kind, p.starts_on, p.ends_on,
+       ARRAY(SELECT g.title FROM goals g WHERE g.plan_id = p.id ORDER BY g.position) AS goals
+FROM plans p WHERE p.client_id = :client_id
+ORDER BY p.starts_on, p.id;
+
+-- name: my_referrals(client_id)
+SELECT coalesce(s.name, pr.title) AS target, r.status, r.created_at::date AS referred_on
+FROM referrals r
+LEFT JOIN services s ON s.id = r.service_id
+LEFT JOIN programmes pr ON pr.id = r.programme_id
+WHERE r.client_id = :client_id
+ORDER BY r.created_at, r.id;
+
+-- name: my_assessments(client_id)
+SELECT i.key AS instrument, i.definition -> 'name' AS name, a.assessed_on, a.answered_by
+FROM assessments a JOIN instruments i ON i.id = a.instrument_id
+WHERE a.client_id = :client_id
+ORDER BY a.assessed_on, a.id;
+
+-- name: my_viewers(client_id, limit)
+-- Who among staff has read or changed the client's data, newest first.
+SELECT e.occurred_at, s.name AS staff_name, o.name AS organisation, e.action
+FROM audit_events e
+JOIN staff s ON s.id = e.actor_id
+JOIN organisations o ON o.id = s.organisation_id
+WHERE e.client_id = :client_id AND e.outcome = 'ok'
+ORDER BY e.id DESC
+LIMIT :limit;
+
 -- name: page_link_channels(client_id)^
 -- How the client's page link could be sent: their address and number, the consents of
 -- those channels, and their zone (an SMS waits out the client's night).

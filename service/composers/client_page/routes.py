@@ -12,23 +12,28 @@ import hashlib
 from typing import Any
 
 from litestar import Request, Response, Router, delete, get, post
+from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.params import FromPath
+from redis.asyncio import Redis
 
 from service.base.http import Conn, PathId, api_router
-from service.base.identity import CurrentActor
+from service.base.identity import CurrentActor, client_address
 from service.base.problems import problems
 from service.base.settings import Settings
-from service.client_page import links
+from service.client_page import links, sessions
 from service.client_page.types import PageLinkOut, RsvpList
 from service.composers.client_page import (
     answering,
     limits,
     page,
     page_links,
+    personal,
+    personal_code,
     rsvp_lists,
     staff_routes,
 )
+from service.composers.client_page.personal_visit import Outcome
 
 AppSettings = NamedDependency[Settings]
 
@@ -134,3 +139,195 @@ routers = [
     Router(path="/", route_handlers=[read_page, post_answer]),
     *staff_routes.routers,
 ]
+
+
+# The personal part, behind a one-time code (issue 17, point 4) -------------------------
+
+
+async def _personal(request: Request[Any, Any, Any], outcome: Outcome) -> Response[Any]:
+    """The outcome as an HTML page (or the JSON download) with the /p/ headers, and the
+    personal part's cookie when a right code opened it: HttpOnly, SameSite=Strict,
+    Secure when the request came over HTTPS, for /p/ only. A 404 counts against the
+    address as the page's own misses do (limits.py)."""
+    if outcome.status == 404:
+        await limits.missed(request)
+    headers = dict(PAGE_HEADERS) | outcome.extra
+    if outcome.location is not None:
+        headers["Location"] = outcome.location
+    if outcome.retry_after is not None:
+        headers["Retry-After"] = str(outcome.retry_after)
+    cookies = []
+    if outcome.cookie is not None:
+        cookies.append(
+            Cookie(
+                key=sessions.COOKIE,
+                value=outcome.cookie,
+                path="/p/",
+                max_age=int(sessions.SESSION_LIFETIME.total_seconds()),
+                httponly=True,
+                samesite="strict",
+                secure=request.url.scheme == "https",
+            )
+        )
+    if outcome.json is not None:
+        return Response(
+            outcome.json,
+            status_code=outcome.status,
+            media_type="application/json",
+            headers=headers,
+        )
+    return Response(
+        outcome.html,
+        status_code=outcome.status,
+        media_type="text/html",
+        headers=headers,
+        cookies=cookies,
+    )
+
+
+async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
+    form = await request.form()
+    return {key: str(value) for key, value in form.items() if isinstance(value, str)}
+
+
+def _request_id(request: Request[Any, Any, Any]) -> str | None:
+    request_id: str | None = request.scope.get("state", {}).get("request_id")
+    return request_id
+
+
+@get("/p/{token:str}/me", include_in_schema=False)
+async def read_personal(
+    token: FromPath[str], conn: Conn, request: Request[Any, Any, Any]
+) -> Response[Any]:
+    refused = await limits.admit(request, conn, token, request.query_params.get("lang"))
+    if refused is not None:
+        return _too_many(refused)
+    outcome = await personal.read_me(
+        conn,
+        token,
+        request.query_params.get("lang"),
+        request.cookies.get(sessions.COOKIE),
+        request.query_params.get("sent"),
+        _request_id(request),
+    )
+    return await _personal(request, outcome)
+
+
+@post("/p/{token:str}/code", include_in_schema=False)
+async def send_code(
+    token: FromPath[str], conn: Conn, redis: NamedDependency[Redis], request: Request[Any, Any, Any]
+) -> Response[Any]:
+    form = await _form(request)
+    refused = await limits.admit(request, conn, token, form.get("lang"))
+    if refused is not None:
+        return _too_many(refused)
+    outcome = await personal_code.send_code(
+        conn, redis, token, form, client_address(request), _request_id(request)
+    )
+    return await _personal(request, outcome)
+
+
+@post("/p/{token:str}/verify", include_in_schema=False)
+async def verify_code(
+    token: FromPath[str], conn: Conn, redis: NamedDependency[Redis], request: Request[Any, Any, Any]
+) -> Response[Any]:
+    form = await _form(request)
+    refused = await limits.admit(request, conn, token, form.get("lang"))
+    if refused is not None:
+        return _too_many(refused)
+    outcome = await personal_code.verify_code(
+        conn, redis, token, form, client_address(request), _request_id(request)
+    )
+    return await _personal(request, outcome)
+
+
+@post("/p/{token:str}/me/rating", include_in_schema=False)
+async def rate_own_goal(
+    token: FromPath[str], conn: Conn, request: Request[Any, Any, Any]
+) -> Response[Any]:
+    form = await _form(request)
+    refused = await limits.admit(request, conn, token, form.get("lang"))
+    if refused is not None:
+        return _too_many(refused)
+    cookie = request.cookies.get(sessions.COOKIE)
+    outcome = await personal.rate_goal(conn, token, form, cookie, _request_id(request))
+    return await _personal(request, outcome)
+
+
+@get("/p/{token:str}/me/assessments/{request_id:str}", include_in_schema=False)
+async def assessment_form(
+    token: FromPath[str], request_id: FromPath[str], conn: Conn, request: Request[Any, Any, Any]
+) -> Response[Any]:
+    refused = await limits.admit(request, conn, token, request.query_params.get("lang"))
+    if refused is not None:
+        return _too_many(refused)
+    outcome = await personal.assessment_form(
+        conn,
+        token,
+        request.query_params.get("lang"),
+        request_id,
+        request.cookies.get(sessions.COOKIE),
+        _request_id(request),
+    )
+    return await _personal(request, outcome)
+
+
+@post("/p/{token:str}/me/assessments/{request_id:str}", include_in_schema=False)
+async def answer_assessment(
+    token: FromPath[str], request_id: FromPath[str], conn: Conn, request: Request[Any, Any, Any]
+) -> Response[Any]:
+    form = await _form(request)
+    refused = await limits.admit(request, conn, token, form.get("lang"))
+    if refused is not None:
+        return _too_many(refused)
+    cookie = request.cookies.get(sessions.COOKIE)
+    outcome = await personal.answer_assessment(
+        conn, token, request_id, form, cookie, _request_id(request)
+    )
+    return await _personal(request, outcome)
+
+
+@get("/p/{token:str}/me/data", include_in_schema=False)
+async def my_data_page(
+    token: FromPath[str], conn: Conn, request: Request[Any, Any, Any]
+) -> Response[Any]:
+    refused = await limits.admit(request, conn, token, request.query_params.get("lang"))
+    if refused is not None:
+        return _too_many(refused)
+    outcome = await personal.my_data_page(
+        conn,
+        token,
+        request.query_params.get("lang"),
+        request.cookies.get(sessions.COOKIE),
+        _request_id(request),
+    )
+    return await _personal(request, outcome)
+
+
+@get("/p/{token:str}/my-data.json", include_in_schema=False)
+async def my_data_json(
+    token: FromPath[str], conn: Conn, request: Request[Any, Any, Any]
+) -> Response[Any]:
+    refused = await limits.admit(request, conn, token, None)
+    if refused is not None:
+        return _too_many(refused)
+    cookie = request.cookies.get(sessions.COOKIE)
+    outcome = await personal.my_data_json(conn, token, cookie, _request_id(request))
+    return await _personal(request, outcome)
+
+
+routers.append(
+    Router(
+        path="/",
+        route_handlers=[
+            read_personal,
+            send_code,
+            verify_code,
+            rate_own_goal,
+            assessment_form,
+            answer_assessment,
+            my_data_page,
+            my_data_json,
+        ],
+    )
+)

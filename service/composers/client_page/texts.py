@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from service.composers.client_page.personal_texts import PERSONAL_WORDS
+
 LANGUAGES = ("fi", "sv", "en")
 
 WORDS: dict[str, dict[str, str]] = {
@@ -194,3 +196,8 @@ def when(language: str, plain: bool, starts: datetime, ends: datetime) -> list[s
     times = f"{_clock(language, starts)}–{_clock(language, ends)}"
     day = f"{_WEEKDAYS[language][starts.weekday()]} {_day(language, starts)}"
     return [f"{day} {at} {times}" if at else f"{day}, {times}"]
+
+
+# The personal part's words (personal_texts.py) join the page's own.
+for _code in LANGUAGES:
+    WORDS[_code].update(PERSONAL_WORDS[_code])
