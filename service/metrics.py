@@ -16,12 +16,10 @@ from typing import Any
 import asyncpg
 from litestar import Response, get
 from litestar.datastructures import State
-from litestar.types import ASGIApp, HTTPScope
+from litestar.types import HTTPScope
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-
-from service.base.http import observing_requests
 
 SCRAPE_TIMEOUT_SECONDS = 2.0
 # Request latency buckets: reads answer in milliseconds, reports in a second or two.
@@ -72,10 +70,8 @@ class Metrics:
         except Exception:  # the database away: those figures are left out, not made up
             self._database = []
 
-    def middleware(self, app: ASGIApp) -> ASGIApp:
-        return observing_requests(app, self._observe)
-
-    def _observe(self, scope: HTTPScope, status: int, seconds: float) -> None:
+    def observe(self, scope: HTTPScope, status: int, seconds: float) -> None:
+        """A request's latency (a `service.base.http.RequestObserver`)."""
         route = scope.get("path_template") or "unmatched"
         self.requests.labels(scope["method"], route, str(status)).observe(seconds)
 

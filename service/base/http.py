@@ -20,7 +20,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import PathParameter
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
-from service.base import audit, idempotency
+from service.base import audit, idempotency, logs
 from service.base.errors import ClientOutOfReach, InvalidInput
 from service.base.identity import require_sign_in
 from service.base.nul import NUL as _NUL
@@ -167,7 +167,8 @@ async def refuse_nul_characters(request: Request[Any, Any, Any]) -> None:
 
 
 def request_id_middleware(app: ASGIApp) -> ASGIApp:
-    """Take a sane X-Request-ID from the caller or make one; echo it on the response."""
+    """Take a sane X-Request-ID from the caller or make one; echo it on the response and
+    put it on every log line of the request."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -183,7 +184,9 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
                 message["headers"] = [*message.get("headers", []), header]
             await send(message)
 
-        await app(scope, receive, send_with_id)
+        # Every line logged while the request is handled names it (service/base/logs.py).
+        with logs.bound(logs.REQUEST_ID, request_id):
+            await app(scope, receive, send_with_id)
 
     return middleware
 
@@ -193,9 +196,9 @@ def request_id_middleware(app: ASGIApp) -> ASGIApp:
 RequestObserver = Callable[[HTTPScope, int, float], None]
 
 
-def observing_requests(app: ASGIApp, observe: RequestObserver) -> ASGIApp:
-    """ASGI middleware that tells `observe` how each HTTP request ended (the access log,
-    the metrics); lifespan and websockets pass through."""
+def observing_requests(app: ASGIApp, *observers: RequestObserver) -> ASGIApp:
+    """ASGI middleware that tells each observer how each HTTP request ended (the access
+    log, the metrics); lifespan and websockets pass through."""
 
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP:
@@ -213,7 +216,9 @@ def observing_requests(app: ASGIApp, observe: RequestObserver) -> ASGIApp:
         try:
             await app(scope, receive, send_noting_status)
         finally:
-            observe(scope, status, time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            for observe in observers:
+                observe(scope, status, seconds)
 
     return middleware
 
