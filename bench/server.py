@@ -16,6 +16,7 @@ from litestar import Litestar, Response, get
 from bench import generate
 from db.pool import connect, create_pool
 from service.app import create_app
+from service.base import logs
 from service.base.settings import load_settings
 from service.clients.types import ClientOut
 from service.composers.feeds import serving as feeds
@@ -61,6 +62,8 @@ async def _load_floor(database_url: str) -> None:
 
 def create_bench_app() -> Litestar:
     settings = load_settings()
+    # As `polku serve` logs: JSON lines to standard error (bench/run.py sends them to a file).
+    logs.configure(settings.log_format or "json", settings.log_level)
     database_url = settings.app_login_url
     assert database_url is not None
     app = create_app(settings)
@@ -87,6 +90,7 @@ def main() -> None:
         port=args.port,
         log_level="warning",
         access_log=False,
+        log_config=None,
     )
 
 

@@ -16,7 +16,6 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.types import ASGIApp
 from redis.asyncio import Redis
 
 from db.pool import create_pool
@@ -25,10 +24,9 @@ from service.accounts import routes as accounts
 from service.base import logs
 from service.base.http import (
     RequestObserver,
-    observing_requests,
     provide_connection,
     refuse_nul_characters,
-    request_id_middleware,
+    request_middleware,
 )
 from service.base.identity import TokenCache, provide_actor
 from service.base.identity import subscribe as subscribe_token_cache
@@ -112,15 +110,12 @@ def create_app(settings: Settings) -> Litestar:
 
     feed_cache = FeedCache()
     app_metrics = Metrics()
-    # What is told how each request ended; with neither, nothing times requests at all.
+    # What is told how each request ended.
     observers: list[RequestObserver] = []
     if settings.metrics:
         observers.append(app_metrics.observe)
     if settings.access_log:
         observers.append(logs.log_access)
-
-    def observed(app: ASGIApp) -> ASGIApp:
-        return observing_requests(app, *observers)
 
     return Litestar(
         route_handlers=[
@@ -157,8 +152,7 @@ def create_app(settings: Settings) -> Litestar:
             "redis": Provide(provide_redis, sync_to_thread=False),
             "pool": Provide(provide_pool, sync_to_thread=False),
         },
-        # The request id first: the access line and every other line of a request carry it.
-        middleware=[request_id_middleware, *([observed] if observers else [])],
+        middleware=[request_middleware(*observers)],
         before_request=refuse_nul_characters,
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(

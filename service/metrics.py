@@ -60,6 +60,7 @@ class Metrics:
             buckets=BUCKETS,
             registry=self.registry,
         )
+        self._series: dict[tuple[str, str, int], Any] = {}
         # Requests waiting for a connection, by pool: counted in service/base/http.py.
         self.waiting: Counter[str] = Counter()
         self.pools: dict[str, asyncpg.Pool] = {}
@@ -84,8 +85,11 @@ class Metrics:
 
     def observe(self, scope: HTTPScope, status: int, seconds: float) -> None:
         """A request's latency (a `service.base.http.RequestObserver`)."""
-        route = scope.get("path_template") or "unmatched"
-        self.requests.labels(scope["method"], route, str(status)).observe(seconds)
+        labels = (scope["method"], scope.get("path_template") or "unmatched", status)
+        series = self._series.get(labels)
+        if series is None:  # labels() looks up under a lock; once per series is enough
+            series = self._series[labels] = self.requests.labels(*labels[:2], str(status))
+        series.observe(seconds)
 
 
 class _Live(Collector):

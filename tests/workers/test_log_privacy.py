@@ -8,7 +8,9 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sys
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import msgspec
@@ -180,3 +182,52 @@ def test_text_lines_carry_the_ids_too() -> None:
     line = logs.TextFormatter().format(record)
     assert line.endswith(" INFO polku.x: sent m1 job_id=message:m1:1")
     assert line[:4].isdigit() and line[23] == "Z"
+
+
+def test_the_production_access_line_is_the_record_json_lines_would_write(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """configure() writes JSON lines from a background thread; the access line, when
+    nothing else listens, skips the logging machinery. Both write the same object."""
+    root = logging.getLogger()
+    saved, level = list(root.handlers), root.level
+    production = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", production)
+    scope: Any = {
+        "method": "GET",
+        "path_template": "/p/{token:str}",
+        "state": {"request_id": "r-1"},
+    }
+    try:
+        logs.configure("json", "INFO")
+        [writer] = root.handlers
+        assert isinstance(writer, logs.BackgroundWriter)
+        logs.log_access(scope, 200, 0.0042)
+        logging.getLogger("polku.x").info("after it, in order")
+        listening = io.StringIO()
+        root.addHandler(logs.handler("json", listening))  # a listener: the record path
+        logs.log_access(scope, 200, 0.0042)
+        writer.close()
+    finally:
+        root.handlers[:] = saved
+        root.setLevel(level)
+    direct, after, through_record = (
+        json.loads(line) for line in production.getvalue().split("\n")[:3]
+    )
+    assert after["message"] == "after it, in order"
+    assert json.loads(listening.getvalue()) == through_record
+    assert direct.pop("time")[:2] == "20" and through_record.pop("time")[:2] == "20"
+    assert (
+        direct
+        == through_record
+        == {
+            "level": "info",
+            "logger": "polku.access",
+            "message": "GET /p/{token} 200 4.2 ms",
+            "request_id": "r-1",
+            "method": "GET",
+            "route": "/p/{token}",
+            "status": 200,
+            "duration_ms": 4.2,
+        }
+    )
