@@ -126,13 +126,17 @@ class BackgroundWriter(logging.Handler):
     formatting, not for a system call per line, nor waits when the pipe to a
     container's log driver is full. Lines go out within `delay` seconds, all of them
     when logging shuts down (at exit, or close()); a process killed outright loses at
-    most that last moment's."""
+    most that last moment's. While the stream takes nothing (a log driver that has
+    stalled), at most MAX_WAITING lines wait, the oldest dropped first, and a stream
+    that is gone (a closed pipe) loses its lines rather than the process its memory."""
+
+    MAX_WAITING = 100_000
 
     def __init__(self, stream: IO[str], delay: float = 0.01) -> None:
         super().__init__()
         self.stream = stream
         self.delay = delay
-        self._lines: deque[str] = deque()
+        self._lines: deque[str] = deque(maxlen=self.MAX_WAITING)
         self._waiting = threading.Event()
         self._writing = threading.Lock()
         self._closed = False
@@ -166,8 +170,10 @@ class BackgroundWriter(logging.Handler):
             while self._lines:
                 lines.append(self._lines.popleft())
             if lines:
-                self.stream.write("\n".join(lines) + "\n")
-                self.stream.flush()
+                # Nowhere left to report a failure to: the lines are lost, not the thread.
+                with contextlib.suppress(OSError, ValueError):
+                    self.stream.write("\n".join(lines) + "\n")
+                    self.stream.flush()
 
     def close(self) -> None:
         self._closed = True
