@@ -14,13 +14,13 @@ reads every line a realistic flow writes).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
 import sys
 import threading
 import time
-from collections import deque
 from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import IO, Any, Literal
@@ -120,28 +120,22 @@ class TextFormatter(logging.Formatter):
         return text
 
 
-class BackgroundWriter(logging.Handler):
-    """Formats each record where it is logged, and leaves writing it to a thread that
-    writes the lines gathered meanwhile in one go. A request pays for its line's
-    formatting, not for a system call per line, nor waits when the pipe to a
-    container's log driver is full. Lines go out within `delay` seconds, all of them
-    when logging shuts down (at exit, or close()); a process killed outright loses at
-    most that last moment's. While the stream takes nothing (a log driver that has
-    stalled), at most MAX_WAITING lines wait, the oldest dropped first, and a stream
-    that is gone (a closed pipe) loses its lines rather than the process its memory."""
-
-    MAX_WAITING = 100_000
+class BatchingWriter(logging.Handler):
+    """Formats each record where it is logged; in an asyncio loop (the API, the worker)
+    the line waits for the loop's turn `delay` seconds on, which writes every line
+    gathered meanwhile in one go, so a busy process makes a system call per batch, not
+    per line. Elsewhere (a thread, a command without a loop) a line is written at once,
+    after those waiting. All lines go out when logging shuts down (at exit, or close());
+    a process killed outright loses at most the last `delay`'s. No thread of its own: a
+    writing thread would contend with the loop for the interpreter on every batch."""
 
     def __init__(self, stream: IO[str], delay: float = 0.01) -> None:
         super().__init__()
         self.stream = stream
         self.delay = delay
-        self._lines: deque[str] = deque(maxlen=self.MAX_WAITING)
-        self._waiting = threading.Event()
+        self._lines: list[str] = []
+        self._first_at = 0.0
         self._writing = threading.Lock()
-        self._closed = False
-        self._thread = threading.Thread(target=self._run, name="polku-log-writer", daemon=True)
-        self._thread.start()
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -153,39 +147,39 @@ class BackgroundWriter(logging.Handler):
 
     def add(self, line: str) -> None:
         """A line formatted already."""
-        self._lines.append(line)
-        if not self._waiting.is_set():
-            self._waiting.set()
-
-    def _run(self) -> None:
-        while not self._closed:
-            self._waiting.wait()
-            time.sleep(self.delay)  # let lines gather: one write for many
-            self._waiting.clear()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        now = time.monotonic()
+        if loop is None or (self._lines and now - self._first_at > 1.0):
+            # No loop to wait for, or the one that was to write them has gone.
+            self._lines.append(line)
             self.flush()
+            return
+        if not self._lines:
+            self._first_at = now
+            loop.call_later(self.delay, self.flush)
+        self._lines.append(line)
 
     def flush(self) -> None:
         with self._writing:
-            lines = []
-            while self._lines:
-                lines.append(self._lines.popleft())
+            lines, self._lines = self._lines, []
             if lines:
-                # Nowhere left to report a failure to: the lines are lost, not the thread.
+                # Nowhere left to report a failure to: the lines are lost, not the process.
                 with contextlib.suppress(OSError, ValueError):
                     self.stream.write("\n".join(lines) + "\n")
                     self.stream.flush()
 
     def close(self) -> None:
-        self._closed = True
-        self._waiting.set()
         self.flush()
         super().close()
 
 
 def handler(log_format: LogFormat, stream: IO[str] | None = None) -> logging.Handler:
     """A handler writing lines in `log_format`, with their request and job ids: to
-    standard error through a BackgroundWriter, or at once to the `stream` given."""
-    made = BackgroundWriter(sys.stderr) if stream is None else logging.StreamHandler(stream)
+    standard error in batches (BatchingWriter), or at once to the `stream` given."""
+    made = BatchingWriter(sys.stderr) if stream is None else logging.StreamHandler(stream)
     made.setFormatter(JSONFormatter() if log_format == "json" else TextFormatter())
     made.addFilter(_Stamp())
     return made
@@ -197,13 +191,13 @@ def configure(log_format: LogFormat, level: str) -> None:
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
-        if isinstance(old, BackgroundWriter):
+        if isinstance(old, BatchingWriter):
             old.close()
     made = handler(log_format)
     root.addHandler(made)
     root.setLevel(level.upper())
     global _json_writer
-    _json_writer = made if log_format == "json" and isinstance(made, BackgroundWriter) else None
+    _json_writer = made if log_format == "json" and isinstance(made, BatchingWriter) else None
     # No line shows the thread or the process, so records need not look them up
     # (logging's documented optimisation; a record per request adds up).
     logging.logThreads = False
@@ -234,10 +228,10 @@ def route_of(scope: HTTPScope) -> str:
 
 
 # The handler configure() set for JSON lines, while it is the only one: see log_access.
-_json_writer: BackgroundWriter | None = None
+_json_writer: BatchingWriter | None = None
 
 
-def _only_json_writer() -> BackgroundWriter | None:
+def _only_json_writer() -> BatchingWriter | None:
     """configure()'s JSON writer, if the access line would reach it and nothing else."""
     writer = _json_writer
     if writer is None:

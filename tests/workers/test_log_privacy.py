@@ -5,6 +5,7 @@ whose SMS gateway was away."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -187,8 +188,8 @@ def test_text_lines_carry_the_ids_too() -> None:
 def test_the_production_access_line_is_the_record_json_lines_would_write(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """configure() writes JSON lines from a background thread; the access line, when
-    nothing else listens, skips the logging machinery. Both write the same object."""
+    """configure() writes JSON lines in batches; the access line, when nothing else
+    listens, skips the logging machinery. Both write the same object, in order."""
     root = logging.getLogger()
     saved, level = list(root.handlers), root.level
     production = io.StringIO()
@@ -201,7 +202,7 @@ def test_the_production_access_line_is_the_record_json_lines_would_write(
     try:
         logs.configure("json", "INFO")
         [writer] = root.handlers
-        assert isinstance(writer, logs.BackgroundWriter)
+        assert isinstance(writer, logs.BatchingWriter)
         logs.log_access(scope, 200, 0.0042)
         logging.getLogger("polku.x").info("after it, in order")
         listening = io.StringIO()
@@ -231,3 +232,16 @@ def test_the_production_access_line_is_the_record_json_lines_would_write(
             "duration_ms": 4.2,
         }
     )
+
+
+async def test_in_a_loop_lines_are_written_together_a_moment_later() -> None:
+    written = io.StringIO()
+    writer = logs.BatchingWriter(written, delay=0.02)
+    for number in range(3):
+        writer.add(f"line {number}")
+    assert written.getvalue() == ""  # one write for all three, on the loop's turn
+    await asyncio.sleep(0.1)
+    assert written.getvalue() == "line 0\nline 1\nline 2\n"
+    writer.add("line 3")
+    writer.close()  # what logging does at exit: nothing waits behind
+    assert written.getvalue().endswith("line 2\nline 3\n")
