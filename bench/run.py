@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -44,6 +44,8 @@ from db.pool import connect
 
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
+# The API servers' log lines (bench/.data is ignored by git).
+LOGS = ROOT / ".data" / "logs"
 
 
 @dataclass
@@ -155,20 +157,39 @@ class PeakMemory:
         return self.peak_mb
 
 
+def _copy_lines(source: IO[bytes], path: Path) -> None:
+    with path.open("wb") as kept:
+        while chunk := source.read1(1 << 16):
+            kept.write(chunk)
+
+
 @contextlib.contextmanager
 def bench_server(
-    database_url: str, redis_url: str, workers: int = 1
+    database_url: str, redis_url: str, workers: int = 1, *, observed: bool = True
 ) -> Iterator[tuple[str, PeakMemory]]:
+    """The API as production runs it: a JSON access line per request and the metrics,
+    unless `observed` is false, when both are off. Its standard error is a pipe, as
+    under a container runtime, whose log driver here is a thread copying the lines to
+    a file in bench/.data/logs."""
     port = _free_port()
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
-        "POLKU_LOG_LEVEL": "WARNING",
         "SMS_INBOUND_SECRET": generate.SMS_INBOUND_SECRET,
+        "POLKU_LOG_LEVEL": "INFO",
+        "POLKU_LOG_FORMAT": "json",
+        "POLKU_ACCESS_LOG": str(observed).lower(),
+        "POLKU_METRICS": str(observed).lower(),
     }
     command = [sys.executable, "-m", "bench.server", "--port", str(port), "--workers", str(workers)]
-    process = subprocess.Popen(command, env=env)
+    LOGS.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    log_driver = threading.Thread(
+        target=_copy_lines, args=(process.stderr, LOGS / f"api-{port}.log"), daemon=True
+    )
+    log_driver.start()
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
@@ -184,6 +205,7 @@ def bench_server(
     finally:
         process.terminate()
         process.wait(15)
+        log_driver.join(15)
 
 
 # Running and reporting ------------------------------------------------------------
@@ -235,6 +257,8 @@ class Server:
     clients: int
     base: str
     data: Data
+    database_url: str
+    redis_url: str
 
 
 def measure_scenarios(
@@ -247,7 +271,7 @@ def measure_scenarios(
         headers = {"Authorization": f"Bearer {scenario.token}", "Content-Type": "application/json"}
         targets: list[Target] = []
         slots: list[tuple[Server, int, int | None]] = []
-        for server in servers:
+        for server in servers[-1:] if scenario.largest_only else servers:
             real = len(targets)
             requests = (
                 functools.partial(scenario.requests, server.data)
@@ -268,6 +292,13 @@ def measure_scenarios(
                 calendar = httpx.get(largest.base + path).content
                 peer = len(targets)
                 targets.append(Target(*stack.enter_context(radicale(calendar))))
+            elif scenario.peer == "unobserved":
+                largest = servers[-1]
+                base, _ = stack.enter_context(
+                    bench_server(largest.database_url, largest.redis_url, observed=False)
+                )
+                peer = len(targets)
+                targets.append(Target(base, scenario.requests(largest.data), headers))
             measured = _alternate(targets, scenario.connections, seconds, rounds)
         for server, real, floor in slots:
             result = measured[real]
@@ -512,7 +543,7 @@ def main() -> None:
             url, generation[clients] = asyncio.run(prepare_database(database_url, clients))
             database_urls[clients] = url
             base, memory = stack.enter_context(bench_server(url, redis_url, args.workers))
-            servers.append(Server(clients, base, asyncio.run(load_data(url))))
+            servers.append(Server(clients, base, asyncio.run(load_data(url)), url, redis_url))
             memories[clients] = memory
         print(f"running {len(scenarios)} scenario(s) at {', '.join(map(str, sizes))} clients")
         rows += measure_scenarios(servers, scenarios, args.seconds, args.rounds)

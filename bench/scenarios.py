@@ -114,6 +114,8 @@ class Scenario:
     max_p99_ms: float | None = None
     # New requests for every run: each may be answered only once (an SMS gateway id).
     fresh_requests: bool = False
+    # Measured on the largest data only (a comparison that data size does not change).
+    largest_only: bool = False
 
 
 def _attendance_puts(data: Data) -> list[Request]:
@@ -165,6 +167,17 @@ SCENARIOS = [
         token=generate.WORKER_TOKEN,
         floor=lambda d: [Request("GET", f"/floor/clients/{c}") for c in d.worker_clients],
         floor_min_ratio=0.40,
+    ),
+    Scenario(
+        name="observability",
+        title="GET /api/v1/clients/{id}, logs and metrics on (peer: both off)",
+        requests=lambda d: [Request("GET", f"/api/v1/clients/{c}") for c in d.worker_clients],
+        token=generate.WORKER_TOKEN,
+        # The same app with POLKU_ACCESS_LOG=false and POLKU_METRICS=false: what a JSON
+        # access line and the request histogram cost the hot read (issue 23: ≤ 5 %).
+        peer="unobserved",
+        peer_min_ratio=0.95,
+        largest_only=True,
     ),
     Scenario(
         name="programme_read",

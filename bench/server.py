@@ -17,6 +17,7 @@ from bench import generate
 from bench.generate_page import PAGE_TOKEN
 from db.pool import connect, create_pool
 from service.app import create_app
+from service.base import logs
 from service.base.rate_limit import Limit
 from service.base.settings import Settings, load_settings
 from service.client_page import links
@@ -74,6 +75,8 @@ async def _load_floor(settings: Settings, database_url: str) -> None:
 
 def create_bench_app() -> Litestar:
     settings = load_settings()
+    # As `polku serve` logs: JSON lines to standard error (bench/run.py sends them to a file).
+    logs.configure(settings.log_format or "json", settings.log_level)
     database_url = settings.app_login_url
     assert database_url is not None
     app = create_app(settings)
@@ -105,6 +108,7 @@ def main() -> None:
         port=args.port,
         log_level="warning",
         access_log=False,
+        log_config=None,
     )
 
 

@@ -21,7 +21,13 @@ from redis.asyncio import Redis
 from db.pool import create_pool
 from service import health
 from service.accounts import routes as accounts
-from service.base.http import provide_connection, refuse_nul_characters, request_id_middleware
+from service.base import logs
+from service.base.http import (
+    RequestObserver,
+    provide_connection,
+    refuse_nul_characters,
+    request_middleware,
+)
 from service.base.identity import TokenCache, provide_actor
 from service.base.identity import subscribe as subscribe_token_cache
 from service.base.listener import Listener
@@ -107,10 +113,17 @@ def create_app(settings: Settings) -> Litestar:
 
     feed_cache = FeedCache()
     app_metrics = Metrics()
+    # What is told how each request ended.
+    observers: list[RequestObserver] = []
+    if settings.metrics:
+        observers.append(app_metrics.observe)
+    if settings.access_log:
+        observers.append(logs.log_access)
+
     return Litestar(
         route_handlers=[
             *health.routes,
-            *metrics_routes,
+            *(metrics_routes if settings.metrics else []),
             *accounts.routers,
             *clients.routers,
             *programmes.routers,
@@ -146,7 +159,7 @@ def create_app(settings: Settings) -> Litestar:
             "redis": Provide(provide_redis, sync_to_thread=False),
             "pool": Provide(provide_pool, sync_to_thread=False),
         },
-        middleware=[app_metrics.middleware, request_id_middleware],
+        middleware=[request_middleware(*observers)],
         before_request=refuse_nul_characters,
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(

@@ -1,5 +1,6 @@
 """Prometheus metrics at `/metrics`: request latency by route template and status, the
-database pools, the outbox backlog, and how long ago a worker was heard from.
+database pools, the outbox backlog, sends and failures by channel and reason, and how
+long ago a worker was heard from.
 
 Nothing here names a person: labels are route templates (`/api/v1/clients/{id}`, never
 the id), methods, status codes, pool names and message channels. Figures that live in
@@ -11,17 +12,16 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import asyncpg
 from litestar import Response, get
 from litestar.datastructures import State
-from litestar.types import ASGIApp, HTTPScope
+from litestar.types import HTTPScope
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
-
-from service.base.http import observing_requests
 
 SCRAPE_TIMEOUT_SECONDS = 2.0
 # Request latency buckets: reads answer in milliseconds, reports in a second or two.
@@ -34,6 +34,12 @@ SELECT status, channel, count(*) AS messages,
 FROM messages
 WHERE status IN ('pending', 'sending')
 GROUP BY status, channel
+"""
+# Sends and failures, counted by the workers as they record each outcome (migration 0025).
+_DELIVERIES = """
+SELECT channel, outcome, reason, sum(count)::bigint AS count
+FROM delivery_counts
+GROUP BY channel, outcome, reason
 """
 _HEARTBEAT = """
 SELECT extract(epoch FROM now() - max(seen_at)) AS age,
@@ -54,6 +60,7 @@ class Metrics:
             buckets=BUCKETS,
             registry=self.registry,
         )
+        self._series: dict[tuple[str, str, int], Any] = {}
         # Requests waiting for a connection, by pool: counted in service/base/http.py.
         self.waiting: Counter[str] = Counter()
         self.pools: dict[str, asyncpg.Pool] = {}
@@ -65,19 +72,24 @@ class Metrics:
 
         async def read() -> list[Any]:
             async with pool.acquire() as conn:
-                return [await conn.fetch(_OUTBOX), await conn.fetchrow(_HEARTBEAT)]
+                return [
+                    await conn.fetch(_OUTBOX),
+                    await conn.fetchrow(_HEARTBEAT),
+                    await conn.fetch(_DELIVERIES),
+                ]
 
         try:
             self._database = await asyncio.wait_for(read(), SCRAPE_TIMEOUT_SECONDS)
         except Exception:  # the database away: those figures are left out, not made up
             self._database = []
 
-    def middleware(self, app: ASGIApp) -> ASGIApp:
-        return observing_requests(app, self._observe)
-
-    def _observe(self, scope: HTTPScope, status: int, seconds: float) -> None:
-        route = scope.get("path_template") or "unmatched"
-        self.requests.labels(scope["method"], route, str(status)).observe(seconds)
+    def observe(self, scope: HTTPScope, status: int, seconds: float) -> None:
+        """A request's latency (a `service.base.http.RequestObserver`)."""
+        labels = (scope["method"], scope.get("path_template") or "unmatched", status)
+        series = self._series.get(labels)
+        if series is None:  # labels() looks up under a lock; once per series is enough
+            series = self._series[labels] = self.requests.labels(*labels[:2], str(status))
+        series.observe(seconds)
 
 
 class _Live(Collector):
@@ -105,7 +117,7 @@ class _Live(Collector):
         yield waiting
         if not self.metrics._database:
             return
-        outbox_rows, heartbeat = self.metrics._database
+        outbox_rows, heartbeat, deliveries = self.metrics._database
         outbox = GaugeMetricFamily(
             "polku_outbox_messages", "Messages waiting or being sent", labels=["status", "channel"]
         )
@@ -120,6 +132,7 @@ class _Live(Collector):
                 oldest.add_metric([row["channel"]], float(row["oldest_due_seconds"] or 0))
         yield outbox
         yield oldest
+        yield from _deliveries(deliveries)
         if heartbeat["age"] is not None:
             yield GaugeMetricFamily(
                 "polku_worker_heartbeat_age_seconds",
@@ -131,6 +144,28 @@ class _Live(Collector):
             "Workers heard from in the last minute",
             value=heartbeat["alive"],
         )
+
+
+def _deliveries(rows: list[Any]) -> Iterator[CounterMetricFamily]:
+    sent = CounterMetricFamily(
+        "polku_messages_sent",
+        "Messages handed to the mail server or SMS gateway",
+        labels=["channel"],
+    )
+    failures = CounterMetricFamily(
+        "polku_message_failures",
+        "Tries that did not deliver, by channel, reason (refused, deferred, unreachable, "
+        "timeout, not_configured, internal, interrupted) and outcome (retry: due again; "
+        "failed: given up)",
+        labels=["channel", "reason", "outcome"],
+    )
+    for row in rows:
+        if row["outcome"] == "sent":
+            sent.add_metric([row["channel"]], row["count"])
+        else:
+            failures.add_metric([row["channel"], row["reason"], row["outcome"]], row["count"])
+    yield sent
+    yield failures
 
 
 @get(

@@ -20,7 +20,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import PathParameter
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
-from service.base import audit, idempotency
+from service.base import audit, idempotency, logs
 from service.base.errors import ClientOutOfReach, InvalidInput
 from service.base.identity import require_sign_in
 from service.base.nul import NUL as _NUL
@@ -166,54 +166,46 @@ async def refuse_nul_characters(request: Request[Any, Any, Any]) -> None:
             raise InvalidInput(where.replace(_NUL, ""), "must not contain the NUL character")
 
 
-def request_id_middleware(app: ASGIApp) -> ASGIApp:
-    """Take a sane X-Request-ID from the caller or make one; echo it on the response."""
-
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await app(scope, receive, send)
-            return
-        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        request_id = given if _REQUEST_ID.match(given) else os.urandom(16).hex()
-        scope.setdefault("state", {})["request_id"] = request_id
-        header = (b"x-request-id", request_id.encode())
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), header]
-            await send(message)
-
-        await app(scope, receive, send_with_id)
-
-    return middleware
-
-
 # What a request came to: its scope (with the route template once routed), the status
 # answered, and the seconds from request to the end of the response.
 RequestObserver = Callable[[HTTPScope, int, float], None]
 
 
-def observing_requests(app: ASGIApp, observe: RequestObserver) -> ASGIApp:
-    """ASGI middleware that tells `observe` how each HTTP request ended (the access log,
-    the metrics); lifespan and websockets pass through."""
+def request_middleware(*observers: RequestObserver) -> Callable[[ASGIApp], ASGIApp]:
+    """ASGI middleware around every HTTP request: take a sane X-Request-ID from the caller
+    or make one, echo it on the response and put it on every log line of the request,
+    then tell each observer how the request ended (the access log, the metrics). One
+    layer for all of it: it runs for every request. Lifespan and websockets pass through."""
 
-    async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500  # what the server answers if the app fails before starting one
+    def middleware(app: ASGIApp) -> ASGIApp:
+        async def handle(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != ScopeType.HTTP:
+                await app(scope, receive, send)
+                return
+            started = time.perf_counter()
+            given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+            request_id = given if _REQUEST_ID.match(given) else os.urandom(16).hex()
+            scope.setdefault("state", {})["request_id"] = request_id
+            header = (b"x-request-id", request_id.encode())
+            status = 500  # what the server answers if the app fails before starting one
 
-        async def send_noting_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
+            async def send_with_id(message: Message) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                    message["headers"] = [*message.get("headers", []), header]
+                await send(message)
 
-        try:
-            await app(scope, receive, send_noting_status)
-        finally:
-            observe(scope, status, time.perf_counter() - started)
+            # Every line logged while the request is handled names it (base/logs.py).
+            with logs.bound(logs.REQUEST_ID, request_id):
+                try:
+                    await app(scope, receive, send_with_id)
+                finally:
+                    seconds = time.perf_counter() - started
+                    for observe in observers:
+                        observe(scope, status, seconds)
+
+        return handle
 
     return middleware
 

@@ -29,6 +29,9 @@ ENVIRONMENT_NAMES = {
     "token_ttl": "POLKU_TOKEN_TTL",
     "forwarded_allow_ips": "FORWARDED_ALLOW_IPS",
     "log_level": "POLKU_LOG_LEVEL",
+    "log_format": "POLKU_LOG_FORMAT",
+    "access_log": "POLKU_ACCESS_LOG",
+    "metrics": "POLKU_METRICS",
     "db_pool_size": "POLKU_DB_POOL_SIZE",
     "read_audit_commit": "POLKU_READ_AUDIT_COMMIT",
     "send_lease": "POLKU_SEND_LEASE",
@@ -61,6 +64,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # addresses or networks, or *); from anyone else it is ignored.
     forwarded_allow_ips: str = ""
     log_level: str = "INFO"
+    # One line per event as JSON or as text; unset, each command picks (JSON for `serve`
+    # and `worker`, text for `dev` and the rest).
+    log_format: Literal["json", "text"] | None = None
+    # A line per request (method, route template, status, duration, request id).
+    access_log: bool = True
+    # GET /metrics and the timing of every request for it.
+    metrics: bool = True
     # Connections per pool and API process (there is one pool for reads, one for changes).
     db_pool_size: Annotated[int, msgspec.Meta(ge=1, le=200)] = 10
     # How the audit rows of reads are committed: "async" does not wait for the

@@ -25,6 +25,8 @@ from service.cli.sms import sms
 
 
 @click.group()
+# The installed distribution's version (pyproject.toml), as `pip show polku` says it.
+@click.version_option(package_name="polku", prog_name="polku", message="%(prog)s %(version)s")
 def main() -> None:
     """Polku: group programmes, coaching, referral pathways, reminders and calendars."""
 

@@ -147,7 +147,10 @@ async def _run_dev(settings: Settings, host: str, port: int) -> None:
         host=host,
         port=port,
         log_level="warning",
+        # Requests are logged by the app (service/base/logs.py), uvicorn's lines by the
+        # handler configure_logging set.
         access_log=False,
+        log_config=None,
         proxy_headers=False,
     )
     server = _SignalFreeServer(config)

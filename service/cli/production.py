@@ -29,11 +29,12 @@ from service.cli.environment import (
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int, help="API processes")
 @click.option(
-    "--access-log",
-    is_flag=True,
-    help="Log every request: method, route, status, duration (no query, no caller address).",
+    "--access-log/--no-access-log",
+    default=None,
+    help="A line per request: method, route template, status, duration, request id "
+    "(no query, no caller address). Default: POLKU_ACCESS_LOG, else on.",
 )
-def serve(host: str, port: int, workers: int, access_log: bool) -> None:
+def serve(host: str, port: int, workers: int, access_log: bool | None) -> None:
     """The API alone (production)."""
     settings = settings_or_fail()
     try:
@@ -41,22 +42,27 @@ def serve(host: str, port: int, workers: int, access_log: bool) -> None:
     except SettingsError as error:
         fail(str(error))
     check_port_free(host, port)
-    configure_logging(settings)
+    log_format = configure_logging(settings, default="json")
     with resolved(settings) as ready:
         assert ready.app_login_url is not None and ready.redis_url is not None
-        # Worker processes build the app from the environment.
+        # API processes build the app, and their logging, from the environment.
         if ready.database_url is not None:
             os.environ["DATABASE_URL"] = ready.database_url
         os.environ["REDIS_URL"] = ready.redis_url
-        # uvicorn's own access line carries the query string: ours replaces it.
-        app = "service.access_log" if access_log else "service.asgi"
+        os.environ["POLKU_LOG_FORMAT"] = log_format
+        if access_log is not None:
+            os.environ["POLKU_ACCESS_LOG"] = "true" if access_log else "false"
         uvicorn.run(
-            f"{app}:create_app_from_environment",
+            "service.asgi:create_app_from_environment",
             factory=True,
             host=host,
             port=port,
             workers=workers,
+            # uvicorn's own access line carries the query string and the caller's
+            # address: ours (service/base/logs.py) replaces it. Its lines go through
+            # our handler, so it configures no logging of its own.
             access_log=False,
+            log_config=None,
             log_level=settings.log_level.lower(),
             # Explicitly: uvicorn's own default believes 127.0.0.1 and reads the
             # environment itself.
@@ -82,7 +88,7 @@ def worker(check: bool) -> None:
     from workers.main import create_worker
 
     settings = settings_or_fail()
-    configure_logging(settings)
+    configure_logging(settings, default="json")
     with resolved(settings) as ready:
 
         async def run() -> None:

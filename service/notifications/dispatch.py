@@ -12,7 +12,7 @@ import asyncpg
 from arq.constants import default_queue_name, expires_extra_ms, job_key_prefix
 from arq.jobs import serialize_job
 
-from service.notifications.rules import MAX_UNFINISHED_TRIES
+from service.notifications.rules import MAX_UNFINISHED_TRIES, count_shard
 from service.notifications.sql import queries
 
 logger = logging.getLogger("polku.messages")
@@ -63,7 +63,9 @@ async def dispatch_due(
     """Enqueue due messages, a batch at a time until none are left (or max_batches);
     returns how many were handed over."""
     async with pool.acquire() as conn:
-        released = await queries.release_expired_claims(conn, max_unfinished=MAX_UNFINISHED_TRIES)
+        released = await queries.release_expired_claims(
+            conn, max_unfinished=MAX_UNFINISHED_TRIES, shard=count_shard()
+        )
     for row in released:
         if row["status"] == "failed":
             logger.warning(

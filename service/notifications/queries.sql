@@ -123,18 +123,29 @@ WHERE client_id = :client_id AND channel = :channel AND status = 'pending';
 
 -- Dispatching and sending ------------------------------------------------------------
 
--- name: release_expired_claims(max_unfinished)
+-- name: release_expired_claims(max_unfinished, shard)
 -- A worker that claimed a message and died, or whose job was cancelled: its try is
--- over. Try again, unless tries have ended this way too often.
-UPDATE messages
-SET unfinished_tries = unfinished_tries + 1,
-    status = CASE WHEN unfinished_tries + 1 >= :max_unfinished THEN 'failed' ELSE 'pending' END,
-    status_reason = CASE WHEN unfinished_tries + 1 >= :max_unfinished
-                         THEN 'the sending was interrupted ' || unfinished_tries + 1 || ' times'
-                         ELSE 'the sending was interrupted' END,
-    claimed_until = NULL, enqueued_at = NULL, updated_at = now()
-WHERE status = 'sending' AND claimed_until < now()
-RETURNING id, status, attempts;
+-- over. Try again, unless tries have ended this way too often. Counted for the metrics.
+WITH released AS (
+    UPDATE messages
+    SET unfinished_tries = unfinished_tries + 1,
+        status = CASE WHEN unfinished_tries + 1 >= :max_unfinished
+                      THEN 'failed' ELSE 'pending' END,
+        status_reason = CASE WHEN unfinished_tries + 1 >= :max_unfinished
+                             THEN 'the sending was interrupted ' || unfinished_tries + 1
+                                  || ' times'
+                             ELSE 'the sending was interrupted' END,
+        claimed_until = NULL, enqueued_at = NULL, updated_at = now()
+    WHERE status = 'sending' AND claimed_until < now()
+    RETURNING id, status, attempts, channel
+), counted AS (
+    INSERT INTO delivery_counts AS c (channel, outcome, reason, shard, count)
+    SELECT channel, CASE status WHEN 'failed' THEN 'failed' ELSE 'retry' END, 'interrupted',
+           :shard, count(*)
+    FROM released GROUP BY 1, 2
+    ON CONFLICT (channel, outcome, reason, shard) DO UPDATE SET count = c.count + excluded.count
+)
+SELECT id, status, attempts FROM released;
 
 -- name: due_messages(requeue_after, limit)
 -- Due messages not yet handed to the queue, or handed long enough ago that the
@@ -153,18 +164,33 @@ FOR UPDATE SKIP LOCKED;
 -- name: mark_enqueued(ids)!
 UPDATE messages SET enqueued_at = now() WHERE id = ANY (:ids::uuid[]);
 
--- name: finish(id, status, reason)!
-UPDATE messages
-SET status = :status, status_reason = :reason, claimed_until = NULL, updated_at = now(),
-    sent_at = CASE WHEN :status = 'sent' THEN now() END
-WHERE id = :id AND status = 'sending';
+-- name: finish(id, status, reason, counted_as, shard)!
+-- A message sent or failed counts in the metrics (delivery_counts) as :counted_as.
+WITH finished AS (
+    UPDATE messages
+    SET status = :status, status_reason = :reason, claimed_until = NULL, updated_at = now(),
+        sent_at = CASE WHEN :status = 'sent' THEN now() END
+    WHERE id = :id AND status = 'sending'
+    RETURNING channel, status
+)
+INSERT INTO delivery_counts AS c (channel, outcome, reason, shard, count)
+SELECT channel, status, :counted_as, :shard, 1 FROM finished
+WHERE status IN ('sent', 'failed')
+ON CONFLICT (channel, outcome, reason, shard) DO UPDATE SET count = c.count + 1;
 
--- name: retry_later(id, at, reason, until)!
+-- name: retry_later(id, at, reason, until, counted_as, shard)!
 -- A try failed for a passing reason: due again at :at, and given up after :until.
-UPDATE messages
-SET status = 'pending', scheduled_for = :at, status_reason = :reason, retry_until = :until,
-    claimed_until = NULL, enqueued_at = NULL, updated_at = now()
-WHERE id = :id AND status = 'sending';
+-- Counted in the metrics as a retry for :counted_as.
+WITH rescheduled AS (
+    UPDATE messages
+    SET status = 'pending', scheduled_for = :at, status_reason = :reason, retry_until = :until,
+        claimed_until = NULL, enqueued_at = NULL, updated_at = now()
+    WHERE id = :id AND status = 'sending'
+    RETURNING channel
+)
+INSERT INTO delivery_counts AS c (channel, outcome, reason, shard, count)
+SELECT channel, 'retry', :counted_as, :shard, 1 FROM rescheduled
+ON CONFLICT (channel, outcome, reason, shard) DO UPDATE SET count = c.count + 1;
 
 -- name: postpone(id, at, reason)!
 -- Not sent, and no attempt either: the message is due again at :at.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -23,6 +24,9 @@ RETRY_FOR = timedelta(hours=24)
 # after this many the message fails, so that one message cannot take workers down
 # forever.
 MAX_UNFINISHED_TRIES = 5
+# Rows each kind of delivery count is spread over (migration 0025), so that concurrent
+# sends rarely wait on one another's count.
+COUNT_SHARDS = 16
 _OFFSET = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
 
 
@@ -102,3 +106,8 @@ def plan_reminders(
             if now <= at < starts_at:
                 planned.append(PlannedReminder(channel, offset, at))
     return planned
+
+
+def count_shard() -> int:
+    """Which of a delivery count's rows this count goes to."""
+    return random.randrange(COUNT_SHARDS)

@@ -28,7 +28,7 @@ from service.notifications.delivery_failures import (
 )
 from service.notifications.mail_format import build_email
 from service.notifications.outgoing import Outgoing, Skip, client_zone
-from service.notifications.rules import RETRY_FOR, quiet_until, retry_at
+from service.notifications.rules import RETRY_FOR, count_shard, quiet_until, retry_at
 from service.notifications.sms_gateway import send_sms
 from service.notifications.smtp import SmtpPool
 from service.notifications.sql import queries
@@ -99,9 +99,9 @@ class Sender:
                 logger.warning(
                     "message %s failed (%s): %s", message_id, failure.code or "-", failure
                 )
-                await self._finish(conn, message_id, "failed", failure.reason)
+                await self._finish(conn, message_id, "failed", failure.reason, failure.kind)
                 return "failed"
-            await self._finish(conn, message_id, "sent", None)
+            await self._finish(conn, message_id, "sent", None, "none")
         return "sent"
 
     async def _prepare(self, conn: asyncpg.Connection, message: Any) -> str | Outgoing:
@@ -129,19 +129,24 @@ class Sender:
             raise TransientFailure(
                 f"{server} did not answer within {self.deadline:g} seconds",
                 lasting=f"{server} did not answer",
+                kind="timeout",
             ) from error
 
     async def _hand_over(self, message: Any, outgoing: Outgoing) -> None:
         if outgoing.email is not None:
             if self.smtp is None:
-                raise PermanentFailure("no SMTP server configured (SMTP_URL)")
+                raise PermanentFailure(
+                    "no SMTP server configured (SMTP_URL)", kind="not_configured"
+                )
             email = build_email(
                 outgoing.email, sender=self.settings.mail_from, message_id=message["id"]
             )
             await self.smtp.send(email)
         elif outgoing.sms_to is not None and outgoing.sms_text is not None:
             if not self.settings.sms_gateway_url:
-                raise PermanentFailure("no SMS gateway configured (SMS_GATEWAY_URL)")
+                raise PermanentFailure(
+                    "no SMS gateway configured (SMS_GATEWAY_URL)", kind="not_configured"
+                )
             await send_sms(
                 self.settings.sms_gateway_url,
                 self.http,
@@ -151,9 +156,23 @@ class Sender:
             )
 
     async def _finish(
-        self, conn: asyncpg.Connection, message_id: str, status: str, reason: str | None
+        self,
+        conn: asyncpg.Connection,
+        message_id: str,
+        status: str,
+        reason: str | None,
+        counted_as: str = "none",
     ) -> None:
-        await queries.finish(conn, id=message_id, status=status, reason=reason)
+        """Record the outcome; a message sent or failed counts, by `counted_as` (a
+        FailureKind, or "none"), in the metrics in the same statement."""
+        await queries.finish(
+            conn,
+            id=message_id,
+            status=status,
+            reason=reason,
+            counted_as=counted_as,
+            shard=count_shard(),
+        )
 
     async def _retry(
         self, conn: asyncpg.Connection, message: Any, failure: TransientFailure
@@ -172,9 +191,17 @@ class Sender:
                 code,
                 reason,
             )
-            await self._finish(conn, message["id"], "failed", reason)
+            await self._finish(conn, message["id"], "failed", reason, failure.kind)
             return "failed"
-        await queries.retry_later(conn, id=message["id"], at=at, reason=failure.reason, until=until)
+        await queries.retry_later(
+            conn,
+            id=message["id"],
+            at=at,
+            reason=failure.reason,
+            until=until,
+            counted_as=failure.kind,
+            shard=count_shard(),
+        )
         logger.info(
             "message %s not delivered (%s): %s; tried again at %s",
             message["id"],
@@ -189,4 +216,5 @@ def _internal_error() -> TransientFailure:
     return TransientFailure(
         "an error in Polku stopped the sending",
         lasting="an error in Polku kept the message from going",
+        kind="internal",
     )

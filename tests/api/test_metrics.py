@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import get_args
+
 import asyncpg
+import msgspec
 from httpx import AsyncClient
 from prometheus_client.parser import text_string_to_metric_families
 
+from service.base.settings import Settings
+from service.notifications.delivery_failures import (
+    FailureKind,
+    PermanentFailure,
+    TransientFailure,
+)
+from tests.api.programmes import enrol
 from tests.factories import Factory
-from tests.workers.test_messages import enrolled_client
+from tests.mail import MailServer
+from tests.workers.test_messages import enrolled_client, run_worker
 
 
 async def _scrape(api: AsyncClient) -> dict[str, list]:
@@ -66,3 +78,62 @@ async def test_pools_outbox_and_workers_are_reported(
     [age] = families["polku_worker_heartbeat_age_seconds"]
     assert 20 <= age.value < 80
     assert families["polku_workers_alive"][0].value == 1
+
+
+async def test_sends_and_failures_are_counted_by_channel_and_reason(
+    api: AsyncClient,
+    make: Factory,
+    db: asyncpg.Connection,
+    worker_settings: Settings,
+    mail_server: MailServer,
+) -> None:
+    coach, programme, _ = await enrolled_client(api, make)
+    # Its first try was cut off (a worker died holding it): due again, then sent.
+    await db.execute(
+        "UPDATE messages SET status = 'sending', attempts = 1, "
+        "claimed_until = now() - interval '1 minute' WHERE kind = 'invite'"
+    )
+    await run_worker(worker_settings)
+    assert len(mail_server.mailbox.messages) == 1
+    other = await make.client(coach, email="other@example.org", phone="+358 40 555 0101")
+    for purpose in ("email_reminders", "sms_reminders"):
+        await make.consent(other, purpose, coach)
+    assert (await enrol(api, coach, programme["id"], other)).status_code == 201
+    await db.execute(
+        "INSERT INTO messages (client_id, kind, channel, scheduled_for) "
+        "VALUES ($1, 'notice', 'sms', now())",
+        other,
+    )
+    mail_server.mailbox.refuse = "550 5.1.1 <other@example.org>: no such user"
+    await run_worker(
+        msgspec.structs.replace(worker_settings, sms_gateway_url="http://127.0.0.1:9/sms")
+    )
+
+    families = await _scrape(api)
+    assert {s.labels["channel"]: s.value for s in families["polku_messages_sent"]} == {"email": 1}
+    failures = {
+        (s.labels["channel"], s.labels["reason"], s.labels["outcome"]): s.value
+        for s in families["polku_message_failures"]
+        if s.name.endswith("_total")
+    }
+    assert failures == {
+        ("email", "interrupted", "retry"): 1,
+        ("email", "refused", "failed"): 1,
+        ("sms", "unreachable", "retry"): 1,
+    }
+    text = (await api.get("/metrics")).text
+    assert "other@example.org" not in text and "no such user" not in text
+
+
+def test_failures_are_named_from_a_fixed_set() -> None:
+    assert PermanentFailure("refused", code="SMTP 550").kind == "refused"
+    assert TransientFailure("later", lasting="x", code="SMTP 451").kind == "deferred"
+    assert TransientFailure("away", lasting="x").kind == "unreachable"
+    assert TransientFailure("slow", lasting="x", kind="timeout").kind == "timeout"
+    assert set(get_args(FailureKind)) <= set(_reasons_the_database_takes())
+
+
+def _reasons_the_database_takes() -> list[str]:
+    migration = Path(__file__).resolve().parents[2] / "db/migrations/0025_delivery_counts.sql"
+    check = migration.read_text().split("reason IN (", 1)[1].split(")", 1)[0]
+    return [word.strip(" '\n") for word in check.split(",")]

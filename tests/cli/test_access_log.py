@@ -1,8 +1,9 @@
-"""`polku serve --access-log` logs each request without its query string, in every
-API process."""
+"""`polku serve` logs JSON lines only, uvicorn's and the parent process's included, and
+one access line per request without its query string, in every API process."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -16,7 +17,7 @@ from tests.cli.test_cli import POLKU, _free_port, _wait_healthy
 
 
 @pytest.mark.slow
-def test_the_access_log_has_method_route_status_and_duration_only(
+def test_serve_logs_json_lines_with_method_route_status_and_duration_only(
     settings: Settings, tmp_path: Path
 ) -> None:
     assert settings.database_url and settings.redis_url
@@ -32,7 +33,6 @@ def test_the_access_log_has_method_route_status_and_duration_only(
         [
             POLKU,
             "serve",
-            "--access-log",
             "--workers",
             "2",
             "--host",
@@ -47,16 +47,23 @@ def test_the_access_log_has_method_route_status_and_duration_only(
     )
     try:
         _wait_healthy(base, 60)
+        request_ids = set()
         for _ in range(10):  # enough for both processes to answer some
             searched = httpx.get(f"{base}/api/v1/clients", params={"q": "Virtanen"})
             assert searched.status_code == 401
+            request_ids.add(searched.headers["x-request-id"])
         assert httpx.get(f"{base}/health?probe=anna@example.org").status_code == 200
     finally:
         serve.send_signal(signal.SIGTERM)
         _, stderr = serve.communicate(timeout=30)
-    access = [line for line in stderr.splitlines() if "polku.access" in line]
-    assert any(line.endswith(" ms") and " GET /api/v1/clients 401 " in line for line in access)
-    assert any(" GET /health 200 " in line for line in access)
-    for line in stderr.splitlines():
-        assert "Virtanen" not in line and "anna@example.org" not in line, line
-        assert "?" not in line.split(" /", 1)[-1], line
+    lines = [json.loads(line) for line in stderr.splitlines()]  # every line, or it fails
+    assert {line["logger"] for line in lines} >= {"polku.access", "uvicorn.error"}
+    access = [line for line in lines if line["logger"] == "polku.access"]
+    searches = [line for line in access if line["route"] == "/api/v1/clients"]
+    assert {line["request_id"] for line in searches} == request_ids
+    assert {(line["method"], line["status"]) for line in searches} == {("GET", 401)}
+    assert any(line["route"] == "/health" and line["status"] == 200 for line in access)
+    for line in lines:
+        text = json.dumps(line)
+        assert "Virtanen" not in text and "anna@example.org" not in text, text
+        assert "?" not in line["message"], line

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import json
 import os
 import signal
@@ -10,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -44,6 +46,14 @@ def test_run_as_a_module_it_knows_every_command() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "import" in result.stdout
+
+
+def test_version_is_the_installed_package_s() -> None:
+    answered = run(["--version"], dict(os.environ))
+    assert answered.returncode == 0, answered.stderr
+    assert answered.stdout == f"polku {importlib.metadata.version('polku')}\n"
+    with open(Path(__file__).resolve().parents[2] / "pyproject.toml", "rb") as project:
+        assert answered.stdout.split()[1] == tomllib.load(project)["project"]["version"]
 
 
 def test_migrate_twice_is_a_no_op(external_env: dict[str, str]) -> None:
