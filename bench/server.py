@@ -50,7 +50,7 @@ async def _load_floor(settings: Settings, database_url: str) -> None:
     try:
         link = await links.open_link(conn, PAGE_TOKEN)
         assert link is not None, "the benchmark's page link does not open"
-        FLOOR["page"] = await page.read_page(conn, settings, PAGE_TOKEN, link, None)
+        FLOOR["page"] = (await page.read_page(conn, settings, PAGE_TOKEN, link, None)).html
         rows = await conn.fetch(
             """
             SELECT c.id, c.organisation_id, c.first_name, c.last_name, c.birth_date, c.gender,

@@ -38,6 +38,7 @@ from service.clients.records import ClientReads
 from service.coaching import routes as coaching
 from service.coaching.assessments import install_shipped
 from service.composers import routes as composers
+from service.composers.client_page import page_cache
 from service.composers.client_page import routes as client_page
 from service.composers.feeds import routes as feeds
 from service.composers.feeds.cache import FeedCache
@@ -84,6 +85,7 @@ def create_app(settings: Settings) -> Litestar:
             await install_shipped(conn)
         listener = Listener(database_url)
         subscribe_feed_cache(listener, app.state.feed_cache)
+        page_cache.subscribe(listener, app.state.page_cache)
         subscribe_token_cache(listener, app.state.token_cache)
         listening = asyncio.create_task(listener.run())
         # Everything built so far lives as long as the app: keep it out of the
@@ -145,8 +147,9 @@ def create_app(settings: Settings) -> Litestar:
                 "settings": settings,
                 "token_cache": TokenCache(),
                 "feed_cache": feed_cache,
+                "page_cache": page_cache.new_cache(),
                 # Held around every COMMIT of a request (service/base/http.py).
-                "commit_guards": [feed_commit_guard],
+                "commit_guards": [feed_commit_guard, page_cache.committing],
                 "metrics": app_metrics,
                 # Requests waiting for a pooled connection (service/base/http.py).
                 "pool_waiting": app_metrics.waiting,

@@ -1,6 +1,7 @@
 """Which changes tell the API processes to drop the feeds they keep (NOTIFY
 polku_calendar): each change to what reach or a feed's names read, and none of the
-everyday changes that alter neither (migration 0019)."""
+everyday changes that alter neither (migration 0019); and what the client's page shows
+besides (migration 0028)."""
 
 from __future__ import annotations
 
@@ -81,16 +82,27 @@ WATCHED = {
         "other_client",
     ),
     "a referral removed": ("DELETE FROM referrals WHERE id = $1", "referral"),
+    # What the client's page shows besides (migration 0028).
+    "a staff member's e-mail": (
+        "UPDATE staff SET email = 'uusi@polku.test' WHERE id = $1",
+        "coach",
+    ),
+    "a client's plain language": (
+        "UPDATE clients SET plain_language = NOT plain_language WHERE id = $1",
+        "client",
+    ),
+    "a client's zone": ("UPDATE clients SET timezone = 'Europe/Stockholm' WHERE id = $1", "client"),
+    "a client's answer": (
+        "INSERT INTO rsvps (client_id, meeting_id, answer, via) VALUES ($1, $2, 'coming', 'page')",
+        "client",
+        "meeting",
+    ),
 }
 UNWATCHED = {
     "a client's phone": ("UPDATE clients SET phone = '+358 40 2' WHERE id = $1", "client"),
     "a client's municipality": (
         "UPDATE clients SET home_municipality = 'Järvilä' WHERE id = $1",
         "client",
-    ),
-    "a staff member's e-mail": (
-        "UPDATE staff SET email = 'uusi@polku.test' WHERE id = $1",
-        "coach",
     ),
     "a plan's version": ("UPDATE plans SET version = version + 1 WHERE id = $1", "plan"),
     "a referral's step short of closing": (
@@ -126,6 +138,11 @@ async def _world(db: asyncpg.Connection, make: Factory) -> dict[str, str]:
         client,
     )
     await db.execute("INSERT INTO plan_coaches VALUES ($1, $2)", plan, coach.id)
+    meeting: str = await db.fetchval(
+        "INSERT INTO meetings (plan_id, starts_at, ends_at) VALUES"
+        " ($1, now() + interval '1 day', now() + interval '25 hours') RETURNING id",
+        plan,
+    )
     programme, other_programme = [await _programme(db, elsewhere) for _ in range(2)]
     referral: str = await db.fetchval(
         "INSERT INTO referrals (client_id, programme_id, from_organisation_id,"
@@ -143,6 +160,7 @@ async def _world(db: asyncpg.Connection, make: Factory) -> dict[str, str]:
         "client": client,
         "other_client": other_client,
         "plan": plan,
+        "meeting": meeting,
         "referral": referral,
         "other_programme": other_programme,
     }

@@ -11,10 +11,11 @@ to wait: in the client's language when the link is theirs, else in all three."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 from litestar import Request
@@ -83,7 +84,10 @@ def _all_languages(asked: str | None) -> list[str]:
 
 
 async def admit(
-    request: Request[Any, Any, Any], conn: asyncpg.Connection, token: str, asked: str | None
+    request: Request[Any, Any, Any],
+    db: asyncpg.Connection | asyncpg.Pool,
+    token: str,
+    asked: str | None,
 ) -> TooMany | None:
     """Count the request; a refusal when its address or its link is over the limit."""
     by_address, by_link = await hit_each(
@@ -95,12 +99,23 @@ async def admit(
     if by_link is None:
         return None
     wait = by_link
-    link = await links.open_link(conn, token)
     languages = _all_languages(asked)
-    if link is not None:
-        client = await queries.client(conn, client_id=link.client_id)
-        languages = [texts.language_of(asked, client["language"])]
+    async with _connection(db) as conn:
+        link = await links.open_link(conn, token)
+        if link is not None:
+            client = await queries.client(conn, client_id=link.client_id)
+            languages = [texts.language_of(asked, client["language"])]
     return TooMany(wait, too_many_page(languages, wait))
+
+
+def _connection(
+    db: asyncpg.Connection | asyncpg.Pool,
+) -> contextlib.AbstractAsyncContextManager[asyncpg.Connection]:
+    """The request's connection, or one from the pool (a page read takes none unless
+    it has to)."""
+    if isinstance(db, asyncpg.Pool):
+        return cast(contextlib.AbstractAsyncContextManager[asyncpg.Connection], db.acquire())
+    return contextlib.nullcontext(db)
 
 
 async def missed(request: Request[Any, Any, Any]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -102,13 +103,21 @@ def not_found(language: str | None) -> str:
     return render("not_found.html", first, languages=order, all_words=texts.WORDS)
 
 
+@dataclass(frozen=True)
+class Rendering:
+    html: str
+    # The next moment the page changes by time alone: something on it begins or ends,
+    # or its link expires.
+    changes_at: datetime
+
+
 async def read_page(
     conn: asyncpg.Connection,
     settings: Settings,
     token: str,
     link: OpenLink,
     asked_language: str | None,
-) -> str:
+) -> Rendering:
     client = await queries.client(conn, client_id=link.client_id)
     language = texts.language_of(asked_language, client["language"])
     plain = bool(client["plain_language"])
@@ -119,7 +128,9 @@ async def read_page(
     calendar: CalendarHelp | None = None
     if client["calendar_consent"]:
         calendar = await calendar_help(conn, settings, token, link, texts.WORDS[language]["qr"])
-    return render(
+    now = clock.now()
+    moments = [m for row in rows for m in (row["starts_at"], row["ends_at"]) if m > now]
+    html = render(
         "page.html",
         language,
         plain=plain,
@@ -134,3 +145,4 @@ async def read_page(
         languages=texts.LANGUAGES,
         asked_language=asked_language if asked_language in texts.LANGUAGES else None,
     )
+    return Rendering(html, min([*moments, link.expires_at]))

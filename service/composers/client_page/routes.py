@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from typing import Any
+from typing import Any, cast
 
+import asyncpg
 from litestar import Request, Response, Router, delete, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
@@ -27,6 +28,7 @@ from service.composers.client_page import (
     answering,
     limits,
     page,
+    page_cache,
     page_links,
     personal,
     personal_code,
@@ -34,6 +36,7 @@ from service.composers.client_page import (
     staff_routes,
 )
 from service.composers.client_page.personal_visit import Outcome
+from service.composers.feeds.cache import RenderedFeed
 
 AppSettings = NamedDependency[Settings]
 
@@ -53,7 +56,7 @@ PAGE_HEADERS = {
 }
 
 
-def _html(status: int, body: str, location: str | None = None) -> Response[str]:
+def _html(status: int, body: str | bytes, location: str | None = None) -> Response[Any]:
     headers = dict(PAGE_HEADERS)
     if location is not None:
         headers["Location"] = location
@@ -96,17 +99,31 @@ async def meeting_rsvps(meeting_id: PathId, conn: Conn, actor: CurrentActor) -> 
 
 @get("/p/{token:str}", include_in_schema=False)
 async def read_page(
-    token: FromPath[str], conn: Conn, settings: AppSettings, request: Request[Any, Any, Any]
-) -> Response[str]:
+    token: FromPath[str], settings: AppSettings, request: Request[Any, Any, Any]
+) -> Response[Any]:
+    """From memory while nothing on the page has changed (page_cache.py): then no
+    database connection is taken at all."""
     asked_language = request.query_params.get("lang")
-    refused = await limits.admit(request, conn, token, asked_language)
+    pool: asyncpg.Pool = request.app.state.read_pool
+    refused = await limits.admit(request, pool, token, asked_language)
     if refused is not None:
         return _too_many(refused)
-    link = await links.open_link(conn, token)
-    if link is None:
-        await limits.missed(request)
-        return _html(404, page.not_found(asked_language))
-    return _html(200, await page.read_page(conn, settings, token, link, asked_language))
+    cache, key = page_cache.page_cache(request), page_cache.key(token, asked_language)
+    cached = cache.get(key)
+    if cached is not None:
+        return _html(200, cached.body)
+    reading = cache.reading()
+    async with pool.acquire() as proxy:
+        conn = cast(asyncpg.Connection, proxy)
+        link = await links.open_link(conn, token)
+        if link is None:
+            await limits.missed(request)
+            return _html(404, page.not_found(asked_language))
+        rendering = await page.read_page(conn, settings, token, link, asked_language)
+    body = rendering.html.encode()
+    seconds = page_cache.seconds_until(rendering.changes_at)
+    cache.put(key, RenderedFeed(body), reading, for_at_most=seconds)
+    return _html(200, body)
 
 
 @post("/p/{token:str}/rsvp", include_in_schema=False)

@@ -76,9 +76,13 @@ class Reading:
 
 
 class FeedCache:
-    def __init__(self, max_feeds: int = 20_000) -> None:
+    """Renderings by key, dropped as the module says. The client's page keeps its
+    renderings in one too (client_page/page_cache.py), with a shorter life."""
+
+    def __init__(self, max_feeds: int = 20_000, max_age_seconds: float = MAX_AGE_SECONDS) -> None:
         self._entries: OrderedDict[bytes, tuple[float, RenderedFeed]] = OrderedDict()
         self._max_feeds = max_feeds
+        self._max_age = max_age_seconds
         self.generation = 0
         # How many listeners are connected: one is enough to hear every change.
         self._listeners = 0
@@ -111,12 +115,20 @@ class FeedCache:
         """Taken before reading a feed's data, for `put`."""
         return Reading(self.generation, time.monotonic())
 
-    def put(self, token_hash: bytes, rendered: RenderedFeed, reading: Reading) -> None:
-        """Keep a rendering of data read since `reading`, unless a change has been
-        committed or announced since (then it may already be stale)."""
+    def put(
+        self,
+        token_hash: bytes,
+        rendered: RenderedFeed,
+        reading: Reading,
+        for_at_most: float | None = None,
+    ) -> None:
+        """Keep a rendering of data read since `reading` (for at most `for_at_most`
+        seconds when what it shows changes by then), unless a change has been committed
+        or announced since (then it may already be stale)."""
         if self._commits or not self._listeners or reading.generation != self.generation:
             return
-        self._entries[token_hash] = (reading.at + MAX_AGE_SECONDS, rendered)
+        age = self._max_age if for_at_most is None else min(self._max_age, for_at_most)
+        self._entries[token_hash] = (reading.at + age, rendered)
         if len(self._entries) > self._max_feeds:
             self._entries.popitem(last=False)
 
