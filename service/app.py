@@ -40,6 +40,7 @@ from service.coaching.assessments import install_shipped
 from service.composers import routes as composers
 from service.composers.client_page import page_cache
 from service.composers.client_page import routes as client_page
+from service.composers.client_page.kept_reads import KeptReads
 from service.composers.feeds import routes as feeds
 from service.composers.feeds.cache import FeedCache
 from service.composers.feeds.cache import committing as feed_commit_guard
@@ -148,6 +149,7 @@ def create_app(settings: Settings) -> Litestar:
                 "token_cache": TokenCache(),
                 "feed_cache": feed_cache,
                 "page_cache": page_cache.new_cache(),
+                "kept_reads": KeptReads(),
                 # Held around every COMMIT of a request (service/base/http.py).
                 "commit_guards": [feed_commit_guard, page_cache.committing],
                 "metrics": app_metrics,

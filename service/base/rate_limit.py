@@ -8,6 +8,7 @@ only the counts."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
@@ -39,10 +40,11 @@ async def hit_all(redis: Redis, checks: list[tuple[Limit, str]]) -> int | None:
 # A script runs as a whole, and costs the API far less to send and read than a
 # MULTI/EXEC of three commands per key.
 _HIT = """
+local keys = tonumber(ARGV[1])
 local answers = {}
 for index, key in ipairs(KEYS) do
-  redis.call('SET', key, 0, 'EX', ARGV[index + 1], 'NX')
-  answers[2 * index - 1] = redis.call('INCRBY', key, ARGV[1])
+  redis.call('SET', key, 0, 'EX', ARGV[1 + keys + index], 'NX')
+  answers[2 * index - 1] = redis.call('INCRBY', key, ARGV[1 + index])
   answers[2 * index] = redis.call('TTL', key)
 end
 return answers
@@ -56,16 +58,33 @@ def _script(redis: Redis) -> AsyncScript:
     return redis.register_script(_HIT)
 
 
+@dataclass(frozen=True)
+class Count:
+    """Where a subject stands in its window: its hits so far, and the seconds until
+    the window ends (at least 1) when it is over its limit, else None."""
+
+    hits: int
+    wait: int | None
+
+
+async def count_each(
+    redis: Redis, checks: list[tuple[Limit, str]], weights: Sequence[int]
+) -> list[Count]:
+    """Count a hit of each weight against each (limit, subject) in one round trip."""
+    keys = [f"polku:rate:{limit.name}:{subject}" for limit, subject in checks]
+    windows = [limit.window_seconds for limit, _ in checks]
+    answers = await _script(redis)(keys=keys, args=[len(keys), *weights, *windows])
+    counts = []
+    for index, (limit, _) in enumerate(checks):
+        hits, ttl = int(answers[2 * index]), int(answers[2 * index + 1])
+        counts.append(Count(hits, None if hits <= limit.limit else max(ttl, 1)))
+    return counts
+
+
 async def hit_each(
     redis: Redis, checks: list[tuple[Limit, str]], weight: int = 1
 ) -> list[int | None]:
     """Count a hit of `weight` against each (limit, subject) in one round trip; for
     each, as `hit` answers."""
-    keys = [f"polku:rate:{limit.name}:{subject}" for limit, subject in checks]
-    windows = [limit.window_seconds for limit, _ in checks]
-    answers = await _script(redis)(keys=keys, args=[weight, *windows])
-    waits: list[int | None] = []
-    for index, (limit, _) in enumerate(checks):
-        count, ttl = answers[2 * index], answers[2 * index + 1]
-        waits.append(None if int(count) <= limit.limit else max(int(ttl), 1))
-    return waits
+    counts = await count_each(redis, checks, [weight] * len(checks))
+    return [count.wait for count in counts]

@@ -85,3 +85,18 @@ async def test_one_link_read_too_often_waits_in_the_clients_language(
     # Another client's link is counted apart.
     other_worker, other = await page_client(make)
     assert (await api.get(await page_link(api, other_worker, other))).status_code == 200
+
+
+async def test_reads_of_a_kept_page_count_as_exactly_as_any(
+    api: AsyncClient, make: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept pages count on this process and reach Redis in batches, yet the limit falls
+    on the same read: near it, every read asks Redis again."""
+    monkeypatch.setattr(limits, "PER_LINK", Limit("client-page:link", limit=25, window_seconds=60))
+    worker, client_id = await page_client(make)
+    path = await page_link(api, worker, client_id)
+    for number in range(1, 26):
+        read = await api.get(path)
+        assert read.status_code == 200, (number, read.status_code)
+    refused = await api.get(path)
+    assert refused.status_code == 429

@@ -22,9 +22,10 @@ from litestar import Request
 from redis.asyncio import Redis
 
 from service.base.identity import client_address
-from service.base.rate_limit import Limit, hit, hit_each
+from service.base.rate_limit import Limit, count_each, hit
 from service.client_page import links
 from service.composers.client_page import page, texts
+from service.composers.client_page.kept_reads import BATCH, KeptReads
 from service.composers.client_page.sql import queries
 
 PER_ADDRESS = Limit("client-page:address", limit=300, window_seconds=600)
@@ -83,22 +84,41 @@ def _all_languages(asked: str | None) -> list[str]:
     return [first, *(code for code in texts.LANGUAGES if code != first)]
 
 
+def counted_here(request: Request[Any, Any, Any], token: str) -> bool:
+    """For a page kept in memory: count the read on this process (kept_reads.py) when
+    that is enough; False when the caller must `admit` it instead."""
+    tally: KeptReads = request.app.state.kept_reads
+    return tally.counted_here(client_address(request), _link_key(token))
+
+
 async def admit(
     request: Request[Any, Any, Any],
     db: asyncpg.Connection | asyncpg.Pool,
     token: str,
     asked: str | None,
 ) -> TooMany | None:
-    """Count the request; a refusal when its address or its link is over the limit."""
-    by_address, by_link = await hit_each(
-        _redis(request),
-        [(PER_ADDRESS, client_address(request)), (PER_LINK, _link_key(token))],
-    )
-    if by_address is not None:
-        return TooMany(by_address, too_many_page(_all_languages(asked), by_address))
-    if by_link is None:
+    """Count the request, with the reads of the link held on this process; a refusal
+    when its address or its link is over the limit."""
+    tally: KeptReads = request.app.state.kept_reads
+    address, link_key = client_address(request), _link_key(token)
+    held = tally.take(link_key)
+    checks = [(PER_ADDRESS, address), (PER_LINK, link_key)]
+    weights = [1 + held.pop(address, 0), 1 + sum(held.values())]
+    # Reads held for the link from other addresses count against those addresses too.
+    checks += [(PER_ADDRESS, other) for other in held]
+    weights += list(held.values())
+    by_address, by_link, *_ = await count_each(_redis(request), checks, weights)
+    for subject, count, limit in (
+        (f"address:{address}", by_address, PER_ADDRESS),
+        (f"link:{link_key}", by_link, PER_LINK),
+    ):
+        if count.hits + BATCH > limit.limit:
+            tally.count_exactly(subject, limit.window_seconds)
+    if by_address.wait is not None:
+        return TooMany(by_address.wait, too_many_page(_all_languages(asked), by_address.wait))
+    if by_link.wait is None:
         return None
-    wait = by_link
+    wait = by_link.wait
     languages = _all_languages(asked)
     async with _connection(db) as conn:
         link = await links.open_link(conn, token)

@@ -102,14 +102,17 @@ async def read_page(
     token: FromPath[str], settings: AppSettings, request: Request[Any, Any, Any]
 ) -> Response[Any]:
     """From memory while nothing on the page has changed (page_cache.py): then no
-    database connection is taken at all."""
+    database connection is taken at all, and mostly no Redis round trip either
+    (kept_reads.py)."""
     asked_language = request.query_params.get("lang")
     pool: asyncpg.Pool = request.app.state.read_pool
+    cache, key = page_cache.page_cache(request), page_cache.key(token, asked_language)
+    cached = cache.get(key)
+    if cached is not None and limits.counted_here(request, token):
+        return _html(200, cached.body)
     refused = await limits.admit(request, pool, token, asked_language)
     if refused is not None:
         return _too_many(refused)
-    cache, key = page_cache.page_cache(request), page_cache.key(token, asked_language)
-    cached = cache.get(key)
     if cached is not None:
         return _html(200, cached.body)
     reading = cache.reading()
