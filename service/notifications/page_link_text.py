@@ -112,7 +112,7 @@ _EMAIL: dict[tuple[str, bool], str] = {
     ),
 }
 
-_MONTHS_EN = (
+MONTHS_EN = (
     "January",
     "February",
     "March",
@@ -134,7 +134,7 @@ def _language(language: str) -> str:
 
 def _day(language: str, day: date) -> str:
     if language == "en":
-        return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+        return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
     return f"{day.day}.{day.month}.{day.year}"
 
 

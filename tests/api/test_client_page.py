@@ -14,6 +14,7 @@ from httpx import AsyncClient, Response
 
 from tests.api.client_page import THEMES, in_group, page_client, page_link, read_page
 from tests.api.coaching import create_plan
+from tests.api.feeds import within_a_second
 from tests.api.test_meetings import plan_meeting
 from tests.factories import Factory
 
@@ -232,7 +233,14 @@ async def test_the_calendar_help_with_a_feed_consent(api: AsyncClient, make: Fac
     path = await page_link(api, worker, client_id)
     assert "webcal://" not in await read_page(api, path)
 
+    # Given directly in the database, as by another API process: announced, and the
+    # page kept in memory here is dropped once the announcement arrives.
     await make.consent(client_id, "calendar_feed", worker)
+
+    async def offered() -> bool:
+        return "webcal://" in await read_page(api, path)
+
+    await within_a_second(offered, "the kept page does not offer the calendar")
     html = await read_page(api, path)
     webcal = re.search(r'href="(webcal://polku\.test/feeds/pf_[^"]+\.ics)"', html)
     assert webcal, html

@@ -63,7 +63,9 @@ async def test_the_link_goes_by_email_in_the_clients_language_and_opens_the_page
     status = await db.fetchval("SELECT status FROM messages WHERE kind = 'page_link'")
     assert status == "sent"
     event = await db.fetchrow(
-        "SELECT actor_id, detail FROM audit_events WHERE action = 'client_page.link_send'"
+        "SELECT actor_id, detail FROM audit_events "
+        "WHERE action = 'client_page.link_send' AND client_id = $1",
+        client_id,
     )
     assert str(event["actor_id"]) == worker.id
     assert event["detail"] == {"channel": "email"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from service.composers.client_page.personal_texts import PERSONAL_WORDS
+from service.notifications.page_link_text import MONTHS_EN
 
 LANGUAGES = ("fi", "sv", "en")
 
@@ -151,20 +152,6 @@ _WEEKDAYS_PLAIN = {
     "sv": ("Måndag", "Tisdag", "Onsdag", "Torsdag", "Fredag", "Lördag", "Söndag"),
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
 }
-_MONTHS_EN = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def language_of(asked: str | None, own: str) -> str:
@@ -174,7 +161,7 @@ def language_of(asked: str | None, own: str) -> str:
 
 def _day(language: str, at: datetime) -> str:
     if language == "en":
-        return f"{at.day} {_MONTHS_EN[at.month - 1]} {at.year}"
+        return f"{at.day} {MONTHS_EN[at.month - 1]} {at.year}"
     return f"{at.day}.{at.month}.{at.year}"
 
 
