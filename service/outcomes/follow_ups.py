@@ -69,6 +69,12 @@ async def answered_by_client(
     return row is not None
 
 
+async def asked_of(conn: asyncpg.Connection, client_id: str) -> str | None:
+    """The client's follow-up question waiting for their answer, if one is."""
+    follow_up_id: str | None = await queries.asked_follow_up(conn, client_id=client_id)
+    return follow_up_id
+
+
 async def ask_due(conn: asyncpg.Connection) -> int:
     """The daily pass: every follow-up due by today asked, once. How many."""
     asked: int = await queries.ask_due(conn, today=today_in_finland())

@@ -82,3 +82,7 @@ UNION ALL
 SELECT 'follow_up', f.id, f.answered_at, f.situation,
        f.recorded_on, f.source
 FROM follow_ups f WHERE f.client_id = :client_id AND f.status = 'answered';
+
+-- name: asked_follow_up(client_id)$
+-- The client's follow-up question that has been asked and waits for an answer.
+SELECT id FROM follow_ups WHERE client_id = :client_id AND status = 'asked';

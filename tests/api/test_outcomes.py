@@ -13,8 +13,10 @@ from httpx import AsyncClient
 from service.base.clock import today_in_finland
 from service.outcomes import follow_ups
 from service.outcomes.rules import follow_up_due
+from tests.api.client_page import form_token, page_client, page_link
 from tests.api.programmes import create_programme, enrol
 from tests.api.sms import handled_as
+from tests.api.test_client_page_personal import opened
 from tests.factories import Factory, Person, zone_where_the_hour_is
 
 PHONE = "+358 40 555 0142"
@@ -234,3 +236,45 @@ async def test_a_revoked_sms_consent_stops_the_question(
     assert revoked.status_code == 200, revoked.text
     status = await db.fetchval("SELECT status FROM messages WHERE kind = 'follow_up'")
     assert status == "skipped"
+
+
+async def test_the_client_answers_six_months_on_on_their_page(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    worker, client_id = await page_client(make, phone="+358 40 555 0143")
+    await make.consent(client_id, "sms_reminders", worker)
+    await record_exit(api, worker, client_id)
+    path = await page_link(api, worker, client_id)
+    cookie = await opened(api, db, path)
+    before = await api.get(f"{path}/me", headers=cookie)
+    assert "Mitä sinulle kuuluu nyt?" not in before.text  # not asked yet
+    await db.execute("UPDATE follow_ups SET due_on = current_date")
+    assert await follow_ups.ask_due(db) == 1
+    personal = await api.get(f"{path}/me", headers=cookie)
+    assert "Mitä sinulle kuuluu nyt?" in personal.text and "Etsin työtä" in personal.text
+    token = form_token(personal.text)
+    answered = await api.post(
+        f"{path}/me/follow-up",
+        data={"form_token": token, "situation": "education"},
+        headers=cookie,
+    )
+    assert answered.status_code == 200, answered.text
+    assert "Kiitos vastauksestasi." in answered.text
+    [follow_up] = await listed_follow_ups(api, worker, client_id)
+    assert (follow_up["situation"], follow_up["source"]) == ("education", "client")
+    again = await api.post(
+        f"{path}/me/follow-up",
+        data={"form_token": token, "situation": "employed"},
+        headers=cookie,
+    )
+    assert again.status_code == 409
+    forged = await api.post(
+        f"{path}/me/follow-up", data={"form_token": "1.x", "situation": "employed"}, headers=cookie
+    )
+    assert forged.status_code == 403
+    audited = await db.fetch(
+        "SELECT actor_client_id, detail->>'via' AS via FROM audit_events "
+        "WHERE action = 'follow_up.answer' AND client_id = $1",
+        client_id,
+    )
+    assert [tuple(r) for r in audited] == [(client_id, "page")]

@@ -21,8 +21,12 @@ from service.composers.client_page import my_data, texts
 from service.composers.client_page.personal_code import CHANNELS, code_page
 from service.composers.client_page.personal_texts import what_was_done
 from service.composers.client_page.personal_visit import Outcome, begin, begin_opened
+from service.outcomes import follow_ups
+from service.outcomes.rules import REPLY_NUMBERS
 
 LEVELS = {str(level): level for level in (-2, -1, 0, 1, 2)}
+# What the follow-up question offers, as its SMS numbers do (outcomes/rules.py).
+FOLLOW_UP_SITUATIONS = tuple(REPLY_NUMBERS.values())
 
 
 async def read_me(
@@ -44,12 +48,16 @@ async def read_me(
     client_id = visit.link.client_id
     goals = await client_side.goals_of(conn, client_id)
     asked_of = await client_side.asked_of(conn, client_id)
+    follow_up = await follow_ups.asked_of(conn, client_id)
     await acting.audit(conn, client_id, "client_page.personal_read", request_id=request_id)
     html = visit.render(
         "personal.html",
         goals=goals,
         assessments=asked_of,
         rating_url=visit.action("/me/rating"),
+        follow_up=follow_up,
+        follow_up_url=visit.action("/me/follow-up"),
+        situations=FOLLOW_UP_SITUATIONS,
         assessment_url=lambda request: visit.url(f"/me/assessments/{request.id}"),
         my_data_url=visit.url("/me/data"),
         json_url=visit.action("/my-data.json"),
@@ -85,6 +93,40 @@ async def rate_goal(
         detail={"level": level, "rated_by": "client"},
     )
     return Outcome(303, location=visit.url("/me"))
+
+
+async def answer_follow_up(
+    conn: asyncpg.Connection,
+    token: str,
+    form: Mapping[str, str],
+    cookie: str | None,
+    request_id: str | None,
+) -> Outcome:
+    """The client's answer to the six-month follow-up question, as by SMS (service/
+    outcomes): one of the situations the question offers."""
+    visit = await begin_opened(conn, token, form.get("lang"), cookie)
+    if isinstance(visit, Outcome):
+        return visit
+    if not is_valid(token, form.get("form_token"), clock.now()):
+        return visit.message(403, "form_expired")
+    situation = form.get("situation", "")
+    if situation not in FOLLOW_UP_SITUATIONS:
+        return visit.message(400, "bad_form")
+    client_id = visit.link.client_id
+    follow_up_id = await follow_ups.asked_of(conn, client_id)
+    if follow_up_id is None or not await follow_ups.answered_by_client(
+        conn, follow_up_id, situation
+    ):
+        return visit.message(409, "follow_up_closed")
+    await acting.audit(
+        conn,
+        client_id,
+        "follow_up.answer",
+        subject=("follow_up", follow_up_id),
+        request_id=request_id,
+        detail={"situation": situation, "via": "page"},
+    )
+    return visit.message(200, "follow_up_thanks")
 
 
 async def assessment_form(

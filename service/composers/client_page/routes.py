@@ -274,6 +274,19 @@ async def rate_own_goal(
     return await _personal(request, outcome)
 
 
+@post("/p/{token:str}/me/follow-up", include_in_schema=False)
+async def answer_follow_up(
+    token: FromPath[str], conn: Conn, request: Request[Any, Any, Any]
+) -> Response[Any]:
+    form = await _form(request)
+    refused = await limits.admit(request, conn, token, form.get("lang"))
+    if refused is not None:
+        return _too_many(refused)
+    cookie = request.cookies.get(sessions.COOKIE)
+    outcome = await personal.answer_follow_up(conn, token, form, cookie, _request_id(request))
+    return await _personal(request, outcome)
+
+
 @get("/p/{token:str}/me/assessments/{request_id:str}", include_in_schema=False)
 async def assessment_form(
     token: FromPath[str], request_id: FromPath[str], conn: Conn, request: Request[Any, Any, Any]
@@ -344,6 +357,7 @@ routers.append(
             send_code,
             verify_code,
             rate_own_goal,
+            answer_follow_up,
             assessment_form,
             answer_assessment,
             my_data_page,
