@@ -47,6 +47,7 @@ from service.composers.feeds.cache import committing as feed_commit_guard
 from service.composers.feeds.cache import subscribe as subscribe_feed_cache
 from service.composers.notices import routes as notices
 from service.composers.sms_replies import routes as sms_replies
+from service.composers.worklist import routes as worklist
 from service.metrics import Metrics
 from service.metrics import routes as metrics_routes
 from service.notifications import routes as notifications
@@ -140,6 +141,7 @@ def create_app(settings: Settings) -> Litestar:
             *notices.routers,
             *sms_replies.routers,
             *outcomes.routers,
+            *worklist.routers,
         ],
         lifespan=[lifespan],
         # Per app rather than per module, so that two apps in one test are two API processes.

@@ -485,6 +485,9 @@ TABLE: dict[str, Op | NotClientLevel] = {
     "GET /api/v1/sessions/{session_id}/rsvps": Op({"session_id": "session"}, lists=True),
     # As the meeting's plan: the client's own.
     "GET /api/v1/meetings/{meeting_id}/rsvps": Op({"meeting_id": "meeting"}),
+    # Each persona's own day: checked here that no one outside reach sees the client in
+    # it; what each relationship shows is tests/api/test_worklist.py's.
+    "GET /api/v1/me/worklist": Op(lists=True, ok=()),
     "POST /api/v1/sms/inbound": NotClientLevel(
         "the SMS gateway's callback, signed by the gateway; no staff member calls it and it "
         "answers only how the reply was handled (tests/api/test_sms_inbound.py)"

@@ -1,0 +1,73 @@
+-- name: sessions(viewer, period_start, period_end, record_since)
+-- The viewer's groups' sessions in the period, and the held ones since `record_since`
+-- whose attendance is not yet recorded for everyone enrolled: how many are left to
+-- record, and the answers given on the clients' pages (of clients the viewer reaches).
+SELECT s.id, s.programme_id, p.title, s.number, p.weeks, s.starts_at, s.status,
+       CASE WHEN s.starts_at <= now() THEN (
+           SELECT count(*) FROM enrolments e
+           WHERE e.programme_id = p.id AND e.status = 'enrolled'
+             AND can_reach_client(:viewer, e.client_id)
+             AND NOT EXISTS (SELECT FROM attendance a
+                             WHERE a.session_id = s.id AND a.client_id = e.client_id))
+       ELSE 0 END AS to_record,
+       (SELECT count(*) FILTER (WHERE r.answer = 'coming') FROM (
+            SELECT DISTINCT ON (r.client_id) r.answer FROM rsvps r
+            WHERE r.session_id = s.id AND can_reach_client(:viewer, r.client_id)
+            ORDER BY r.client_id, r.id DESC) AS r) AS coming,
+       (SELECT count(*) FILTER (WHERE r.answer = 'not_coming') FROM (
+            SELECT DISTINCT ON (r.client_id) r.answer FROM rsvps r
+            WHERE r.session_id = s.id AND can_reach_client(:viewer, r.client_id)
+            ORDER BY r.client_id, r.id DESC) AS r) AS not_coming
+FROM programme_staff ps
+JOIN programmes p ON p.id = ps.programme_id
+JOIN sessions s ON s.programme_id = p.id
+WHERE ps.staff_id = :viewer AND ps.role = 'facilitator' AND s.status = 'scheduled'
+  AND ((s.starts_at >= :period_start AND s.starts_at < :period_end)
+       OR (s.starts_at >= :record_since AND s.starts_at <= now()))
+ORDER BY s.starts_at, s.id;
+
+-- name: meetings(viewer, period_start, period_end)
+-- The coaching meetings of the viewer's plans in the period, with clients they reach.
+SELECT m.id, m.plan_id, pl.client_id, m.starts_at, m.ends_at, m.status, m.online_url,
+       m.location_name
+FROM plan_coaches pc
+JOIN plans pl ON pl.id = pc.plan_id
+JOIN meetings m ON m.plan_id = pl.id
+WHERE pc.staff_id = :viewer AND m.starts_at >= :period_start AND m.starts_at < :period_end
+  AND can_reach_client(:viewer, pl.client_id)
+ORDER BY m.starts_at, m.id;
+
+-- name: follow_ups_waiting(viewer, overdue_before)
+-- Six-month follow-ups asked and unanswered for 14 days, of the viewer's own clients.
+SELECT f.id, f.client_id, f.due_on, f.asked_at
+FROM client_workers w
+JOIN follow_ups f ON f.client_id = w.client_id
+WHERE w.staff_id = :viewer AND f.status = 'asked' AND f.asked_at < :overdue_before
+  AND can_reach_client(:viewer, f.client_id)
+ORDER BY f.asked_at, f.id;
+
+-- name: exits_to_record(viewer, left_since)
+-- The viewer's own clients who left a group (withdrawn, or the group ended) since
+-- `left_since` with no exit recorded since: the four weeks to record it are running.
+SELECT DISTINCT ON (e.client_id, e.programme_id) e.client_id, e.programme_id, p.title,
+       coalesce(e.withdrawn_at, p.ends_at) AS left_at
+FROM client_workers w
+JOIN enrolments e ON e.client_id = w.client_id
+JOIN programmes p ON p.id = e.programme_id
+WHERE w.staff_id = :viewer
+  AND ((e.status = 'withdrawn' AND e.withdrawn_at >= :left_since)
+       OR (e.status = 'enrolled' AND p.ends_at >= :left_since AND p.ends_at <= now()))
+  AND NOT EXISTS (SELECT FROM exits x WHERE x.client_id = e.client_id
+                  AND x.left_on >= (coalesce(e.withdrawn_at, p.ends_at)
+                                    AT TIME ZONE 'Europe/Helsinki')::date)
+  AND can_reach_client(:viewer, e.client_id)
+ORDER BY e.client_id, e.programme_id;
+
+-- name: unread_notices(viewer)$
+SELECT count(*) FROM notices n
+WHERE n.staff_id = :viewer AND n.read_at IS NULL AND can_reach_client(:viewer, n.client_id);
+
+-- name: display_names(client_ids)
+-- First name and surname initial: what a list on a shared screen shows of a client.
+SELECT id, first_name || ' ' || left(last_name, 1) || '.' AS name
+FROM clients WHERE id = ANY (:client_ids::uuid[]);
