@@ -183,3 +183,17 @@ WITH revoked AS (
     FROM revoked
 )
 SELECT id FROM revoked;
+
+-- name: record_esf_entry(client_id, disability, minority, homelessness, recorded_by)^
+INSERT INTO esf_sensitive_answers AS a
+    (client_id, disability, minority, homelessness, recorded_by)
+VALUES (:client_id, :disability, :minority, :homelessness, :recorded_by)
+ON CONFLICT (client_id) DO UPDATE
+SET disability = EXCLUDED.disability, minority = EXCLUDED.minority,
+    homelessness = EXCLUDED.homelessness, recorded_by = EXCLUDED.recorded_by,
+    recorded_at = now()
+RETURNING client_id, disability, minority, homelessness, recorded_at;
+
+-- name: esf_entry(client_id)^
+SELECT client_id, disability, minority, homelessness, recorded_at
+FROM esf_sensitive_answers WHERE client_id = :client_id;

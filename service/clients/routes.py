@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, delete, get, patch, post
+from litestar import Request, delete, get, patch, post, put
 from litestar.params import JSONBody
 
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor, signed_in
 from service.base.pagination import Cursor, Limit, Page, Search
 from service.base.problems import problems
-from service.clients import audit_trail, consents, records, workers
+from service.clients import audit_trail, consents, esf_entry, records, workers
 from service.clients.types import (
     AuditEventOut,
     ClientIn,
@@ -19,6 +19,8 @@ from service.clients.types import (
     ClientPatch,
     ConsentIn,
     ConsentOut,
+    EsfEntryIn,
+    EsfEntryOut,
     RevokeIn,
     WorkerIn,
     WorkerOut,
@@ -115,6 +117,26 @@ async def get_audit_trail(
     return await audit_trail.audit_trail(conn, actor, client_id, limit=limit, cursor=cursor)
 
 
+@put(
+    "/clients/{client_id:str}/esf-entry",
+    responses=problems(401, 404, 422),
+    summary="The ESF+ entry answers that are special-category: yes, no or declined",
+)
+async def record_esf_entry(
+    client_id: PathId, data: JSONBody[EsfEntryIn], conn: Conn, actor: CurrentActor
+) -> EsfEntryOut:
+    return await esf_entry.record(conn, actor, client_id, data)
+
+
+@get(
+    "/clients/{client_id:str}/esf-entry",
+    responses=problems(401, 404),
+    summary="The client's special-category ESF+ entry answers (null: not asked)",
+)
+async def read_esf_entry(client_id: PathId, conn: Conn, actor: CurrentActor) -> EsfEntryOut:
+    return await esf_entry.read(conn, actor, client_id)
+
+
 routers = [
     api_router(
         "clients",
@@ -130,6 +152,8 @@ routers = [
             list_consents,
             revoke_consent,
             get_audit_trail,
+            record_esf_entry,
+            read_esf_entry,
         ],
     )
 ]

@@ -82,6 +82,26 @@ class ClientOut(msgspec.Struct, kw_only=True):
     updated_at: datetime
 
 
+# Asked, and the answer; or asked, and the client chose not to answer.
+SensitiveAnswer = Literal["yes", "no", "declined"]
+
+
+class EsfEntryIn(Body):
+    """Each answer, or null for not asked; the whole set is replaced."""
+
+    disability: SensitiveAnswer | None = None
+    minority: SensitiveAnswer | None = None
+    homelessness: SensitiveAnswer | None = None
+
+
+class EsfEntryOut(msgspec.Struct, kw_only=True):
+    client_id: str
+    disability: SensitiveAnswer | None = None
+    minority: SensitiveAnswer | None = None
+    homelessness: SensitiveAnswer | None = None
+    recorded_at: datetime | None = None
+
+
 class WorkerIn(Body):
     staff_id: Annotated[str, msgspec.Meta(max_length=64)]
     # Staff of another organisation: the client's data_sharing consent covering theirs

@@ -35,6 +35,11 @@ COLUMNS = [
     "inactive_at_entry",
     "employed_at_entry",
     "education_level_at_entry",
+    # Special-category entry data: yes, no, declined (asked, chose not to answer) or
+    # not_asked; ESF+ counts those who declined apart from those never asked.
+    "disability",
+    "minority",
+    "homeless_or_housing_exclusion",
     "entry_date",
     "exit_date",
     "status_at_exit",
@@ -83,6 +88,9 @@ class ClientRecord:
     birth_date: date | None
     upon_leaving: str | None = None
     six_months: str | None = None
+    disability: str | None = None
+    minority: str | None = None
+    homelessness: str | None = None
 
 
 def _flag(value: bool) -> str:
@@ -114,6 +122,9 @@ def participant_row(
         _flag(status in _INACTIVE),
         _flag(status == "employed"),
         entry.education_level or "unknown",
+        client.disability or "not_asked",
+        client.minority or "not_asked",
+        client.homelessness or "not_asked",
         entry.starts_on.isoformat(),
         left.isoformat() if left else "",
         step,
@@ -186,6 +197,9 @@ async def esf_participants(
             birth_date=row["birth_date"],
             upon_leaving=row["upon_leaving"],
             six_months=row["six_months"],
+            disability=row["disability"],
+            minority=row["minority"],
+            homelessness=row["homelessness"],
         )
         for row in await queries.participant_rows(conn, client_ids=sorted(participations))
     ]

@@ -187,10 +187,13 @@ WHERE (r.from_organisation_id = ANY (:organisation_ids::uuid[])
 
 -- name: participant_rows(client_ids)
 -- What the ESF+ participant export needs of each client record, with the situation
--- upon leaving (the latest exit) and six months on (the latest answered follow-up).
-SELECT c.id, c.gender, c.birth_date, s.upon_leaving, s.six_months
+-- upon leaving (the latest exit) and six months on (the latest answered follow-up), and
+-- the special-category entry answers (yes, no, declined; null when not asked).
+SELECT c.id, c.gender, c.birth_date, s.upon_leaving, s.six_months,
+       a.disability, a.minority, a.homelessness
 FROM clients c
 CROSS JOIN LATERAL situations_of(c.id) AS s
+LEFT JOIN esf_sensitive_answers a ON a.client_id = c.id
 WHERE c.id = ANY (:client_ids::uuid[])
 ORDER BY c.id;
 

@@ -306,6 +306,10 @@ TABLE: dict[str, Op | NotClientLevel] = {
         {"consent_id": "consent_email"}, body=lambda w: {}, ok=("worker",)
     ),
     "GET /api/v1/clients/{client_id}/audit": Op(CLIENT, ok=("admin",)),
+    "PUT /api/v1/clients/{client_id}/esf-entry": Op(
+        CLIENT, body=lambda w: {"disability": "declined"}, ok=("worker",)
+    ),
+    "GET /api/v1/clients/{client_id}/esf-entry": Op(CLIENT),
     "GET /api/v1/programmes": NotClientLevel("groups, no client in them"),
     "POST /api/v1/programmes": NotClientLevel("groups"),
     "GET /api/v1/programmes/{programme_id}": NotClientLevel("a group: counts, no clients"),

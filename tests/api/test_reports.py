@@ -613,3 +613,55 @@ async def test_situations_upon_leaving_and_six_months_on(
     )
     assert in_work["situation_six_months_after_leaving"] == ""
     assert unrecorded["situation_upon_leaving"] == ""
+
+
+async def test_special_category_entry_answers_tell_declined_from_not_asked(
+    api: AsyncClient, db: asyncpg.Connection, make: Factory
+) -> None:
+    team, clients = await finished_cohort(api, db, make)
+    first, second = clients[0], clients[1]
+    url = f"/api/v1/clients/{first}/esf-entry"
+    assert (await api.get(url, headers=team.coach.headers)).json() == {
+        "client_id": first,
+        "disability": None,
+        "minority": None,
+        "homelessness": None,
+        "recorded_at": None,
+    }
+    recorded = await api.put(
+        url, json={"disability": "no", "minority": "declined"}, headers=team.coach.headers
+    )
+    assert recorded.status_code == 200, recorded.text
+    assert (recorded.json()["disability"], recorded.json()["minority"]) == ("no", "declined")
+    assert recorded.json()["homelessness"] is None
+    refused = await api.put(url, json={"disability": "maybe"}, headers=team.coach.headers)
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "disability"
+    stranger = await make.staff("coach")
+    assert (await api.get(url, headers=stranger.headers)).status_code == 404
+    # Not in the client record anyone with reach reads or lists.
+    record = await api.get(f"/api/v1/clients/{first}", headers=team.coach.headers)
+    assert "minority" not in record.json()
+
+    export = await api.get(
+        "/api/v1/reports/esf-participants.csv",
+        params={"from": days_ago(120), "to": days_ago(0)},
+        headers=team.admin.headers,
+    )
+    rows = list(
+        csv.DictReader(io.StringIO(export.content.decode("utf-8-sig"), newline=""), delimiter=";")
+    )
+    by_id = {row["participant_id"]: row for row in rows}
+    assert (by_id[first]["disability"], by_id[first]["minority"]) == ("no", "declined")
+    assert by_id[first]["homeless_or_housing_exclusion"] == "not_asked"
+    assert by_id[second]["minority"] == "not_asked"
+    audited = await db.fetch(
+        "SELECT action, outcome FROM audit_events WHERE client_id = $1 "
+        "AND action LIKE 'esf_entry.%' ORDER BY id",
+        first,
+    )
+    assert [tuple(r) for r in audited] == [
+        ("esf_entry.read", "ok"),
+        ("esf_entry.record", "ok"),
+        ("esf_entry.read", "denied"),
+    ]
