@@ -109,9 +109,7 @@ def _print_banner(
         lines.append(f"  e-mail        kept as .eml files in {catcher.folder}")
     if settings.sms_gateway_url and settings.sms_gateway_url.startswith("log:"):
         lines.append(f"  SMS           written to {settings.sms_gateway_url.removeprefix('log:')}")
-    lines.append(
-        f'  SMS replies   uv run polku sms inbound --url {base} --from "+358 40 …" --text K'
-    )
+    lines.append(f"  SMS replies   uv run polku sms inbound --url {base} --from PHONE --text K")
     if demo is not None:
         for role, email, password in demo.logins:
             lines.append(f"  {role:<13} {email} / {password}")

@@ -33,6 +33,9 @@ async def test_the_demo_shows_every_main_flow(
     started = time.monotonic()
     first = await seed_demo(db, settings)
     assert time.monotonic() - started < 10  # a couple of seconds on a quiet machine
+    # Each client a phone of their own: an SMS reply comes from one of them.
+    phones = await db.fetch("SELECT phone_e164 FROM clients")
+    assert len({row[0] for row in phones}) == len(phones) == 18
     coach = await _login(api, "aino.lahtinen@askel.example")
     worker = await _login(api, "sanna.virtanen@jarvimaa.example")
     analyst = await _login(api, "raportit@jarvimaa.example")

@@ -4,6 +4,7 @@ session's attendance. The groups (groups.py) are told in these steps."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -80,6 +81,9 @@ class Seeder:
         self.people: dict[str, Actor] = {}  # by e-mail
         self.organisations: dict[str, str] = {}  # by name
         self.services: dict[str, str] = {}  # by external id
+        # Each client a phone of their own (+358 50 555 0101, 0102, …): an SMS reply
+        # in the demo then comes from one client, as it would.
+        self.phones = itertools.count(101)
 
     def past(self, moment: datetime) -> datetime:
         """Never later than a minute ago, whatever the calendar made of it."""
@@ -130,7 +134,7 @@ class Seeder:
                 gender=person.gender,  # type: ignore[arg-type]
                 home_municipality="Järvilä",
                 email=person.email,
-                phone="+358 50 555 0100",
+                phone=f"+358 50 555 {next(self.phones):04d}",
                 language=person.language,  # type: ignore[arg-type]
                 plain_language=person.first in {"Laura", "Oskari", "Sari"},
                 labour_market_status=person.status,  # type: ignore[arg-type]
