@@ -59,6 +59,22 @@ async def _terminate(owner: asyncpg.Connection, pids: set[int]) -> None:
     await owner.execute("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid", pids)
 
 
+async def _terminate_all_but(owner: asyncpg.Connection, others: set[int]) -> None:
+    """End every session but `others`, until none is left: a session that was starting
+    when the database stopped taking connections (a pool or the listener reconnecting)
+    may still finish starting after the first sweep."""
+    for _ in range(100):
+        left = await _backends(owner) - others
+        if not left:
+            await asyncio.sleep(0.05)
+            if not await _backends(owner) - others:
+                return
+            continue
+        await _terminate(owner, left)
+        await asyncio.sleep(0.01)
+    raise AssertionError("sessions kept coming back")
+
+
 async def _until_waiting_on_a_lock(owner: asyncpg.Connection, count: int) -> None:
     for _ in range(1000):
         waiting = await owner.fetchval(
@@ -124,7 +140,7 @@ async def test_postgresql_refusing_or_cutting_connections_is_503_then_recovers(
             # Connections refused: the database takes none, and the app's are cut.
             await server.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS false')
             try:
-                await _terminate(db, await _backends(db) - others)
+                await _terminate_all_but(db, others)
                 read = await api.get(f"/api/v1/clients/{client_id}", headers=coach.headers)
                 _assert_unavailable(read, "read refused")
                 written = await api.post(
