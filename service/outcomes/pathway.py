@@ -11,6 +11,18 @@ from service.outcomes.sql import queries
 async def outcome_events(conn: asyncpg.Connection, client_id: str) -> list[PathwayEvent]:
     events = []
     for row in await queries.pathway(conn, client_id=client_id):
+        if row["what"] == "question":
+            events.append(
+                PathwayEvent(
+                    at=row["at"],
+                    kind="follow_up.asked",
+                    summary="Asked how things are six months on",
+                    subject_type="follow_up",
+                    subject_id=row["id"],
+                    details={"due_on": row["day"]},
+                )
+            )
+            continue
         situation = row["situation"].replace("_", " ")
         if row["what"] == "exit":
             summary = f"Left ({row['day'].isoformat()}): {situation}"

@@ -81,7 +81,10 @@ FROM exits x WHERE x.client_id = :client_id
 UNION ALL
 SELECT 'follow_up', f.id, f.answered_at, f.situation,
        f.recorded_on, f.source
-FROM follow_ups f WHERE f.client_id = :client_id AND f.status = 'answered';
+FROM follow_ups f WHERE f.client_id = :client_id AND f.status = 'answered'
+UNION ALL
+SELECT 'question', f.id, f.asked_at, NULL, f.due_on, NULL
+FROM follow_ups f WHERE f.client_id = :client_id AND f.asked_at IS NOT NULL;
 
 -- name: asked_follow_up(client_id)$
 -- The client's follow-up question that has been asked and waits for an answer.

@@ -35,7 +35,7 @@ async def test_the_demo_shows_every_main_flow(
     assert time.monotonic() - started < 10  # a couple of seconds on a quiet machine
     # Each client a phone of their own: an SMS reply comes from one of them.
     phones = await db.fetch("SELECT phone_e164 FROM clients")
-    assert len({row[0] for row in phones}) == len(phones) == 18
+    assert len({row[0] for row in phones}) == len(phones) == 21
     coach = await _login(api, "aino.lahtinen@askel.example")
     worker = await _login(api, "sanna.virtanen@jarvimaa.example")
     analyst = await _login(api, "raportit@jarvimaa.example")
@@ -71,7 +71,13 @@ async def test_the_demo_shows_every_main_flow(
     assert len(services["items"]) == 3
     stalled = await _get(api, "/api/v1/referrals", worker, stalled="true")
     reasons = sorted(item["reason"] for item in stalled["items"])
-    assert reasons == ["no_answer", "no_continuation", "not_started", "repeated_absence"]
+    # The three who left a group seven months ago have no next step planned either.
+    assert reasons == [
+        "no_answer",
+        *["no_continuation"] * 4,
+        "not_started",
+        "repeated_absence",
+    ]
     statuses = {
         r["status"] for r in (await _get(api, "/api/v1/referrals", worker, limit=100))["items"]
     }
@@ -79,16 +85,24 @@ async def test_the_demo_shows_every_main_flow(
 
     # Enough people that the outcome report shows figures instead of hiding them.
     report = await _get(api, "/api/v1/reports/outcomes", analyst)
-    assert report["participants"] == {"value": 15, "suppressed": False}
+    assert report["participants"] == {"value": 18, "suppressed": False}
     assert report["completion"]["completion_rate"]["value"] == 1.0
     assert report["feedback"]["got_support"] == {"value": 8, "suppressed": False}
     assert report["gas"]["change_median"]["suppressed"] is False
     assert not report["referrals"]["to_answer"]["median_days"]["suppressed"]
     assert any(not change["change_mean"]["suppressed"] for change in report["assessments"])
 
+    # Half a year after a group: two answered the follow-up by SMS, one is the worker's.
+    day = await _get(api, "/api/v1/me/worklist", worker)
+    assert [item["client_name"] for item in day["follow_ups"]] == ["Anu V."]
+    answered = await db.fetchval(
+        "SELECT count(*) FROM follow_ups WHERE status = 'answered' AND source = 'client'"
+    )
+    assert answered == 2
+
     # A client's pathway runs forward in time, beginning with their record.
     clients = await _get(api, "/api/v1/clients", worker, limit=100)
-    assert len(clients["items"]) == 18
+    assert len(clients["items"]) == 21
     ville = next(c["id"] for c in clients["items"] if c["first_name"] == "Ville")
     pathway = await _get(api, f"/api/v1/clients/{ville}/pathway", worker)
     kinds = [event["kind"] for event in pathway["events"]]

@@ -167,6 +167,8 @@ async def test_the_client_answers_six_months_on_with_a_number(
         "client",
     )
     pathway = await sms_api.get(f"/api/v1/clients/{client_id}/pathway", headers=worker.headers)
+    kinds = [e["kind"] for e in pathway.json()["events"]]
+    assert kinds.index("exit.recorded") < kinds.index("follow_up.asked")
     [six_months] = [e for e in pathway.json()["events"] if e["kind"] == "follow_up.recorded"]
     assert six_months["details"] == {"situation": "education", "source": "client"}
     actors = await db.fetch(

@@ -99,6 +99,15 @@ async def test_follow_ups_and_exits_fall_to_the_responsible_worker(
     assert [(f["client_name"], f["client_id"]) for f in day["follow_ups"]] == [("Anna S.", anna)]
     other = await make.staff("coach")
     assert (await worklist(api, other))["follow_ups"] == []
+    # A coaching plan that ended two days ago is an exit to record too.
+    plan = await create_plan(api, worker, anna)
+    await db.execute("UPDATE plans SET ends_on = current_date - 2 WHERE id = $1", plan["id"])
+    await db.execute("DELETE FROM exits")
+    day = await worklist(api, worker)
+    assert [(e["plan_id"], e["programme_id"]) for e in day["exits_to_record"]] == [
+        (None, group["id"]),
+        (plan["id"], None),
+    ]
 
 
 async def test_the_period_is_a_day_to_a_month(api: AsyncClient, make: Factory) -> None:

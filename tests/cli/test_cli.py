@@ -190,7 +190,7 @@ def test_dev_runs_everything_and_ctrl_c_leaves_nothing_behind(tmp_path: Path) ->
         )
         headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
         clients = httpx.get(f"{base}/api/v1/clients", headers=headers).json()["items"]
-        assert len(clients) == 18  # three groups' clients, all referred or enrolled by her
+        assert len(clients) == 21  # four groups' clients, all referred or enrolled by her
         jari = next(c["id"] for c in clients if c["first_name"] == "Jari")
         [plan] = httpx.get(f"{base}/api/v1/clients/{jari}/plans", headers=headers).json()["items"]
         gas = httpx.get(f"{base}/api/v1/plans/{plan['id']}/gas", headers=headers).json()

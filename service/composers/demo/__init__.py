@@ -34,6 +34,7 @@ from service.composers.client_page import page_links
 from service.composers.client_page.sql import queries as page_queries
 from service.composers.demo.cast import COACH, COUNTY, DEMO_PASSWORD, FEED_CLIENT, STAFF
 from service.composers.demo.groups import completed_group, running_group, upcoming_group
+from service.composers.demo.outcomes import left_half_a_year_ago
 from service.composers.demo.seeder import Seeder, actor_of
 from service.composers.feeds import links as feeds
 
@@ -61,6 +62,7 @@ async def seed_demo(conn: asyncpg.Connection, settings: Settings) -> Demo:
             await completed_group(seed)
             await running_group(seed)
             await upcoming_group(seed)
+            await left_half_a_year_ago(seed)
         coach = actor_of(await conn.fetchrow(STAFF_BY_EMAIL, COACH))
         client_id = await conn.fetchval(DEMO_CLIENT, FEED_CLIENT[0], FEED_CLIENT[1])
         client_feed = await feeds.client_feed(conn, settings, coach, client_id)

@@ -77,6 +77,19 @@ COMPLETED = [
     Person("Markus", "Niemi", date(1979, 3, 3), "male", "long_term_unemployed", "isced_3_4"),
     Person("Eveliina", "Mattila", date(1999, 1, 16), "female", "unemployed", "isced_0_2", "sv"),
 ]
+# A group that ended about seven months ago: three who left it, followed up six months
+# on (two answered the question by SMS; the third's is overdue in the worker's list).
+LEFT_EARLIER = [
+    Person("Riikka", "Lehtonen", date(1986, 6, 14), "female", "long_term_unemployed", "isced_3_4"),
+    Person("Tommi", "Karjalainen", date(1991, 2, 27), "male", "unemployed", "isced_0_2"),
+    Person("Anu", "Vainio", date(1978, 10, 9), "female", "inactive", "isced_3_4"),
+]
+LEFT_EARLIER_PATHS = [
+    # situation upon leaving, six months on (None: asked, no answer)
+    ("job_seeking", "employed"),
+    ("job_seeking", "education"),
+    ("inactive", None),
+]
 # Each completed-group client's goal, levels at mid-point and at the end, and next step
 # (None: no continuation plan yet).
 COMPLETED_PATHS: list[tuple[int, int, int, tuple[str, str] | None]] = [

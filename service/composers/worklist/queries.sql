@@ -71,3 +71,15 @@ WHERE n.staff_id = :viewer AND n.read_at IS NULL AND can_reach_client(:viewer, n
 -- First name and surname initial: what a list on a shared screen shows of a client.
 SELECT id, first_name || ' ' || left(last_name, 1) || '.' AS name
 FROM clients WHERE id = ANY (:client_ids::uuid[]);
+
+-- name: plans_ended(viewer, first_day, today)
+-- The viewer's own clients whose coaching plan ended from `first_day` to today with no
+-- exit recorded since: as after a group, the four weeks to record it are running.
+SELECT pl.client_id, pl.id AS plan_id, pl.kind, pl.ends_on
+FROM client_workers w
+JOIN plans pl ON pl.client_id = w.client_id
+WHERE w.staff_id = :viewer AND pl.ends_on BETWEEN :first_day AND :today
+  AND NOT EXISTS (SELECT FROM exits x WHERE x.client_id = pl.client_id
+                  AND x.left_on >= pl.ends_on)
+  AND can_reach_client(:viewer, pl.client_id)
+ORDER BY pl.ends_on, pl.id;

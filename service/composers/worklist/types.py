@@ -47,14 +47,16 @@ class FollowUpToDo(msgspec.Struct, kw_only=True):
 
 
 class ExitToDo(msgspec.Struct, kw_only=True):
-    """A client of yours left a group: their situation upon leaving is recorded within
-    four weeks (POST /clients/{id}/exits)."""
+    """A client of yours left a group or ended a coaching plan: their situation upon
+    leaving is recorded within four weeks (POST /clients/{id}/exits)."""
 
     client_id: str
     client_name: str
-    programme_id: str
+    left_on: date
+    # The group (its title) or the plan (its kind) they left.
+    programme_id: str | None = None
+    plan_id: str | None = None
     title: str
-    left_at: datetime
 
 
 class Worklist(msgspec.Struct, kw_only=True):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import asyncpg
 
 from service.base import audit, clock
-from service.base.clock import today_in_finland
+from service.base.clock import HELSINKI, today_in_finland
 from service.base.errors import InvalidInput
 from service.base.fields import require_in_range
 from service.base.identity import Actor
@@ -63,9 +63,13 @@ async def worklist(
         conn, viewer=actor.id, overdue_before=now - ANSWER_WITHIN
     )
     leaving = await queries.exits_to_record(conn, viewer=actor.id, left_since=now - RECORDABLE_FOR)
+    today = today_in_finland()
+    plans_ended = await queries.plans_ended(
+        conn, viewer=actor.id, first_day=today - RECORDABLE_FOR, today=today
+    )
     unread = await queries.unread_notices(conn, viewer=actor.id)
     client_ids = sorted(
-        {row["client_id"] for row in [*meetings, *waiting, *leaving]}
+        {row["client_id"] for row in [*meetings, *waiting, *leaving, *plans_ended]}
         | {path.client_id for path in stalled_page.items}
     )
     names = {
@@ -111,14 +115,26 @@ async def worklist(
             for row in waiting
         ],
         exits_to_record=[
-            ExitToDo(
-                client_id=row["client_id"],
-                client_name=names[row["client_id"]],
-                programme_id=row["programme_id"],
-                title=row["title"],
-                left_at=row["left_at"],
-            )
-            for row in leaving
+            *(
+                ExitToDo(
+                    client_id=row["client_id"],
+                    client_name=names[row["client_id"]],
+                    left_on=row["left_at"].astimezone(HELSINKI).date(),
+                    programme_id=row["programme_id"],
+                    title=row["title"],
+                )
+                for row in leaving
+            ),
+            *(
+                ExitToDo(
+                    client_id=row["client_id"],
+                    client_name=names[row["client_id"]],
+                    left_on=row["ends_on"],
+                    plan_id=row["plan_id"],
+                    title=row["kind"],
+                )
+                for row in plans_ended
+            ),
         ],
         unread_notices=unread,
     )
