@@ -103,7 +103,9 @@ async def admit(
     address, link_key = client_address(request), _link_key(token)
     held = tally.take(link_key)
     checks = [(PER_ADDRESS, address), (PER_LINK, link_key)]
-    weights = [1 + held.pop(address, 0), 1 + sum(held.values())]
+    # The link counts every read held for it; the address, its own.
+    weights = [1 + held.get(address, 0), 1 + sum(held.values())]
+    held.pop(address, None)
     # Reads held for the link from other addresses count against those addresses too.
     checks += [(PER_ADDRESS, other) for other in held]
     weights += list(held.values())
