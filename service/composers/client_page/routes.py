@@ -210,6 +210,16 @@ async def _form(request: Request[Any, Any, Any]) -> dict[str, str]:
     return {key: str(value) for key, value in form.items() if isinstance(value, str)}
 
 
+async def _admitted_form(
+    request: Request[Any, Any, Any], conn: asyncpg.Connection, token: str
+) -> tuple[dict[str, str], Response[Any] | None]:
+    """A personal-part form, and the 429 page when the link or the address is over its
+    limit (limits.py)."""
+    form = await _form(request)
+    refused = await limits.admit(request, conn, token, form.get("lang"))
+    return form, None if refused is None else _too_many(refused)
+
+
 def _request_id(request: Request[Any, Any, Any]) -> str | None:
     request_id: str | None = request.scope.get("state", {}).get("request_id")
     return request_id
@@ -237,10 +247,9 @@ async def read_personal(
 async def send_code(
     token: FromPath[str], conn: Conn, redis: NamedDependency[Redis], request: Request[Any, Any, Any]
 ) -> Response[Any]:
-    form = await _form(request)
-    refused = await limits.admit(request, conn, token, form.get("lang"))
-    if refused is not None:
-        return _too_many(refused)
+    form, refused_page = await _admitted_form(request, conn, token)
+    if refused_page is not None:
+        return refused_page
     outcome = await personal_code.send_code(
         conn, redis, token, form, client_address(request), _request_id(request)
     )
@@ -251,10 +260,9 @@ async def send_code(
 async def verify_code(
     token: FromPath[str], conn: Conn, redis: NamedDependency[Redis], request: Request[Any, Any, Any]
 ) -> Response[Any]:
-    form = await _form(request)
-    refused = await limits.admit(request, conn, token, form.get("lang"))
-    if refused is not None:
-        return _too_many(refused)
+    form, refused_page = await _admitted_form(request, conn, token)
+    if refused_page is not None:
+        return refused_page
     outcome = await personal_code.verify_code(
         conn, redis, token, form, client_address(request), _request_id(request)
     )
@@ -265,10 +273,9 @@ async def verify_code(
 async def rate_own_goal(
     token: FromPath[str], conn: Conn, request: Request[Any, Any, Any]
 ) -> Response[Any]:
-    form = await _form(request)
-    refused = await limits.admit(request, conn, token, form.get("lang"))
-    if refused is not None:
-        return _too_many(refused)
+    form, refused_page = await _admitted_form(request, conn, token)
+    if refused_page is not None:
+        return refused_page
     cookie = request.cookies.get(sessions.COOKIE)
     outcome = await personal.rate_goal(conn, token, form, cookie, _request_id(request))
     return await _personal(request, outcome)
@@ -278,10 +285,9 @@ async def rate_own_goal(
 async def answer_follow_up(
     token: FromPath[str], conn: Conn, request: Request[Any, Any, Any]
 ) -> Response[Any]:
-    form = await _form(request)
-    refused = await limits.admit(request, conn, token, form.get("lang"))
-    if refused is not None:
-        return _too_many(refused)
+    form, refused_page = await _admitted_form(request, conn, token)
+    if refused_page is not None:
+        return refused_page
     cookie = request.cookies.get(sessions.COOKIE)
     outcome = await personal.answer_follow_up(conn, token, form, cookie, _request_id(request))
     return await _personal(request, outcome)
@@ -309,10 +315,9 @@ async def assessment_form(
 async def answer_assessment(
     token: FromPath[str], request_id: FromPath[str], conn: Conn, request: Request[Any, Any, Any]
 ) -> Response[Any]:
-    form = await _form(request)
-    refused = await limits.admit(request, conn, token, form.get("lang"))
-    if refused is not None:
-        return _too_many(refused)
+    form, refused_page = await _admitted_form(request, conn, token)
+    if refused_page is not None:
+        return refused_page
     cookie = request.cookies.get(sessions.COOKIE)
     outcome = await personal.answer_assessment(
         conn, token, request_id, form, cookie, _request_id(request)
