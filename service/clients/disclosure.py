@@ -62,3 +62,10 @@ def may_mark(client_organisation_id: str, viewer: Viewer) -> bool:
     """Whether the viewer may set or clear the client's non-disclosure: those who would
     still see the details under it."""
     return sees_protected(True, client_organisation_id, viewer)
+
+
+def withheld_from_others(non_disclosure: bool) -> list[str]:
+    """The protected fields left out of what goes beyond the organisation's people (the
+    ESF+ participant export for funders, and the like): all of them under non-disclosure,
+    whoever makes the export."""
+    return list(PROTECTED) if non_disclosure else []
