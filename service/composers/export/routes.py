@@ -1,0 +1,100 @@
+"""HTTP routes of data rights: the client's export and their access requests."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from litestar import Response, get, post
+from litestar.enums import MediaType
+from litestar.openapi.spec import Example
+from litestar.params import FromQuery, JSONBody, QueryParameter
+
+from service.base.fields import Language
+from service.base.http import Conn, PathId, api_router
+from service.base.identity import CurrentActor
+from service.base.pagination import Cursor, Limit, Page
+from service.base.problems import problems
+from service.composers.export import access_requests, export, page
+from service.composers.export.rules import RequestStatus
+from service.composers.export.types import (
+    AccessRequestIn,
+    AccessRequestOut,
+    AnsweredRequest,
+    ClientExport,
+)
+
+ExportFormat = Annotated[
+    Literal["json", "html"],
+    QueryParameter(
+        description="json (the documented schema, docs/export.md) or html (a printable page)",
+        examples=[Example(value="html")],
+    ),
+]
+
+
+@get(
+    "/clients/{client_id:str}/export",
+    responses=problems(401, 403, 404, 422),
+    summary="Everything Polku holds on the client, the access log included (admins)",
+    description="`?format=html` gives a printable page in the client's language "
+    "(`lang` switches). Every export is audited.",
+)
+async def client_export(
+    client_id: PathId,
+    conn: Conn,
+    actor: CurrentActor,
+    format: ExportFormat = "json",  # noqa: A002
+    lang: FromQuery[Language | None] = None,
+) -> Response[ClientExport | str]:
+    document = await export.export(conn, actor, client_id, purpose=format)
+    if format == "html":
+        return Response(page.render(document, lang), media_type=MediaType.HTML)
+    return Response(document)
+
+
+@post(
+    "/clients/{client_id:str}/access-requests",
+    responses=problems(401, 404, 422),
+    summary="The client asked what is held on them: due one calendar month on",
+)
+async def record_access_request(
+    client_id: PathId, data: JSONBody[AccessRequestIn], conn: Conn, actor: CurrentActor
+) -> AccessRequestOut:
+    return await access_requests.record(conn, actor, client_id, data)
+
+
+@get(
+    "/access-requests",
+    responses=problems(401, 403, 422),
+    summary="Your organisation's access requests by due day (admins): open, late, answered",
+)
+async def list_access_requests(
+    conn: Conn,
+    actor: CurrentActor,
+    status: FromQuery[RequestStatus | None] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[AccessRequestOut]:
+    return await access_requests.list_requests(
+        conn, actor, status=status, limit=limit, cursor=cursor
+    )
+
+
+@post(
+    "/access-requests/{access_request_id:str}/answer",
+    status_code=200,
+    responses=problems(401, 403, 404, 409),
+    summary="Answer an access request with the export (admins of the client's organisation)",
+)
+async def answer_access_request(
+    access_request_id: PathId, conn: Conn, actor: CurrentActor
+) -> AnsweredRequest:
+    return await access_requests.answer(conn, actor, access_request_id)
+
+
+routers = [
+    api_router(
+        "data-rights",
+        [client_export, record_access_request, list_access_requests, answer_access_request],
+    )
+]
