@@ -96,9 +96,7 @@ async def test_admins_list_their_organisations_requests_open_late_and_answered(
     late = await ask(api, worker, anna, today - timedelta(days=40))
     fresh = await ask(api, worker, ben, today - timedelta(days=2))
     answered = await ask(api, worker, ben, today - timedelta(days=20))
-    done = await api.post(
-        f"/api/v1/access-requests/{answered['id']}/answer", headers=admin.headers
-    )
+    done = await api.post(f"/api/v1/access-requests/{answered['id']}/answer", headers=admin.headers)
     assert done.status_code == 200, done.text
 
     assert late["status"] == "late"

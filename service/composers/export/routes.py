@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from litestar import Response, get, post
 from litestar.enums import MediaType
-from litestar.openapi.spec import Example
+from litestar.openapi.spec import Example, OpenAPIMediaType, Operation, Schema
+from litestar.openapi.spec.enums import OpenAPIType
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from service.base.fields import Language
@@ -32,8 +34,24 @@ ExportFormat = Annotated[
 ]
 
 
+@dataclass
+class ExportOperation(Operation):
+    """The export answers JSON (its schema) or, with format=html, a page: the document
+    says so, content type by content type."""
+
+    def __post_init__(self) -> None:
+        answer = (self.responses or {}).get("200")
+        content = getattr(answer, "content", None)
+        if content and "application/json" in content:
+            either = content["application/json"].schema
+            document = getattr(either, "one_of", None) or [either]
+            content["application/json"] = OpenAPIMediaType(schema=document[0])
+            content["text/html"] = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))
+
+
 @get(
     "/clients/{client_id:str}/export",
+    operation_class=ExportOperation,
     responses=problems(401, 403, 404, 422),
     summary="Everything Polku holds on the client, the access log included (admins)",
     description="`?format=html` gives a printable page in the client's language "
@@ -43,7 +61,7 @@ async def client_export(
     client_id: PathId,
     conn: Conn,
     actor: CurrentActor,
-    format: ExportFormat = "json",  # noqa: A002
+    format: ExportFormat = "json",
     lang: FromQuery[Language | None] = None,
 ) -> Response[ClientExport | str]:
     document = await export.export(conn, actor, client_id, purpose=format)

@@ -71,10 +71,7 @@ async def worklist(
     unread = await queries.unread_notices(conn, viewer=actor.id)
     late_requests = await queries.late_access_requests(conn, viewer=actor.id, today=today)
     client_ids = sorted(
-        {
-            row["client_id"]
-            for row in [*meetings, *waiting, *leaving, *plans_ended, *late_requests]
-        }
+        {row["client_id"] for row in [*meetings, *waiting, *leaving, *plans_ended, *late_requests]}
         | {path.client_id for path in stalled_page.items}
     )
     names = {
