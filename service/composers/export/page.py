@@ -1,8 +1,12 @@
 """The export as a printable HTML page in the client's language: every section of the
-JSON document, in the same order, with times in the client's own zone."""
+JSON document, in the same order, with times in the client's own zone. A list shows as a
+table (a heading row, a row per item), a single item as its fields; lists inside an item
+(a plan's goals, a goal's ratings, a referral's history) as tables within its cell."""
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -10,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 import msgspec
-from babel.dates import format_date, format_datetime
 
 from service.composers.export.texts import LANGUAGES, SECTIONS, word
 from service.composers.export.types import ClientExport
@@ -20,23 +23,77 @@ _PAGES = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     autoescape=True,
 )
-# Words for values that say who acted in the access log.
+_MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+# Who acted, in the access log, when it was not a staff member.
 _ACTORS = {"client", "system"}
 
 
-def _shown(value: Any, language: str, zone: ZoneInfo) -> Any:
-    """Moments and days as the client reads them; everything else as it is."""
-    if isinstance(value, datetime):
-        return format_datetime(value.astimezone(zone), "short", locale=language)
-    if isinstance(value, date):
-        return format_date(value, "medium", locale=language)
-    if isinstance(value, dict):
-        return {key: _shown(item, language, zone) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_shown(item, language, zone) for item in value]
-    if isinstance(value, bool):
-        return "✓" if value else "–"
-    return value
+def _day(day: date, language: str) -> str:
+    if language == "fi":
+        return f"{day.day}.{day.month}.{day.year}"
+    if language == "sv":
+        return day.isoformat()
+    return f"{day.day} {_MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def _moment(moment: datetime, language: str, zone: ZoneInfo) -> str:
+    local = moment.astimezone(zone)
+    separator = "." if language == "fi" else ":"
+    return f"{_day(local.date(), language)} {local.hour:02d}{separator}{local.minute:02d}"
+
+
+@dataclass
+class Block:
+    """A part of the page: `fields` [(label, cell)] for one item, or `headings` and
+    `rows` [[cell]] for a list of them. A cell is text or a Block."""
+
+    fields: list[tuple[str, Any]] | None = None
+    headings: list[str] | None = None
+    rows: list[list[Any]] | None = None
+
+
+class _Shower:
+    def __init__(self, language: str, zone: ZoneInfo) -> None:
+        self.language, self.zone = language, zone
+
+    def cell(self, value: Any) -> Any:
+        if value is None:
+            return "–"
+        if isinstance(value, bool):
+            return "✓" if value else "–"
+        if isinstance(value, datetime):
+            return _moment(value, self.language, self.zone)
+        if isinstance(value, date):
+            return _day(value, self.language)
+        if isinstance(value, dict):
+            return self.item(value)
+        if isinstance(value, list):
+            if value and all(isinstance(item, dict) for item in value):
+                return self.table(value)
+            return ", ".join(str(self.cell(item)) for item in value) or "–"
+        return str(value)
+
+    def item(self, value: dict[str, Any]) -> Block:
+        return Block(fields=[(word(self.language, k), self.cell(v)) for k, v in value.items()])
+
+    def table(self, items: list[dict[str, Any]]) -> Block:
+        keys = list(items[0])
+        return Block(
+            headings=[word(self.language, key) for key in keys],
+            rows=[[self.cell(item.get(key)) for key in keys] for item in items],
+        )
+
+    def section(self, value: Any) -> Block | None:
+        if value is None or value == []:
+            return None
+        if isinstance(value, list):
+            return self.table(value)
+        return self.item(value)
+
+
+def _json_text(value: Any) -> Any:
+    """Answers, scores and details as compact JSON: what they are, without layout."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value is not None else None
 
 
 def render(document: ClientExport, language: str | None = None) -> str:
@@ -48,14 +105,25 @@ def render(document: ClientExport, language: str | None = None) -> str:
     for event in raw["access_log"]:
         if event["actor_kind"] in _ACTORS:
             event["staff_name"] = word(lang, event["actor_kind"])
-    sections = [(name, word(lang, name), _shown(raw[name], lang, zone)) for name in SECTIONS]
+        event["detail"] = _json_text(event["detail"])
+    for assessment in raw["assessments"]:
+        for key in ("answers", "scores", "instrument_name"):
+            assessment[key] = _json_text(assessment[key])
+    for flag in raw["attention_flags"]:
+        flag["details"] = _json_text(flag["details"])
+    for change in raw["record_changes"]:
+        change["old_value"] = _json_text(change["old_value"])
+        change["new_value"] = _json_text(change["new_value"])
+    if raw["strengths_cv"] is not None:
+        raw["strengths_cv"]["experience"] = _json_text(raw["strengths_cv"]["experience"])
+    shower = _Shower(lang, zone)
+    sections = [(name, word(lang, name), shower.section(raw[name])) for name in SECTIONS]
     return _PAGES.get_template("export.html").render(
         lang=lang,
         title=word(lang, "title"),
-        intro=word(lang, "intro").format(when=_shown(document.generated_at, lang, zone)),
+        intro=word(lang, "intro").format(when=_moment(document.generated_at, lang, zone)),
         name=f"{document.record.first_name} {document.record.last_name}",
         sections=sections,
         none=word(lang, "none"),
         no_text=word(lang, "no_text"),
-        word=lambda key: word(lang, key),
     )
