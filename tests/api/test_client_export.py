@@ -11,6 +11,7 @@ import asyncpg
 from httpx import AsyncClient
 
 from service.composers.export.export import LEFT_OUT, TABLES
+from service.composers.export.types import Record
 from tests.api.programmes import days_from_today
 from tests.api.test_access_matrix import _WORK_ABILITY_ANSWERS, World, _build_world
 from tests.factories import Factory, Person
@@ -223,6 +224,26 @@ async def test_every_table_holding_client_data_is_in_the_export_or_left_out_with
     assert (TABLES.keys() | LEFT_OUT.keys()) - tables == set(), "no such tables any more"
     assert TABLES.keys() & LEFT_OUT.keys() == set()
     assert all(len(reason) > 20 for reason in LEFT_OUT.values())
+
+
+# Columns of a client record that are no data of their own: derived by PostgreSQL from
+# others the record gives.
+DERIVED_COLUMNS = {"sort_name", "phone_e164"}
+
+
+async def test_every_column_of_the_client_record_is_in_the_export(db: asyncpg.Connection) -> None:
+    columns = {
+        row["column_name"]
+        for row in await db.fetch(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND table_name = 'clients'"
+        )
+    }
+    given = set(Record.__struct_fields__)
+    assert columns - DERIVED_COLUMNS - given == set(), (
+        "a column of clients is missing from the export's record (export/types.py, "
+        "queries.sql: record)"
+    )
 
 
 async def _everything(api: AsyncClient, make: Factory, db: asyncpg.Connection) -> World:
