@@ -6,6 +6,7 @@ table (a heading row, a row per item), a single item as its fields; lists inside
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ _PAGES = jinja2.Environment(
     autoescape=True,
 )
 _MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_LEVEL = re.compile(r"-?[0-9]+")
 # Who acted, in the access log, when it was not a staff member.
 _ACTORS = {"client", "system"}
 
@@ -50,6 +52,12 @@ class Block:
     fields: list[tuple[str, Any]] | None = None
     headings: list[str] | None = None
     rows: list[list[Any]] | None = None
+    # Items too rich for a row each (a plan with its goals): one after the other.
+    items: list[Block] | None = None
+
+
+def _is_table(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and isinstance(value[0], dict)
 
 
 class _Shower:
@@ -74,9 +82,13 @@ class _Shower:
         return str(value)
 
     def item(self, value: dict[str, Any]) -> Block:
+        if value and all(_LEVEL.fullmatch(key) for key in value):  # a goal's levels, -2…2
+            value = dict(sorted(value.items(), key=lambda pair: int(pair[0])))
         return Block(fields=[(word(self.language, k), self.cell(v)) for k, v in value.items()])
 
     def table(self, items: list[dict[str, Any]]) -> Block:
+        if any(_is_table(value) for item in items for value in item.values()):
+            return Block(items=[self.item(item) for item in items])
         keys = list(items[0])
         return Block(
             headings=[word(self.language, key) for key in keys],
@@ -120,7 +132,7 @@ def render(document: ClientExport, language: str | None = None) -> str:
     sections = [(name, word(lang, name), shower.section(raw[name])) for name in SECTIONS]
     return _PAGES.get_template("export.html").render(
         lang=lang,
-        title=word(lang, "title"),
+        title=word(lang, "page_title"),
         intro=word(lang, "intro").format(when=_moment(document.generated_at, lang, zone)),
         name=f"{document.record.first_name} {document.record.last_name}",
         sections=sections,

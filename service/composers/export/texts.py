@@ -35,7 +35,7 @@ SECTIONS = (
 
 WORDS: dict[str, dict[str, str]] = {
     "fi": {
-        "title": "Tiedot, jotka Polku säilyttää sinusta",
+        "page_title": "Tiedot, jotka Polku säilyttää sinusta",
         "intro": "Tämä on kaikki, mitä Polkuun on tallennettu sinusta, ja kuka tietojasi on "
         "katsonut tai muuttanut. Koottu {when}.",
         "none": "Ei tietoja.",
@@ -95,7 +95,7 @@ WORDS: dict[str, dict[str, str]] = {
         "given_at": "Annettu",
         "revoked_at": "Peruttu",
         "status": "Tila",
-        "title_field": "Otsikko",
+        "title": "Otsikko",
         "reason": "Syy",
         "kind": "Laji",
         "channel": "Kanava",
@@ -105,7 +105,7 @@ WORDS: dict[str, dict[str, str]] = {
         "system": "Polku",
     },
     "sv": {
-        "title": "Uppgifter som Polku har om dig",
+        "page_title": "Uppgifter som Polku har om dig",
         "intro": "Här är allt som sparats om dig i Polku, och vem som har tittat på eller "
         "ändrat dina uppgifter. Sammanställt {when}.",
         "none": "Inga uppgifter.",
@@ -166,7 +166,7 @@ WORDS: dict[str, dict[str, str]] = {
         "given_at": "Givet",
         "revoked_at": "Återkallat",
         "status": "Status",
-        "title_field": "Rubrik",
+        "title": "Rubrik",
         "reason": "Orsak",
         "kind": "Typ",
         "channel": "Kanal",
@@ -176,7 +176,7 @@ WORDS: dict[str, dict[str, str]] = {
         "system": "Polku",
     },
     "en": {
-        "title": "What Polku holds on you",
+        "page_title": "What Polku holds on you",
         "intro": "This is everything stored about you in Polku, and who has looked at or "
         "changed your data. Compiled {when}.",
         "none": "Nothing.",
@@ -237,7 +237,7 @@ WORDS: dict[str, dict[str, str]] = {
         "given_at": "Given",
         "revoked_at": "Revoked",
         "status": "Status",
-        "title_field": "Title",
+        "title": "Title",
         "reason": "Reason",
         "kind": "Kind",
         "channel": "Channel",
@@ -324,7 +324,7 @@ _FIELDS: dict[str, tuple[str, str, str]] = {
     "rated_on": ("Arvioitu", "Bedömt", "Rated on"),
     "note": ("Huomio", "Anteckning", "Note"),
     "rater": ("Arvioija", "Bedömare", "Rated by"),
-    "rated_by": ("Arvioi", "Bedömt av", "Rater"),
+    "rated_by": ("Työntekijä", "Arbetstagare", "Staff member"),
     "next_step": ("Seuraava askel", "Nästa steg", "Next step"),
     "description": ("Kuvaus", "Beskrivning", "Description"),
     "target_date": ("Tavoitepäivä", "Måldatum", "Target date"),
