@@ -8,6 +8,7 @@ import hashlib
 from typing import Any
 
 import asyncpg
+import pytest
 from httpx import AsyncClient
 
 from service.composers.export.export import LEFT_OUT, TABLES
@@ -142,6 +143,25 @@ async def test_record_changes_keep_who_when_old_and_new(
     ]  # the unchanged first name and the derived columns leave nothing
     times = [c["changed_at"] for c in document["record_changes"]]
     assert times == sorted(times)
+
+
+async def test_the_history_cannot_be_rewritten_by_the_application(
+    make: Factory, db: asyncpg.Connection
+) -> None:
+    worker = await make.staff("referrer")
+    client_id = await make.client(worker, last_name="Salainen")
+    await db.execute("UPDATE clients SET last_name = 'Virtanen' WHERE id = $1", client_id)
+    async with db.transaction():
+        await db.execute("SET LOCAL ROLE polku_app")
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await db.execute(
+                "UPDATE client_record_changes SET new_value = '\"Muu\"' WHERE client_id = $1",
+                client_id,
+            )
+    kept = await db.fetchval(
+        "SELECT new_value FROM client_record_changes WHERE client_id = $1", client_id
+    )
+    assert kept == "Virtanen"
 
 
 # Completeness ----------------------------------------------------------------------------
