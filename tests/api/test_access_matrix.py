@@ -518,6 +518,7 @@ TABLE: dict[str, Op | NotClientLevel] = {
     "POST /api/v1/clients/{client_id}/access-requests": Op(
         CLIENT, body=lambda w: {"received_on": days_from_today(0)}, ok=("worker",)
     ),
+    "GET /api/v1/clients/{client_id}/access-requests": Op(CLIENT),
     # An admin's organisation's requests: other staff 403, other organisations' admins
     # an answer without the client.
     "GET /api/v1/access-requests": Op(ok=("admin",), outside=frozenset({200, 403})),

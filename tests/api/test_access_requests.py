@@ -45,8 +45,12 @@ async def test_a_request_is_due_one_calendar_month_on(
     assert request["recorded_by"] == worker.id
     assert request["answered_at"] is None
     assert request["export_url"] == f"/api/v1/clients/{client_id}/export"
+    mine = await api.get(f"/api/v1/clients/{client_id}/access-requests", headers=worker.headers)
+    assert mine.status_code == 200, mine.text
+    assert [(r["id"], r["status"]) for r in mine.json()["items"]] == [(request["id"], "open")]
     actions = await db.fetch(
-        "SELECT action, subject_id FROM audit_events WHERE client_id = $1 AND actor_id = $2",
+        "SELECT action, subject_id FROM audit_events WHERE client_id = $1 AND actor_id = $2 "
+        "AND action = 'access_request.create'",
         client_id,
         worker.id,
     )
@@ -76,6 +80,7 @@ async def test_invalid_requests_name_the_field_and_strangers_hear_404(
         path, json={"received_on": today_in_finland().isoformat()}, headers=stranger.headers
     )
     assert outside.status_code == 404
+    assert (await api.get(path, headers=stranger.headers)).status_code == 404
     unknown = await api.post(
         "/api/v1/access-requests/00000000-0000-0000-0000-000000000001/answer",
         headers=stranger.headers,

@@ -21,7 +21,12 @@ from service.base.pagination import EARLIEST_DAY_FIRST, CursorId, Page, decode_c
 from service.base.reach import require_reach
 from service.composers.export import export, rules
 from service.composers.export.sql import queries
-from service.composers.export.types import AccessRequestIn, AccessRequestOut, AnsweredRequest
+from service.composers.export.types import (
+    AccessRequestIn,
+    AccessRequestList,
+    AccessRequestOut,
+    AnsweredRequest,
+)
 
 
 def _out(row: Any, today: date) -> AccessRequestOut:
@@ -54,6 +59,18 @@ async def record(
         subject=("access_request", row["id"]),
     )
     return _out(row, today)
+
+
+async def client_requests(
+    conn: asyncpg.Connection, actor: Actor, client_id: str
+) -> AccessRequestList:
+    """The client's requests, newest first, for anyone who reaches them: whether the
+    one they recorded has been answered."""
+    await require_reach(conn, actor, client_id, "access_request.list")
+    rows = await queries.client_requests(conn, client_id=client_id)
+    await audit.log_action(conn, actor, "access_request.list", client_id=client_id)
+    today = today_in_finland()
+    return AccessRequestList(items=[_out(row, today) for row in rows])
 
 
 async def list_requests(

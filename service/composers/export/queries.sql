@@ -309,3 +309,9 @@ WHERE c.organisation_id = :organisation_id
   AND (q.due_on, q.id) > (:after_due, :after_id::uuid)
 ORDER BY q.due_on, q.id
 LIMIT :limit;
+
+-- name: client_requests(client_id)
+SELECT q.id, q.client_id, q.received_on, q.due_on, q.recorded_by, q.recorded_at,
+       q.answered_at, q.answered_by
+FROM access_requests q WHERE q.client_id = :client_id
+ORDER BY q.received_on DESC, q.id;

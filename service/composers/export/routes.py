@@ -20,6 +20,7 @@ from service.composers.export import access_requests, export, page
 from service.composers.export.rules import RequestStatus
 from service.composers.export.types import (
     AccessRequestIn,
+    AccessRequestList,
     AccessRequestOut,
     AnsweredRequest,
     ClientExport,
@@ -82,6 +83,17 @@ async def record_access_request(
 
 
 @get(
+    "/clients/{client_id:str}/access-requests",
+    responses=problems(401, 404),
+    summary="The client's access requests, newest first, and whether each is answered",
+)
+async def client_access_requests(
+    client_id: PathId, conn: Conn, actor: CurrentActor
+) -> AccessRequestList:
+    return await access_requests.client_requests(conn, actor, client_id)
+
+
+@get(
     "/access-requests",
     responses=problems(401, 403, 422),
     summary="Your organisation's access requests by due day (admins): open, late, answered",
@@ -113,6 +125,12 @@ async def answer_access_request(
 routers = [
     api_router(
         "data-rights",
-        [client_export, record_access_request, list_access_requests, answer_access_request],
+        [
+            client_export,
+            record_access_request,
+            client_access_requests,
+            list_access_requests,
+            answer_access_request,
+        ],
     )
 ]

@@ -430,6 +430,10 @@ class AccessRequestOut(msgspec.Struct, kw_only=True):
     export_url: str
 
 
+class AccessRequestList(msgspec.Struct, kw_only=True):
+    items: list[AccessRequestOut]
+
+
 class AnsweredRequest(msgspec.Struct, kw_only=True):
     access_request: AccessRequestOut
     # The export given, whose SHA-256 (of this JSON, as sent) the request keeps.
