@@ -5,7 +5,7 @@
 -- name: record(client_id)^
 SELECT c.id, c.first_name, c.last_name, c.birth_date, c.gender, c.home_municipality,
        c.email, c.phone, c.language, c.plain_language, c.timezone,
-       c.labour_market_status, c.education_level, c.created_at, c.updated_at,
+       c.labour_market_status, c.education_level, c.non_disclosure, c.created_at, c.updated_at,
        o.id AS organisation_id, o.name AS organisation, cb.name AS created_by
 FROM clients c
 JOIN organisations o ON o.id = c.organisation_id

@@ -30,6 +30,8 @@ class Record(msgspec.Struct, kw_only=True):
     timezone: str
     labour_market_status: str | None
     education_level: str | None
+    # Turvakielto: contact details and home municipality are kept from other people.
+    non_disclosure: bool
     organisation_id: str
     organisation: str
     created_by: str | None
