@@ -367,3 +367,16 @@ async def test_the_esf_export_gives_each_participant_their_support_total(
     by_client = {row["participant_id"]: row for row in rows}
     assert by_client[first]["participant_support_eur"] == "3,30"
     assert by_client[second]["participant_support_eur"] == "0,00"
+
+
+async def test_a_cancelled_session_takes_no_support(api: AsyncClient, make: Factory) -> None:
+    group = await _group(api, make, clients=1)
+    later = group.sessions[2]
+    cancelled = await api.post(
+        f"/api/v1/sessions/{later}/cancel",
+        json={"reason": "Ohjaaja sairaana"},
+        headers=group.facilitator.headers,
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    refused = await _give(api, group.facilitator, later, group.clients[0], "3.20")
+    assert refused.status_code == 409, refused.text
