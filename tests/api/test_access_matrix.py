@@ -126,6 +126,13 @@ async def _build_world(api: AsyncClient, make: Factory, db: asyncpg.Connection) 
         headers=people["facilitator"].headers,
     )
     assert feedback.status_code == 200, feedback.text
+    support = await api.post(
+        f"/api/v1/sessions/{ids['session']}/support",
+        json={"client_id": client, "kind": "bus_ticket", "amount_eur": "3.10"},
+        headers=people["facilitator"].headers,
+    )
+    assert support.status_code == 201, support.text
+    ids["support"] = support.json()["id"]
     await db.execute(
         "INSERT INTO attention_flags (client_id, programme_id, reason, since) "
         "VALUES ($1, $2, 'repeated_absence', now())",
@@ -343,6 +350,16 @@ TABLE: dict[str, Op | NotClientLevel] = {
         body=lambda w: {"got_support": True, "new_plans": False},
         ok=("facilitator",),
     ),
+    # Support is given by the group's managers to a client they reach; outside reach the
+    # client is not found (404), whoever asks.
+    "POST /api/v1/sessions/{session_id}/support": Op(
+        {"session_id": "session"},
+        body=lambda w: {"client_id": w.ids["client"], "kind": "meal", "amount_eur": 6.5},
+        ok=("facilitator", "admin"),
+    ),
+    "DELETE /api/v1/support/{support_id}": Op({"support_id": "support"}, ok=("facilitator",)),
+    # The programme's list shows the entries about clients in the caller's reach.
+    "GET /api/v1/programmes/{programme_id}/support": Op({"programme_id": "programme"}, lists=True),
     "GET /api/v1/sessions/{session_id}/attendance": Op({"session_id": "session"}, lists=True),
     # The session is the group's, not the client's: outside reach a client named in the
     # list reads as not enrolled (422), in the same words as one who does not exist.
@@ -466,6 +483,9 @@ TABLE: dict[str, Op | NotClientLevel] = {
     "GET /api/v1/reports/outcomes": NotClientLevel("figures with small groups suppressed"),
     "GET /api/v1/reports/esf-participants.csv": NotClientLevel(
         "codes and dates of an organisation's participants, for its admins"
+    ),
+    "GET /api/v1/reports/support": NotClientLevel(
+        "costs by programme and kind; counts of people under five suppressed"
     ),
     "GET /api/v1/clients/{client_id}/messages": Op(CLIENT),
     "POST /api/v1/clients/{client_id}/exits": Op(
