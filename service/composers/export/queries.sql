@@ -179,6 +179,15 @@ LEFT JOIN staff s ON s.id = e.actor_id
 WHERE r.client_id = :client_id
 ORDER BY e.referral_id, e.seq;
 
+-- name: participant_support(client_id)
+SELECT p.id, p.programme_id, p.session_id, se.starts_at, p.kind,
+       p.amount_eur::text AS amount_eur, p.note, g.name AS given_by, p.given_at
+FROM participant_support p
+JOIN sessions se ON se.id = p.session_id
+JOIN staff g ON g.id = p.given_by
+WHERE p.client_id = :client_id
+ORDER BY se.starts_at, p.given_at, p.id;
+
 -- name: exits(client_id)
 SELECT x.id, x.programme_id, x.plan_id, x.left_on, x.situation, s.name AS recorded_by,
        x.recorded_at

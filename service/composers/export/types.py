@@ -254,6 +254,19 @@ class Referral(msgspec.Struct, kw_only=True):
     history: list[ReferralEvent]
 
 
+class Support(msgspec.Struct, kw_only=True):
+    id: str
+    programme_id: str
+    session_id: str
+    starts_at: datetime
+    kind: str
+    # Euros as an exact decimal, "12.50".
+    amount_eur: str
+    note: str | None
+    given_by: str
+    given_at: datetime
+
+
 class Exit(msgspec.Struct, kw_only=True):
     id: str
     programme_id: str | None
@@ -398,6 +411,7 @@ class ClientExport(msgspec.Struct, kw_only=True):
     assessment_requests: list[AssessmentRequest]
     strengths_cv: StrengthsCv | None
     referrals: list[Referral]
+    participant_support: list[Support]
     exits: list[Exit]
     follow_ups: list[FollowUp]
     esf_entry: EsfEntry | None
