@@ -20,6 +20,8 @@ from service.composers.questionnaires.definitions import SHIPPED, shipped
 from tests.api.client_page import form_token, page_link
 from tests.api.programmes import create_programme, days_from_today, enrol
 from tests.api.test_client_page_personal import opened, sms_client
+from tests.api.test_page_accessibility import loads_nothing
+from tests.chromium import axe
 from tests.factories import Factory, Person
 
 MIGRATION = Path(__file__).parents[2] / "db" / "migrations" / "0035_questionnaires.sql"
@@ -430,3 +432,30 @@ async def test_a_client_answers_on_their_page_and_changes_until_close(
     late = await api.post(form_url, data=data, headers=cookie)
     assert late.status_code == 409
     assert f"/me/questionnaires/{named}" not in (await api.get(f"{path}/me", headers=cookie)).text
+
+
+async def test_the_questionnaire_pages_have_no_serious_accessibility_violation(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection, tmp_path: Path
+) -> None:
+    """The personal part listing the rounds, and a form with every kind of item, in
+    headless Chromium with axe-core (WCAG 2.1 AA) at 320 px."""
+    worker, client_id = await sms_client(make)
+    programme = await create_programme(api, worker)
+    assert (await enrol(api, worker, programme["id"], client_id)).status_code == 201
+    named = (await _round(api, worker, programme["id"]))["id"]
+    await _round(api, worker, programme["id"], questionnaire="co_development_feedback",
+                 anonymous=True)  # fmt: skip
+    path = await page_link(api, worker, client_id)
+    cookie = await opened(api, db, path)
+    pages = []
+    for suffix in ("/me", f"/me/questionnaires/{named}", f"/me/questionnaires/{named}?lang=sv"):
+        response = await api.get(f"{path}{suffix}", headers=cookie)
+        assert response.status_code == 200, suffix
+        pages.append(response.text)
+    for number, html in enumerate(pages):
+        assert loads_nothing(html) == []
+        found = axe(html, tmp_path / str(number), width=320)
+        serious = [v for v in found["violations"] if v["impact"] in {"serious", "critical"}]
+        assert serious == [], (number, serious)
+        scroll_width, viewport = found["width"]
+        assert scroll_width <= viewport, f"page {number} scrolls sideways at 320 px"
