@@ -15,6 +15,9 @@ import asyncpg
 import pytest
 from httpx import AsyncClient
 
+from service.base.settings import Settings
+from service.composers.demo import seed_demo
+from service.composers.demo.cast import COACH
 from service.composers.questionnaires import rounds
 from service.composers.questionnaires.definitions import SHIPPED, shipped
 from tests.api.client_page import form_token, page_link
@@ -459,3 +462,20 @@ async def test_the_questionnaire_pages_have_no_serious_accessibility_violation(
         assert serious == [], (number, serious)
         scroll_width, viewport = found["width"]
         assert scroll_width <= viewport, f"page {number} scrolls sideways at 320 px"
+
+
+async def test_the_demo_has_a_closed_feedback_round_with_both_roles(
+    api: AsyncClient, db: asyncpg.Connection, settings: Settings
+) -> None:
+    await seed_demo(db, settings)
+    round_id = await db.fetchval("SELECT id FROM questionnaire_rounds")
+    coach = await db.fetchrow("SELECT id FROM staff WHERE email = $1", COACH)
+    token = await Factory(db).token(Person(str(coach["id"]), "", COACH, "", ""))
+    headers = {"Authorization": f"Bearer {token}"}
+    response = await api.get(f"/api/v1/questionnaire-rounds/{round_id}/results", headers=headers)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["round"]["status"], body["round"]["anonymous"]) == ("closed", True)
+    assert body["respondents"]["client"] == {"value": 8, "suppressed": False}
+    assert body["respondents"]["staff"]["suppressed"] is True
+    assert await db.fetchval("SELECT count(*) FROM questionnaire_respondents") == 10
