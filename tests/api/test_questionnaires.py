@@ -396,7 +396,10 @@ async def test_a_client_answers_on_their_page_and_changes_until_close(
     assert done.status_code == 200 and "Thank you for your answers." in done.text
     again = await api.get(form_url, headers=cookie)
     assert 'value="4" required checked' in again.text and "Good group" in again.text
-    changed = await api.post(form_url, data={**data, "q.group_useful": "2"}, headers=cookie)
+    # A comment that looks like a scale answer stays text.
+    changed = await api.post(
+        form_url, data={**data, "q.group_useful": "2", "q.comment": "5"}, headers=cookie
+    )
     assert changed.status_code == 200
     kept = await db.fetchval(
         "SELECT answers FROM questionnaire_answers WHERE round_id = $1 AND client_id = $2",
@@ -404,7 +407,7 @@ async def test_a_client_answers_on_their_page_and_changes_until_close(
         client_id,
     )
     assert _decoded(kept) == {"got_support": True, "new_plans": False, "group_useful": 2,
-                                "comment": "Good group"}  # fmt: skip
+                                "comment": "5"}  # fmt: skip
     audited = await db.fetchval(
         "SELECT count(*) FROM audit_events WHERE action = 'questionnaire.answer' "
         "AND actor_client_id = $1",

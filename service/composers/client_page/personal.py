@@ -241,20 +241,13 @@ async def questionnaire_form(
     return Outcome(200, html)
 
 
-def _questionnaire_answers(form: Mapping[str, str]) -> dict[str, Any]:
-    """The form's `q.<key>` fields as answers: 1–5 as numbers, yes/no as booleans."""
-    answers: dict[str, Any] = {}
-    for name, value in form.items():
-        if not name.startswith("q.") or len(name) > 80:
-            continue
-        key = name.removeprefix("q.")
-        if value in ("yes", "no"):
-            answers[key] = value == "yes"
-        elif value in ("1", "2", "3", "4", "5"):
-            answers[key] = int(value)
-        else:
-            answers[key] = value
-    return answers
+def _questionnaire_fields(form: Mapping[str, str]) -> dict[str, str]:
+    """The form's `q.<key>` fields, by item key."""
+    return {
+        name.removeprefix("q."): value
+        for name, value in form.items()
+        if name.startswith("q.") and len(name) <= 80
+    }
 
 
 async def answer_questionnaire(
@@ -273,7 +266,11 @@ async def answer_questionnaire(
     back = visit.url(f"/me/questionnaires/{round_path_id}")
     try:
         saved = await questionnaire_rounds.answer_as_client(
-            conn, visit.link.client_id, round_path_id, _questionnaire_answers(form)
+            conn,
+            visit.link.client_id,
+            round_path_id,
+            _questionnaire_fields(form),
+            from_page=True,
         )
     except InvalidInput:
         return visit.message(400, "answer_all", back=back)

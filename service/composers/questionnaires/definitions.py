@@ -86,3 +86,20 @@ def check_answers(questionnaire: Questionnaire, answers: dict[str, Any]) -> dict
         if value is not None:
             kept[key] = value
     return kept
+
+
+def from_form(questionnaire: Questionnaire, fields: dict[str, str]) -> dict[str, Any]:
+    """An HTML form's `<key>: text` pairs as answers by each item's kind: "1"–"5" as a
+    number, "yes"/"no" as true/false, text as it is (so a comment "5" stays text).
+    What cannot be read is passed on as text, for check_answers to name."""
+    kinds = {item.key: item.kind for item in questionnaire.items}
+    answers: dict[str, Any] = {}
+    for key, value in fields.items():
+        kind = kinds.get(key)
+        if kind == "scale_1_5" and value in ("1", "2", "3", "4", "5"):
+            answers[key] = int(value)
+        elif kind == "yes_no" and value in ("yes", "no"):
+            answers[key] = value == "yes"
+        else:
+            answers[key] = value
+    return answers

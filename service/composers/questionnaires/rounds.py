@@ -22,7 +22,7 @@ from service.base.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.base.identity import Actor
 from service.base.ids import is_id, require_id
 from service.base.pagination import EARLIEST_DAY_FIRST, CursorId, Page, decode_cursor, page_of
-from service.composers.questionnaires.definitions import Questionnaire, check_answers
+from service.composers.questionnaires.definitions import Questionnaire, check_answers, from_form
 from service.composers.questionnaires.results import RULE, Role, item_results
 from service.composers.questionnaires.sql import queries
 from service.composers.questionnaires.types import (
@@ -192,10 +192,16 @@ async def answer_as_staff(
 
 
 async def answer_as_client(
-    conn: asyncpg.Connection, client_id: str, round_id: str, answers: dict[str, Any]
+    conn: asyncpg.Connection,
+    client_id: str,
+    round_id: str,
+    answers: dict[str, Any],
+    *,
+    from_page: bool = False,
 ) -> AnswersOut | None:
-    """A client with a place in the programme answers on their page; None when the round
-    is not theirs (or no round at all). The caller audits with the client as the actor."""
+    """A client with a place in the programme answers on their page (`from_page`: the
+    form's text fields, read by each item's kind); None when the round is not theirs (or
+    no round at all). The caller audits with the client as the actor."""
     missing = NotFound("questionnaire round not found")
     require_id(round_id, missing)
     row = await queries.round(conn, round_id=round_id)
@@ -205,6 +211,8 @@ async def answer_as_client(
         return None
     await conn.execute("SELECT pg_advisory_xact_lock(hashtext('qround:' || $1 || $2))",
                        round_id, client_id)  # fmt: skip
+    if from_page:
+        answers = from_form(msgspec.convert(row["definition"], Questionnaire), answers)
     return await _save(conn, row, "client", (client_id, None), answers)
 
 
