@@ -32,6 +32,7 @@ CREATE TABLE questionnaire_respondents (
     staff_id uuid REFERENCES staff (id),
     CHECK ((client_id IS NULL) <> (staff_id IS NULL))
 );
+CREATE INDEX questionnaire_respondents_round ON questionnaire_respondents (round_id);
 CREATE UNIQUE INDEX questionnaire_respondents_client
     ON questionnaire_respondents (round_id, client_id) WHERE client_id IS NOT NULL;
 CREATE UNIQUE INDEX questionnaire_respondents_staff
@@ -51,6 +52,9 @@ CREATE TABLE questionnaire_answers (
     CHECK ((role = 'client') = (client_id IS NOT NULL)),
     CHECK ((role = 'staff') = (staff_id IS NOT NULL))
 );
+-- A round's answers are read by round (the results); the partial indexes below only
+-- serve one person's.
+CREATE INDEX questionnaire_answers_round ON questionnaire_answers (round_id);
 CREATE UNIQUE INDEX questionnaire_answers_client
     ON questionnaire_answers (round_id, client_id) WHERE client_id IS NOT NULL;
 CREATE UNIQUE INDEX questionnaire_answers_staff
