@@ -482,3 +482,63 @@ async def test_the_demo_has_a_closed_feedback_round_with_both_roles(
     assert body["respondents"]["client"] == {"value": 8, "suppressed": False}
     assert body["respondents"]["staff"]["suppressed"] is True
     assert await db.fetchval("SELECT count(*) FROM questionnaire_respondents") == 10
+
+
+async def test_the_migration_moves_recorded_feedback_into_named_rounds(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    """The data part of migration 0035 run again on feedback recorded the old way: one
+    closed, named group-end round per programme, each client's answers as recorded, and
+    the outcome report counting each enrolment once."""
+    coach = await make.staff("coach")
+    programme = await create_programme(api, coach, first_session_date=days_from_today(-1),
+                                       skip_public_holidays=False)  # fmt: skip
+    enrolments = {}
+    for number in range(2):
+        client_id = await make.client(coach)
+        enrolled = await enrol(api, coach, programme["id"], client_id)
+        enrolments[client_id] = enrolled.json()["id"]
+        marked = await api.put(
+            f"/api/v1/sessions/{programme['sessions'][0]['id']}/attendance",
+            json={"records": [{"client_id": client_id, "status": "present"}]},
+            headers=coach.headers,
+        )
+        assert marked.status_code == 200, marked.text
+        saved = await api.put(
+            f"/api/v1/enrolments/{enrolments[client_id]}/feedback",
+            json={"got_support": True, "new_plans": number == 0, "comment": f"Sana {number}"},
+            headers=coach.headers,
+        )
+        assert saved.status_code == 200, saved.text
+    marker = "-- Today's recorded feedback"
+    data_part = marker + MIGRATION.read_text().split(marker, 1)[1]
+    await db.execute(data_part)
+    [row] = await db.fetch(
+        "SELECT r.id, r.anonymous, r.closes_on < current_date + 1 AS closed, q.key "
+        "FROM questionnaire_rounds r JOIN questionnaires q ON q.id = r.questionnaire_id "
+        "WHERE r.programme_id = $1",
+        programme["id"],
+    )
+    assert (row["anonymous"], row["closed"], row["key"]) == (False, True, "group_end_feedback")
+    moved = await db.fetch(
+        "SELECT client_id::text, answers FROM questionnaire_answers WHERE round_id = $1",
+        row["id"],
+    )
+    by_client = {r["client_id"]: _decoded(r["answers"]) for r in moved}
+    assert sorted(by_client) == sorted(enrolments)
+    assert sorted(by_client.values(), key=lambda a: a["comment"]) == [
+        {"got_support": True, "new_plans": True, "comment": "Sana 0"},
+        {"got_support": True, "new_plans": False, "comment": "Sana 1"},
+    ]
+    assert (
+        await db.fetchval(
+            "SELECT count(*) FROM questionnaire_respondents WHERE round_id = $1", row["id"]
+        )
+        == 2
+    )
+    from service.reports.sql import queries as report_queries
+
+    given = await report_queries.feedback_given(db, enrolment_ids=list(enrolments.values()))
+    assert sorted((r["got_support"], r["new_plans"]) for r in given) == [
+        (True, False), (True, True)
+    ]  # fmt: skip
