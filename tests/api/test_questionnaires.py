@@ -542,3 +542,32 @@ async def test_the_migration_moves_recorded_feedback_into_named_rounds(
     assert sorted((r["got_support"], r["new_plans"]) for r in given) == [
         (True, False), (True, True)
     ]  # fmt: skip
+
+
+async def test_an_open_round_waits_in_the_staff_members_work_list(
+    api: AsyncClient, make: Factory
+) -> None:
+    coach = await make.staff("coach")
+    outsider = await make.staff("coach", organisation_id=coach.organisation_id)
+    programme = await create_programme(api, coach, title="Kehittäjäryhmä")
+    made = await _round(api, coach, programme["id"], questionnaire="co_development_feedback")
+    await _round(api, coach, programme["id"], opens_on=days_from_today(2))  # not open yet
+
+    async def waiting(person: Person) -> list[dict[str, Any]]:
+        response = await api.get("/api/v1/me/worklist", headers=person.headers)
+        assert response.status_code == 200, response.text
+        rounds_listed: list[dict[str, Any]] = response.json()["questionnaire_rounds"]
+        return rounds_listed
+
+    [listed] = await waiting(coach)
+    assert (listed["id"], listed["programme_title"], listed["title"]["en"]) == (
+        made["id"],
+        "Kehittäjäryhmä",
+        "Feedback on the co-development group",
+    )
+    assert await waiting(outsider) == []
+    co_dev = next(q for q in shipped() if q.key == "co_development_feedback")
+    answers = {i.key: (True if i.kind == "yes_no" else 4) for i in co_dev.items
+               if i.kind != "text"}  # fmt: skip
+    assert (await _answer(api, coach, made["id"], answers)).status_code == 200
+    assert await waiting(coach) == []

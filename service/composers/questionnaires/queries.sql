@@ -142,3 +142,20 @@ SELECT EXISTS (
     JOIN enrolments e ON e.programme_id = r.programme_id
     WHERE r.id = :round_id AND e.client_id = :client_id AND e.status = 'enrolled'
 );
+
+-- Staff work lists ---------------------------------------------------------------------------
+
+-- name: rounds_to_answer(staff_id, today)
+-- Open rounds the staff member takes part in (programme_staff_member) and has not
+-- answered. Rounds are few at any one time (one or two per running group), so reading
+-- the open ones and asking the one rule of each keeps the rule in one place.
+SELECT r.id, r.programme_id, p.title AS programme_title, q.definition->'title' AS title,
+       r.closes_on, r.anonymous
+FROM questionnaire_rounds r
+JOIN programmes p ON p.id = r.programme_id
+JOIN questionnaires q ON q.id = r.questionnaire_id
+WHERE r.closes_on >= :today AND r.opens_on <= :today
+  AND programme_staff_member(r.programme_id, :staff_id)
+  AND NOT EXISTS (SELECT FROM questionnaire_respondents x
+                  WHERE x.round_id = r.id AND x.staff_id = :staff_id)
+ORDER BY r.closes_on, r.id;

@@ -22,6 +22,7 @@ from service.base.errors import Conflict, Forbidden, InvalidInput, NotFound
 from service.base.identity import Actor
 from service.base.ids import is_id, require_id
 from service.base.pagination import EARLIEST_DAY_FIRST, CursorId, Page, decode_cursor, page_of
+from service.coaching.instruments import LocalText
 from service.composers.questionnaires.definitions import Questionnaire, check_answers, from_form
 from service.composers.questionnaires.results import RULE, Role, item_results
 from service.composers.questionnaires.sql import queries
@@ -31,6 +32,7 @@ from service.composers.questionnaires.types import (
     RoundOut,
     RoundResults,
     RoundStatus,
+    RoundToAnswer,
 )
 from service.programmes.access import require_manager
 from service.reports.disclosure import THRESHOLD
@@ -271,5 +273,21 @@ async def open_for_client(conn: asyncpg.Connection, client_id: str) -> list[dict
             "anonymous": row["anonymous"],
             "answered": row["answered"],
         }
+        for row in rows
+    ]
+
+
+async def to_answer(conn: asyncpg.Connection, staff_id: str) -> list[RoundToAnswer]:
+    """The open rounds a staff member takes part in and has not answered yet."""
+    rows = await queries.rounds_to_answer(conn, staff_id=staff_id, today=today_in_finland())
+    return [
+        RoundToAnswer(
+            id=str(row["id"]),
+            programme_id=str(row["programme_id"]),
+            programme_title=row["programme_title"],
+            title=msgspec.convert(row["title"], LocalText),
+            closes_on=row["closes_on"],
+            anonymous=row["anonymous"],
+        )
         for row in rows
     ]

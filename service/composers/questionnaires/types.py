@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from service.base.fields import Body, DatedBody, InRangeDate
+from service.coaching.instruments import LocalText
 from service.composers.questionnaires.results import ItemResult, Respondents
 
 RoundStatus = Literal["upcoming", "open", "closed"]
@@ -53,3 +54,15 @@ class RoundResults(msgspec.Struct, kw_only=True):
     items: list[ItemResult]
     suppression_rule: str
     threshold: int
+
+
+class RoundToAnswer(msgspec.Struct, kw_only=True):
+    """An open round of a programme you take part in, not answered yet
+    (POST /api/v1/questionnaire-rounds/{id}/answers)."""
+
+    id: str
+    programme_id: str
+    programme_title: str
+    title: LocalText
+    closes_on: date
+    anonymous: bool

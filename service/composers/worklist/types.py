@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import msgspec
 
+from service.composers.questionnaires.types import RoundToAnswer
 from service.referrals.types import StalledPath
 
 
@@ -68,3 +69,5 @@ class Worklist(msgspec.Struct, kw_only=True):
     follow_ups: list[FollowUpToDo]
     exits_to_record: list[ExitToDo]
     unread_notices: int
+    # Questionnaire rounds of your programmes, open and not answered by you yet.
+    questionnaire_rounds: list[RoundToAnswer] = []

@@ -11,6 +11,7 @@ from service.base.clock import HELSINKI, today_in_finland
 from service.base.errors import InvalidInput
 from service.base.fields import require_in_range
 from service.base.identity import Actor
+from service.composers.questionnaires import rounds as questionnaire_rounds
 from service.composers.worklist.sql import queries
 from service.composers.worklist.types import (
     ExitToDo,
@@ -68,6 +69,7 @@ async def worklist(
         conn, viewer=actor.id, first_day=today - RECORDABLE_FOR, today=today
     )
     unread = await queries.unread_notices(conn, viewer=actor.id)
+    rounds_open = await questionnaire_rounds.to_answer(conn, actor.id)
     client_ids = sorted(
         {row["client_id"] for row in [*meetings, *waiting, *leaving, *plans_ended]}
         | {path.client_id for path in stalled_page.items}
@@ -137,4 +139,5 @@ async def worklist(
             ),
         ],
         unread_notices=unread,
+        questionnaire_rounds=rounds_open,
     )
