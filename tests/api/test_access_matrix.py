@@ -436,6 +436,20 @@ TABLE: dict[str, Op | NotClientLevel] = {
     ),
     "GET /api/v1/instruments": NotClientLevel("assessment instruments"),
     "POST /api/v1/instruments": NotClientLevel("assessment instruments"),
+    "GET /api/v1/questionnaires": NotClientLevel("questionnaire definitions"),
+    "POST /api/v1/questionnaires": NotClientLevel("questionnaire definitions (admins)"),
+    "GET /api/v1/programmes/{programme_id}/questionnaire-rounds": NotClientLevel(
+        "a group's rounds: dates and forms, no answers, no people"
+    ),
+    "POST /api/v1/programmes/{programme_id}/questionnaire-rounds": NotClientLevel(
+        "opens a round for a group (its facilitators and admins)"
+    ),
+    "POST /api/v1/questionnaire-rounds/{round_id}/answers": NotClientLevel(
+        "the calling staff member's own answers"
+    ),
+    "GET /api/v1/questionnaire-rounds/{round_id}/results": NotClientLevel(
+        "figures by role with cells under 5 suppressed; text only where 5 or more, unnamed"
+    ),
     "GET /api/v1/clients/{client_id}/assessments": Op(CLIENT),
     "POST /api/v1/clients/{client_id}/assessments": Op(
         CLIENT,

@@ -267,6 +267,24 @@ class Support(msgspec.Struct, kw_only=True):
     given_at: datetime
 
 
+class QuestionnaireAnswered(msgspec.Struct, kw_only=True):
+    round_id: str
+    programme_id: str
+    questionnaire: str
+    version: int
+    anonymous: bool
+    opens_on: date
+    closes_on: date
+    # A named round's answer: its id, the answers by item key, when last changed.
+    answer: QuestionnaireAnswer | None
+
+
+class QuestionnaireAnswer(msgspec.Struct, kw_only=True):
+    id: str
+    answers: Json
+    answered_at: datetime
+
+
 class Exit(msgspec.Struct, kw_only=True):
     id: str
     programme_id: str | None
@@ -412,6 +430,7 @@ class ClientExport(msgspec.Struct, kw_only=True):
     strengths_cv: StrengthsCv | None
     referrals: list[Referral]
     participant_support: list[Support]
+    questionnaires: list[QuestionnaireAnswered]
     exits: list[Exit]
     follow_ups: list[FollowUp]
     esf_entry: EsfEntry | None
