@@ -41,9 +41,6 @@ async def write_memo(
     ]
     problem = memo_problem(text, people)
     if problem is not None:
-        await audit.log_action(
-            conn, actor, "session.memo.write", subject=("session", session_id), outcome="refused"
-        )
         raise InvalidInput("text", problem)
     await queries.put_memo(conn, session_id=session_id, text=text, written_by=actor.id)
     await audit.log_action(conn, actor, "session.memo.write", subject=("session", session_id))

@@ -84,8 +84,9 @@ async def test_a_kind_refuses_what_it_does_not_allow(api: AsyncClient, make: Fac
     too_many = await _post(api, coach, kind="co_development", weeks=11)
     assert _fields(too_many) == ["weeks"]
     assert "6–10" in too_many.json()["errors"][0]["message"]
-    assert _fields(await _post(api, coach, kind="co_development", weeks=6,
-                               session_themes=["a"] * 7)) == ["session_themes"]
+    assert _fields(
+        await _post(api, coach, kind="co_development", weeks=6, session_themes=["a"] * 7)
+    ) == ["session_themes"]
     assert _fields(await _post(api, coach, kind="peer_support")) == ["kind"]
     # The same number of meetings is fine for the kinds without that limit.
     for kind in ("social_rehabilitation", "group_coaching"):
@@ -168,8 +169,9 @@ async def test_who_may_add_participants_and_to_which_groups(
     by_participant = await api.post(path, json={"staff_id": other.id}, headers=worker.headers)
     assert by_participant.status_code == 403
     analyst = await make.staff("analyst")
-    assert _fields(await api.post(path, json={"staff_id": analyst.id},
-                                  headers=coach.headers)) == ["staff_id"]
+    assert _fields(await api.post(path, json={"staff_id": analyst.id}, headers=coach.headers)) == [
+        "staff_id"
+    ]
     unknown = await api.post(path, json={"staff_id": "nope"}, headers=coach.headers)
     assert _fields(unknown) == ["staff_id"]
     missing = await api.post(
@@ -245,7 +247,9 @@ async def test_taking_part_gives_no_reach_to_the_groups_clients(
         )
         assert added.status_code == 201, added.text
         headers = someone.headers
-        assert (await api.get(f"/api/v1/sessions/{session}/memo", headers=headers)).status_code == 200
+        assert (
+            await api.get(f"/api/v1/sessions/{session}/memo", headers=headers)
+        ).status_code == 200
         assert (
             await api.get(f"/api/v1/sessions/{session}/workers-present", headers=headers)
         ).status_code == 200
