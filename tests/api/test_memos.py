@@ -11,6 +11,8 @@ from httpx import AsyncClient
 
 from service.programmes.memo_checks import (
     Person as Named,
+)
+from service.programmes.memo_checks import (
     find_full_name,
     find_hetu,
     hetu_check_character,
@@ -116,7 +118,7 @@ async def test_a_memo_is_written_and_read(api: AsyncClient, make: Factory) -> No
 async def test_a_memo_naming_a_client_or_carrying_a_code_is_refused(
     api: AsyncClient, make: Factory
 ) -> None:
-    coach, group, _, session = await _group(api, make)
+    coach, _, _, session = await _group(api, make)
     path = f"/api/v1/sessions/{session}/memo"
     named = await api.put(
         path, json={"text": "Sanni Aijala toi hyvän idean."}, headers=coach.headers
