@@ -283,6 +283,7 @@ async def test_the_openapi_document_names_the_operations_that_take_it(
         "POST /api/v1/clients/{client_id}/page-link/send",
         "POST /api/v1/clients/{client_id}/exits",
         "POST /api/v1/programmes/{programme_id}/participants",
+        "POST /api/v1/clients/{client_id}/access-requests",
     }
     for operation in taking.values():
         assert "422" in operation["responses"]
