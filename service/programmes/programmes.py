@@ -214,6 +214,8 @@ async def update_programme(
         await queries.replace_programme_staff(
             conn, programme_id=programme_id, role="facilitator", staff_ids=facilitators
         )
+        # One who now runs the group no longer takes part in it as a participant.
+        await queries.drop_participants(conn, programme_id=programme_id, staff_ids=facilitators)
     if isinstance(data.contact_ids, list):
         contacts = await _check_staff(conn, data.contact_ids, "referrer", "contact_ids")
         await queries.replace_programme_staff(

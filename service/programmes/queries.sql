@@ -438,6 +438,11 @@ WITH removed AS (
 )
 SELECT count(*) FROM removed;
 
+-- name: drop_participants(programme_id, staff_ids)!
+DELETE FROM programme_staff
+WHERE programme_id = :programme_id AND role = 'participant'
+  AND staff_id = ANY (:staff_ids::uuid[]);
+
 -- name: programme_participants(programme_id, after_name, after_id, limit)
 SELECT s.id AS staff_id, s.name, s.organisation_id
 FROM programme_staff ps JOIN staff s ON s.id = ps.staff_id

@@ -267,3 +267,21 @@ async def test_taking_part_gives_no_reach_to_the_groups_clients(
             f"/api/v1/sessions/{session}/memo", json={"text": "Muutos"}, headers=headers
         )
         assert write.status_code == 403
+
+
+async def test_a_participant_made_a_facilitator_runs_the_group_instead(
+    api: AsyncClient, make: Factory
+) -> None:
+    coach = await make.staff("coach")
+    colleague = await make.staff("coach")
+    group = await _co_development(api, coach)
+    path = f"/api/v1/programmes/{group['id']}/participants"
+    await api.post(path, json={"staff_id": colleague.id}, headers=coach.headers)
+    patched = await api.patch(
+        f"/api/v1/programmes/{group['id']}",
+        json={"facilitator_ids": [coach.id, colleague.id]},
+        headers=coach.headers,
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["participant_ids"] == []
+    assert colleague.id in patched.json()["facilitator_ids"]
