@@ -72,16 +72,16 @@ CREATE TABLE questionnaire_anonymous_answers (
     answers jsonb NOT NULL DEFAULT '[]'
 );
 
--- Which staff member takes part in a programme's questionnaire rounds: today its
--- facilitators (active accounts). The one place the rule lives; staff participants
--- of a programme join here when they have a table.
+-- Which staff member takes part in a programme's questionnaire rounds: its facilitators
+-- and its staff participants (a co-development group's workers, migration 0033), with
+-- active accounts. The one place the rule lives.
 CREATE FUNCTION programme_staff_member(programme uuid, member uuid) RETURNS boolean
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
     RETURN EXISTS (
         SELECT FROM programme_staff ps JOIN staff s ON s.id = ps.staff_id
         WHERE ps.programme_id = programme AND ps.staff_id = member
-          AND ps.role = 'facilitator' AND s.active
+          AND ps.role IN ('facilitator', 'participant') AND s.active
     );
 END;
 $$;

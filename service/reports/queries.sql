@@ -89,7 +89,8 @@ SELECT s.id, s.number, s.starts_at, s.ends_at, s.theme, s.status,
           AND (e.withdrawn_at IS NULL OR e.withdrawn_at > s.starts_at)
           AND NOT EXISTS (
               SELECT FROM attendance m WHERE m.session_id = s.id AND m.client_id = e.client_id
-          )) AS unrecorded
+          )) AS unrecorded,
+       (SELECT count(*) FROM session_workers w WHERE w.session_id = s.id) AS workers_present
 FROM sessions s
 LEFT JOIN attendance a ON a.session_id = s.id
 WHERE s.programme_id = :programme_id

@@ -360,6 +360,19 @@ TABLE: dict[str, Op | NotClientLevel] = {
     "DELETE /api/v1/support/{support_id}": Op({"support_id": "support"}, ok=("facilitator",)),
     # The programme's list shows the entries about clients in the caller's reach.
     "GET /api/v1/programmes/{programme_id}/support": Op({"programme_id": "programme"}, lists=True),
+    # Staff participants: staff, not clients; taking part gives no reach to the group's
+    # clients (tests/api/test_programme_kinds.py walks what a participant sees).
+    "POST /api/v1/programmes/{programme_id}/participants": NotClientLevel("a group's staff"),
+    "GET /api/v1/programmes/{programme_id}/participants": NotClientLevel("a group's staff"),
+    "DELETE /api/v1/programmes/{programme_id}/participants/{staff_id}": NotClientLevel(
+        "a group's staff"
+    ),
+    # A memo naming a client in full or carrying an identity code is refused
+    # (tests/api/test_memos.py): it holds nothing of any one client.
+    "PUT /api/v1/sessions/{session_id}/memo": NotClientLevel("a meeting's memo, no client in it"),
+    "GET /api/v1/sessions/{session_id}/memo": NotClientLevel("a meeting's memo, no client in it"),
+    "PUT /api/v1/sessions/{session_id}/workers-present": NotClientLevel("staff who came"),
+    "GET /api/v1/sessions/{session_id}/workers-present": NotClientLevel("staff who came"),
     "GET /api/v1/sessions/{session_id}/attendance": Op({"session_id": "session"}, lists=True),
     # The session is the group's, not the client's: outside reach a client named in the
     # list reads as not enrolled (422), in the same words as one who does not exist.

@@ -571,3 +571,26 @@ async def test_an_open_round_waits_in_the_staff_members_work_list(
                if i.kind != "text"}  # fmt: skip
     assert (await _answer(api, coach, made["id"], answers)).status_code == 200
     assert await waiting(coach) == []
+
+
+async def test_a_co_development_groups_staff_participants_answer_as_staff(
+    api: AsyncClient, make: Factory
+) -> None:
+    coach = await make.staff("coach")
+    group = await create_programme(api, coach, kind="co_development", skip_public_holidays=False)
+    worker = await make.staff("referrer", name="Sanna Sosiaalityöntekijä")
+    outsider = await make.staff("referrer")
+    added = await api.post(
+        f"/api/v1/programmes/{group['id']}/participants",
+        json={"staff_id": worker.id},
+        headers=coach.headers,
+    )
+    assert added.status_code == 201, added.text
+    feedback = await _round(api, coach, group["id"], questionnaire="co_development_feedback")
+    form = next(q for q in shipped() if q.key == "co_development_feedback")
+    by_kind = {"scale_1_5": 4, "yes_no": True, "text": "Kuulluksi tulin."}
+    answers = {item.key: by_kind[item.kind] for item in form.items}
+    answered = await _answer(api, worker, feedback["id"], answers)
+    assert answered.status_code in (200, 201), answered.text
+    refused = await _answer(api, outsider, feedback["id"], answers)
+    assert refused.status_code in (403, 404), refused.text
