@@ -9,7 +9,7 @@ from litestar.params import JSONBody
 
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor, signed_in
-from service.base.pagination import Cursor, Limit, Page, Search
+from service.base.pagination import Cursor, Limit, Mine, Page, Search
 from service.base.problems import problems
 from service.clients import audit_trail, consents, esf_entry, records, workers
 from service.clients.types import (
@@ -37,10 +37,17 @@ async def list_clients(
     conn: Conn,
     actor: CurrentActor,
     q: Search = None,
+    mine: Mine = False,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[ClientOut]:
-    return await records.list_clients(conn, actor, q=q, limit=limit, cursor=cursor)
+    """Clients you reach, sorted by name.
+
+    `q` keeps those matching every word; `mine=true` keeps those you reach through a
+    relationship of your own (responsible worker, plan coach, facilitator of their group,
+    referrer), leaving out those you reach only as an admin.
+    """
+    return await records.list_clients(conn, actor, q=q, limit=limit, cursor=cursor, mine=mine)
 
 
 @get("/clients/{client_id:str}", responses=problems(401, 404))

@@ -12,9 +12,19 @@ from service.base.errors import etag
 from service.base.fields import Language
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
-from service.base.pagination import Cursor, Limit, Page
+from service.base.pagination import Cursor, Limit, Mine, Page
 from service.base.problems import problems
-from service.coaching import assessments, continuation, cv, goals, meetings, notes, plan_view, plans
+from service.coaching import (
+    assessments,
+    continuation,
+    cv,
+    goals,
+    meetings,
+    notes,
+    plan_list,
+    plan_view,
+    plans,
+)
 from service.coaching.client_side import request_assessment as ask_client
 from service.coaching.instruments import Instrument
 from service.coaching.types import (
@@ -35,8 +45,10 @@ from service.coaching.types import (
     NoteIn,
     NoteOut,
     PlanIn,
+    PlanListItem,
     PlanOut,
     PlanPatch,
+    PlanStatus,
     PlanSummary,
     Rater,
     RatingIn,
@@ -76,6 +88,26 @@ async def list_plans(
     client_id: PathId, conn: Conn, actor: CurrentActor, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[PlanSummary]:
     return await plans.list_plans(conn, actor, client_id, limit=limit, cursor=cursor)
+
+
+@get("/plans", responses=problems(401, 422), summary="Plans of the clients you reach")
+async def list_all_plans(
+    conn: Conn,
+    actor: CurrentActor,
+    mine: Mine = False,
+    status: FromQuery[PlanStatus | None] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[PlanListItem]:
+    """Plans of every client you reach, newest first; `mine=true` keeps those you coach.
+
+    Each item names the client by first name and surname initial and carries the goal
+    count, the day of the last rating and the GAS T-score of the latest ratings;
+    `status` is `open` (no end, or an end still to come) or `ended`.
+    """
+    return await plan_list.list_plans(
+        conn, actor, mine=mine, status=status, limit=limit, cursor=cursor
+    )
 
 
 @get(
@@ -313,6 +345,7 @@ routers = [
         [
             create_plan,
             list_plans,
+            list_all_plans,
             get_plan,
             update_plan,
             add_goal,

@@ -194,6 +194,29 @@ class PlanSummary(msgspec.Struct, kw_only=True):
     version: int
 
 
+PlanStatus = Literal["open", "ended"]
+
+
+class PlanListItem(msgspec.Struct, kw_only=True):
+    """A plan as a list of plans shows it."""
+
+    id: str
+    client_id: str
+    # First name and surname initial: what a list on a shared screen shows of a client.
+    client_name: str
+    kind: PlanKind
+    status: PlanStatus
+    coach_ids: list[str]
+    starts_on: date
+    ends_on: date | None
+    goal_count: int
+    # The day of the latest staff rating of any of its goals.
+    last_rated_on: date | None
+    # The GAS T-score from the staff's latest ratings (goals not rated at their baseline).
+    t_score: float | None
+    version: int
+
+
 class NoteIn(Body):
     body: Annotated[str, msgspec.Meta(min_length=1, max_length=20000, pattern=NOT_BLANK)]
 

@@ -7,7 +7,7 @@ from litestar.params import FromQuery, JSONBody
 
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
-from service.base.pagination import Cursor, FromDate, IdQuery, Limit, Page, ToDate
+from service.base.pagination import Cursor, FromDate, IdQuery, Limit, Mine, Page, ToDate
 from service.base.problems import problems
 from service.programmes import attendance, enrolment, feedback, programmes, sessions
 from service.programmes.types import (
@@ -45,11 +45,19 @@ async def list_programmes(
     from_date: FromDate = None,
     to_date: ToDate = None,
     organisation_id: IdQuery = None,
+    mine: Mine = False,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[ProgrammeSummary]:
+    """Programmes with a session in the period, in start order.
+
+    Every staff member may read the catalogue of groups; `mine=true` keeps the groups you
+    facilitate. Each item names its facilitators and its next session.
+    """
     return await programmes.list_programmes(
         conn,
+        actor,
+        mine=mine,
         status=status,
         from_date=from_date,
         to_date=to_date,

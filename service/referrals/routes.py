@@ -9,7 +9,7 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
-from service.base.pagination import Cursor, IdQuery, Limit, Page, Search
+from service.base.pagination import Cursor, IdQuery, Limit, Mine, Page, Search
 from service.base.problems import problems
 from service.referrals import catalogue, referrals, stalled
 from service.referrals.lifecycle import Status
@@ -87,9 +87,16 @@ async def list_referrals(
     client_id: IdQuery = None,
     direction: FromQuery[Literal["incoming", "outgoing"] | None] = None,
     stalled_only: Annotated[bool, QueryParameter(name="stalled")] = False,
+    mine: Mine = False,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> ReferralPage | StalledPage:
+    """Referrals you are a side of and whose client you reach, newest first.
+
+    `mine=true` keeps those you are a side of in person (you referred, or you facilitate
+    the group referred to), leaving out those of your organisation as a whole.
+    `stalled=true` answers instead where your clients' paths stopped, with the reason.
+    """
     if stalled_only:
         return await stalled.stalled_paths(conn, actor, limit=limit, cursor=cursor)
     return await referrals.list_referrals(
@@ -98,6 +105,7 @@ async def list_referrals(
         status=status,
         client_id=client_id,
         direction=direction,
+        mine=mine,
         limit=limit,
         cursor=cursor,
     )
