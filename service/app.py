@@ -21,7 +21,7 @@ from redis.asyncio import Redis
 from db.pool import create_pool
 from service import health
 from service.accounts import routes as accounts
-from service.base import logs
+from service.base import logs, openapi
 from service.base.http import (
     RequestObserver,
     provide_connection,
@@ -124,7 +124,7 @@ def create_app(settings: Settings) -> Litestar:
     if settings.access_log:
         observers.append(logs.log_access)
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *health.routes,
             *(metrics_routes if settings.metrics else []),
@@ -176,6 +176,9 @@ def create_app(settings: Settings) -> Litestar:
             "for social-rehabilitation work.",
             path="/schema",
             render_plugins=[ScalarRenderPlugin()],
+            operation_id_creator=openapi.operation_id,
+            use_handler_docstrings=True,
+            create_examples=False,
             components=Components(
                 security_schemes={
                     "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="opaque")
@@ -185,3 +188,6 @@ def create_app(settings: Settings) -> Litestar:
         logging_config=None,
         debug=False,
     )
+    openapi.describe_from_docstrings(app)
+    openapi.polish(app)
+    return app

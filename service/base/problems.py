@@ -14,6 +14,7 @@ import redis.exceptions
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Example
 
 from service.base.errors import FieldError, PolkuError, Problem, Unavailable
 
@@ -232,6 +233,33 @@ _DESCRIPTIONS = {
 }
 
 
+# One real answer of each kind, as an example in the document (rather than random text).
+_EXAMPLES: dict[int, dict[str, Any]] = {
+    400: {"type": "about:blank", "title": "Bad Request", "status": 400,
+          "detail": "Malformed request line"},
+    401: {"type": "urn:polku:problem:unauthorized", "title": "Unauthorized", "status": 401,
+          "detail": "sign in first: Authorization: Bearer <token>"},
+    403: {"type": "urn:polku:problem:forbidden", "title": "Forbidden", "status": 403,
+          "detail": "this needs one of the roles: coach, admin"},
+    404: {"type": "urn:polku:problem:not-found", "title": "Not Found", "status": 404,
+          "detail": "no such client"},
+    409: {"type": "urn:polku:problem:conflict", "title": "Conflict", "status": 409,
+          "detail": "a referral in status requested cannot move to completed",
+          "allowed": ["received", "cancelled"]},
+    412: {"type": "urn:polku:problem:precondition-failed", "title": "Precondition Failed",
+          "status": 412, "detail": "the document changed since it was read"},
+    428: {"type": "urn:polku:problem:precondition-required", "title": "Precondition Required",
+          "status": 428, "detail": "send If-Match with the ETag the document was read with"},
+    422: {"type": "urn:polku:problem:validation", "title": "Unprocessable Entity",
+          "status": 422, "detail": "levels: must have all five levels -2 to 2",
+          "errors": [{"field": "levels", "message": "must have all five levels -2 to 2"}]},
+    429: {"type": "urn:polku:problem:too-many-requests", "title": "Too Many Requests",
+          "status": 429, "detail": "too many attempts; try again in 60 seconds"},
+    503: {"type": "urn:polku:problem:unavailable", "title": "Service Unavailable",
+          "status": 503, "detail": "the database is not answering; try again in 5 seconds"},
+}  # fmt: skip
+
+
 def problems(*statuses: int) -> dict[int, ResponseSpec]:
     """OpenAPI entries for the problems a route can answer (400 and 503 always: any request
     can be malformed HTTP, and any can meet the database down)."""
@@ -240,6 +268,8 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
             data_container=Problem,
             description=_DESCRIPTIONS[status],
             media_type=PROBLEM_MEDIA_TYPE,
+            generate_examples=False,
+            examples=[Example(summary=_DESCRIPTIONS[status], value=_EXAMPLES[status])],
         )
         for status in sorted({400, 503, *statuses})
     }

@@ -34,6 +34,11 @@ from service.programmes.types import (
 async def create_programme(
     data: JSONBody[ProgrammeIn], conn: Conn, actor: CurrentActor
 ) -> ProgrammeOut:
+    """Create a group programme and its sessions.
+
+    Weekly sessions at the same local time, skipping public holidays unless told not to;
+    reminders go out at the offsets given.
+    """
     return await programmes.create_programme(conn, actor, data)
 
 
@@ -69,6 +74,10 @@ async def list_programmes(
 
 @get("/programmes/{programme_id:str}", responses=problems(401, 404))
 async def get_programme(programme_id: PathId, conn: Conn, actor: CurrentActor) -> ProgrammeOut:
+    """One programme with its sessions.
+
+    The catalogue of groups is open to every staff member; who is in a group is not here.
+    """
     return await programmes.get_programme(conn, programme_id)
 
 
@@ -76,6 +85,10 @@ async def get_programme(programme_id: PathId, conn: Conn, actor: CurrentActor) -
 async def update_programme(
     programme_id: PathId, data: JSONBody[ProgrammePatch], conn: Conn, actor: CurrentActor
 ) -> ProgrammeOut:
+    """Change a programme.
+
+    Its facilitators, managers and details (facilitators and admins of the organisation).
+    """
     return await programmes.update_programme(conn, actor, programme_id, data)
 
 
@@ -88,11 +101,19 @@ async def update_programme(
 async def cancel_programme(
     programme_id: PathId, data: JSONBody[CancelIn], conn: Conn, actor: CurrentActor
 ) -> ProgrammeOut:
+    """Cancel every future session.
+
+    Enrolled clients are told on their consented channels, with the reason.
+    """
     return await programmes.cancel_programme(conn, actor, programme_id, data.reason)
 
 
 @get("/sessions/{session_id:str}", responses=problems(401, 404))
 async def get_session(session_id: PathId, conn: Conn, actor: CurrentActor) -> SessionOut:
+    """One session.
+
+    Its time, place, theme and status.
+    """
     return await sessions.get_session(conn, session_id)
 
 
@@ -100,6 +121,10 @@ async def get_session(session_id: PathId, conn: Conn, actor: CurrentActor) -> Se
 async def update_session(
     session_id: PathId, data: JSONBody[SessionPatch], conn: Conn, actor: CurrentActor
 ) -> SessionOut:
+    """Move a session or change its place or theme.
+
+    Invites and reminders follow the change.
+    """
     return await sessions.update_session(conn, actor, session_id, data)
 
 
@@ -111,6 +136,10 @@ async def update_session(
 async def list_session_changes(
     session_id: PathId, conn: Conn, actor: CurrentActor, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[SessionChangeOut]:
+    """The session's history: who changed what, when and why.
+
+    Oldest first.
+    """
     return await sessions.session_changes(conn, actor, session_id, limit=limit, cursor=cursor)
 
 
@@ -122,6 +151,10 @@ async def list_session_changes(
 async def cancel_session(
     session_id: PathId, data: JSONBody[CancelIn], conn: Conn, actor: CurrentActor
 ) -> SessionOut:
+    """Cancel one session.
+
+    Enrolled clients are told on their consented channels, with the reason.
+    """
     return await sessions.cancel_session(conn, actor, session_id, data.reason)
 
 
@@ -129,6 +162,11 @@ async def cancel_session(
 async def enrol(
     programme_id: PathId, data: JSONBody[EnrolmentIn], conn: Conn, actor: CurrentActor
 ) -> EnrolmentOut:
+    """Enrol a client in a programme.
+
+    `enrolled` while there is room, else `waitlisted` with a position; never more
+    enrolled than the capacity.
+    """
     return await enrolment.enrol(
         conn, actor, programme_id, data.client_id, referral_id=data.referral_id
     )
@@ -142,6 +180,10 @@ async def list_enrolments(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[EnrolmentListItem]:
+    """The programme's enrolments.
+
+    Only clients in your reach are listed.
+    """
     return await enrolment.list_enrolments(conn, actor, programme_id, limit=limit, cursor=cursor)
 
 
@@ -154,6 +196,10 @@ async def list_enrolments(
 async def withdraw(
     enrolment_id: PathId, data: JSONBody[WithdrawIn], conn: Conn, actor: CurrentActor
 ) -> EnrolmentOut:
+    """Withdraw an enrolment.
+
+    A freed place goes to the first on the waiting list.
+    """
     return await enrolment.withdraw(conn, actor, enrolment_id, data.reason)
 
 
@@ -165,11 +211,19 @@ async def withdraw(
 async def record_feedback(
     enrolment_id: PathId, data: JSONBody[FeedbackIn], conn: Conn, actor: CurrentActor
 ) -> FeedbackOut:
+    """The client's feedback when the group ends.
+
+    Whether they got the support they needed and made new plans.
+    """
     return await feedback.record_feedback(conn, actor, enrolment_id, data)
 
 
 @get("/enrolments/{enrolment_id:str}/feedback", responses=problems(401, 404))
 async def read_feedback(enrolment_id: PathId, conn: Conn, actor: CurrentActor) -> FeedbackOut:
+    """The feedback recorded for an enrolment.
+
+    404 for a client outside your reach.
+    """
     return await feedback.read_feedback(conn, actor, enrolment_id)
 
 
@@ -181,6 +235,10 @@ async def read_feedback(enrolment_id: PathId, conn: Conn, actor: CurrentActor) -
 async def needs_attention(
     conn: Conn, actor: CurrentActor, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[AttentionOut]:
+    """Your clients who need attention (repeated absence).
+
+    One item per client and group, with the reason and since when.
+    """
     return await attendance.needs_attention(conn, actor, limit=limit, cursor=cursor)
 
 
