@@ -14,14 +14,13 @@ from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from redis.asyncio import Redis
 
 from db.pool import create_pool
 from service import health
 from service.accounts import routes as accounts
-from service.base import logs, openapi
+from service.base import api_docs, logs, openapi
 from service.base.http import (
     RequestObserver,
     provide_connection,
@@ -142,6 +141,7 @@ def create_app(settings: Settings) -> Litestar:
             *sms_replies.routers,
             *outcomes.routers,
             *worklist.routers,
+            api_docs.assets_router(),
         ],
         lifespan=[lifespan],
         # Per app rather than per module, so that two apps in one test are two API processes.
@@ -175,7 +175,7 @@ def create_app(settings: Settings) -> Litestar:
             description="Group programmes, coaching, referral pathways, reminders and calendars "
             "for social-rehabilitation work.",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
+            render_plugins=[api_docs.OfflineScalar()],
             operation_id_creator=openapi.operation_id,
             use_handler_docstrings=True,
             create_examples=False,
