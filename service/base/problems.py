@@ -42,6 +42,53 @@ def _in_words(message: str) -> str:
     return _PATTERN_MEANINGS.get(failed.group(1), "is not in the expected form")
 
 
+_KINDS = {
+    "str": "text",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "array": "a list",
+    "object": "an object",
+    "null": "empty",
+}
+_BOUNDS = {"<=": "at most", ">=": "at least", "<": "under", ">": "over"}
+_PHRASES: list[tuple[re.Pattern[str], Any]] = [
+    (re.compile(r"^Expected `str` of length >= 1$"), lambda m: "must not be empty"),
+    (
+        re.compile(r"^Expected `str` of length (<=|>=) (\d+)$"),
+        lambda m: f"must be at {'most' if m[1] == '<=' else 'least'} {m[2]} characters",
+    ),
+    (
+        re.compile(r"^Expected `(?:array|object)` of length (<=|>=) (\d+)$"),
+        lambda m: f"must have at {'most' if m[1] == '<=' else 'least'} {m[2]} items",
+    ),
+    (
+        re.compile(r"^Expected `(?:int|float)` (<=|>=|<|>) (-?[\d.]+)$"),
+        lambda m: f"must be {_BOUNDS[m[1]]} {m[2]}",
+    ),
+    (
+        re.compile(r"^Expected `([a-z]+)(?: \| [a-z]+)*`, got `([a-z]+)`$"),
+        lambda m: f"must be {_KINDS.get(m[1], m[1])}, not {_KINDS.get(m[2], m[2])}",
+    ),
+    (re.compile(r"^Invalid enum value (.+)$"), lambda m: f"{m[1]} is not one of the choices"),
+    (re.compile(r"^Invalid RFC 3339 encoded date$"), lambda m: "must be a date (YYYY-MM-DD)"),
+    (re.compile(r"^Object contains unknown field `([^`]+)`$"), lambda m: f"unknown: {m[1]}"),
+]
+
+
+def in_words(message: str) -> str:
+    """A validation message of msgspec's as a person would say it: never a regex, a type
+    name or a comparison sign ("must be an e-mail address", "must be at most 200
+    characters", "must be text, not a whole number")."""
+    worded = _in_words(message)
+    if worded != message:
+        return worded
+    for phrase, say in _PHRASES:
+        if matched := phrase.match(message):
+            return str(say(matched))
+    return message
+
+
 # PostgreSQL's words for "this session cannot go on": connection trouble (class 08),
 # out of connections, memory or disk (53), shut down, crashed, starting up (57P0x).
 _POSTGRES_GONE = (
