@@ -81,7 +81,9 @@ def read_catalogue(path: Path) -> Catalogue:
         else:
             services.append((line, checked))
     problems += _repeated_ids(services, names)
-    return Catalogue(services=services, problems=problems)
+    # In words, whichever reader or check found them: never a regex or a type name.
+    worded = [Problem(p.line, p.field, in_words(p.message)) for p in problems]
+    return Catalogue(services=services, problems=worded)
 
 
 def _check(
@@ -102,13 +104,14 @@ def _problem(line: int, field: str, message: str, names: dict[str, str]) -> Prob
     if located:
         message = located.group(1)
         inner = located.group(2)
-        field = f"{field}.{inner}" if field and inner else field or inner
+        joint = "" if inner.startswith("[") else "."
+        field = f"{field}{joint}{inner}" if field and inner else field or inner
     missing = _MISSING.search(message)
     if missing:
         field = f"{field}.{missing.group(1)}" if field else missing.group(1)
         message = "missing"
     field = re.sub(r"\[\d+\]$", "", field)
-    return Problem(line, names.get(field, field or "record"), in_words(message))
+    return Problem(line, names.get(field, field or "record"), message)
 
 
 def _every_problem(line: int, record: dict[str, Any], names: dict[str, str]) -> list[Problem]:
