@@ -20,7 +20,7 @@ from redis.asyncio import Redis
 from db.pool import create_pool
 from service import health
 from service.accounts import routes as accounts
-from service.base import api_docs, logs, openapi
+from service.base import api_docs, logs, openapi, tracing
 from service.base.http import (
     RequestObserver,
     provide_connection,
@@ -40,6 +40,7 @@ from service.composers import routes as composers
 from service.composers.client_page import page_cache
 from service.composers.client_page import routes as client_page
 from service.composers.client_page.kept_reads import KeptReads
+from service.composers.export import routes as data_rights
 from service.composers.feeds import routes as feeds
 from service.composers.feeds.cache import FeedCache
 from service.composers.feeds.cache import committing as feed_commit_guard
@@ -102,6 +103,8 @@ def create_app(settings: Settings) -> Litestar:
             await app.state.redis.aclose()
             await app.state.read_pool.close()
             await app.state.pool.close()
+            if tracer is not None:  # the spans not sent yet go now
+                await asyncio.to_thread(tracer.shutdown)
 
     def provide_settings() -> Settings:
         return settings
@@ -122,6 +125,7 @@ def create_app(settings: Settings) -> Litestar:
         observers.append(app_metrics.observe)
     if settings.access_log:
         observers.append(logs.log_access)
+    tracer = tracing.from_settings(settings, "api")
 
     app = Litestar(
         route_handlers=[
@@ -142,6 +146,7 @@ def create_app(settings: Settings) -> Litestar:
             *outcomes.routers,
             *worklist.routers,
             api_docs.assets_router(),
+            *data_rights.routers,
         ],
         lifespan=[lifespan],
         # Per app rather than per module, so that two apps in one test are two API processes.
@@ -166,7 +171,7 @@ def create_app(settings: Settings) -> Litestar:
             "redis": Provide(provide_redis, sync_to_thread=False),
             "pool": Provide(provide_pool, sync_to_thread=False),
         },
-        middleware=[request_middleware(*observers)],
+        middleware=[request_middleware(*observers, tracer=tracer)],
         before_request=refuse_nul_characters,
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(

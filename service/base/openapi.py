@@ -67,13 +67,25 @@ def describe_from_docstrings(app: Litestar) -> None:
                 handler.summary = " ".join(first.split()).rstrip(".")
 
 
+# Package names that tell two classes of one name apart no better than their parents.
+_PLAIN_PACKAGES = {"service", "composers", "base", "types"}
+
+
 def schema_name(name: str) -> str:
-    """`Page_service.clients.types.ClientOut_` → `ClientOutPage`: the generic's arguments
-    by their own names, followed by the generic's."""
-    if "_" not in name and "." not in name:
-        return name
-    parts = [part for part in _MODULE_PATH.sub("", name).split("_") if part]
-    return "".join(parts[1:]) + parts[0]
+    """A component's name as a class name.
+
+    `Page_service.clients.types.ClientOut_` → `ClientOutPage`: a generic's arguments by
+    their own names, followed by the generic's. `reports_types_Attendance` (Litestar's
+    name for one of two classes called Attendance) → `ReportsAttendance`: the class
+    after the packages that tell it apart.
+    """
+    if "." in name:
+        parts = [part for part in _MODULE_PATH.sub("", name).split("_") if part]
+        return "".join(parts[1:]) + parts[0]
+    if "_" in name:
+        *packages, own = name.split("_")
+        return "".join(p.capitalize() for p in packages if p not in _PLAIN_PACKAGES) + own
+    return name
 
 
 def _walk(node: Any, seen: set[int]) -> Iterator[Any]:

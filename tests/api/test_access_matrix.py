@@ -224,6 +224,13 @@ async def _build_world(api: AsyncClient, make: Factory, db: asyncpg.Connection) 
         a,
         people["closed_referrer"].id,
     )
+    asked = await api.post(
+        f"/api/v1/clients/{client}/access-requests",
+        json={"received_on": days_from_today(-40)},
+        headers=worker.headers,
+    )
+    assert asked.status_code == 201, asked.text
+    ids["access_request"] = asked.json()["id"]
     await db.execute("UPDATE staff SET roles = '{analyst}' WHERE id = $1", people["demoted"].id)
     await db.execute("UPDATE staff SET active = false WHERE id = $1", people["deactivated"].id)
     return World(people, ids)
@@ -506,6 +513,19 @@ TABLE: dict[str, Op | NotClientLevel] = {
     # manager outside the client's reach excuses and sees none of the client's.
     "POST /api/v1/sessions/{session_id}/attendance/excuse-answered": Op(
         {"session_id": "session"}, ok=("facilitator",), outside=frozenset({200, 403})
+    ),
+    # Data rights: the export and answering an access request are for admins of the
+    # client's own organisation; anyone in reach records a request.
+    "GET /api/v1/clients/{client_id}/export": Op(CLIENT, ok=("admin",)),
+    "POST /api/v1/clients/{client_id}/access-requests": Op(
+        CLIENT, body=lambda w: {"received_on": days_from_today(0)}, ok=("worker",)
+    ),
+    "GET /api/v1/clients/{client_id}/access-requests": Op(CLIENT),
+    # An admin's organisation's requests: other staff 403, other organisations' admins
+    # an answer without the client.
+    "GET /api/v1/access-requests": Op(ok=("admin",), outside=frozenset({200, 403})),
+    "POST /api/v1/access-requests/{access_request_id}/answer": Op(
+        {"access_request_id": "access_request"}, ok=("admin",)
     ),
     "GET /feeds/{filename}": NotClientLevel(
         "a calendar behind its own secret link, with no health or social data"

@@ -99,6 +99,8 @@ def test_schema_names_lose_module_paths_and_keep_their_own() -> None:
     assert schema_name("Page_service.clients.types.ClientOut_") == "ClientOutPage"
     assert schema_name("Page_service.composers.client_page.types.X_") == "XPage"
     assert schema_name("GoalOut") == "GoalOut"
+    assert schema_name("reports_types_Attendance") == "ReportsAttendance"
+    assert schema_name("sms_replies_types_InboundSms") == "SmsRepliesInboundSms"
 
 
 async def test_examples_are_real_values(api: AsyncClient) -> None:
