@@ -14,14 +14,13 @@ from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import ScalarRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from redis.asyncio import Redis
 
 from db.pool import create_pool
 from service import health
 from service.accounts import routes as accounts
-from service.base import logs, tracing
+from service.base import api_docs, logs, openapi, tracing
 from service.base.http import (
     RequestObserver,
     provide_connection,
@@ -131,7 +130,7 @@ def create_app(settings: Settings) -> Litestar:
         observers.append(logs.log_access)
     tracer = tracing.from_settings(settings, "api")
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             *health.routes,
             *(metrics_routes if settings.metrics else []),
@@ -149,6 +148,7 @@ def create_app(settings: Settings) -> Litestar:
             *sms_replies.routers,
             *outcomes.routers,
             *worklist.routers,
+            api_docs.assets_router(),
             *data_rights.routers,
             *questionnaires.routers,
         ],
@@ -184,7 +184,10 @@ def create_app(settings: Settings) -> Litestar:
             description="Group programmes, coaching, referral pathways, reminders and calendars "
             "for social-rehabilitation work.",
             path="/schema",
-            render_plugins=[ScalarRenderPlugin()],
+            render_plugins=[api_docs.OfflineScalar()],
+            operation_id_creator=openapi.operation_id,
+            use_handler_docstrings=True,
+            create_examples=False,
             components=Components(
                 security_schemes={
                     "bearer": SecurityScheme(type="http", scheme="bearer", bearer_format="opaque")
@@ -194,3 +197,6 @@ def create_app(settings: Settings) -> Litestar:
         logging_config=None,
         debug=False,
     )
+    openapi.describe_from_docstrings(app)
+    openapi.polish(app)
+    return app

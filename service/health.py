@@ -72,6 +72,10 @@ async def _worker(state: State) -> str:
 
 @get("/health/live", tags=["operations"], summary="200 while the process answers")
 async def live() -> Live:
+    """The process answers.
+
+    For a liveness probe: no database or Redis is asked.
+    """
     return Live(status=OK)
 
 
@@ -82,6 +86,11 @@ async def live() -> Live:
     responses={503: ResponseSpec(Readiness, description="Something the API needs is missing")},
 )
 async def ready(state: State) -> Response[Readiness]:
+    """Ready to serve.
+
+    The database and Redis answer, migrations are current and a worker was seen in
+    the last minute; 503 names what is missing.
+    """
     database, redis, migrations, worker = await asyncio.gather(
         _check(state.pool.fetchval("SELECT 1")),
         _check(state.redis.ping()),
@@ -108,6 +117,10 @@ async def ready(state: State) -> Response[Readiness]:
     responses={503: ResponseSpec(Health, description="The database or Redis does not answer")},
 )
 async def health(state: State) -> Response[Health]:
+    """The database and Redis answer.
+
+    503 names the one that does not.
+    """
     database, redis = await asyncio.gather(
         _check(state.pool.fetchval("SELECT 1")), _check(state.redis.ping())
     )

@@ -198,6 +198,11 @@ def _deliveries(rows: list[Any]) -> Iterator[CounterMetricFamily]:
     media_type=CONTENT_TYPE_LATEST,
 )
 async def metrics(state: State) -> Response[bytes]:
+    """Prometheus metrics in text format.
+
+    Request latency by route, pool use, outbox backlog, sends and failures by channel,
+    worker heartbeat age; never a person.
+    """
     collected: Metrics = state.metrics
     await collected.refresh(state.pool)
     return Response(generate_latest(collected.registry), media_type=CONTENT_TYPE_LATEST)

@@ -42,6 +42,11 @@ async def create_token(
     redis: NamedDependency[Redis],
     settings: NamedDependency[Settings],
 ) -> TokenOut:
+    """Sign in with e-mail and password.
+
+    Answers a bearer token for `Authorization: Bearer <token>` with its expiry; 401 on bad
+    credentials, 429 after repeated failures from one address or for one account.
+    """
     return await signing_in.login(
         conn,
         redis,
@@ -54,11 +59,19 @@ async def create_token(
 
 @post("/auth/logout", status_code=204, responses=problems(401), summary="Revoke this token")
 async def logout(request: Request[Any, Any, Any], conn: Conn, actor: CurrentActor) -> None:
+    """Revoke this token.
+
+    The token used for this request stops working at once, on every API process.
+    """
     await signing_in.logout(conn, session_of(request), actor)
 
 
 @get("/me", responses=problems(401), summary="The signed-in staff member")
 async def get_me(actor: CurrentActor) -> Me:
+    """The signed-in staff member.
+
+    Their id, e-mail, name, roles and organisation.
+    """
     return signing_in.me(actor)
 
 
@@ -66,6 +79,10 @@ async def get_me(actor: CurrentActor) -> Me:
 async def create_organisation(
     data: JSONBody[OrganisationIn], conn: Conn, actor: CurrentActor
 ) -> OrganisationOut:
+    """Add an organisation (admins).
+
+    A municipality, wellbeing county, NGO, provider or state agency whose staff use Polku.
+    """
     return await organisations.create_organisation(conn, actor, data)
 
 
@@ -78,6 +95,10 @@ async def list_organisations(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[OrganisationOut]:
+    """Organisations, by name.
+
+    `q` keeps those whose name matches every word, `kind` those of one kind.
+    """
     return await organisations.list_organisations(conn, q=q, kind=kind, limit=limit, cursor=cursor)
 
 
@@ -85,11 +106,20 @@ async def list_organisations(
 async def get_organisation(
     organisation_id: PathId, conn: Conn, actor: CurrentActor
 ) -> OrganisationOut:
+    """One organisation.
+
+    Its name, kind and the organisation managing it, if any.
+    """
     return await organisations.get_organisation(conn, organisation_id)
 
 
 @post("/users", responses=problems(401, 403, 409, 422))
 async def create_user(data: JSONBody[UserIn], conn: Conn, actor: CurrentActor) -> UserOut:
+    """Add a staff account (admins of the organisation).
+
+    Roles are a subset of admin, coach, referrer and analyst; the password is checked
+    for strength.
+    """
     return await staff.create_user(conn, actor, data)
 
 
@@ -102,6 +132,10 @@ async def list_users(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[UserOut]:
+    """Staff accounts of your organisation, by name.
+
+    `organisation_id` and `role` narrow the list; admins see the organisations they manage.
+    """
     return await staff.list_users(
         conn, actor, organisation_id=organisation_id, role=role, limit=limit, cursor=cursor
     )
@@ -109,6 +143,10 @@ async def list_users(
 
 @get("/users/{user_id:str}", responses=problems(401, 404))
 async def get_user(user_id: PathId, conn: Conn, actor: CurrentActor) -> UserOut:
+    """One staff account.
+
+    404 for an account outside the organisations you may see.
+    """
     return await staff.get_user(conn, actor, user_id)
 
 
@@ -126,6 +164,11 @@ async def update_user(
     actor: CurrentActor,
     redis: NamedDependency[Redis],
 ) -> UserOut:
+    """Change a staff account: name, roles, active, password.
+
+    A role change or deactivation takes effect on every API process within a second;
+    changing one's own password needs `current_password`.
+    """
     return await staff.update_user(conn, redis, session_of(request), actor, user_id, data)
 
 

@@ -51,6 +51,7 @@ Email = Annotated[
             "must be an e-mail address such as name@example.fi",
         ),
         max_length=254,
+        examples=["aino.virtanen@example.fi"],
     ),
 ]
 Phone = Annotated[
@@ -59,7 +60,8 @@ Phone = Annotated[
         pattern=pattern(
             r"^\+?[0-9][0-9 ()-]{4,19}$",
             "must be a phone number such as +358 40 123 4567",
-        )
+        ),
+        examples=["+358 40 123 4567"],
     ),
 ]
 Url = Annotated[
@@ -70,6 +72,7 @@ Url = Annotated[
             "must be a web address starting with http:// or https://",
         ),
         max_length=500,
+        examples=["https://meet.example.fi/arjen-taidot"],
     ),
 ]
 TimeZone = Annotated[
@@ -80,6 +83,7 @@ TimeZone = Annotated[
             r"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$",
             "must be an IANA time zone such as Europe/Helsinki",
         ),
+        examples=["Europe/Helsinki"],
     ),
 ]
 
@@ -103,16 +107,18 @@ DATETIME_PATTERN = f"^{_DAY}T{_TIME}{_OFFSET}$"
 InRangeDate = Annotated[
     date,
     msgspec.Meta(
+        examples=["2026-09-01"],
         extra_json_schema={
             "description": f"a day from {FIRST_DAY} to {LAST_DAY}",
             "extra": {"pattern": DATE_PATTERN},
-        }
+        },
     ),
 ]
 InRangeDateTime = Annotated[
     datetime,
     msgspec.Meta(
         tz=True,
+        examples=["2026-09-01T10:00:00+03:00"],
         extra_json_schema={
             "description": f"with its UTC offset, on a day from {FIRST_DAY} to {LAST_DAY}",
             "extra": {"pattern": DATETIME_PATTERN},

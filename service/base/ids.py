@@ -12,7 +12,9 @@ from service.base.errors import PolkuError
 # The form PostgreSQL gives uuids out in: anything else read back from a caller (a
 # cursor, say) was not given out by Polku.
 ID_PATTERN = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
-Id = Annotated[str, msgspec.Meta(pattern=ID_PATTERN)]
+Id = Annotated[
+    str, msgspec.Meta(pattern=ID_PATTERN, examples=["3f2b6c1e-8a4d-4e9b-9c1a-2f5d7e8b9a01"])
+]
 
 
 def is_id(value: str) -> bool:

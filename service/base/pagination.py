@@ -22,6 +22,10 @@ Cursor = Annotated[
     str | None, QueryParameter(max_length=512, description="next_cursor of the previous page")
 ]
 
+Mine = Annotated[
+    bool,
+    QueryParameter(description="Only what is yours: your own groups, clients, referrals, plans"),
+]
 Search = Annotated[str | None, QueryParameter(max_length=200, description="Words to look for")]
 IdQuery = Annotated[str | None, QueryParameter(max_length=64)]
 # The range is checked by the service that reads the period (service.base.fields).

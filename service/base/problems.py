@@ -14,6 +14,7 @@ import redis.exceptions
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Example
 
 from service.base.errors import FieldError, PolkuError, Problem, Unavailable
 
@@ -39,6 +40,53 @@ def _in_words(message: str) -> str:
     if failed is None:
         return message
     return _PATTERN_MEANINGS.get(failed.group(1), "is not in the expected form")
+
+
+_KINDS = {
+    "str": "text",
+    "int": "a whole number",
+    "float": "a number",
+    "bool": "true or false",
+    "array": "a list",
+    "object": "an object",
+    "null": "empty",
+}
+_BOUNDS = {"<=": "at most", ">=": "at least", "<": "under", ">": "over"}
+_PHRASES: list[tuple[re.Pattern[str], Any]] = [
+    (re.compile(r"^Expected `str` of length >= 1$"), lambda m: "must not be empty"),
+    (
+        re.compile(r"^Expected `str` of length (<=|>=) (\d+)$"),
+        lambda m: f"must be at {'most' if m[1] == '<=' else 'least'} {m[2]} characters",
+    ),
+    (
+        re.compile(r"^Expected `(?:array|object)` of length (<=|>=) (\d+)$"),
+        lambda m: f"must have at {'most' if m[1] == '<=' else 'least'} {m[2]} items",
+    ),
+    (
+        re.compile(r"^Expected `(?:int|float)` (<=|>=|<|>) (-?[\d.]+)$"),
+        lambda m: f"must be {_BOUNDS[m[1]]} {m[2]}",
+    ),
+    (
+        re.compile(r"^Expected `([a-z]+)(?: \| [a-z]+)*`, got `([a-z]+)`$"),
+        lambda m: f"must be {_KINDS.get(m[1], m[1])}, not {_KINDS.get(m[2], m[2])}",
+    ),
+    (re.compile(r"^Invalid enum value (.+)$"), lambda m: f"{m[1]} is not one of the choices"),
+    (re.compile(r"^Invalid RFC 3339 encoded date$"), lambda m: "must be a date (YYYY-MM-DD)"),
+    (re.compile(r"^Object contains unknown field `([^`]+)`$"), lambda m: f"unknown: {m[1]}"),
+]
+
+
+def in_words(message: str) -> str:
+    """A validation message of msgspec's as a person would say it: never a regex, a type
+    name or a comparison sign ("must be an e-mail address", "must be at most 200
+    characters", "must be text, not a whole number")."""
+    worded = _in_words(message)
+    if worded != message:
+        return worded
+    for phrase, say in _PHRASES:
+        if matched := phrase.match(message):
+            return str(say(matched))
+    return message
 
 
 # PostgreSQL's words for "this session cannot go on": connection trouble (class 08),
@@ -232,6 +280,33 @@ _DESCRIPTIONS = {
 }
 
 
+# One real answer of each kind, as an example in the document (rather than random text).
+_EXAMPLES: dict[int, dict[str, Any]] = {
+    400: {"type": "about:blank", "title": "Bad Request", "status": 400,
+          "detail": "Malformed request line"},
+    401: {"type": "urn:polku:problem:unauthorized", "title": "Unauthorized", "status": 401,
+          "detail": "sign in first: Authorization: Bearer <token>"},
+    403: {"type": "urn:polku:problem:forbidden", "title": "Forbidden", "status": 403,
+          "detail": "this needs one of the roles: coach, admin"},
+    404: {"type": "urn:polku:problem:not-found", "title": "Not Found", "status": 404,
+          "detail": "no such client"},
+    409: {"type": "urn:polku:problem:conflict", "title": "Conflict", "status": 409,
+          "detail": "a referral in status requested cannot move to completed",
+          "allowed": ["received", "cancelled"]},
+    412: {"type": "urn:polku:problem:precondition-failed", "title": "Precondition Failed",
+          "status": 412, "detail": "the document changed since it was read"},
+    428: {"type": "urn:polku:problem:precondition-required", "title": "Precondition Required",
+          "status": 428, "detail": "send If-Match with the ETag the document was read with"},
+    422: {"type": "urn:polku:problem:validation", "title": "Unprocessable Entity",
+          "status": 422, "detail": "levels: must have all five levels -2 to 2",
+          "errors": [{"field": "levels", "message": "must have all five levels -2 to 2"}]},
+    429: {"type": "urn:polku:problem:too-many-requests", "title": "Too Many Requests",
+          "status": 429, "detail": "too many attempts; try again in 60 seconds"},
+    503: {"type": "urn:polku:problem:unavailable", "title": "Service Unavailable",
+          "status": 503, "detail": "the database is not answering; try again in 5 seconds"},
+}  # fmt: skip
+
+
 def problems(*statuses: int) -> dict[int, ResponseSpec]:
     """OpenAPI entries for the problems a route can answer (400 and 503 always: any request
     can be malformed HTTP, and any can meet the database down)."""
@@ -240,6 +315,8 @@ def problems(*statuses: int) -> dict[int, ResponseSpec]:
             data_container=Problem,
             description=_DESCRIPTIONS[status],
             media_type=PROBLEM_MEDIA_TYPE,
+            generate_examples=False,
+            examples=[Example(summary=_DESCRIPTIONS[status], value=_EXAMPLES[status])],
         )
         for status in sorted({400, 503, *statuses})
     }

@@ -70,7 +70,8 @@ RETURNING id, organisation_id, first_name, last_name, birth_date, gender, home_m
           email, phone, language, plain_language, timezone, labour_market_status,
           education_level, non_disclosure, created_at, updated_at;
 
--- name: list_clients(viewer, after_name, after_id, limit)
+-- name: list_clients(viewer, mine, after_name, after_id, limit)
+-- With mine, only the clients of the viewer's own relationships (related_clients).
 SELECT id, organisation_id, first_name, last_name, birth_date, gender, home_municipality,
        email, phone, language, plain_language, timezone, labour_market_status,
        education_level, non_disclosure, created_at, updated_at, sort_name,
@@ -79,11 +80,12 @@ SELECT id, organisation_id, first_name, last_name, birth_date, gender, home_muni
        ) AS viewer_is_responsible
 FROM clients
 WHERE id IN (SELECT client_id FROM reachable_clients(:viewer))
+  AND (NOT :mine::boolean OR id IN (SELECT client_id FROM related_clients(:viewer)))
   AND (sort_name, id) > (:after_name, :after_id::uuid)
 ORDER BY sort_name, id
 LIMIT :limit;
 
--- name: search_clients(viewer, longest_pattern, patterns, after_name, after_id, limit)
+-- name: search_clients(viewer, mine, longest_pattern, patterns, after_name, after_id, limit)
 -- The longest word alone is what the trigram index can use; every word must match.
 SELECT id, organisation_id, first_name, last_name, birth_date, gender, home_municipality,
        email, phone, language, plain_language, timezone, labour_market_status,
@@ -93,6 +95,7 @@ SELECT id, organisation_id, first_name, last_name, birth_date, gender, home_muni
        ) AS viewer_is_responsible
 FROM clients
 WHERE id IN (SELECT client_id FROM reachable_clients(:viewer))
+  AND (NOT :mine::boolean OR id IN (SELECT client_id FROM related_clients(:viewer)))
   AND sort_name LIKE :longest_pattern
   AND sort_name LIKE ALL (:patterns::text[])
   AND (sort_name, id) > (:after_name, :after_id::uuid)

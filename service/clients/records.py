@@ -184,15 +184,26 @@ def _search_patterns(q: str) -> list[str]:
 
 
 async def list_clients(
-    conn: asyncpg.Connection, actor: Actor, *, q: str | None, limit: int, cursor: str | None
+    conn: asyncpg.Connection,
+    actor: Actor,
+    *,
+    q: str | None,
+    limit: int,
+    cursor: str | None,
+    mine: bool = False,
 ) -> Page[ClientOut]:
-    """Clients in the caller's reach by name, optionally those matching every word of q."""
+    """Clients in the caller's reach by name, optionally those matching every word of q.
+
+    With `mine`, only those reached through the caller's own relationships (responsible
+    worker, plan coach, group facilitator, referrer), not as an admin.
+    """
     after_name, after_id = decode_cursor(cursor, tuple[str, CursorId], first=BY_NAME)
     patterns = _search_patterns(q or "")
     if patterns:
         rows = await queries.search_clients(
             conn,
             viewer=actor.id,
+            mine=mine,
             longest_pattern=max(patterns, key=len),
             patterns=patterns,
             after_name=after_name,
@@ -201,7 +212,12 @@ async def list_clients(
         )
     else:
         rows = await queries.list_clients(
-            conn, viewer=actor.id, after_name=after_name, after_id=after_id, limit=limit + 1
+            conn,
+            viewer=actor.id,
+            mine=mine,
+            after_name=after_name,
+            after_id=after_id,
+            limit=limit + 1,
         )
     sort_names = {row["id"]: row["sort_name"] for row in rows}
     page = page_of(

@@ -18,6 +18,7 @@ from service.coaching.access import plan_not_found
 from service.coaching.meetings import meeting_out
 from service.coaching.sql import queries
 from service.coaching.types import (
+    LEVEL_NAMES,
     ContinuationOut,
     GasGoal,
     GasOut,
@@ -99,7 +100,7 @@ def _goal_out(goal: _GoalRow, latest: int) -> GoalOut:
         title=goal.title,
         weight=goal.weight,
         baseline=goal.baseline,
-        levels=goal.levels,
+        levels={name: goal.levels[name] for name in LEVEL_NAMES},
         latest_level=latest,
         ratings=goal.ratings,
         client_ratings=goal.client_ratings,

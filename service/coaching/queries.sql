@@ -405,3 +405,37 @@ RETURNING id;
 -- name: answer_request(id, assessment_id)!
 UPDATE assessment_requests SET assessment_id = :assessment_id, answered_at = now()
 WHERE id = :id;
+
+-- name: plans_in_reach(viewer, mine, status, today, after_starts_on, after_id, limit)
+-- Plans of the clients the viewer reaches (with mine, the plans they coach), newest
+-- first, with what a list screen shows: the client's first name and surname initial,
+-- the goals and the staff's ratings (to score GAS), the day of the last rating.
+SELECT p.id, p.client_id, p.kind, p.starts_on, p.ends_on, p.version,
+       c.first_name || ' ' || left(c.last_name, 1) || '.' AS client_name,
+       ARRAY(SELECT staff_id FROM plan_coaches pc WHERE pc.plan_id = p.id ORDER BY staff_id)
+           AS coach_ids,
+       coalesce((
+           SELECT json_agg(json_build_object(
+               'id', g.id, 'weight', g.weight, 'baseline', g.baseline) ORDER BY g.position)
+           FROM goals g WHERE g.plan_id = p.id
+       ), '[]') AS goals,
+       coalesce((
+           SELECT json_agg(json_build_object(
+               'goal_id', r.goal_id, 'level', r.level, 'rated_on', r.rated_on
+           ) ORDER BY r.created_at, r.id)
+           FROM goal_ratings r JOIN goals g ON g.id = r.goal_id
+           WHERE g.plan_id = p.id AND r.rater = 'staff'
+       ), '[]') AS ratings
+FROM plans p
+JOIN clients c ON c.id = p.client_id
+WHERE (p.starts_on, p.id) < (:after_starts_on, :after_id::uuid)
+  AND CASE WHEN :mine::boolean
+           THEN p.id IN (SELECT pc.plan_id FROM plan_coaches pc WHERE pc.staff_id = :viewer)
+           ELSE p.client_id IN (SELECT client_id FROM reachable_clients(:viewer)) END
+  AND CASE :status::text
+        WHEN 'open' THEN p.ends_on IS NULL OR p.ends_on >= :today
+        WHEN 'ended' THEN p.ends_on < :today
+        ELSE true END
+  AND can_reach_client(:viewer, p.client_id)
+ORDER BY p.starts_on DESC, p.id DESC
+LIMIT :limit;

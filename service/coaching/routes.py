@@ -12,9 +12,19 @@ from service.base.errors import etag
 from service.base.fields import Language
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
-from service.base.pagination import Cursor, Limit, Page
+from service.base.pagination import Cursor, Limit, Mine, Page
 from service.base.problems import problems
-from service.coaching import assessments, continuation, cv, goals, meetings, notes, plan_view, plans
+from service.coaching import (
+    assessments,
+    continuation,
+    cv,
+    goals,
+    meetings,
+    notes,
+    plan_list,
+    plan_view,
+    plans,
+)
 from service.coaching.client_side import request_assessment as ask_client
 from service.coaching.instruments import Instrument
 from service.coaching.types import (
@@ -35,8 +45,10 @@ from service.coaching.types import (
     NoteIn,
     NoteOut,
     PlanIn,
+    PlanListItem,
     PlanOut,
     PlanPatch,
+    PlanStatus,
     PlanSummary,
     Rater,
     RatingIn,
@@ -68,14 +80,43 @@ def _tagged(document: Versioned, status_code: int = 200) -> Response[Versioned]:
 async def create_plan(
     client_id: PathId, data: JSONBody[PlanIn], conn: Conn, actor: CurrentActor
 ) -> Response[PlanOut]:
+    """Start a coaching plan for the client.
+
+    Goal or job coaching, with its coaches; coaches from another organisation need the
+    client's data_sharing consent covering theirs.
+    """
     return _tagged(await plans.create_plan(conn, actor, client_id, data), 201)
 
 
 @get("/clients/{client_id:str}/plans", responses=problems(401, 404, 422))
-async def list_plans(
+async def list_client_plans(
     client_id: PathId, conn: Conn, actor: CurrentActor, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[PlanSummary]:
+    """The client's coaching plans, newest first.
+
+    404 for a client outside your reach.
+    """
     return await plans.list_plans(conn, actor, client_id, limit=limit, cursor=cursor)
+
+
+@get("/plans", responses=problems(401, 422), summary="Plans of the clients you reach")
+async def list_plans(
+    conn: Conn,
+    actor: CurrentActor,
+    mine: Mine = False,
+    status: FromQuery[PlanStatus | None] = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[PlanListItem]:
+    """Plans of every client you reach, newest first; `mine=true` keeps those you coach.
+
+    Each item names the client by first name and surname initial and carries the goal
+    count, the day of the last rating and the GAS T-score of the latest ratings;
+    `status` is `open` (no end, or an end still to come) or `ended`.
+    """
+    return await plan_list.list_plans(
+        conn, actor, mine=mine, status=status, limit=limit, cursor=cursor
+    )
 
 
 @get(
@@ -84,6 +125,10 @@ async def list_plans(
     summary="A plan with its goals, ratings, GAS summary, continuation and meetings",
 )
 async def get_plan(plan_id: PathId, conn: Conn, actor: CurrentActor) -> Response[PlanOut]:
+    """One plan with its goals, ratings, GAS summary, continuation and meetings.
+
+    The ETag header is the version to send back as If-Match when changing it.
+    """
     return _tagged(await plans.get_plan(conn, actor, plan_id))
 
 
@@ -95,6 +140,10 @@ async def update_plan(
     actor: CurrentActor,
     if_match: IfMatch = None,
 ) -> Response[PlanOut]:
+    """Change a plan's dates or coaches.
+
+    Needs If-Match with the ETag the plan was read with (412 if it changed since).
+    """
     return _tagged(await plans.update_plan(conn, actor, plan_id, data, if_match))
 
 
@@ -105,11 +154,20 @@ async def update_plan(
 async def add_goal(
     plan_id: PathId, data: JSONBody[GoalIn], conn: Conn, actor: CurrentActor
 ) -> Response[GoalOut]:
+    """Add a GAS goal to a plan.
+
+    `levels` maps each level "-2" to "2" to what it means for this client; the
+    baseline is -2 or -1 and the weight greater than 0.
+    """
     return _tagged(await goals.add_goal(conn, actor, plan_id, data), 201)
 
 
 @get("/goals/{goal_id:str}", responses=problems(401, 404))
 async def get_goal(goal_id: PathId, conn: Conn, actor: CurrentActor) -> Response[GoalOut]:
+    """One goal with its levels and ratings.
+
+    The ETag header is the version to send back as If-Match when changing it.
+    """
     return _tagged(await goals.get_goal(conn, actor, goal_id))
 
 
@@ -121,6 +179,10 @@ async def update_goal(
     actor: CurrentActor,
     if_match: IfMatch = None,
 ) -> Response[GoalOut]:
+    """Change a goal's title, weight or levels.
+
+    Needs If-Match with the ETag the goal was read with.
+    """
     return _tagged(await goals.update_goal(conn, actor, goal_id, data, if_match))
 
 
@@ -128,6 +190,11 @@ async def update_goal(
 async def rate_goal(
     goal_id: PathId, data: JSONBody[RatingIn], conn: Conn, actor: CurrentActor
 ) -> RatingOut:
+    """Rate a goal: the level reached on a day.
+
+    A level from -2 to 2 with an optional note; the latest rating counts in the GAS
+    summary.
+    """
     return await goals.rate_goal(conn, actor, goal_id, data)
 
 
@@ -147,6 +214,11 @@ async def gas_summary(
         ),
     ] = "staff",
 ) -> GasOut:
+    """The plan's GAS T-score at baseline, now, and after each rating day.
+
+    T = 50 + 10·Σwx / √((1−ρ)Σw² + ρ(Σw)²), ρ = 0.3, rounded to two decimals;
+    `ratings=client` scores the client's own ratings instead of the staff's.
+    """
     return await plan_view.gas_summary(conn, actor, plan_id, ratings)
 
 
@@ -158,6 +230,11 @@ async def set_continuation(
     actor: CurrentActor,
     if_match: IfMatch = None,
 ) -> Response[ContinuationOut]:
+    """Set the plan's continuation: the next step after coaching.
+
+    Education, employment, work trial, rehabilitation, another service or none, with
+    a description and a target date.
+    """
     return _tagged(await continuation.set_continuation(conn, actor, plan_id, data, if_match))
 
 
@@ -168,6 +245,10 @@ async def set_continuation(
 async def create_meeting(
     plan_id: PathId, data: JSONBody[MeetingIn], conn: Conn, actor: CurrentActor
 ) -> MeetingOut:
+    """Plan a one-to-one meeting.
+
+    It shows in the calendars and gets reminders like a group session.
+    """
     return await meetings.create_meeting(conn, actor, plan_id, data)
 
 
@@ -175,6 +256,10 @@ async def create_meeting(
 async def update_meeting(
     meeting_id: PathId, data: JSONBody[MeetingPatch], conn: Conn, actor: CurrentActor
 ) -> MeetingOut:
+    """Move a meeting or change its place.
+
+    Invites and reminders follow the change.
+    """
     return await meetings.update_meeting(conn, actor, meeting_id, data)
 
 
@@ -186,6 +271,10 @@ async def update_meeting(
 async def cancel_meeting(
     meeting_id: PathId, data: JSONBody[MeetingCancelIn], conn: Conn, actor: CurrentActor
 ) -> MeetingOut:
+    """Cancel a meeting.
+
+    The client is told on their consented channel.
+    """
     return await meetings.cancel_meeting(conn, actor, meeting_id, data.reason)
 
 
@@ -196,6 +285,10 @@ async def cancel_meeting(
 async def add_note(
     plan_id: PathId, data: JSONBody[NoteIn], conn: Conn, actor: CurrentActor
 ) -> NoteOut:
+    """Add a confidential note to a plan.
+
+    Only the plan's coaches and admins can read it.
+    """
     return await notes.add_note(conn, actor, plan_id, data)
 
 
@@ -207,6 +300,10 @@ async def add_note(
 async def read_notes(
     plan_id: PathId, conn: Conn, actor: CurrentActor, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[NoteOut]:
+    """The plan's confidential notes, newest first.
+
+    The plan's coaches and admins only; every read audited.
+    """
     return await notes.read_notes(conn, actor, plan_id, limit=limit, cursor=cursor)
 
 
@@ -223,6 +320,10 @@ async def list_instruments(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[Instrument]:
+    """Assessment instruments.
+
+    The newest version of each, or every version with `every_version=true`.
+    """
     return await assessments.list_instruments(
         conn, every_version=every_version, limit=limit, cursor=cursor
     )
@@ -234,6 +335,10 @@ async def list_instruments(
     summary="Add an instrument or a new version of one (admins)",
 )
 async def add_instrument(data: JSONBody[Instrument], conn: Conn, actor: CurrentActor) -> Instrument:
+    """Add an instrument or a new version of one (admins).
+
+    Assessments made with an older version keep their meaning and scores.
+    """
     return await assessments.add_instrument(conn, actor, data)
 
 
@@ -241,6 +346,10 @@ async def add_instrument(data: JSONBody[Instrument], conn: Conn, actor: CurrentA
 async def record_assessment(
     client_id: PathId, data: JSONBody[AssessmentIn], conn: Conn, actor: CurrentActor
 ) -> AssessmentOut:
+    """Record an assessment of the client.
+
+    The answers are scored per domain of the instrument.
+    """
     return await assessments.record_assessment(conn, actor, client_id, data)
 
 
@@ -257,6 +366,10 @@ async def list_assessments(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[AssessmentOut]:
+    """The client's assessments, oldest first.
+
+    Each with its domains' change since the first assessment with the same instrument.
+    """
     return await assessments.list_assessments(
         conn, actor, client_id, instrument=instrument, limit=limit, cursor=cursor
     )
@@ -270,6 +383,10 @@ async def list_assessments(
 async def request_assessment(
     plan_id: PathId, data: JSONBody[AssessmentRequestIn], conn: Conn, actor: CurrentActor
 ) -> AssessmentRequestOut:
+    """Ask the plan's client to fill in an instrument on their own page.
+
+    The request shows in the personal part of the client's page.
+    """
     return await ask_client(conn, actor, plan_id, data)
 
 
@@ -284,11 +401,20 @@ async def put_cv(
     actor: CurrentActor,
     if_match: IfMatch = None,
 ) -> Response[StrengthsCvOut]:
+    """Write the client's strengths CV.
+
+    Summary, strengths, skills, experience and interests; If-Match with the ETag
+    once it exists.
+    """
     return _tagged(await cv.put_cv(conn, actor, client_id, data, if_match))
 
 
 @get("/clients/{client_id:str}/strengths-cv", responses=problems(401, 404))
 async def get_cv(client_id: PathId, conn: Conn, actor: CurrentActor) -> Response[StrengthsCvOut]:
+    """The client's strengths CV.
+
+    The ETag header is the version to send back as If-Match.
+    """
     return _tagged(await cv.get_cv(conn, actor, client_id))
 
 
@@ -304,6 +430,10 @@ async def cv_page(
     actor: CurrentActor,
     language: FromQuery[Language | None] = None,
 ) -> str:
+    """The strengths CV as a page that prints on one A4 sheet.
+
+    In the client's language unless `language` says otherwise.
+    """
     return await cv.cv_page(conn, actor, client_id, language)
 
 
@@ -312,6 +442,7 @@ routers = [
         "coaching",
         [
             create_plan,
+            list_client_plans,
             list_plans,
             get_plan,
             update_plan,

@@ -49,16 +49,34 @@ class PlanPatch(DatedBody):
     consent_id: Id | None = None
 
 
-class GoalLevels(msgspec.Struct, forbid_unknown_fields=True, rename={
-    "minus_two": "-2", "minus_one": "-1", "zero": "0", "plus_one": "1", "plus_two": "2"
-}):  # fmt: skip
-    """What each level of a goal means, written with the client."""
+LevelName = Literal["-2", "-1", "0", "1", "2"]
+LEVEL_NAMES: tuple[LevelName, ...] = ("-2", "-1", "0", "1", "2")
+# What each level of a goal means, written with the client: {"-2": …, …, "2": …}, all five
+# (API.md). A map with the level as its key, not an object with five properties named
+# "-2" … "2": no generated client can name a field "-2", and every generator maps a map.
+GoalLevels = Annotated[
+    dict[LevelName, LevelText],
+    msgspec.Meta(
+        min_length=5,
+        max_length=5,
+        description='What each GAS level means, written with the client: all five keys "-2", '
+        '"-1", "0", "1" and "2", each a text of 1 to 1000 characters',
+        examples=[
+            {
+                "-2": "Ei käy ulkona lainkaan",
+                "-1": "Käy ulkona kerran viikossa",
+                "0": "Käy kävelyllä kaksi kertaa viikossa",
+                "1": "Käy kävelyllä neljä kertaa viikossa",
+                "2": "Liikkuu ulkona päivittäin",
+            }
+        ],
+    ),
+]
 
-    minus_two: LevelText
-    minus_one: LevelText
-    zero: LevelText
-    plus_one: LevelText
-    plus_two: LevelText
+
+def goal_levels(*texts: str) -> dict[LevelName, str]:
+    """The levels from -2 up, as GoalLevels."""
+    return dict(zip(LEVEL_NAMES, texts, strict=True))
 
 
 class GoalIn(Body):
@@ -191,6 +209,29 @@ class PlanSummary(msgspec.Struct, kw_only=True):
     coach_ids: list[str]
     starts_on: date
     ends_on: date | None
+    version: int
+
+
+PlanStatus = Literal["open", "ended"]
+
+
+class PlanListItem(msgspec.Struct, kw_only=True):
+    """A plan as a list of plans shows it."""
+
+    id: str
+    client_id: str
+    # First name and surname initial: what a list on a shared screen shows of a client.
+    client_name: str
+    kind: PlanKind
+    status: PlanStatus
+    coach_ids: list[str]
+    starts_on: date
+    ends_on: date | None
+    goal_count: int
+    # The day of the latest staff rating of any of its goals.
+    last_rated_on: date | None
+    # The GAS T-score from the staff's latest ratings (goals not rated at their baseline).
+    t_score: float | None
     version: int
 
 

@@ -17,6 +17,11 @@ from service.programmes.types import AttendanceIn
 
 @get("/clients/{client_id:str}/pathway", responses=problems(401, 404))
 async def get_pathway(client_id: PathId, conn: Conn, actor: CurrentActor) -> Pathway:
+    """The client's path in time order.
+
+    Referrals and their status changes, enrolments, attendance, coaching plans, goal
+    ratings, assessments and continuation plans.
+    """
     return await pathway.client_pathway(conn, actor, client_id)
 
 
@@ -28,6 +33,11 @@ async def get_pathway(client_id: PathId, conn: Conn, actor: CurrentActor) -> Pat
 async def record_attendance(
     session_id: PathId, data: JSONBody[AttendanceIn], conn: Conn, actor: CurrentActor
 ) -> AttendanceWithAnswers:
+    """Replace the session's attendance.
+
+    Whoever you reach and leave out loses their record; to change some people only,
+    use PATCH.
+    """
     return await excusing.record(conn, actor, session_id, data)
 
 
@@ -39,6 +49,10 @@ async def record_attendance(
 async def change_attendance(
     session_id: PathId, data: JSONBody[AttendanceIn], conn: Conn, actor: CurrentActor
 ) -> AttendanceWithAnswers:
+    """Change the attendance of the people named.
+
+    Every other record stays as it was.
+    """
     return await excusing.record(conn, actor, session_id, data, only_named=True)
 
 
@@ -50,6 +64,10 @@ async def change_attendance(
 async def read_attendance(
     session_id: PathId, conn: Conn, actor: CurrentActor
 ) -> AttendanceWithAnswers:
+    """The session's attendance.
+
+    With each client's latest answer given on their page.
+    """
     return await excusing.read(conn, actor, session_id)
 
 

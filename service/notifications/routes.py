@@ -20,6 +20,10 @@ from service.notifications.types import MessageOut
 async def client_messages(
     client_id: PathId, conn: Conn, actor: CurrentActor, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[MessageOut]:
+    """The client's delivery log, newest first.
+
+    Each message's kind, channel, status, when it was due and when it went.
+    """
     return await delivery_log.client_messages(conn, actor, client_id, limit=limit, cursor=cursor)
 
 

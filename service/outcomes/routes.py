@@ -20,11 +20,20 @@ from service.outcomes.types import ExitIn, ExitList, ExitOut, FollowUpIn, Follow
 async def record_exit(
     client_id: PathId, data: JSONBody[ExitIn], conn: Conn, actor: CurrentActor
 ) -> ExitOut:
+    """The situation upon leaving a group or plan.
+
+    Recorded up to four weeks after leaving; the latest counts; schedules the
+    follow-up six months on.
+    """
     return await exits.record_exit(conn, actor, client_id, data)
 
 
 @get("/clients/{client_id:str}/exits", responses=problems(401, 404))
 async def list_exits(client_id: PathId, conn: Conn, actor: CurrentActor) -> ExitList:
+    """The client's recorded exits.
+
+    Newest first, each with its situation upon leaving.
+    """
     return await exits.list_exits(conn, actor, client_id)
 
 
@@ -34,6 +43,10 @@ async def list_exits(client_id: PathId, conn: Conn, actor: CurrentActor) -> Exit
     summary="The follow-ups six months after leaving: asked, answered or overdue",
 )
 async def list_follow_ups(client_id: PathId, conn: Conn, actor: CurrentActor) -> FollowUpList:
+    """The follow-ups six months after leaving.
+
+    Asked, answered or overdue.
+    """
     return await follow_ups.list_follow_ups(conn, actor, client_id)
 
 
@@ -45,6 +58,10 @@ async def list_follow_ups(client_id: PathId, conn: Conn, actor: CurrentActor) ->
 async def record_follow_up(
     follow_up_id: PathId, data: JSONBody[FollowUpIn], conn: Conn, actor: CurrentActor
 ) -> FollowUpOut:
+    """Record the situation six months on.
+
+    As the client told it or a worker found it out.
+    """
     return await follow_ups.record_answer(conn, actor, follow_up_id, data)
 
 

@@ -124,6 +124,7 @@ def _summary_fields(row: Any, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
         "waitlisted_count": row["waitlisted_count"],
         "location": Location(name=row["location_name"], address=row["location_address"]),
         "online_url": row["online_url"],
+        "facilitator_ids": list(row["facilitator_ids"]),
     }
 
 
@@ -136,8 +137,12 @@ async def get_programme(conn: asyncpg.Connection, programme_id: str) -> Programm
     sessions = await queries.programme_sessions(conn, programme_id=programme_id)
     zone = zoneinfo.ZoneInfo(row["timezone"])
     now = clock.now()
+    coming = [
+        s["starts_at"] for s in sessions if s["status"] == "scheduled" and s["starts_at"] > now
+    ]
     return ProgrammeOut(
         **_summary_fields(row, zone),
+        next_session_at=min(coming).astimezone(zone) if coming else None,
         description=row["description"],
         first_session_date=row["first_session_date"],
         start_time=row["start_time"],
@@ -145,7 +150,6 @@ async def get_programme(conn: asyncpg.Connection, programme_id: str) -> Programm
         timezone=row["timezone"],
         skip_public_holidays=row["skip_public_holidays"],
         reminder_offsets=list(row["reminder_offsets"]),
-        facilitator_ids=list(row["facilitator_ids"]),
         contact_ids=list(row["contact_ids"]),
         participant_ids=list(row["participant_ids"]),
         cancelled_at=row["cancelled_at"],
@@ -162,7 +166,9 @@ def _start_of_finnish_day(day: date) -> datetime:
 
 async def list_programmes(
     conn: asyncpg.Connection,
+    actor: Actor,
     *,
+    mine: bool = False,
     status: ProgrammeStatus | None,
     kind: Kind | None = None,
     from_date: date | None,
@@ -171,7 +177,8 @@ async def list_programmes(
     limit: int,
     cursor: str | None,
 ) -> Page[ProgrammeSummary]:
-    """Programmes meeting between from_date and to_date (inclusive, Finnish dates)."""
+    """Programmes meeting between from_date and to_date (inclusive, Finnish dates);
+    with `mine`, only those the caller facilitates."""
     fields.require_in_range("from", from_date)
     fields.require_in_range("to", to_date)
     if from_date and to_date and to_date < from_date:
@@ -181,6 +188,8 @@ async def list_programmes(
     after = decode_cursor(cursor, tuple[datetime, CursorId], first=OLDEST_FIRST)
     rows = await queries.list_programmes(
         conn,
+        viewer=actor.id,
+        mine=mine,
         status=status,
         kind=kind,
         organisation_id=organisation_id,
@@ -190,8 +199,12 @@ async def list_programmes(
         after_id=after[1],
         limit=limit + 1,
     )
+    helsinki = zoneinfo.ZoneInfo("Europe/Helsinki")
     items = [
-        ProgrammeSummary(**_summary_fields(row, zoneinfo.ZoneInfo("Europe/Helsinki")))
+        ProgrammeSummary(
+            **_summary_fields(row, helsinki),
+            next_session_at=row["next_session_at"] and row["next_session_at"].astimezone(helsinki),
+        )
         for row in rows
     ]
     return page_of(items, limit, lambda p: (p.starts_at, p.id))

@@ -63,8 +63,9 @@ FROM sessions
 WHERE programme_id = :programme_id
 ORDER BY number;
 
--- name: list_programmes(status, kind, organisation_id, period_start, period_end, after_start, after_id, limit)
--- Programmes whose sessions overlap [period_start, period_end), in start order.
+-- name: list_programmes(viewer, mine, status, kind, organisation_id, period_start, period_end, after_start, after_id, limit)
+-- Programmes whose sessions overlap [period_start, period_end), in start order; with
+-- mine, only those the viewer facilitates.
 SELECT p.id, p.organisation_id, p.title, p.kind, p.starts_at, p.ends_at, p.weeks, p.capacity,
        p.location_name, p.location_address, p.online_url,
        CASE WHEN p.cancelled_at IS NOT NULL THEN 'cancelled'
@@ -74,9 +75,18 @@ SELECT p.id, p.organisation_id, p.title, p.kind, p.starts_at, p.ends_at, p.weeks
        (SELECT count(*) FROM enrolments e
         WHERE e.programme_id = p.id AND e.status = 'enrolled') AS enrolled_count,
        (SELECT count(*) FROM enrolments e
-        WHERE e.programme_id = p.id AND e.status = 'waitlisted') AS waitlisted_count
+        WHERE e.programme_id = p.id AND e.status = 'waitlisted') AS waitlisted_count,
+       ARRAY(SELECT staff_id FROM programme_staff s
+             WHERE s.programme_id = p.id AND s.role = 'facilitator' ORDER BY staff_id)
+           AS facilitator_ids,
+       (SELECT min(s.starts_at) FROM sessions s
+        WHERE s.programme_id = p.id AND s.status = 'scheduled' AND s.starts_at > now())
+           AS next_session_at
 FROM programmes p
 WHERE (p.starts_at, p.id) > (:after_start, :after_id::uuid)
+  AND (NOT :mine::boolean OR p.id IN (
+        SELECT ps.programme_id FROM programme_staff ps
+        WHERE ps.staff_id = :viewer AND ps.role = 'facilitator'))
   AND p.ends_at > :period_start
   AND p.starts_at < :period_end
   AND (:organisation_id::uuid IS NULL OR p.organisation_id = :organisation_id)

@@ -21,6 +21,11 @@ from service.programmes.support_types import ProgrammeSupport, SupportIn, Suppor
 async def give_support(
     session_id: PathId, data: JSONBody[SupportIn], conn: Conn, actor: CurrentActor
 ) -> SupportOut:
+    """Record what a participant was given at a session so that taking part cost nothing.
+
+    `amount_eur` is an exact decimal (a string or a number, at most two decimals, 0 to
+    1000); the client must hold a place in the group. The group's facilitators and the
+    organisation's admins record support."""
     return await support.give_support(conn, actor, session_id, data)
 
 
@@ -30,6 +35,9 @@ async def give_support(
     summary="Delete a mistaken support entry (its giver or an admin)",
 )
 async def delete_support(support_id: PathId, conn: Conn, actor: CurrentActor) -> None:
+    """Delete a mistaken support entry.
+
+    Its giver or an admin of the organisation may; the audit trail keeps what was deleted."""
     await support.delete_support(conn, actor, support_id)
 
 
@@ -45,6 +53,10 @@ async def programme_support(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> ProgrammeSupport:
+    """The programme's participant support: the entries in your reach and their totals.
+
+    Totals by kind and overall count only the entries listed, so they reveal nothing of
+    clients you do not reach."""
     return await support.programme_support(conn, actor, programme_id, limit=limit, cursor=cursor)
 
 

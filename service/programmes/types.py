@@ -124,6 +124,9 @@ class ProgrammeSummary(msgspec.Struct, kw_only=True):
     waitlisted_count: int
     location: Location
     online_url: str | None
+    facilitator_ids: list[str]
+    # The next scheduled session still to come, if any.
+    next_session_at: datetime | None
 
 
 class ProgrammeOut(ProgrammeSummary, kw_only=True):
@@ -134,7 +137,6 @@ class ProgrammeOut(ProgrammeSummary, kw_only=True):
     timezone: str
     skip_public_holidays: bool
     reminder_offsets: list[str]
-    facilitator_ids: list[str]
     contact_ids: list[str]
     participant_ids: list[str]
     cancelled_at: datetime | None

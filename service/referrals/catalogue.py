@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import asyncpg
@@ -133,11 +134,17 @@ async def search_services(
     return page_of([_out(row) for row in rows], limit, lambda s: (names[s.id], s.id))
 
 
+PROGRESS_STEP = 100
+
+
 async def import_services(
-    conn: asyncpg.Connection, services: list[ImportedService]
+    conn: asyncpg.Connection,
+    services: list[ImportedService],
+    advance: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
     """Add or update (by HSDS id) each service, its providing organisation found or
-    created by name; returns (added, updated)."""
+    created by name; returns (added, updated). `advance(n)` is told of every hundred
+    services done (and of the last ones), for a progress bar."""
     added = updated = 0
     providers: dict[str, str] = {}
     for service in services:
@@ -153,6 +160,10 @@ async def import_services(
             **_columns(service),
         )
         added, updated = (added + 1, updated) if inserted else (added, updated + 1)
+        if advance is not None and (added + updated) % PROGRESS_STEP == 0:
+            advance(PROGRESS_STEP)
+    if advance is not None and (added + updated) % PROGRESS_STEP:
+        advance((added + updated) % PROGRESS_STEP)
     await audit.log_action(
         conn, None, "service.import", detail={"added": added, "updated": updated}
     )

@@ -26,6 +26,7 @@ readers are hsds_json.py and catalogue_csv.py; this module checks what they read
 from __future__ import annotations
 
 import re
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from typing import Any
 import msgspec
 
 from service.base.nul import nul_at
+from service.base.problems import in_words
 from service.referrals.catalogue_csv import csv_records
 from service.referrals.hsds_json import json_records
 from service.referrals.imported import (
@@ -53,6 +55,8 @@ class Catalogue:
     problems: list[Problem]
 
 
+# Each field's type, Meta and all, to check a field on its own.
+_FIELD_TYPES = typing.get_type_hints(ImportedService, include_extras=True)
 _AT = re.compile(r"^(.*) - at `\$\.?([^`]*)`$")
 _MISSING = re.compile(r"missing required field `([^`]+)`")
 
@@ -71,32 +75,57 @@ def read_catalogue(path: Path) -> Catalogue:
         records, names = json_records(text), JSON_FIELDS
     services, problems = [], []
     for line, record in records:
-        checked = record if isinstance(record, Problem) else _check(line, record, names)
-        if isinstance(checked, Problem):
-            problems.append(checked)
+        checked = [record] if isinstance(record, Problem) else _check(line, record, names)
+        if isinstance(checked, list):
+            problems += checked
         else:
             services.append((line, checked))
     problems += _repeated_ids(services, names)
-    return Catalogue(services=services, problems=problems)
+    # In words, whichever reader or check found them: never a regex or a type name.
+    worded = [Problem(p.line, p.field, in_words(p.message)) for p in problems]
+    return Catalogue(services=services, problems=worded)
 
 
-def _check(line: int, record: dict[str, Any], names: dict[str, str]) -> ImportedService | Problem:
+def _check(
+    line: int, record: dict[str, Any], names: dict[str, str]
+) -> ImportedService | list[Problem]:
     where = nul_at(record)
     if where:
-        return Problem(line, names.get(where, where), "contains the NUL character")
+        return [Problem(line, names.get(where, where), "contains the NUL character")]
     try:
         return msgspec.convert(record, ImportedService)
     except msgspec.ValidationError as error:
-        message, field = str(error), ""
-        located = _AT.match(message)
-        if located:
-            message, field = located.group(1), located.group(2)
-        missing = _MISSING.search(message)
-        if missing:
-            field = f"{field}.{missing.group(1)}" if field else missing.group(1)
-            message = "missing"
-        field = re.sub(r"\[\d+\]$", "", field)
-        return Problem(line, names.get(field, field or "record"), message)
+        # msgspec stops at a record's first error; every field on its own finds them all.
+        return _every_problem(line, record, names) or [_problem(line, "", str(error), names)]
+
+
+def _problem(line: int, field: str, message: str, names: dict[str, str]) -> Problem:
+    located = _AT.match(message)
+    if located:
+        message = located.group(1)
+        inner = located.group(2)
+        joint = "" if inner.startswith("[") else "."
+        field = f"{field}{joint}{inner}" if field and inner else field or inner
+    missing = _MISSING.search(message)
+    if missing:
+        field = f"{field}.{missing.group(1)}" if field else missing.group(1)
+        message = "missing"
+    field = re.sub(r"\[\d+\]$", "", field)
+    return Problem(line, names.get(field, field or "record"), message)
+
+
+def _every_problem(line: int, record: dict[str, Any], names: dict[str, str]) -> list[Problem]:
+    problems = []
+    for field in msgspec.structs.fields(ImportedService):
+        if field.encode_name not in record:
+            if field.required:
+                problems.append(Problem(line, names.get(field.name, field.name), "missing"))
+            continue
+        try:
+            msgspec.convert(record[field.encode_name], _FIELD_TYPES[field.name])
+        except msgspec.ValidationError as error:
+            problems.append(_problem(line, field.name, str(error), names))
+    return problems
 
 
 def _repeated_ids(

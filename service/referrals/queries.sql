@@ -165,8 +165,10 @@ ORDER BY w.since, s.id;
 -- name: referral_exists(id)$
 SELECT client_id FROM referrals WHERE id = :id;
 
--- name: list_referrals(viewer, status, client_id, direction, after_created_at, after_id, limit)
--- Referrals the viewer is on a side of and whose client they reach, newest first.
+-- name: list_referrals(viewer, mine, status, client_id, direction, after_created_at, after_id, limit)
+-- Referrals the viewer is on a side of and whose client they reach, newest first. With
+-- mine, only those they are a side of in person: they referred, or they facilitate the
+-- group referred to (not those of their organisation as a whole).
 WITH me AS (SELECT id, organisation_id, roles FROM staff WHERE id = :viewer),
 candidates AS (
     SELECT r.id FROM referrals r WHERE r.referred_by = :viewer
@@ -187,6 +189,9 @@ candidates AS (
     WHERE (:status::text IS NULL OR r.status = :status)
       AND (:client_id::uuid IS NULL OR r.client_id = :client_id)
       AND (r.created_at, r.id) < (:after_created_at, :after_id::uuid)
+      AND (NOT :mine::boolean OR r.referred_by = :viewer OR r.programme_id IN (
+            SELECT ps.programme_id FROM programme_staff ps
+            WHERE ps.staff_id = :viewer AND ps.role = 'facilitator'))
 )
 SELECT v.id, v.status, v.client_id, v.referred_by, v.created_at, v.updated_at,
        CASE WHEN v.programme_id IS NULL THEN 'service' ELSE 'programme' END AS target_kind,

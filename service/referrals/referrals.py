@@ -236,6 +236,7 @@ async def list_referrals(
     direction: Literal["incoming", "outgoing"] | None,
     limit: int,
     cursor: str | None,
+    mine: bool = False,
 ) -> ReferralPage:
     if client_id is not None and not is_id(client_id):
         return ReferralPage(items=[], next_cursor=None)
@@ -245,6 +246,7 @@ async def list_referrals(
     rows = await queries.list_referrals(
         conn,
         viewer=actor.id,
+        mine=mine,
         status=status,
         client_id=client_id,
         direction=direction,

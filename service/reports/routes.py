@@ -21,6 +21,10 @@ from service.reports.types import OutcomesReport, ProgrammeReport
 async def get_programme_report(
     programme_id: PathId, conn: Conn, actor: CurrentActor
 ) -> ProgrammeReport:
+    """A group's enrolment, completion, drop-outs and attendance.
+
+    Overall and per session; figures about fewer than 5 people suppressed.
+    """
     return await programme_report.programme_report(conn, actor, programme_id)
 
 
@@ -36,6 +40,11 @@ async def get_outcomes(
     to_date: ToDate = None,
     organisation_id: IdQuery = None,
 ) -> OutcomesReport:
+    """Outcome figures for a period.
+
+    Participants, exits to education or work, GAS and assessment change, referral
+    times; figures about fewer than 5 people suppressed.
+    """
     return await outcomes.outcomes(
         conn, actor, first_day=from_date, last_day=to_date, organisation_id=organisation_id
     )
@@ -54,6 +63,10 @@ async def get_esf_participants(
     to_date: ToDate = None,
     organisation_id: IdQuery = None,
 ) -> Response[bytes]:
+    """ESF+ participant monitoring data at entry and exit (admins).
+
+    CSV for Excel, one row per participant.
+    """
     body, period = await esf.esf_participants(
         conn, actor, first_day=from_date, last_day=to_date, organisation_id=organisation_id
     )
@@ -80,6 +93,10 @@ async def get_support_report(
     to_date: ToDate = None,
     organisation_id: IdQuery = None,
 ) -> SupportReport:
+    """What participant support cost in a period, by programme and kind, in exact euros.
+
+    For admins and analysts, as the outcomes report; counts of people supported under five
+    are suppressed."""
     return await support.support_report(
         conn, actor, first_day=from_date, last_day=to_date, organisation_id=organisation_id
     )

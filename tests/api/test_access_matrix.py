@@ -399,6 +399,8 @@ TABLE: dict[str, Op | NotClientLevel] = {
         },
         ok=("admin",),
     ),
+    # Every plan of the clients the caller reaches (?mine=true: tests/api/test_mine.py).
+    "GET /api/v1/plans": Op(lists=True),
     "GET /api/v1/plans/{plan_id}": Op(PLAN),
     "PATCH /api/v1/plans/{plan_id}": Op(
         PLAN,

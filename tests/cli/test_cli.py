@@ -88,7 +88,7 @@ async def test_admin_create_then_sign_in(
     assert me.json()["roles"] == ["admin"]
     again = run(args, external_env)
     assert again.returncode == 1
-    assert again.stderr.strip().splitlines() == [
+    assert again.stderr.strip().splitlines()[-1:] == [
         "polku: a staff account with e-mail root@polku.test exists already"
     ]
     weak = run(["admin", "create", "--email", "x@polku.test", "--password", "short"], external_env)
@@ -102,7 +102,8 @@ def test_admin_create_refuses_an_easily_guessed_password(external_env: dict[str,
         args = ["admin", "create", "--email", "root.admin@polku.test", "--password", password]
         weak = run(args, external_env)
         assert weak.returncode == 1, password
-        [line] = weak.stderr.strip().splitlines()
+        [warning, line] = weak.stderr.strip().splitlines()
+        assert warning.startswith("polku: warning: --password shows the password")
         assert line.startswith("polku: --password ")
 
 
@@ -216,9 +217,9 @@ async def test_services_import_reports_bad_rows_and_imports_all_or_nothing(
     broken = run(["services", "import", str(fixtures / "broken.json")], external_env)
     assert broken.returncode == 1
     assert broken.stderr.splitlines() == [
-        f"{fixtures / 'broken.json'}: line 7, email: Expected `str` matching regex "
-        "'^[^@\\\\s]+@[^@\\\\s]+\\\\.[^@\\\\s]+$'",
-        f"{fixtures / 'broken.json'}: line 13, name: missing",
+        f"{fixtures / 'broken.json'}: 2 bad row(s):",
+        "  email: must be an e-mail address such as name@example.fi (line 7)",
+        "  name: missing (line 13)",
         "polku: 2 bad row(s); nothing imported (--skip-bad-rows imports the rest)",
     ]
     assert await db.fetchval("SELECT count(*) FROM services") == 0

@@ -122,7 +122,8 @@ def test_a_numeric_street_is_a_problem_named_by_line_and_field(tmp_path: Path) -
     catalogue = read_catalogue(_write_json(tmp_path, good, bad))
     assert [s.external_id for _, s in catalogue.services] == ["ok"]
     assert [str(p) for p in catalogue.problems] == [
-        "line 9, service_at_locations[0].location.addresses[0].address_1: Expected `str`, got `int`"
+        "line 9, service_at_locations[0].location.addresses[0].address_1: "
+        "must be text, not a whole number"
     ]
 
 
@@ -170,7 +171,9 @@ def test_every_unexpected_type_is_a_row_problem(
 
 def test_a_record_that_is_not_an_object(tmp_path: Path) -> None:
     catalogue = read_catalogue(_write_json(tmp_path, _service(), 5))
-    assert [str(p) for p in catalogue.problems] == ["line 9, record: Expected `object`, got `int`"]
+    assert [str(p) for p in catalogue.problems] == [
+        "line 9, record: must be an object, not a whole number"
+    ]
 
 
 def test_a_numeric_id_is_read_as_text(tmp_path: Path) -> None:
@@ -270,7 +273,7 @@ def test_records_nested_near_the_limit_are_problems_or_unreadable(tmp_path: Path
         )
         assert _outcome(path) in (
             "unreadable: line 1: nested too deeply",
-            "line 1, description: Expected `str`, got `array`",
+            "line 1, description: must be text, not a list",
         )
 
 

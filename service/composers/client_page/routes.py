@@ -71,11 +71,19 @@ def _html(status: int, body: str | bytes, location: str | None = None) -> Respon
 async def create_page_link(
     client_id: PathId, conn: Conn, actor: CurrentActor, settings: AppSettings
 ) -> PageLinkOut:
+    """A new link to the client's own page.
+
+    Any earlier link stops working at once; 409 without a valid client_page consent.
+    """
     return await page_links.give_link(conn, settings, actor, client_id)
 
 
 @delete("/clients/{client_id:str}/page-link", responses=problems(401, 404))
 async def revoke_page_link(client_id: PathId, conn: Conn, actor: CurrentActor) -> None:
+    """Revoke the client's page link.
+
+    The page answers 404 from now on.
+    """
     await page_links.revoke_link(conn, actor, client_id)
 
 
@@ -85,6 +93,10 @@ async def revoke_page_link(client_id: PathId, conn: Conn, actor: CurrentActor) -
     summary="The latest answer of each client in your reach, given on their page",
 )
 async def session_rsvps(session_id: PathId, conn: Conn, actor: CurrentActor) -> RsvpList:
+    """The latest answer of each client in your reach to a session.
+
+    Given on their page or by SMS reply.
+    """
     return await rsvp_lists.session_rsvps(conn, actor, session_id)
 
 
@@ -94,6 +106,10 @@ async def session_rsvps(session_id: PathId, conn: Conn, actor: CurrentActor) -> 
     summary="The client's latest answer to the meeting, given on their page",
 )
 async def meeting_rsvps(meeting_id: PathId, conn: Conn, actor: CurrentActor) -> RsvpList:
+    """The client's latest answer to a meeting.
+
+    Given on their page or by SMS reply.
+    """
     return await rsvp_lists.meeting_rsvps(conn, actor, meeting_id)
 
 

@@ -38,6 +38,10 @@ async def send_page_link(
     actor: CurrentActor,
     settings: AppSettings,
 ) -> PageLinkSent:
+    """Send the client a new link to their page by SMS or e-mail.
+
+    On a consented channel, in the client's language; any earlier link stops working.
+    """
     return await page_link_send.send_link(conn, settings, actor, client_id, data.channel)
 
 
@@ -54,6 +58,11 @@ async def send_page_link(
     ),
 )
 async def excuse_answered(session_id: PathId, conn: Conn, actor: CurrentActor) -> ExcusedAttendance:
+    """Mark excused the absences clients announced on their page.
+
+    For a session that was held: those who answered "not coming" beforehand and have
+    no record yet.
+    """
     return await excusing.excuse_answered(conn, actor, session_id)
 
 

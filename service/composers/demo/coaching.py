@@ -13,10 +13,10 @@ from service.coaching.types import (
     AssessmentIn,
     ContinuationIn,
     GoalIn,
-    GoalLevels,
     MeetingIn,
     PlanIn,
     RatingIn,
+    goal_levels,
 )
 from service.composers.demo.backdating import (
     BACKDATE_ASSESSMENT,
@@ -61,7 +61,7 @@ async def coached_through_group(
         seed.conn,
         coach,
         plan.id,
-        GoalIn(title=title, baseline=-1, weight=weight, levels=GoalLevels(*texts)),
+        GoalIn(title=title, baseline=-1, weight=weight, levels=goal_levels(*texts)),
     )
     for rated_on, level in zip((middle, last), levels, strict=True):
         rating = await goals.rate_goal(
@@ -113,7 +113,7 @@ async def feed_client_coaching(seed: Seeder, client_id: str) -> None:
             conn,
             coach,
             plan.id,
-            GoalIn(title=title, baseline=-1, weight=weight, levels=GoalLevels(*levels)),
+            GoalIn(title=title, baseline=-1, weight=weight, levels=goal_levels(*levels)),
         )
         rated_on = today - timedelta(days=1)
         rating = await goals.rate_goal(conn, coach, goal.id, RatingIn(level=0, rated_on=rated_on))

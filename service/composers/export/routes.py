@@ -79,6 +79,11 @@ async def client_export(
 async def record_access_request(
     client_id: PathId, data: JSONBody[AccessRequestIn], conn: Conn, actor: CurrentActor
 ) -> AccessRequestOut:
+    """The client asked what is held on them: due one calendar month on.
+
+    Recorded with the day the request was received; admins see in the access-request
+    list when it falls due or is late.
+    """
     return await access_requests.record(conn, actor, client_id, data)
 
 
@@ -90,6 +95,10 @@ async def record_access_request(
 async def client_access_requests(
     client_id: PathId, conn: Conn, actor: CurrentActor
 ) -> AccessRequestList:
+    """The client's access requests, newest first, and whether each is answered.
+
+    For anyone who reaches the client, so the worker who recorded one sees it answered.
+    """
     return await access_requests.client_requests(conn, actor, client_id)
 
 
@@ -105,6 +114,10 @@ async def list_access_requests(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[AccessRequestOut]:
+    """Your organisation's access requests by due day (admins).
+
+    `status` keeps the open, late or answered ones.
+    """
     return await access_requests.list_requests(
         conn, actor, status=status, limit=limit, cursor=cursor
     )
@@ -119,6 +132,10 @@ async def list_access_requests(
 async def answer_access_request(
     access_request_id: PathId, conn: Conn, actor: CurrentActor
 ) -> AnsweredRequest:
+    """Answer an access request with the export.
+
+    Admins of the client's organisation; the answer is audited like the export.
+    """
     return await access_requests.answer(conn, actor, access_request_id)
 
 

@@ -53,11 +53,19 @@ def without_body_for_head(app: ASGIApp) -> ASGIApp:
 async def create_client_feed(
     client_id: PathId, conn: Conn, actor: CurrentActor, settings: AppSettings
 ) -> links.FeedLinks:
+    """A new calendar subscription link for the client.
+
+    Any earlier link stops working; needs the client's calendar_feed consent.
+    """
     return await links.client_feed(conn, settings, actor, client_id)
 
 
 @delete("/clients/{client_id:str}/calendar-feed", responses=problems(401, 404))
 async def revoke_client_feed(client_id: PathId, conn: Conn, actor: CurrentActor) -> None:
+    """Revoke the client's calendar link.
+
+    The link answers 404 from now on.
+    """
     await links.revoke_client_feed(conn, actor, client_id)
 
 
@@ -65,11 +73,19 @@ async def revoke_client_feed(client_id: PathId, conn: Conn, actor: CurrentActor)
 async def create_staff_feed(
     conn: Conn, actor: CurrentActor, settings: AppSettings
 ) -> links.FeedLinks:
+    """Your own calendar link.
+
+    Your sessions and meetings; any earlier link of yours stops working.
+    """
     return await links.staff_feed(conn, settings, actor)
 
 
 @delete("/me/calendar-feed", responses=problems(401))
 async def revoke_staff_feed(conn: Conn, actor: CurrentActor) -> None:
+    """Revoke your own calendar link.
+
+    The link answers 404 from now on.
+    """
     await links.revoke_staff_feed(conn, actor)
 
 
@@ -77,11 +93,19 @@ async def revoke_staff_feed(conn: Conn, actor: CurrentActor) -> None:
 async def create_programme_feed(
     programme_id: PathId, conn: Conn, actor: CurrentActor, settings: AppSettings
 ) -> links.FeedLinks:
+    """A calendar link to the programme's sessions.
+
+    For the group's facilitators and managers; any earlier one stops working.
+    """
     return await links.programme_feed(conn, settings, actor, programme_id)
 
 
 @delete("/programmes/{programme_id:str}/calendar-feed", responses=problems(401, 403, 404))
 async def revoke_programme_feed(programme_id: PathId, conn: Conn, actor: CurrentActor) -> None:
+    """Revoke the programme's calendar link.
+
+    The link answers 404 from now on.
+    """
     await links.revoke_programme_feed(conn, actor, programme_id)
 
 
@@ -148,6 +172,10 @@ _FEED_HEADERS = [
     operation_class=FeedOperation,
 )
 async def read_feed(filename: FromPath[str], request: Request[Any, Any, Any]) -> Response[bytes]:
+    """An RFC 5545 calendar behind a subscription link (…/feeds/TOKEN.ics).
+
+    With an ETag, and 304 on If-None-Match; 404 for an unknown or revoked link.
+    """
     if not filename.endswith(".ics"):
         raise NotFound("no such calendar feed")
     rendered = await serving.read_feed(

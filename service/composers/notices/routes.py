@@ -25,11 +25,20 @@ async def list_notices(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[NoticeOut]:
+    """Your notices, newest first.
+
+    Changes to your referrals made by others, and your clients' SMS messages;
+    `unread=true` keeps the unread ones.
+    """
     return await notices.list_notices(conn, actor, unread_only=unread, limit=limit, cursor=cursor)
 
 
 @post("/notices/{notice_id:str}/read", status_code=204, responses=problems(401, 404))
 async def mark_notice_read(notice_id: PathId, conn: Conn, actor: CurrentActor) -> None:
+    """Mark a notice read.
+
+    It no longer counts in the work list's unread notices.
+    """
     await notices.mark_read(conn, actor, notice_id)
 
 

@@ -22,7 +22,7 @@ from service.composers.questionnaires.types import (
 )
 
 
-@get("/questionnaires", responses=problems(401, 422), summary="Questionnaires")
+@get("/questionnaires", responses=problems(401, 422), summary="The questionnaires held, every version")
 async def list_questionnaires(
     conn: Conn,
     actor: CurrentActor,
@@ -32,6 +32,9 @@ async def list_questionnaires(
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[Questionnaire]:
+    """The questionnaires Polku holds, every version, in Finnish, Swedish and English.
+
+    Two ship with Polku: a group-end feedback form and a co-development feedback form."""
     return await catalogue.list_questionnaires(
         conn, every_version=every_version, limit=limit, cursor=cursor
     )
@@ -45,6 +48,9 @@ async def list_questionnaires(
 async def add_questionnaire(
     data: JSONBody[Questionnaire], conn: Conn, actor: CurrentActor
 ) -> Questionnaire:
+    """Add a questionnaire, or a new version of one (admins).
+
+    Items are `scale_1_5`, `yes_no` or `text`; a version already held answers 409."""
     return await catalogue.add_questionnaire(conn, actor, data)
 
 
@@ -56,6 +62,10 @@ async def add_questionnaire(
 async def open_round(
     programme_id: PathId, data: JSONBody[RoundIn], conn: Conn, actor: CurrentActor
 ) -> RoundOut:
+    """Open a questionnaire round for the programme.
+
+    Its facilitators and the organisation's admins may; an anonymous round keeps no link
+    from an answer to the person who gave it."""
     return await rounds.open_round(conn, actor, programme_id, data)
 
 
@@ -67,6 +77,9 @@ async def open_round(
 async def list_rounds(
     programme_id: PathId, conn: Conn, actor: CurrentActor, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[RoundOut]:
+    """The programme's questionnaire rounds, newest first.
+
+    Each says whether it is anonymous and whether it is open."""
     return await rounds.list_rounds(conn, programme_id, limit=limit, cursor=cursor)
 
 
@@ -80,6 +93,10 @@ async def list_rounds(
 async def answer_round(
     round_id: PathId, data: JSONBody[AnswersIn], conn: Conn, actor: CurrentActor
 ) -> AnswersOut:
+    """A participating staff member's answers to a round.
+
+    A named round's answers may be changed until it closes; an anonymous round takes one
+    answer per person and never shows it back."""
     return await rounds.answer_as_staff(conn, actor, round_id, data.answers)
 
 
@@ -89,6 +106,10 @@ async def answer_round(
     summary="Per item and role: answers, distribution, mean; cells under 5 suppressed",
 )
 async def round_results(round_id: PathId, conn: Conn, actor: CurrentActor) -> RoundResults:
+    """A round's results per item and role: answers, distribution and mean.
+
+    Clients and staff are counted apart; any cell under five is suppressed, as in the
+    reports, and text answers are listed only where five or more wrote one."""
     return await rounds.results(conn, actor, round_id)
 
 

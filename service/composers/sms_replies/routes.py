@@ -39,6 +39,12 @@ async def signed_by_the_gateway(request: Request[Any, Any, Any]) -> None:
 async def inbound_sms(
     data: JSONBody[InboundSms], conn: Conn, request: Request[Any, Any, Any]
 ) -> InboundOut:
+    """The SMS gateway hands over a reply.
+
+    Signed with SMS_INBOUND_SECRET (X-Polku-Signature); answers how the reply was
+    handled: an RSVP, an opt-out, forwarded to the responsible workers, unknown or a
+    duplicate.
+    """
     request_id = request.scope.get("state", {}).get("request_id")
     return InboundOut(handled_as=await handling.handle(conn, data, request_id))
 

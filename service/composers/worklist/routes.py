@@ -23,6 +23,13 @@ async def my_worklist(
     from_date: FromDate = None,
     to_date: ToDate = None,
 ) -> Worklist:
+    """Your day or week in one answer.
+
+    Your sessions with attendance still to record and the clients' answers, your
+    meetings, stalled referrals, exits and follow-ups due, unread notices; clients by
+    first name and surname initial, only those in your reach. `from`/`to` default to
+    today.
+    """
     return await worklist.worklist(conn, actor, from_date, to_date)
 
 
