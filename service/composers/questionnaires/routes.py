@@ -22,7 +22,11 @@ from service.composers.questionnaires.types import (
 )
 
 
-@get("/questionnaires", responses=problems(401, 422), summary="The questionnaires held, every version")
+@get(
+    "/questionnaires",
+    responses=problems(401, 422),
+    summary="The questionnaires held, every version",
+)
 async def list_questionnaires(
     conn: Conn,
     actor: CurrentActor,
