@@ -283,6 +283,14 @@ SCENARIOS = [
         min_rps=500,
     ),
     Scenario(
+        name="worklist",
+        title="GET /api/v1/me/worklist (the coach's day: her groups, ~200 plans)",
+        requests=lambda d: [Request("GET", "/api/v1/me/worklist")],
+        token=generate.COACH_TOKEN,
+        min_rps=300,
+        scale_max_ratio=1.5,
+    ),
+    Scenario(
         name="follow_up_pass",
         title="Daily follow-up pass: 5,000 due, two passes at once (questions/s)",
         requests=lambda d: [],
