@@ -8,7 +8,7 @@ import asyncpg
 import msgspec
 
 from service.base import audit
-from service.base.errors import Conflict, Forbidden, NotFound
+from service.base.errors import Conflict, Forbidden
 from service.base.identity import Actor
 from service.base.reach import require_reach
 from service.composers.data_rights.sql import queries
@@ -47,11 +47,12 @@ async def place(
 
 async def lift(
     conn: asyncpg.Connection, actor: Actor, client_id: str, reason: str | None
-) -> LegalHold:
+) -> LegalHold | None:
+    """Lift the standing hold; None when none stood (nothing changes, nothing audited)."""
     await _require_own_admin(conn, actor, client_id, "legal_hold.lift", lock=True)
     row = await queries.lift_hold(conn, client_id=client_id, lifted_by=actor.id)
     if row is None:
-        raise NotFound("no legal hold stands on this client")
+        return None
     await audit.log_action(
         conn,
         actor,

@@ -64,15 +64,17 @@ async def place_legal_hold(
 
 @delete(
     "/clients/{client_id:str}/legal-hold",
-    status_code=200,
     responses=problems(401, 403, 404, 422),
     summary="Lift the legal hold (admins of the client's organisation)",
-    description="404 when no hold stands. Once lifted, retention erases a record past its day.",
+    description=(
+        "204 whether or not a hold stood (lifting is idempotent; only a lift is audited). "
+        "Once lifted, retention erases a record past its day."
+    ),
 )
 async def lift_legal_hold(
     client_id: PathId, conn: Conn, actor: CurrentActor, reason: LiftReason = None
-) -> LegalHold:
-    return await holds.lift(conn, actor, client_id, reason)
+) -> None:
+    await holds.lift(conn, actor, client_id, reason)
 
 
 @get(
