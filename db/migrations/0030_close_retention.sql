@@ -323,6 +323,10 @@ BEGIN
 
     -- Gone.
     DELETE FROM messages WHERE client_id = client;
+    -- A coach's own messages about the client's meetings go with the meetings.
+    DELETE FROM messages WHERE meeting_id IN (
+        SELECT m.id FROM meetings m JOIN plans p ON p.id = m.plan_id WHERE p.client_id = client
+    );
     DELETE FROM meetings WHERE plan_id IN (SELECT id FROM plans WHERE client_id = client);
     DELETE FROM plan_notes WHERE plan_id IN (SELECT id FROM plans WHERE client_id = client);
     DELETE FROM assessment_requests WHERE client_id = client;

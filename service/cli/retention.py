@@ -11,7 +11,7 @@ import msgspec
 
 from db.pool import connect
 from service.base.settings import Settings
-from service.cli.environment import apply_migrations, resolved, settings_or_fail
+from service.cli.environment import apply_migrations, fail, resolved, settings_or_fail
 from service.composers.data_rights.types import RetentionPass
 
 
@@ -31,11 +31,13 @@ def run_command(dry_run: bool, as_json: bool) -> None:
         result = asyncio.run(_run(ready, dry_run))
     if as_json:
         click.echo(json.dumps(msgspec.to_builtins(result)))
-        return
-    verb = "would erase" if dry_run else "erased"
-    click.echo(f"{verb} {result.erased} client(s); {result.held} past retention kept by a hold")
-    for client_id in result.client_ids:
-        click.echo(client_id)
+    else:
+        verb = "would erase" if dry_run else "erased"
+        click.echo(f"{verb} {result.erased} client(s); {result.held} past retention kept by a hold")
+        for client_id in result.client_ids:
+            click.echo(client_id)
+    if result.failed:
+        fail(f"could not erase {len(result.failed)} client(s): {', '.join(result.failed)}")
 
 
 async def _run(settings: Settings, dry_run: bool) -> RetentionPass:

@@ -42,6 +42,7 @@ async def test_dry_run_then_run(
         "erased": 1,
         "client_ids": [client_id],
         "held": 0,
+        "failed": [],
     }
     assert await db.fetchval("SELECT first_name FROM clients WHERE id = $1", client_id) == ""
 

@@ -16,6 +16,7 @@ from db.pool import connect
 from service.base.clock import today_in_finland
 from service.base.settings import Settings
 from service.composers.data_rights import retention
+from tests.api.coaching import add_goal, create_plan
 from tests.api.test_reports import days_ago, finished_cohort
 from tests.factories import Factory, Person
 
@@ -152,6 +153,27 @@ async def test_what_goes_and_what_the_audit_trail_keeps(
         headers=worker.headers,
     )
     assert cv.status_code == 200, cv.text
+    plan = await create_plan(api, worker, client_id)
+    await add_goal(api, worker, plan["id"], title="Salla lopettaa tupakoinnin")
+    note = await api.post(
+        f"/api/v1/plans/{plan['id']}/notes",
+        json={"body": "Sallan asunto on Kemissä"},
+        headers=worker.headers,
+    )
+    assert note.status_code == 201, note.text
+    meeting_id = await db.fetchval(
+        "INSERT INTO meetings (plan_id, starts_at, ends_at, timezone, created_by) "
+        "VALUES ($1, now() - interval '400 days', now() - interval '399 days', "
+        "'Europe/Helsinki', $2) RETURNING id",
+        plan["id"],
+        worker.id,
+    )
+    await db.execute(  # the coach's own invitation to it
+        "INSERT INTO messages (staff_id, kind, channel, scheduled_for, meeting_id, status) "
+        "VALUES ($1, 'invite', 'email', now(), $2, 'sent')",
+        worker.id,
+        meeting_id,
+    )
     closed = await api.post(
         f"/api/v1/clients/{client_id}/close",
         json={"closed_on": today_in_finland().isoformat(), "reason": "Salla muutti Ruotsiin"},
@@ -172,6 +194,9 @@ async def test_what_goes_and_what_the_audit_trail_keeps(
     row = await db.fetchrow("SELECT * FROM clients WHERE id = $1", client_id)
     assert (row["first_name"], row["last_name"], row["email"], row["phone"]) == ("", "", None, None)
     assert row["home_municipality"] is None and row["close_reason"] is None
+    assert not await db.fetchval("SELECT count(*) FROM meetings WHERE plan_id = $1", plan["id"])
+    assert not await db.fetchval("SELECT count(*) FROM plan_notes WHERE plan_id = $1", plan["id"])
+    assert await db.fetchval("SELECT title FROM goals WHERE plan_id = $1", plan["id"]) == ""
     for table in ("strengths_cvs", "messages", "client_workers"):
         count = await db.fetchval(f"SELECT count(*) FROM {table} WHERE client_id = $1", client_id)  # noqa: S608
         assert count == 0, table
@@ -186,7 +211,7 @@ async def test_what_goes_and_what_the_audit_trail_keeps(
         client_id,
     )
     text = " ".join(f"{e['subject_id']} {e['detail']}" for e in events)
-    for said in ("Salla", "Salainen", "Ruotsiin", "Tornio", "Kemi", "polkupyör", "salla@"):
+    for said in ("Salla", "Salainen", "Ruotsiin", "Tornio", "Kemi", "polkupyör", "salla@", "tupak"):
         assert said not in text, said
     actions = [e["action"] for e in events]
     erasures = [e for e in events if e["action"] == "client.erase"]
@@ -328,3 +353,35 @@ async def test_reports_for_past_periods_give_the_same_figures_after_erasure(
     assert after[0] == before[0]
     assert after[1] == before[1]
     assert after[2] == before[2]
+
+
+async def test_a_client_that_cannot_be_erased_holds_up_no_other(
+    db: asyncpg.Connection, make: Factory, app_conn: asyncpg.Connection
+) -> None:
+    worker = await make.staff("coach")
+    due = [await make.client(worker) for _ in range(5)]
+    for client_id in due:
+        await past_retention(db, client_id, worker)
+    stuck = due[2]
+    await db.execute(
+        "INSERT INTO strengths_cvs (client_id, summary, updated_by) VALUES ($1, 'stuck', $2)",
+        stuck,
+        worker.id,
+    )
+    await db.execute(
+        "CREATE FUNCTION test_refuse_erasure() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'refused'; END $$"
+    )
+    await db.execute(
+        "CREATE TRIGGER test_stuck BEFORE DELETE ON strengths_cvs FOR EACH ROW "
+        "WHEN (OLD.summary = 'stuck') EXECUTE FUNCTION test_refuse_erasure()"
+    )
+    try:
+        done = await retention.run(app_conn, batch_size=2)
+    finally:
+        await db.execute("DROP TRIGGER test_stuck ON strengths_cvs")
+        await db.execute("DROP FUNCTION test_refuse_erasure()")
+    assert done.failed == [stuck]
+    assert sorted(done.client_ids) == sorted(set(due) - {stuck})
+    assert await db.fetchval("SELECT first_name FROM clients WHERE id = $1", stuck) != ""
+    assert (await retention.run(app_conn)).client_ids == [stuck]  # the next pass

@@ -98,12 +98,14 @@ SELECT count(*) FROM clients c
 WHERE c.retention_until < :today AND c.erased_at IS NULL
   AND EXISTS (SELECT FROM legal_holds h WHERE h.client_id = c.id AND h.lifted_at IS NULL);
 
--- name: claim_batch(today, max_rows)
+-- name: claim_batch(today, max_rows, failed)
 -- A batch of them, locked for this pass: another pass at the same moment skips these and
--- takes others, and finds them erased once this one commits.
+-- takes others, and finds them erased once this one commits. `failed`: those this pass
+-- could not erase, not tried again by it.
 SELECT c.id
 FROM clients c
 WHERE c.retention_until < :today AND c.erased_at IS NULL
+  AND NOT c.id = ANY (:failed::uuid[])
   AND NOT EXISTS (SELECT FROM legal_holds h WHERE h.client_id = c.id AND h.lifted_at IS NULL)
 ORDER BY c.retention_until, c.id
 LIMIT :max_rows

@@ -36,13 +36,30 @@ async def dry_run(conn: asyncpg.Connection) -> RetentionPass:
 
 
 async def erase_batch(
-    conn: asyncpg.Connection, batch_size: int = BATCH_SIZE
+    conn: asyncpg.Connection, batch_size: int = BATCH_SIZE, failed: list[str] | None = None
 ) -> tuple[int, list[str]]:
     """Erase one batch in one transaction: how many were taken, and the ids erased (a
-    hold placed a moment ago keeps its client)."""
+    hold placed a moment ago keeps its client). A client whose erasure fails is left as
+    it was (its own savepoint), added to `failed` and not taken again by this pass."""
+    failed = [] if failed is None else failed
+    erased = []
     async with conn.transaction():
-        claimed = await queries.claim_batch(conn, today=today_in_finland(), max_rows=batch_size)
-        erased = [row["id"] for row in claimed if await queries.erase(conn, client_id=row["id"])]
+        claimed = await queries.claim_batch(
+            conn, today=today_in_finland(), max_rows=batch_size, failed=failed
+        )
+        for row in claimed:
+            try:
+                async with conn.transaction():
+                    if await queries.erase(conn, client_id=row["id"]):
+                        erased.append(row["id"])
+            except asyncpg.PostgresError as error:
+                logger.error(
+                    "could not erase client %s: %s (SQLSTATE %s)",
+                    row["id"],
+                    type(error).__name__,
+                    error.sqlstate,
+                )
+                failed.append(row["id"])
         if erased:
             await queries.log_erasures(conn, client_ids=erased)
     return len(claimed), erased
@@ -51,12 +68,15 @@ async def erase_batch(
 async def run(conn: asyncpg.Connection, batch_size: int = BATCH_SIZE) -> RetentionPass:
     """Erase everything due, batch after batch, until none is left for this pass."""
     erased: list[str] = []
+    failed: list[str] = []
     while True:
-        taken, batch = await erase_batch(conn, batch_size)
+        taken, batch = await erase_batch(conn, batch_size, failed)
         erased.extend(batch)
         if taken < batch_size:
             break
     held = await queries.held_past_retention(conn, today=today_in_finland())
     if erased:
         logger.info("erased %d clients past their retention", len(erased))
-    return RetentionPass(dry_run=False, erased=len(erased), client_ids=erased, held=held)
+    return RetentionPass(
+        dry_run=False, erased=len(erased), client_ids=erased, held=held, failed=failed
+    )

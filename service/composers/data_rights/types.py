@@ -52,3 +52,5 @@ class RetentionPass(msgspec.Struct, kw_only=True):
     erased: int
     client_ids: list[str]
     held: int
+    # Clients whose erasure failed (the error is logged; the next pass tries again).
+    failed: list[str] = []
