@@ -294,6 +294,17 @@ $$;
 REVOKE ALL ON FUNCTION scrub_erased_client_audit(uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION scrub_erased_client_audit(uuid) TO polku_app;
 
+-- What erasing a client looks rows up by (and what its cascades and foreign-key checks
+-- look up), so that a pass over thousands of clients reads no table whole.
+CREATE INDEX inbound_sms_client ON inbound_sms (client_id) WHERE client_id IS NOT NULL;
+CREATE INDEX notices_client ON notices (client_id) WHERE client_id IS NOT NULL;
+CREATE INDEX notices_inbound_sms ON notices (inbound_sms_id) WHERE inbound_sms_id IS NOT NULL;
+CREATE INDEX series_sequences_client ON series_sequences (client_id);
+CREATE INDEX attention_flags_client ON attention_flags (client_id);
+CREATE INDEX calendar_feeds_of_client ON calendar_feeds (client_id) WHERE client_id IS NOT NULL;
+CREATE INDEX client_page_links_client ON client_page_links (client_id);
+CREATE INDEX messages_of_meeting ON messages (meeting_id) WHERE meeting_id IS NOT NULL;
+
 -- Erase one client whose retention has ended and on whom no hold stands (checked again
 -- here, on a fresh snapshot, so a hold placed a moment ago wins). The caller holds the
 -- client's row locked. Returns false, changing nothing, for any other client.

@@ -10,7 +10,9 @@ is erased once. Coaches' reads never wait on it: they take no row locks."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 
 import asyncpg
 
@@ -21,6 +23,7 @@ from service.composers.data_rights.types import RetentionPass
 logger = logging.getLogger("polku.retention")
 
 BATCH_SIZE = 50
+BREATHER = 0.25
 # A dry run lists at most this many ids (the count is exact).
 LISTED = 10_000
 
@@ -65,15 +68,21 @@ async def erase_batch(
     return len(claimed), erased
 
 
-async def run(conn: asyncpg.Connection, batch_size: int = BATCH_SIZE) -> RetentionPass:
-    """Erase everything due, batch after batch, until none is left for this pass."""
+async def run(
+    conn: asyncpg.Connection, batch_size: int = BATCH_SIZE, breather: float = BREATHER
+) -> RetentionPass:
+    """Erase everything due, batch after batch, until none is left for this pass. After
+    each batch the pass rests a fraction (`breather`) of the time the batch took, so that
+    on a busy database the requests of the day keep their share of it."""
     erased: list[str] = []
     failed: list[str] = []
     while True:
+        started = time.monotonic()
         taken, batch = await erase_batch(conn, batch_size, failed)
         erased.extend(batch)
         if taken < batch_size:
             break
+        await asyncio.sleep((time.monotonic() - started) * breather)
     held = await queries.held_past_retention(conn, today=today_in_finland())
     if erased:
         logger.info("erased %d clients past their retention", len(erased))
