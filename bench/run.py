@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import socket
+import statistics
 import subprocess
 import sys
 import threading
@@ -55,6 +56,10 @@ class Row:
     result: Measurement
     floor: Measurement | None = None
     peer: Measurement | None = None
+    # Throughput over the floor's or the peer's: the median of each round's ratio, so a
+    # moment the shared machine was busy weighs on both sides of it alike.
+    floor_ratio: float | None = None
+    peer_ratio: float | None = None
     scale_ratio: float | None = None
     scale_p99_ratio: float | None = None
     worker_peak_mb: float | None = None
@@ -232,7 +237,7 @@ class Target:
 
 def _alternate(
     targets: list[Target], connections: int, seconds: int, rounds: int
-) -> list[Measurement]:
+) -> list[list[Measurement]]:
     """Measure each target in turn, `rounds` times; the median of each. Alternating keeps a
     noisy moment on a shared machine from favouring one of them."""
     for target in targets:
@@ -241,7 +246,12 @@ def _alternate(
     for _ in range(rounds):
         for index, target in enumerate(targets):
             runs[index].append(target.measure(connections, seconds))
-    return [_median(measurements) for measurements in runs]
+    return runs
+
+
+def _paired_ratio(runs: list[Measurement], others: list[Measurement]) -> float:
+    """The median over rounds of one target's throughput over another's in that round."""
+    return statistics.median(a.rps / b.rps for a, b in zip(runs, others, strict=True))
 
 
 def _ratio_check(label: str, ratio: float, least: float | None) -> list[tuple[str, bool]]:
@@ -271,20 +281,28 @@ def measure_scenarios(
         headers = {"Authorization": f"Bearer {scenario.token}", "Content-Type": "application/json"}
         targets: list[Target] = []
         slots: list[tuple[Server, int, int | None]] = []
-        for server in servers[-1:] if scenario.largest_only else servers:
-            real = len(targets)
-            requests = (
-                functools.partial(scenario.requests, server.data)
-                if scenario.fresh_requests
-                else scenario.requests(server.data)
-            )
-            targets.append(Target(server.base, requests, headers))
-            floor = None
-            if scenario.floor is not None:
-                floor = len(targets)
-                targets.append(Target(server.base, scenario.floor(server.data), headers))
-            slots.append((server, real, floor))
         with contextlib.ExitStack() as stack:
+            for server in servers[-1:] if scenario.largest_only else servers:
+                base = server.base
+                if scenario.peer == "unobserved":
+                    # Against a fresh unobserved app, a fresh observed one: the long-running
+                    # server carries every earlier scenario's caches and heap (more for the
+                    # garbage collector to walk), which is not what observing costs.
+                    base, _ = stack.enter_context(
+                        bench_server(server.database_url, server.redis_url, observed=True)
+                    )
+                real = len(targets)
+                requests = (
+                    functools.partial(scenario.requests, server.data)
+                    if scenario.fresh_requests
+                    else scenario.requests(server.data)
+                )
+                targets.append(Target(base, requests, headers))
+                floor = None
+                if scenario.floor is not None:
+                    floor = len(targets)
+                    targets.append(Target(base, scenario.floor(server.data), headers))
+                slots.append((server, real, floor))
             peer = None
             if scenario.peer == "radicale":
                 largest = servers[-1]
@@ -299,19 +317,20 @@ def measure_scenarios(
                 )
                 peer = len(targets)
                 targets.append(Target(base, scenario.requests(largest.data), headers))
-            measured = _alternate(targets, scenario.connections, seconds, rounds)
+            runs = _alternate(targets, scenario.connections, seconds, rounds)
+        measured = [_median(target_runs) for target_runs in runs]
         for server, real, floor in slots:
             result = measured[real]
             row = Row(scenario, server.clients, result)
             if floor is not None:
                 row.floor = measured[floor]
-                row.checks += _ratio_check(
-                    "floor", result.rps / row.floor.rps, scenario.floor_min_ratio
-                )
+                row.floor_ratio = _paired_ratio(runs[real], runs[floor])
+                row.checks += _ratio_check("floor", row.floor_ratio, scenario.floor_min_ratio)
             if peer is not None:
                 row.peer = measured[peer]
+                row.peer_ratio = _paired_ratio(runs[real], runs[peer])
                 row.checks += _ratio_check(
-                    str(scenario.peer), result.rps / row.peer.rps, scenario.peer_min_ratio
+                    str(scenario.peer), row.peer_ratio, scenario.peer_min_ratio
                 )
             if scenario.min_rps is not None and server is servers[-1]:
                 row.checks.append(
@@ -462,7 +481,7 @@ def report(
     lines = ["| " + " | ".join(columns) + " |", "|" + "|".join(alignment) + "|"]
     for row in sorted(rows, key=lambda r: (SCENARIOS.index(r.scenario), r.clients)):
         floor = row.floor
-        vs_floor = f"{row.result.rps / floor.rps:.2f}" if floor else "–"
+        vs_floor = f"{row.floor_ratio:.2f}" if row.floor_ratio is not None else "–"
         vs_scale = (
             f"{row.scale_ratio:.2f}×, {row.scale_p99_ratio:.2f}×"
             if row.scale_ratio is not None and row.scale_p99_ratio is not None
@@ -481,7 +500,7 @@ def report(
             f"{floor.rps:,.0f}" if floor else "–",
             vs_floor,
             f"{row.peer.rps:,.0f} ({row.scenario.peer})" if row.peer else "–",
-            f"{row.result.rps / row.peer.rps:.2f}" if row.peer else "–",
+            f"{row.peer_ratio:.2f}" if row.peer_ratio is not None else "–",
             vs_scale,
             budget,
         ]
@@ -583,6 +602,8 @@ def main() -> None:
                 **r.result.as_dict(),
                 "floor": r.floor.as_dict() if r.floor else None,
                 "peer": {"name": r.scenario.peer, **r.peer.as_dict()} if r.peer else None,
+                "floor_ratio": r.floor_ratio,
+                "peer_ratio": r.peer_ratio,
                 "scale_ratio": r.scale_ratio,
                 "scale_p99_ratio": r.scale_p99_ratio,
                 "checks": [{"budget": t, "pass": ok} for t, ok in r.checks],

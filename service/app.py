@@ -21,7 +21,7 @@ from redis.asyncio import Redis
 from db.pool import create_pool
 from service import health
 from service.accounts import routes as accounts
-from service.base import logs
+from service.base import logs, tracing
 from service.base.http import (
     RequestObserver,
     provide_connection,
@@ -104,6 +104,8 @@ def create_app(settings: Settings) -> Litestar:
             await app.state.redis.aclose()
             await app.state.read_pool.close()
             await app.state.pool.close()
+            if tracer is not None:  # the spans not sent yet go now
+                await asyncio.to_thread(tracer.shutdown)
 
     def provide_settings() -> Settings:
         return settings
@@ -124,6 +126,7 @@ def create_app(settings: Settings) -> Litestar:
         observers.append(app_metrics.observe)
     if settings.access_log:
         observers.append(logs.log_access)
+    tracer = tracing.from_settings(settings, "api")
 
     return Litestar(
         route_handlers=[
@@ -168,7 +171,7 @@ def create_app(settings: Settings) -> Litestar:
             "redis": Provide(provide_redis, sync_to_thread=False),
             "pool": Provide(provide_pool, sync_to_thread=False),
         },
-        middleware=[request_middleware(*observers)],
+        middleware=[request_middleware(*observers, tracer=tracer)],
         before_request=refuse_nul_characters,
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(

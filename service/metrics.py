@@ -11,16 +11,18 @@ partial indexes the worker itself uses, so a scrape costs a few index lookups.
 from __future__ import annotations
 
 import asyncio
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator
+from itertools import accumulate
 from typing import Any
 
 import asyncpg
 from litestar import Response, get
 from litestar.datastructures import State
 from litestar.types import HTTPScope
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
 
 SCRAPE_TIMEOUT_SECONDS = 2.0
@@ -53,14 +55,7 @@ class Metrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry(auto_describe=True)
-        self.requests = Histogram(
-            "polku_http_request_duration_seconds",
-            "Time from request to the end of the response, by route template and status",
-            ["method", "route", "status"],
-            buckets=BUCKETS,
-            registry=self.registry,
-        )
-        self._series: dict[tuple[str, str, int], Any] = {}
+        self._latency: dict[tuple[str, str, int], _Latency] = {}
         # Requests waiting for a connection, by pool: counted in service/base/http.py.
         self.waiting: Counter[str] = Counter()
         self.pools: dict[str, asyncpg.Pool] = {}
@@ -84,12 +79,39 @@ class Metrics:
             self._database = []
 
     def observe(self, scope: HTTPScope, status: int, seconds: float) -> None:
-        """A request's latency (a `service.base.http.RequestObserver`)."""
+        """A request's latency (a `service.base.http.RequestObserver`). Counted in plain
+        lists, summed up only when scraped: prometheus_client's Histogram takes a lock per
+        bucket and per sum on every request, a quarter of what observing cost the hot read.
+        One event loop observes, so nothing here needs a lock."""
         labels = (scope["method"], scope.get("path_template") or "unmatched", status)
-        series = self._series.get(labels)
-        if series is None:  # labels() looks up under a lock; once per series is enough
-            series = self._series[labels] = self.requests.labels(*labels[:2], str(status))
-        series.observe(seconds)
+        series = self._latency.get(labels)
+        if series is None:
+            series = self._latency[labels] = _Latency()
+        series.counts[bisect_left(BUCKETS, seconds)] += 1
+        series.total += seconds
+
+    def latency(self) -> HistogramMetricFamily:
+        family = HistogramMetricFamily(
+            "polku_http_request_duration_seconds",
+            "Time from request to the end of the response, by route template and status",
+            labels=["method", "route", "status"],
+        )
+        bounds = [*(str(bound) for bound in BUCKETS), "+Inf"]
+        for (method, route, status), series in list(self._latency.items()):
+            cumulative = list(zip(bounds, accumulate(series.counts), strict=True))
+            family.add_metric([method, route, str(status)], cumulative, series.total)
+        return family
+
+
+class _Latency:
+    """One series of the request histogram: a count per bucket (the last is +Inf), and
+    the sum of the seconds."""
+
+    __slots__ = ("counts", "total")
+
+    def __init__(self) -> None:
+        self.counts = [0] * (len(BUCKETS) + 1)
+        self.total = 0.0
 
 
 class _Live(Collector):
@@ -99,6 +121,7 @@ class _Live(Collector):
         self.metrics = metrics
 
     def collect(self) -> Any:
+        yield self.metrics.latency()
         connections = GaugeMetricFamily(
             "polku_db_pool_connections",
             "Database connections of the API process, by pool and state",

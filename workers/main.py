@@ -15,7 +15,7 @@ from arq.worker import Worker, func
 
 from db.pool import create_pool
 from service.accounts import signing_in
-from service.base import heartbeat, idempotency
+from service.base import heartbeat, idempotency, tracing
 from service.base.settings import Settings
 from service.composers.data_rights import retention
 from service.notifications.dispatch import SEND_JOB, dispatch_due
@@ -107,6 +107,8 @@ async def shutdown(ctx: dict[str, Any]) -> None:
         await ctx["http"].aclose()
     if "pool" in ctx:
         await ctx["pool"].close()
+    if ctx.get("tracer") is not None:  # the spans not sent yet go now
+        await asyncio.to_thread(ctx["tracer"].shutdown)
 
 
 def cron_jobs() -> list[Any]:
@@ -137,7 +139,7 @@ def create_worker(settings: Settings, **options: Any) -> Worker:
         on_startup=startup,
         on_shutdown=shutdown,
         redis_settings=RedisSettings.from_dsn(settings.redis_url),
-        ctx={"settings": settings},
+        ctx={"settings": settings, "tracer": tracing.from_settings(settings, "worker")},
         # Sends wait on SMTP most of the time: many at once, and the queue polled often.
         **{"max_jobs": 100, "poll_delay": 0.05, **options},
     )

@@ -16,7 +16,7 @@ from arq.constants import in_progress_key_prefix
 from arq.utils import timestamp_ms
 from arq.worker import Worker
 
-from service.base import logs
+from service.base import logs, tracing
 
 # KEYS[1] the queue, KEYS[i] the in-progress key of the job ARGV[i + 2], from i = 2;
 # ARGV[3] how many may start. A job is claimed only if no worker holds it, it is still
@@ -42,11 +42,12 @@ return claimed
 
 class BatchClaimingArqWorker(Worker):
     """arq's Worker, claiming the jobs it picks in one script instead of one by one, and
-    naming the job on every line logged while it runs (arq's own lines included)."""
+    naming the job on every line logged while it runs (arq's own lines included) and in
+    its span when tracing is on (the `tracer` of its context)."""
 
     async def run_job(self, job_id: str, score: int) -> None:
         # Each job runs in a task of its own, so the id stays with this job.
-        with logs.bound(logs.JOB_ID, job_id):
+        with logs.bound(logs.JOB_ID, job_id), tracing.job_span(self.ctx.get("tracer"), job_id):
             await super().run_job(job_id, score)
 
     async def start_jobs(self, job_ids: list[bytes]) -> None:

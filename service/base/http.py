@@ -20,7 +20,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import PathParameter
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
-from service.base import audit, idempotency, logs
+from service.base import audit, idempotency, logs, tracing
 from service.base.errors import ClientOutOfReach, InvalidInput
 from service.base.identity import require_sign_in
 from service.base.nul import NUL as _NUL
@@ -171,11 +171,14 @@ async def refuse_nul_characters(request: Request[Any, Any, Any]) -> None:
 RequestObserver = Callable[[HTTPScope, int, float], None]
 
 
-def request_middleware(*observers: RequestObserver) -> Callable[[ASGIApp], ASGIApp]:
+def request_middleware(
+    *observers: RequestObserver, tracer: tracing.Tracing | None = None
+) -> Callable[[ASGIApp], ASGIApp]:
     """ASGI middleware around every HTTP request: take a sane X-Request-ID from the caller
     or make one, echo it on the response and put it on every log line of the request,
-    then tell each observer how the request ended (the access log, the metrics). One
-    layer for all of it: it runs for every request. Lifespan and websockets pass through."""
+    trace it if tracing is on, then tell each observer how the request ended (the access
+    log, the metrics). One layer for all of it: it runs for every request. Lifespan and
+    websockets pass through."""
 
     def middleware(app: ASGIApp) -> ASGIApp:
         async def handle(scope: Scope, receive: Receive, send: Send) -> None:
@@ -197,11 +200,15 @@ def request_middleware(*observers: RequestObserver) -> Callable[[ASGIApp], ASGIA
                 await send(message)
 
             # Every line logged while the request is handled names it (base/logs.py).
-            with logs.bound(logs.REQUEST_ID, request_id):
+            with (
+                logs.bound(logs.REQUEST_ID, request_id),
+                tracing.request_span(tracer, scope) as span,
+            ):
                 try:
                     await app(scope, receive, send_with_id)
                 finally:
                     seconds = time.perf_counter() - started
+                    tracing.end_request(span, scope, status, request_id)
                     for observe in observers:
                         observe(scope, status, seconds)
 

@@ -32,6 +32,7 @@ ENVIRONMENT_NAMES = {
     "log_format": "POLKU_LOG_FORMAT",
     "access_log": "POLKU_ACCESS_LOG",
     "metrics": "POLKU_METRICS",
+    "otel_endpoint": "OTEL_EXPORTER_OTLP_ENDPOINT",
     "db_pool_size": "POLKU_DB_POOL_SIZE",
     "read_audit_commit": "POLKU_READ_AUDIT_COMMIT",
     "send_lease": "POLKU_SEND_LEASE",
@@ -71,6 +72,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     access_log: bool = True
     # GET /metrics and the timing of every request for it.
     metrics: bool = True
+    # An OpenTelemetry collector's OTLP/HTTP base URL: traces of requests and jobs go
+    # there (service/base/tracing.py; needs the `otel` extra). Unset, none are made.
+    otel_endpoint: str | None = None
     # Connections per pool and API process (there is one pool for reads, one for changes).
     db_pool_size: Annotated[int, msgspec.Meta(ge=1, le=200)] = 10
     # How the audit rows of reads are committed: "async" does not wait for the

@@ -1,13 +1,13 @@
--- name: insert_client(organisation_id, first_name, last_name, birth_date, gender, home_municipality, email, phone, language, plain_language, timezone, labour_market_status, education_level, created_by)^
+-- name: insert_client(organisation_id, first_name, last_name, birth_date, gender, home_municipality, email, phone, language, plain_language, timezone, labour_market_status, education_level, non_disclosure, created_by)^
 WITH client AS (
     INSERT INTO clients (
         organisation_id, first_name, last_name, birth_date, gender, home_municipality,
         email, phone, language, plain_language, timezone, labour_market_status,
-        education_level, created_by
+        education_level, non_disclosure, created_by
     ) VALUES (
         :organisation_id, :first_name, :last_name, :birth_date, :gender, :home_municipality,
         :email, :phone, :language, :plain_language, :timezone, :labour_market_status,
-        :education_level, :created_by
+        :education_level, :non_disclosure, :created_by
     )
     RETURNING *
 ), worker AS (
@@ -16,21 +16,27 @@ WITH client AS (
 )
 SELECT id, organisation_id, first_name, last_name, birth_date, gender, home_municipality,
        email, phone, language, plain_language, timezone, labour_market_status,
-       education_level, created_at, updated_at
+       education_level, non_disclosure, created_at, updated_at,
+       true AS viewer_is_responsible
 FROM client;
 
 -- name: read_clients(viewers, ids, request_ids)
 -- Client reads that arrived together (the hottest read in Polku): for each
 -- (viewer, id, request id) the client if it is in the viewer's reach. Every read
 -- gets its audit row from this same statement, a refused one included, so nothing
--- is shown unless its row was written.
+-- is shown unless its row was written. viewer_is_responsible feeds the non-disclosure
+-- rule (service/clients/disclosure.py), asked only of a client under non-disclosure.
 WITH asked AS (
     SELECT * FROM unnest(:viewers::uuid[], :ids::uuid[], :request_ids::text[])
         WITH ORDINALITY AS a (viewer, id, request_id, n)
 ), client AS (
     SELECT a.n, c.id, c.organisation_id, c.first_name, c.last_name, c.birth_date, c.gender,
            c.home_municipality, c.email, c.phone, c.language, c.plain_language, c.timezone,
-           c.labour_market_status, c.education_level, c.created_at, c.updated_at
+           c.labour_market_status, c.education_level, c.non_disclosure, c.created_at,
+           c.updated_at,
+           c.non_disclosure AND EXISTS (
+               SELECT FROM client_workers w WHERE w.client_id = c.id AND w.staff_id = a.viewer
+           ) AS viewer_is_responsible
     FROM asked a JOIN clients c ON c.id = a.id
     WHERE can_reach_client(a.viewer, a.id)
 ), audited AS (
@@ -57,16 +63,20 @@ UPDATE clients SET
     timezone = CASE WHEN :fields ? 'timezone' THEN :fields->>'timezone' ELSE timezone END,
     labour_market_status = CASE WHEN :fields ? 'labour_market_status' THEN :fields->>'labour_market_status' ELSE labour_market_status END,
     education_level = CASE WHEN :fields ? 'education_level' THEN :fields->>'education_level' ELSE education_level END,
+    non_disclosure = CASE WHEN :fields ? 'non_disclosure' THEN (:fields->>'non_disclosure')::boolean ELSE non_disclosure END,
     updated_at = now()
 WHERE id = :id
 RETURNING id, organisation_id, first_name, last_name, birth_date, gender, home_municipality,
           email, phone, language, plain_language, timezone, labour_market_status,
-          education_level, created_at, updated_at;
+          education_level, non_disclosure, created_at, updated_at;
 
 -- name: list_clients(viewer, after_name, after_id, limit)
 SELECT id, organisation_id, first_name, last_name, birth_date, gender, home_municipality,
        email, phone, language, plain_language, timezone, labour_market_status,
-       education_level, created_at, updated_at, sort_name
+       education_level, non_disclosure, created_at, updated_at, sort_name,
+       non_disclosure AND EXISTS (
+           SELECT FROM client_workers w WHERE w.client_id = clients.id AND w.staff_id = :viewer
+       ) AS viewer_is_responsible
 FROM clients
 WHERE id IN (SELECT client_id FROM reachable_clients(:viewer))
   AND (sort_name, id) > (:after_name, :after_id::uuid)
@@ -77,7 +87,10 @@ LIMIT :limit;
 -- The longest word alone is what the trigram index can use; every word must match.
 SELECT id, organisation_id, first_name, last_name, birth_date, gender, home_municipality,
        email, phone, language, plain_language, timezone, labour_market_status,
-       education_level, created_at, updated_at, sort_name
+       education_level, non_disclosure, created_at, updated_at, sort_name,
+       non_disclosure AND EXISTS (
+           SELECT FROM client_workers w WHERE w.client_id = clients.id AND w.staff_id = :viewer
+       ) AS viewer_is_responsible
 FROM clients
 WHERE id IN (SELECT client_id FROM reachable_clients(:viewer))
   AND sort_name LIKE :longest_pattern
@@ -85,6 +98,14 @@ WHERE id IN (SELECT client_id FROM reachable_clients(:viewer))
   AND (sort_name, id) > (:after_name, :after_id::uuid)
 ORDER BY sort_name, id
 LIMIT :limit;
+
+-- name: disclosure_facts(viewer, id)^
+-- What the non-disclosure rule needs to know of a client and one viewer.
+SELECT c.organisation_id, c.non_disclosure,
+       EXISTS (
+           SELECT FROM client_workers w WHERE w.client_id = c.id AND w.staff_id = :viewer
+       ) AS viewer_is_responsible
+FROM clients c WHERE c.id = :id;
 
 -- name: client_workers(client_id)
 SELECT w.staff_id, s.name, s.email, s.phone, s.organisation_id, w.relation, w.since

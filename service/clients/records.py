@@ -13,12 +13,13 @@ import msgspec
 from service.base import audit
 from service.base.batching import Coalescer
 from service.base.clock import today_in_finland
-from service.base.errors import ClientOutOfReach, InvalidInput
+from service.base.errors import ClientOutOfReach, Forbidden, InvalidInput
 from service.base.fields import require_time_zone
 from service.base.identity import Actor
 from service.base.ids import is_id
 from service.base.pagination import BY_NAME, CursorId, Page, decode_cursor, page_of
 from service.base.reach import CLIENT_WORK_ROLES, require_reach
+from service.clients import disclosure
 from service.clients.sql import queries
 from service.clients.types import (
     ClientIn,
@@ -37,16 +38,42 @@ def _check_client_fields(birth_date: date | None, timezone: str | None) -> None:
         require_time_zone("timezone", timezone)
 
 
+def _check_reason(marking: bool, reason: str | None) -> None:
+    """Setting or clearing non-disclosure needs a reason; a reason needs the mark."""
+    if marking and reason is None:
+        raise InvalidInput(
+            "non_disclosure_reason", "needed when setting or clearing non_disclosure"
+        )
+    if reason is not None and not marking:
+        raise InvalidInput("non_disclosure_reason", "only with non_disclosure")
+
+
+async def _log_marking(
+    conn: asyncpg.Connection, actor: Actor, client_id: str, marked: bool, was: bool, reason: str
+) -> None:
+    await audit.log_action(
+        conn,
+        actor,
+        "client.non_disclosure",
+        client_id=client_id,
+        detail={"non_disclosure": marked, "was": was, "reason": reason},
+    )
+
+
 async def create_client(conn: asyncpg.Connection, actor: Actor, data: ClientIn) -> ClientOut:
     actor.require_role(*CLIENT_WORK_ROLES)
     _check_client_fields(data.birth_date, data.timezone)
+    _check_reason(data.non_disclosure, data.non_disclosure_reason)
     values = msgspec.structs.asdict(data)
+    del values["non_disclosure_reason"]
     values.update(first_name=data.first_name.strip(), last_name=data.last_name.strip())
     row = await queries.insert_client(
         conn, organisation_id=actor.organisation_id, created_by=actor.id, **values
     )
-    client = msgspec.convert(dict(row), ClientOut)
+    client = _client_out(row, actor)
     await audit.log_action(conn, actor, "client.create", client_id=client.id)
+    if data.non_disclosure_reason is not None:
+        await _log_marking(conn, actor, client.id, True, False, data.non_disclosure_reason)
     return client
 
 
@@ -89,15 +116,17 @@ class ClientReads:
                 request_ids=[actor.request_id for actor, _ in asked],
             )
         found = {row["n"]: row for row in rows}
-        return [_client_out(found.get(n)) for n in range(1, len(asked) + 1)]
+        return [
+            None if (row := found.get(n)) is None else _client_out(row, actor)
+            for n, (actor, _) in enumerate(asked, start=1)
+        ]
 
 
-def _client_out(row: asyncpg.Record | None) -> ClientOut | None:
-    if row is None:
-        return None
-    fields = dict(row)
-    del fields["n"]
-    return msgspec.convert(fields, ClientOut)
+def _client_out(row: asyncpg.Record, actor: Actor) -> ClientOut:
+    """The record as the actor may see it (non-disclosure: service/clients/disclosure.py)."""
+    return msgspec.convert(
+        disclosure.shown(dict(row), actor.organisation_id, actor.roles), ClientOut
+    )
 
 
 async def update_client(
@@ -109,6 +138,24 @@ async def update_client(
         for name, value in msgspec.structs.asdict(data).items()
         if value is not msgspec.UNSET
     }
+    reason = fields.pop("non_disclosure_reason", None)
+    facts = await queries.disclosure_facts(conn, viewer=actor.id, id=client_id)
+    viewer = disclosure.Viewer(actor.organisation_id, actor.roles, facts["viewer_is_responsible"])
+    marking = "non_disclosure" in fields
+    if marking and not disclosure.may_mark(facts["organisation_id"], viewer):
+        raise Forbidden(
+            "non_disclosure: only the client's own organisation's responsible workers and "
+            "admins may set or clear it"
+        )
+    protected = sorted(set(disclosure.PROTECTED) & fields.keys())
+    if protected and not disclosure.sees_protected(
+        facts["non_disclosure"], facts["organisation_id"], viewer
+    ):
+        raise Forbidden(
+            f"{protected[0]}: under non-disclosure only the client's own organisation's "
+            "responsible workers and admins may change it"
+        )
+    _check_reason(marking, reason)
     _check_client_fields(fields.get("birth_date"), fields.get("timezone"))
     row = await queries.update_client(conn, id=client_id, fields=fields)
     if {"email", "phone", "timezone"} & fields.keys():
@@ -116,7 +163,18 @@ async def update_client(
     await audit.log_action(
         conn, actor, "client.update", client_id=client_id, detail={"fields": sorted(fields)}
     )
-    return msgspec.convert(dict(row), ClientOut)
+    if reason is not None:
+        await _log_marking(
+            conn, actor, client_id, fields["non_disclosure"], facts["non_disclosure"], reason
+        )
+    return msgspec.convert(
+        disclosure.shown(
+            {**row, "viewer_is_responsible": facts["viewer_is_responsible"]},
+            actor.organisation_id,
+            actor.roles,
+        ),
+        ClientOut,
+    )
 
 
 def _search_patterns(q: str) -> list[str]:
@@ -146,7 +204,7 @@ async def list_clients(
         )
     sort_names = {row["id"]: row["sort_name"] for row in rows}
     page = page_of(
-        [msgspec.convert(dict(row), ClientOut) for row in rows],
+        [_client_out(row, actor) for row in rows],
         limit,
         lambda client: (sort_names[client.id], client.id),
     )

@@ -16,6 +16,7 @@ from service.base.fields import (
     Language,
     Name,
     Phone,
+    Reason,
     ShortText,
     TimeZone,
 )
@@ -44,10 +45,20 @@ class ClientIn(Body):
     timezone: TimeZone = "Europe/Helsinki"
     labour_market_status: LabourMarketStatus | None = None
     education_level: EducationLevel | None = None
+    # Non-disclosure for personal safety (turvakielto), from the start; true needs
+    # non_disclosure_reason, which goes to the audit trail.
+    non_disclosure: bool = False
+    non_disclosure_reason: Reason | None = None
 
 
 class ClientPatch(Body):
-    """Fields left out stay as they are; null clears an optional field."""
+    """Fields left out stay as they are; null clears an optional field.
+
+    `non_disclosure` (turvakielto) sets or clears non-disclosure: only the client's own
+    organisation's responsible workers and admins may, and only with
+    `non_disclosure_reason`, which is kept in the audit trail, never on the record.
+    While it is set, only they may change the e-mail, phone, birth date or home
+    municipality."""
 
     first_name: Name | UnsetType = UNSET
     last_name: Name | UnsetType = UNSET
@@ -61,9 +72,16 @@ class ClientPatch(Body):
     timezone: TimeZone | UnsetType = UNSET
     labour_market_status: LabourMarketStatus | UnsetType | None = UNSET
     education_level: EducationLevel | UnsetType | None = UNSET
+    non_disclosure: bool | UnsetType = UNSET
+    non_disclosure_reason: Reason | UnsetType = UNSET
 
 
 class ClientOut(msgspec.Struct, kw_only=True):
+    """A client record as the caller may see it. Under non-disclosure (turvakielto) the
+    e-mail, phone, birth date and home municipality are null for everyone but the
+    client's own organisation's responsible workers and admins, and `withheld_fields`
+    names what was withheld from the caller (empty when nothing was)."""
+
     id: str
     organisation_id: str
     first_name: str
@@ -78,6 +96,8 @@ class ClientOut(msgspec.Struct, kw_only=True):
     timezone: str
     labour_market_status: LabourMarketStatus | None
     education_level: EducationLevel | None
+    non_disclosure: bool
+    withheld_fields: list[Literal["email", "phone", "birth_date", "home_municipality"]]
     created_at: datetime
     updated_at: datetime
 

@@ -50,7 +50,8 @@ RETURNING id, client_id, exit_id, due_on, status, asked_at, situation, recorded_
 -- The day's questions, each asked once however many passes run at the same moment: a
 -- pass takes the scheduled rows (a second one waits on their locks, then finds them
 -- asked), and queues each question on the client's consented channel, SMS first. With
--- neither, it is asked all the same: it falls to the worker after 14 days.
+-- neither, it is asked all the same: it falls to the worker after 14 days. Each asking
+-- is audited.
 WITH asked AS (
     -- A closed client is never asked (closing cancels the open follow-up; this holds
     -- for one scheduled afterwards too).
@@ -76,7 +77,13 @@ WITH asked AS (
         ) AS options (channel, rank, possible)
         WHERE possible ORDER BY rank LIMIT 1
     ) AS ch
-    RETURNING id
+    RETURNING subject_id, channel
+), audited AS (
+    -- The system asked (no actor); the channel, or none: then it waits for the worker.
+    INSERT INTO audit_events (action, client_id, subject_type, subject_id, detail)
+    SELECT 'follow_up.ask', a.client_id, 'follow_up', a.id,
+           jsonb_build_object('channel', q.channel)
+    FROM asked a LEFT JOIN queued q ON q.subject_id = a.id
 )
 SELECT count(*) FROM asked;
 

@@ -127,6 +127,10 @@ SELECT r.id, r.status, r.status_reason, r.held_from, r.from_organisation_id, r.r
        rs.name AS referred_by_name, r.reason, r.needs, r.consent_id, r.shared,
        r.enrolment_id, r.sides, r.created_at, r.updated_at,
        c.id AS client_id, c.first_name, c.last_name, c.language, c.plain_language,
+       c.non_disclosure, c.organisation_id AS client_organisation_id,
+       c.non_disclosure AND EXISTS (
+           SELECT FROM client_workers w WHERE w.client_id = c.id AND w.staff_id = :viewer
+       ) AS viewer_is_responsible,
        CASE WHEN r.programme_id IS NULL THEN 'service' ELSE 'programme' END AS target_kind,
        coalesce(r.programme_id, r.service_id) AS target_id,
        coalesce(p.title, sv.name) AS target_name,
@@ -146,6 +150,17 @@ JOIN organisations o ON o.id = r.to_organisation_id
 LEFT JOIN programmes p ON p.id = r.programme_id
 LEFT JOIN services sv ON sv.id = r.service_id
 WHERE cardinality(r.sides) > 0 AND can_reach_client(:viewer, r.client_id);
+
+-- name: contact_workers(client_id)
+-- The way to a client under non-disclosure: their responsible workers in their own
+-- organisation who are still at work, with their work contact details.
+SELECT s.id AS staff_id, s.name, s.email, s.phone, o.name AS organisation_name
+FROM client_workers w
+JOIN clients c ON c.id = w.client_id
+JOIN staff s ON s.id = w.staff_id AND s.organisation_id = c.organisation_id AND s.active
+JOIN organisations o ON o.id = s.organisation_id
+WHERE w.client_id = :client_id
+ORDER BY w.since, s.id;
 
 -- name: referral_exists(id)$
 SELECT client_id FROM referrals WHERE id = :id;

@@ -19,6 +19,7 @@ from service.base.identity import Actor
 from service.base.ids import is_id, require_id
 from service.base.pagination import NEWEST_FIRST, CursorId, decode_cursor, page_of
 from service.base.reach import covering_consent, require_reach
+from service.clients import disclosure
 from service.referrals import lifecycle, moves
 from service.referrals.lifecycle import Side, Status
 from service.referrals.sql import queries
@@ -31,6 +32,7 @@ from service.referrals.types import (
     ReferralSummary,
     StatusIn,
     Target,
+    WorkContact,
 )
 
 _WITHOUT_SIDE = "referral not found"
@@ -127,6 +129,11 @@ async def _read(conn: asyncpg.Connection, actor: Actor, referral_id: str) -> Ref
     if row is None:
         raise _not_found()
     sides = cast(frozenset[Side], frozenset(row["sides"]))
+    viewer = disclosure.Viewer(actor.organisation_id, actor.roles, row["viewer_is_responsible"])
+    contact_through = []
+    if not disclosure.sees_protected(row["non_disclosure"], row["client_organisation_id"], viewer):
+        contacts = await queries.contact_workers(conn, client_id=row["client_id"])
+        contact_through = [msgspec.convert(dict(c), WorkContact) for c in contacts]
     return ReferralOut(
         id=row["id"],
         status=row["status"],
@@ -137,6 +144,8 @@ async def _read(conn: asyncpg.Connection, actor: Actor, referral_id: str) -> Ref
             last_name=row["last_name"],
             language=row["language"],
             plain_language=row["plain_language"],
+            non_disclosure=row["non_disclosure"],
+            contact_through=contact_through,
         ),
         target=_target_of(row),
         from_organisation_id=row["from_organisation_id"],

@@ -122,14 +122,30 @@ class Target(msgspec.Struct, kw_only=True):
     organisation_name: str
 
 
+class WorkContact(msgspec.Struct, kw_only=True):
+    """A responsible worker of the client, reached at work."""
+
+    staff_id: str
+    name: str
+    email: str
+    phone: str | None
+    organisation_name: str
+
+
 class ReferralClient(msgspec.Struct, kw_only=True):
-    """What the receiving side needs to know of the person referred."""
+    """What the receiving side needs to know of the person referred.
+
+    Under non-disclosure (turvakielto) the client's own contact details stay with their
+    own organisation: `contact_through` then names the client's responsible workers, by
+    whom the client is reached (empty when the caller may see the details themselves)."""
 
     id: str
     first_name: str
     last_name: str
     language: str
     plain_language: bool
+    non_disclosure: bool = False
+    contact_through: list[WorkContact] = []
 
 
 class ReferralOut(msgspec.Struct, kw_only=True):

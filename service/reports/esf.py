@@ -21,6 +21,7 @@ import asyncpg
 from service.base import audit, clock
 from service.base.clock import HELSINKI, today_in_finland
 from service.base.identity import Actor
+from service.clients import disclosure
 from service.reports import cohort
 from service.reports.access import report_organisations
 from service.reports.sql import queries
@@ -51,6 +52,9 @@ COLUMNS = [
     "in_employment_upon_leaving",  # EECR04 (employed or self-employed)
     # From the answered six-month follow-up: ESF+ longer-term results.
     "situation_six_months_after_leaving",
+    # Where the participant lives (ESF+ monitoring asks it: kotikunta); blank for a
+    # client under non-disclosure (turvakielto).
+    "home_municipality",
 ]
 _EMPLOYED = {"employed", "self_employed"}
 _UNEMPLOYED = {"unemployed", "long_term_unemployed"}
@@ -91,6 +95,14 @@ class ClientRecord:
     disability: str | None = None
     minority: str | None = None
     homelessness: str | None = None
+    home_municipality: str | None = None
+    non_disclosure: bool = False
+
+
+def _municipality(client: ClientRecord) -> str:
+    if "home_municipality" in disclosure.withheld_from_others(client.non_disclosure):
+        return ""
+    return client.home_municipality or ""
 
 
 def _flag(value: bool) -> str:
@@ -134,6 +146,7 @@ def participant_row(
         _flag(client.upon_leaving == "job_seeking"),
         _flag(client.upon_leaving in _EMPLOYED),
         client.six_months or "",
+        _municipality(client),
     ]
 
 
@@ -200,6 +213,8 @@ async def esf_participants(
             disability=row["disability"],
             minority=row["minority"],
             homelessness=row["homelessness"],
+            home_municipality=row["home_municipality"],
+            non_disclosure=row["non_disclosure"],
         )
         for row in await queries.participant_rows(conn, client_ids=sorted(participations))
     ]

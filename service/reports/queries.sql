@@ -188,9 +188,10 @@ WHERE (r.from_organisation_id = ANY (:organisation_ids::uuid[])
 -- name: participant_rows(client_ids)
 -- What the ESF+ participant export needs of each client record, with the situation
 -- upon leaving (the latest exit) and six months on (the latest answered follow-up), and
--- the special-category entry answers (yes, no, declined; null when not asked).
+-- the special-category entry answers (yes, no, declined; null when not asked), and
+-- the home municipality with the non-disclosure mark that keeps it out.
 SELECT c.id, c.gender, c.birth_date, s.upon_leaving, s.six_months,
-       a.disability, a.minority, a.homelessness
+       a.disability, a.minority, a.homelessness, c.home_municipality, c.non_disclosure
 FROM clients c
 CROSS JOIN LATERAL situations_of(c.id) AS s
 LEFT JOIN esf_sensitive_answers a ON a.client_id = c.id

@@ -17,7 +17,7 @@ from service.notifications.delivery_failures import (
     TransientFailure,
 )
 from tests.api.programmes import enrol
-from tests.factories import Factory
+from tests.factories import Factory, zone_where_the_hour_is
 from tests.mail import MailServer
 from tests.workers.test_messages import enrolled_client, run_worker
 
@@ -95,7 +95,12 @@ async def test_sends_and_failures_are_counted_by_channel_and_reason(
     )
     await run_worker(worker_settings)
     assert len(mail_server.mailbox.messages) == 1
-    other = await make.client(coach, email="other@example.org", phone="+358 40 555 0101")
+    other = await make.client(
+        coach,
+        email="other@example.org",
+        phone="+358 40 555 0101",
+        timezone=zone_where_the_hour_is(*range(9, 20)).key,  # its SMS is not held for the night
+    )
     for purpose in ("email_reminders", "sms_reminders"):
         await make.consent(other, purpose, coach)
     assert (await enrol(api, coach, programme["id"], other)).status_code == 201

@@ -144,6 +144,14 @@ async def test_two_passes_at_once_ask_each_question_once(
     assert [tuple(q) for q in questions] == [(c, "sms") for c in sorted(asked_clients)]
     statuses = await db.fetch("SELECT client_id, status FROM follow_ups")
     assert {r["client_id"]: r["status"] for r in statuses}[not_yet] == "scheduled"
+    audited = await db.fetch(
+        "SELECT client_id, actor_id, detail FROM audit_events "
+        "WHERE action = 'follow_up.ask' AND client_id = ANY ($1::uuid[]) ORDER BY client_id",
+        [*asked_clients, not_yet],
+    )
+    assert [(r["client_id"], r["actor_id"], r["detail"]) for r in audited] == [
+        (c, None, {"channel": "sms"}) for c in sorted(asked_clients)
+    ]
 
 
 async def test_the_client_answers_six_months_on_with_a_number(
@@ -190,6 +198,11 @@ async def test_an_unanswered_question_becomes_the_workers_after_14_days(
     assert await follow_ups.ask_due(db) == 1
     # No consent to ask on: asked all the same, with no message, so that it falls due.
     assert await db.fetchval("SELECT count(*) FROM messages WHERE kind = 'follow_up'") == 0
+    detail = await db.fetchval(
+        "SELECT detail FROM audit_events WHERE action = 'follow_up.ask' AND client_id = $1",
+        client_id,
+    )
+    assert detail == {"channel": None}
     await db.execute("UPDATE follow_ups SET asked_at = now() - interval '15 days'")
     [follow_up] = await listed_follow_ups(api, worker, client_id)
     assert (follow_up["status"], follow_up["overdue"]) == ("asked", True)

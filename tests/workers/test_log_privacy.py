@@ -88,7 +88,7 @@ async def test_every_line_of_a_realistic_flow_is_json_and_names_nobody(
     await run_worker(worker_settings)  # the invitation goes
     assert [EMAIL in m["To"] for m in mail_server.mailbox.messages] == [True]
 
-    other = await make.client(coach, **OTHER)
+    other = await make.client(coach, **OTHER, timezone=zone_where_the_hour_is(*range(9, 20)).key)
     await make.consent(other, "email_reminders", coach)
     await make.consent(other, "sms_reminders", coach)
     responses.append(await enrol(api, coach, programme["id"], other))
