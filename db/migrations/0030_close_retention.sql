@@ -311,15 +311,16 @@ CREATE INDEX messages_of_meeting ON messages (meeting_id) WHERE meeting_id IS NO
 --
 -- Kept, because a figure of a report for a past period counts it (outcomes report, ESF+
 -- export, a group's report): the tombstone of the client row (id, organisation, gender,
--- birth date for the ESF+ age group, labour-market status and education level, the
--- dates of closing), enrolments with their dates, statuses and withdrawal reasons
--- (reports group drop-outs by them), attendance marks, plans with their entry codes,
--- goals' weights and baselines and their ratings' levels, continuation steps, assessment
--- scores, referrals' statuses, dates and rejection reasons, exits and follow-ups, the
--- ESF+ special-category answers, feedback's yes/no answers, consents (which decide
--- whether a partner's report is exact). Everything else about the person goes: names,
--- contact details, municipality, free texts, notes, the CV, messages and their
--- delivery log, SMS replies, notices, page and feed links, answers on the page, holds.
+-- birth date for the ESF+ age group, home municipality and the non-disclosure mark for
+-- the ESF+ export, labour-market status and education level, the dates of closing),
+-- enrolments with their dates, statuses and withdrawal reasons (reports group drop-outs
+-- by them), attendance marks, plans with their entry codes, goals' weights and baselines
+-- and their ratings' levels, continuation steps, assessment scores, referrals' statuses,
+-- dates and rejection reasons, exits and follow-ups, the ESF+ special-category answers,
+-- feedback's yes/no answers, consents (which decide whether a partner's report is
+-- exact). Everything else about the person goes: names, contact details, free texts,
+-- notes, the CV, messages and their delivery log, SMS replies, notices, page and feed
+-- links, answers on the page, holds.
 CREATE FUNCTION erase_client(client uuid) RETURNS boolean
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -372,8 +373,8 @@ BEGIN
     UPDATE follow_ups SET status = 'cancelled'
     WHERE client_id = client AND status IN ('scheduled', 'asked');
     UPDATE clients
-    SET first_name = '', last_name = '', home_municipality = NULL, email = NULL,
-        phone = NULL, close_reason = NULL, erased_at = now(), updated_at = now()
+    SET first_name = '', last_name = '', email = NULL, phone = NULL, close_reason = NULL,
+        erased_at = now(), updated_at = now()
     WHERE id = client;
 
     PERFORM scrub_erased_client_audit(client);

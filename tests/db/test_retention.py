@@ -193,7 +193,8 @@ async def test_what_goes_and_what_the_audit_trail_keeps(
 
     row = await db.fetchrow("SELECT * FROM clients WHERE id = $1", client_id)
     assert (row["first_name"], row["last_name"], row["email"], row["phone"]) == ("", "", None, None)
-    assert row["home_municipality"] is None and row["close_reason"] is None
+    assert row["close_reason"] is None
+    assert row["home_municipality"] == "Tornio"  # a column of the ESF+ export
     assert not await db.fetchval("SELECT count(*) FROM meetings WHERE plan_id = $1", plan["id"])
     assert not await db.fetchval("SELECT count(*) FROM plan_notes WHERE plan_id = $1", plan["id"])
     assert await db.fetchval("SELECT title FROM goals WHERE plan_id = $1", plan["id"]) == ""
@@ -307,6 +308,10 @@ async def test_reports_for_past_periods_give_the_same_figures_after_erasure(
             client_id,
             team.coach.id,
         )
+    await db.execute(
+        "UPDATE clients SET home_municipality = 'Oulu' WHERE id = ANY ($1::uuid[])", clients
+    )
+    await db.execute("UPDATE clients SET non_disclosure = true WHERE id = $1", clients[1])
     period = {"from": days_ago(120), "to": days_ago(1)}
     programme_id = await db.fetchval(
         "SELECT programme_id FROM enrolments WHERE client_id = $1", clients[0]
@@ -330,6 +335,7 @@ async def test_reports_for_past_periods_give_the_same_figures_after_erasure(
     # them): every participant in the export, their exits and answers among them.
     esf_lines = before[2].decode("utf-8-sig").splitlines()
     assert len(esf_lines) == 12 and sum("declined" in line for line in esf_lines) == 7
+    assert sum("Oulu" in line for line in esf_lines) == 10  # one marked non-disclosure
     assert "employed" in str(before[0]) and "education" in str(before[0])
     # Eight of the eleven closed long ago, one of them held.
     for client_id in clients[:8]:
