@@ -291,3 +291,25 @@ async def test_a_closed_client_can_be_held_by_its_admins(api: AsyncClient, make:
     pathway = await api.get(f"/api/v1/clients/{client_id}/pathway", headers=admin.headers)
     kinds = [e["kind"] for e in pathway.json()["events"]]
     assert "client.closed" in kinds and "legal_hold.placed" in kinds
+
+
+async def test_a_closed_client_gets_no_new_links(api: AsyncClient, make: Factory) -> None:
+    worker = await make.staff("coach")
+    admin = await make.staff("admin", organisation_id=worker.organisation_id)
+    client_id = await make.client(worker, email="anna@example.test")
+    for purpose in ("client_page", "calendar_feed", "email_reminders"):
+        await make.consent(client_id, purpose, worker)
+    given = await api.post(f"/api/v1/clients/{client_id}/page-link", headers=worker.headers)
+    assert given.status_code == 201, given.text
+    assert (await close(api, worker, client_id)).status_code == 200
+    assert (await api.get(given.json()["url"].removeprefix("http://polku.test"))).status_code == 404
+    for path, body in [
+        ("page-link", None),
+        ("page-link/send", {"channel": "email"}),
+        ("calendar-feed", None),
+    ]:
+        refused = await api.post(
+            f"/api/v1/clients/{client_id}/{path}", json=body, headers=admin.headers
+        )
+        assert refused.status_code == 409, (path, refused.text)
+        assert "closed" in refused.json()["detail"]
