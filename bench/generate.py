@@ -21,6 +21,7 @@ from bench.generate_activity import generate_activity
 from bench.generate_coaching import generate_coaching
 from bench.generate_page import generate_page_client
 from bench.generate_referrals import generate_referrals
+from bench.generate_support import generate_support
 from bench.region import WORKER_CLIENTS, Region, copy_rows, new_id, seed_ids
 from service.accounts.passwords import hash_password_sync
 from service.base.clock import HELSINKI
@@ -487,6 +488,7 @@ GENERATORS = [
     generate_sharing_consents,
     generate_referrals,
     generate_activity,
+    generate_support,
 ]
 
 

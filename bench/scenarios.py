@@ -254,6 +254,16 @@ SCENARIOS = [
         connections=4,
     ),
     Scenario(
+        name="support_report",
+        title="GET /api/v1/reports/support (an NGO's year, by programme and kind)",
+        requests=lambda d: [
+            Request("GET", f"/api/v1/reports/support?organisation_id={d.report_organisation}")
+        ],
+        token=generate.ANALYST_TOKEN,
+        scale_max_ratio=1.5,
+        connections=4,  # a few analysts at once, as for the outcomes report
+    ),
+    Scenario(
         name="follow_up_pass",
         title="Daily follow-up pass: 5,000 due, two passes at once (questions/s)",
         requests=lambda d: [],

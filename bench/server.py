@@ -56,7 +56,8 @@ async def _load_floor(settings: Settings, database_url: str) -> None:
             SELECT c.id, c.organisation_id, c.first_name, c.last_name, c.birth_date, c.gender,
                    c.home_municipality, c.email, c.phone, c.language, c.plain_language,
                    c.timezone, c.labour_market_status, c.education_level, c.created_at,
-                   c.updated_at
+                   c.updated_at, c.non_disclosure,
+                   ARRAY[]::text[] AS withheld_fields  -- her own clients: nothing withheld
             FROM clients c JOIN client_workers w ON w.client_id = c.id
             JOIN access_tokens t ON t.staff_id = w.staff_id
             WHERE t.token_hash = $1

@@ -42,6 +42,7 @@ from service.composers.client_page import page_cache
 from service.composers.client_page import routes as client_page
 from service.composers.client_page.kept_reads import KeptReads
 from service.composers.data_rights import routes as data_rights
+from service.composers.export import routes as export
 from service.composers.feeds import routes as feeds
 from service.composers.feeds.cache import FeedCache
 from service.composers.feeds.cache import committing as feed_commit_guard
@@ -147,6 +148,7 @@ def create_app(settings: Settings) -> Litestar:
             *outcomes.routers,
             *worklist.routers,
             *data_rights.routers,
+            *export.routers,
         ],
         lifespan=[lifespan],
         # Per app rather than per module, so that two apps in one test are two API processes.

@@ -333,7 +333,13 @@ BEGIN
         RETURN false;
     END IF;
 
+    -- The record's history (migration 0031) keeps nothing of what is erased: the
+    -- blanking below is not recorded, and the history goes.
+    PERFORM set_config('polku.record_changes', 'off', true);
+
     -- Gone.
+    DELETE FROM client_record_changes WHERE client_id = client;
+    DELETE FROM access_requests WHERE client_id = client;
     DELETE FROM messages WHERE client_id = client;
     -- A coach's own messages about the client's meetings go with the meetings.
     DELETE FROM messages WHERE meeting_id IN (
@@ -368,6 +374,7 @@ BEGIN
       AND referral_id IN (SELECT id FROM referrals WHERE client_id = client);
     UPDATE referrals SET reason = '', needs = NULL WHERE client_id = client;
     UPDATE programme_feedback SET comment = NULL WHERE client_id = client;
+    UPDATE participant_support SET note = NULL WHERE client_id = client AND note IS NOT NULL;
     UPDATE consents SET revocation_reason = NULL
     WHERE client_id = client AND revocation_reason IS NOT NULL;
     UPDATE follow_ups SET status = 'cancelled'
@@ -377,6 +384,7 @@ BEGIN
         erased_at = now(), updated_at = now()
     WHERE id = client;
 
+    PERFORM set_config('polku.record_changes', '', true);
     PERFORM scrub_erased_client_audit(client);
     RETURN true;
 END

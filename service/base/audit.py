@@ -75,3 +75,9 @@ async def log_for_clients(
     """One event per client, for lists, searches and changes that touch many clients."""
     if client_ids:
         await conn.execute(_INSERT_MANY, actor.id, action, list(client_ids), actor.request_id)
+
+
+async def attribute_changes(conn: asyncpg.Connection, actor: Actor) -> None:
+    """Name the actor, for the rest of the transaction, as the one who changes rows whose
+    history a trigger keeps (client_record_changes, migration 0031)."""
+    await conn.execute("SELECT set_config('polku.actor_id', $1, true)", actor.id)

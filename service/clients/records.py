@@ -157,6 +157,7 @@ async def update_client(
         )
     _check_reason(marking, reason)
     _check_client_fields(fields.get("birth_date"), fields.get("timezone"))
+    await audit.attribute_changes(conn, actor)  # the record's history names them
     row = await queries.update_client(conn, id=client_id, fields=fields)
     if {"email", "phone", "timezone"} & fields.keys():
         await outbox.client_reach_changed(conn, client_id, calendar_anew=bool(fields.get("email")))

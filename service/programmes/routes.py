@@ -9,7 +9,7 @@ from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
 from service.base.pagination import Cursor, FromDate, IdQuery, Limit, Page, ToDate
 from service.base.problems import problems
-from service.programmes import attendance, enrolment, feedback, programmes, sessions
+from service.programmes import attendance, enrolment, feedback, programmes, sessions, support_routes
 from service.programmes.types import (
     AttentionOut,
     CancelIn,
@@ -196,5 +196,6 @@ routers = [
             read_feedback,
             needs_attention,
         ],
-    )
+    ),
+    *support_routes.routers,
 ]

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
@@ -25,6 +26,7 @@ from service.clients import disclosure
 from service.reports import cohort
 from service.reports.access import report_organisations
 from service.reports.sql import queries
+from service.reports.support import euros_text, per_participant
 
 COLUMNS = [
     "participant_id",
@@ -55,6 +57,11 @@ COLUMNS = [
     # Where the participant lives (ESF+ monitoring asks it: kotikunta); blank for a
     # client under non-disclosure (turvakielto).
     "home_municipality",
+    # Not an ESF+ indicator: what participant support (tickets, rides, meals) at the
+    # organisations' sessions in the period came to, in euros with a decimal comma
+    # (Excel with Finnish settings reads it as a number), 0,00 when none. Last, so that
+    # the columns before it keep their places (docs/participant-support.md).
+    "participant_support_eur",
 ]
 _EMPLOYED = {"employed", "self_employed"}
 _UNEMPLOYED = {"unemployed", "long_term_unemployed"}
@@ -97,6 +104,7 @@ class ClientRecord:
     homelessness: str | None = None
     home_municipality: str | None = None
     non_disclosure: bool = False
+    support_eur: Decimal | None = None
 
 
 def _municipality(client: ClientRecord) -> str:
@@ -147,6 +155,7 @@ def participant_row(
         _flag(client.upon_leaving in _EMPLOYED),
         client.six_months or "",
         _municipality(client),
+        euros_text(client.support_eur).replace(".", ","),
     ]
 
 
@@ -203,6 +212,7 @@ async def esf_participants(
     for row in people.plans:
         participations[row["client_id"]].append(_plan(row, today))
     next_step = await cohort.next_steps(conn, people)
+    support = await per_participant(conn, sorted(participations), organisation_ids, period)
     clients = [
         ClientRecord(
             id=row["id"],
@@ -215,6 +225,7 @@ async def esf_participants(
             homelessness=row["homelessness"],
             home_municipality=row["home_municipality"],
             non_disclosure=row["non_disclosure"],
+            support_eur=support.get(str(row["id"])),
         )
         for row in await queries.participant_rows(conn, client_ids=sorted(participations))
     ]

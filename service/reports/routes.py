@@ -8,7 +8,8 @@ from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
 from service.base.pagination import FromDate, IdQuery, ToDate
 from service.base.problems import problems
-from service.reports import esf, outcomes, programme_report
+from service.reports import esf, outcomes, programme_report, support
+from service.reports.support_types import SupportReport
 from service.reports.types import OutcomesReport, ProgrammeReport
 
 
@@ -67,6 +68,25 @@ async def get_esf_participants(
     )
 
 
+@get(
+    "/reports/support",
+    responses=problems(401, 403, 422),
+    summary="What participant support cost, by programme and kind (exact euros)",
+)
+async def get_support_report(
+    conn: Conn,
+    actor: CurrentActor,
+    from_date: FromDate = None,
+    to_date: ToDate = None,
+    organisation_id: IdQuery = None,
+) -> SupportReport:
+    return await support.support_report(
+        conn, actor, first_day=from_date, last_day=to_date, organisation_id=organisation_id
+    )
+
+
 routers = [
-    api_router("reports", [get_programme_report, get_outcomes, get_esf_participants]),
+    api_router(
+        "reports", [get_programme_report, get_outcomes, get_esf_participants, get_support_report]
+    ),
 ]

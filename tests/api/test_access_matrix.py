@@ -126,6 +126,13 @@ async def _build_world(api: AsyncClient, make: Factory, db: asyncpg.Connection) 
         headers=people["facilitator"].headers,
     )
     assert feedback.status_code == 200, feedback.text
+    support = await api.post(
+        f"/api/v1/sessions/{ids['session']}/support",
+        json={"client_id": client, "kind": "bus_ticket", "amount_eur": "3.10"},
+        headers=people["facilitator"].headers,
+    )
+    assert support.status_code == 201, support.text
+    ids["support"] = support.json()["id"]
     await db.execute(
         "INSERT INTO attention_flags (client_id, programme_id, reason, since) "
         "VALUES ($1, $2, 'repeated_absence', now())",
@@ -224,6 +231,13 @@ async def _build_world(api: AsyncClient, make: Factory, db: asyncpg.Connection) 
         a,
         people["closed_referrer"].id,
     )
+    asked = await api.post(
+        f"/api/v1/clients/{client}/access-requests",
+        json={"received_on": days_from_today(-40)},
+        headers=worker.headers,
+    )
+    assert asked.status_code == 201, asked.text
+    ids["access_request"] = asked.json()["id"]
     await db.execute("UPDATE staff SET roles = '{analyst}' WHERE id = $1", people["demoted"].id)
     await db.execute("UPDATE staff SET active = false WHERE id = $1", people["deactivated"].id)
     return World(people, ids)
@@ -336,6 +350,16 @@ TABLE: dict[str, Op | NotClientLevel] = {
         body=lambda w: {"got_support": True, "new_plans": False},
         ok=("facilitator",),
     ),
+    # Support is given by the group's managers to a client they reach; outside reach the
+    # client is not found (404), whoever asks.
+    "POST /api/v1/sessions/{session_id}/support": Op(
+        {"session_id": "session"},
+        body=lambda w: {"client_id": w.ids["client"], "kind": "meal", "amount_eur": 6.5},
+        ok=("facilitator", "admin"),
+    ),
+    "DELETE /api/v1/support/{support_id}": Op({"support_id": "support"}, ok=("facilitator",)),
+    # The programme's list shows the entries about clients in the caller's reach.
+    "GET /api/v1/programmes/{programme_id}/support": Op({"programme_id": "programme"}, lists=True),
     "GET /api/v1/sessions/{session_id}/attendance": Op({"session_id": "session"}, lists=True),
     # The session is the group's, not the client's: outside reach a client named in the
     # list reads as not enrolled (422), in the same words as one who does not exist.
@@ -460,6 +484,9 @@ TABLE: dict[str, Op | NotClientLevel] = {
     "GET /api/v1/reports/esf-participants.csv": NotClientLevel(
         "codes and dates of an organisation's participants, for its admins"
     ),
+    "GET /api/v1/reports/support": NotClientLevel(
+        "costs by programme and kind; counts of people under five suppressed"
+    ),
     "GET /api/v1/clients/{client_id}/messages": Op(CLIENT),
     "POST /api/v1/clients/{client_id}/exits": Op(
         CLIENT,
@@ -515,6 +542,19 @@ TABLE: dict[str, Op | NotClientLevel] = {
     ),
     "DELETE /api/v1/clients/{client_id}/legal-hold": Op(CLIENT, ok=("admin",)),
     "GET /api/v1/clients/{client_id}/legal-holds": Op(CLIENT, ok=("admin",)),
+    # Data rights: the export and answering an access request are for admins of the
+    # client's own organisation; anyone in reach records a request.
+    "GET /api/v1/clients/{client_id}/export": Op(CLIENT, ok=("admin",)),
+    "POST /api/v1/clients/{client_id}/access-requests": Op(
+        CLIENT, body=lambda w: {"received_on": days_from_today(0)}, ok=("worker",)
+    ),
+    "GET /api/v1/clients/{client_id}/access-requests": Op(CLIENT),
+    # An admin's organisation's requests: other staff 403, other organisations' admins
+    # an answer without the client.
+    "GET /api/v1/access-requests": Op(ok=("admin",), outside=frozenset({200, 403})),
+    "POST /api/v1/access-requests/{access_request_id}/answer": Op(
+        {"access_request_id": "access_request"}, ok=("admin",)
+    ),
     "GET /feeds/{filename}": NotClientLevel(
         "a calendar behind its own secret link, with no health or social data"
     ),

@@ -92,6 +92,16 @@ async def test_the_demo_shows_every_main_flow(
     assert not report["referrals"]["to_answer"]["median_days"]["suppressed"]
     assert any(not change["change_mean"]["suppressed"] for change in report["assessments"])
 
+    # Bus tickets and meals at the groups' sessions, and what they cost in the year.
+    support = await _get(api, "/api/v1/reports/support", analyst)
+    assert [k["kind"] for k in support["by_kind"]] == ["bus_ticket", "meal"]
+    assert len(support["programmes"]) == 2
+    assert support["participants"]["value"] >= 5
+    running_support = await _get(
+        api, f"/api/v1/programmes/{by_status['running']['id']}/support", coach
+    )
+    assert running_support["totals"]["entries"] > 0
+
     # Half a year after a group: two answered the follow-up by SMS, one is the worker's.
     day = await _get(api, "/api/v1/me/worklist", worker)
     assert [item["client_name"] for item in day["follow_ups"]] == ["Anu V."]

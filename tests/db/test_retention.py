@@ -24,6 +24,9 @@ from tests.factories import Factory, Person
 # 0030's erase_client). A new table holding client data fails this test until erasure
 # knows it.
 ERASURE = {
+    "access_requests": "deleted",
+    "client_record_changes": "deleted (and the erasure itself not recorded in it)",
+    "participant_support": "kept without note (support costs report)",
     "assessment_requests": "deleted",
     "assessments": "answers emptied; scores kept (outcomes report)",
     "attendance": "kept (attendance figures)",
@@ -198,7 +201,7 @@ async def test_what_goes_and_what_the_audit_trail_keeps(
     assert not await db.fetchval("SELECT count(*) FROM meetings WHERE plan_id = $1", plan["id"])
     assert not await db.fetchval("SELECT count(*) FROM plan_notes WHERE plan_id = $1", plan["id"])
     assert await db.fetchval("SELECT title FROM goals WHERE plan_id = $1", plan["id"]) == ""
-    for table in ("strengths_cvs", "messages", "client_workers"):
+    for table in ("strengths_cvs", "messages", "client_workers", "client_record_changes"):
         count = await db.fetchval(f"SELECT count(*) FROM {table} WHERE client_id = $1", client_id)  # noqa: S608
         assert count == 0, table
     # Nobody reaches an erased client, its organisation's admins neither.

@@ -36,6 +36,7 @@ from service.composers.demo.cast import COACH, COUNTY, DEMO_PASSWORD, FEED_CLIEN
 from service.composers.demo.groups import completed_group, running_group, upcoming_group
 from service.composers.demo.outcomes import left_half_a_year_ago
 from service.composers.demo.seeder import Seeder, actor_of
+from service.composers.demo.support import hand_out_support
 from service.composers.feeds import links as feeds
 
 __all__ = ["DEMO_PASSWORD", "Demo", "seed_demo"]
@@ -63,6 +64,7 @@ async def seed_demo(conn: asyncpg.Connection, settings: Settings) -> Demo:
             await running_group(seed)
             await upcoming_group(seed)
             await left_half_a_year_ago(seed)
+            await hand_out_support(seed)
         coach = actor_of(await conn.fetchrow(STAFF_BY_EMAIL, COACH))
         client_id = await conn.fetchval(DEMO_CLIENT, FEED_CLIENT[0], FEED_CLIENT[1])
         client_feed = await feeds.client_feed(conn, settings, coach, client_id)

@@ -83,3 +83,14 @@ WHERE w.staff_id = :viewer AND pl.ends_on BETWEEN :first_day AND :today
                   AND x.left_on >= pl.ends_on)
   AND can_reach_client(:viewer, pl.client_id)
 ORDER BY pl.ends_on, pl.id;
+
+-- name: late_access_requests(viewer, today)
+-- For an admin: their organisation's clients' access requests past their due day and
+-- still unanswered (GDPR art. 15: one month).
+SELECT q.id, q.client_id, q.received_on, q.due_on
+FROM access_requests q
+JOIN clients c ON c.id = q.client_id
+JOIN staff s ON s.id = :viewer AND s.organisation_id = c.organisation_id
+WHERE q.answered_at IS NULL AND q.due_on < :today AND 'admin' = ANY (s.roles) AND s.active
+ORDER BY q.due_on, q.id
+LIMIT 100;

@@ -59,6 +59,17 @@ class ExitToDo(msgspec.Struct, kw_only=True):
     title: str
 
 
+class AccessRequestToDo(msgspec.Struct, kw_only=True):
+    """For admins: a client's request to see their data, past its due day (one calendar
+    month) and unanswered: POST /access-requests/{id}/answer."""
+
+    id: str
+    client_id: str
+    client_name: str
+    received_on: date
+    due_on: date
+
+
 class Worklist(msgspec.Struct, kw_only=True):
     first_day: date
     last_day: date
@@ -68,3 +79,4 @@ class Worklist(msgspec.Struct, kw_only=True):
     follow_ups: list[FollowUpToDo]
     exits_to_record: list[ExitToDo]
     unread_notices: int
+    late_access_requests: list[AccessRequestToDo]

@@ -13,6 +13,7 @@ from service.base.fields import require_in_range
 from service.base.identity import Actor
 from service.composers.worklist.sql import queries
 from service.composers.worklist.types import (
+    AccessRequestToDo,
     ExitToDo,
     FollowUpToDo,
     MeetingToDo,
@@ -68,8 +69,9 @@ async def worklist(
         conn, viewer=actor.id, first_day=today - RECORDABLE_FOR, today=today
     )
     unread = await queries.unread_notices(conn, viewer=actor.id)
+    late_requests = await queries.late_access_requests(conn, viewer=actor.id, today=today)
     client_ids = sorted(
-        {row["client_id"] for row in [*meetings, *waiting, *leaving, *plans_ended]}
+        {row["client_id"] for row in [*meetings, *waiting, *leaving, *plans_ended, *late_requests]}
         | {path.client_id for path in stalled_page.items}
     )
     names = {
@@ -137,4 +139,14 @@ async def worklist(
             ),
         ],
         unread_notices=unread,
+        late_access_requests=[
+            AccessRequestToDo(
+                id=row["id"],
+                client_id=row["client_id"],
+                client_name=names[row["client_id"]],
+                received_on=row["received_on"],
+                due_on=row["due_on"],
+            )
+            for row in late_requests
+        ],
     )
