@@ -20,6 +20,7 @@ from faker.providers.person.fi_FI import Provider as FinnishNames
 from bench.generate_activity import generate_activity
 from bench.generate_coaching import generate_coaching
 from bench.generate_page import generate_page_client
+from bench.generate_questionnaires import generate_questionnaires
 from bench.generate_referrals import generate_referrals
 from bench.generate_support import generate_support
 from bench.region import WORKER_CLIENTS, Region, copy_rows, new_id, seed_ids
@@ -30,7 +31,7 @@ from service.composers.demo.plausible import GROUP_THEMES, email_address
 from service.programmes.schedule import plan_sessions
 
 # Bump when the generated data changes, so existing benchmark databases are rebuilt.
-GENERATOR_VERSION = "7"
+GENERATOR_VERSION = "10"
 BENCH_PASSWORD = "benchmark-password"
 # Fixed tokens for the load generator; they open only a benchmark database.
 WORKER_TOKEN = "polku_bench-worker-token-0000000000000000000000000"
@@ -489,6 +490,7 @@ GENERATORS = [
     generate_referrals,
     generate_activity,
     generate_support,
+    generate_questionnaires,
 ]
 
 

@@ -33,6 +33,8 @@ class Data:
     report_organisation: str
     # Numbers (E.164) of clients who were sent an SMS in the last week: who replies.
     sms_senders: list[str]
+    # Questionnaire rounds of the benchmark coach's programmes (about 12 answered each).
+    coach_rounds: list[str]
 
 
 async def load_data(url: str) -> Data:
@@ -76,6 +78,13 @@ async def load_data(url: str) -> Data:
             "WHERE m.channel = 'sms' AND m.status = 'sent' "
             "AND m.sent_at > now() - interval '7 days' ORDER BY 1 LIMIT 2000"
         )
+        rounds = await conn.fetch(
+            "SELECT r.id::text FROM access_tokens t "
+            "JOIN programme_staff ps ON ps.staff_id = t.staff_id AND ps.role = 'facilitator' "
+            "JOIN questionnaire_rounds r ON r.programme_id = ps.programme_id "
+            "WHERE t.token_hash = $1 ORDER BY 1",
+            generate.digest(generate.COACH_TOKEN),
+        )
         report_organisation = await conn.fetchval(
             "SELECT id::text FROM organisations WHERE kind = 'ngo' ORDER BY name LIMIT 1"
         )
@@ -88,6 +97,7 @@ async def load_data(url: str) -> Data:
         coach_plans=[row[0] for row in plans],
         report_organisation=report_organisation,
         sms_senders=[row[0] for row in sms_senders],
+        coach_rounds=[row[0] for row in rounds],
     )
 
 
@@ -262,6 +272,15 @@ SCENARIOS = [
         token=generate.ANALYST_TOKEN,
         scale_max_ratio=1.5,
         connections=4,  # a few analysts at once, as for the outcomes report
+    ),
+    Scenario(
+        name="questionnaire_results",
+        title="GET /api/v1/questionnaire-rounds/{id}/results (about 12 answers each)",
+        requests=lambda d: [
+            Request("GET", f"/api/v1/questionnaire-rounds/{r}/results") for r in d.coach_rounds
+        ],
+        token=generate.COACH_TOKEN,
+        min_rps=500,
     ),
     Scenario(
         name="follow_up_pass",

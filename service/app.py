@@ -48,6 +48,8 @@ from service.composers.feeds.cache import FeedCache
 from service.composers.feeds.cache import committing as feed_commit_guard
 from service.composers.feeds.cache import subscribe as subscribe_feed_cache
 from service.composers.notices import routes as notices
+from service.composers.questionnaires import catalogue as questionnaire_catalogue
+from service.composers.questionnaires import routes as questionnaires
 from service.composers.sms_replies import routes as sms_replies
 from service.composers.worklist import routes as worklist
 from service.metrics import Metrics
@@ -87,6 +89,7 @@ def create_app(settings: Settings) -> Litestar:
         )
         async with app.state.pool.acquire() as conn:
             await install_shipped(conn)
+            await questionnaire_catalogue.install_shipped(conn)
         listener = Listener(database_url)
         subscribe_feed_cache(listener, app.state.feed_cache)
         page_cache.subscribe(listener, app.state.page_cache)
@@ -149,6 +152,7 @@ def create_app(settings: Settings) -> Litestar:
             *worklist.routers,
             *data_rights.routers,
             *export.routers,
+            *questionnaires.routers,
         ],
         lifespan=[lifespan],
         # Per app rather than per module, so that two apps in one test are two API processes.

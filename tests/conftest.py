@@ -24,6 +24,7 @@ from db.pool import connect, create_pool
 from service.app import create_app
 from service.base.settings import Settings
 from service.coaching.assessments import install_shipped
+from service.composers.questionnaires import catalogue as questionnaire_catalogue
 from tests import factories
 from tests.mail import MailServer
 
@@ -131,6 +132,7 @@ async def _empty_database(
     await owner_pool.execute(f"TRUNCATE {', '.join(table_names)} CASCADE")
     async with owner_pool.acquire() as conn:
         await install_shipped(conn)  # as the app does when it starts
+        await questionnaire_catalogue.install_shipped(conn)
     await redis.flushdb()
 
 

@@ -21,8 +21,9 @@ from service.base.identity import Actor
 from service.base.ids import is_id, require_id
 from service.base.pagination import OLDEST_FIRST, CursorId, Page, decode_cursor, page_of
 from service.notifications import outbox
-from service.programmes import enrolment, schedule
+from service.programmes import enrolment, kinds, schedule
 from service.programmes.access import lock_programme, programme_not_found, require_manager
+from service.programmes.kinds import Kind
 from service.programmes.sessions import session_out
 from service.programmes.sql import queries
 from service.programmes.types import (
@@ -57,30 +58,29 @@ async def create_programme(
     facilitators = await _check_staff(conn, data.facilitator_ids, "coach", "facilitator_ids")
     contacts = await _check_staff(conn, data.contact_ids, "referrer", "contact_ids")
     fields.require_time_zone("timezone", data.timezone)
-    themes = data.session_themes or []
-    if len(themes) > data.weeks:
-        raise InvalidInput("session_themes", "more themes than weeks")
+    plan = kinds.plan_for(data.kind, data.weeks, data.session_themes)
     try:
         planned = schedule.plan_sessions(
             first_session_date=data.first_session_date,
             start_time=time.fromisoformat(data.start_time),
             duration_minutes=data.duration_minutes,
-            weeks=data.weeks,
+            weeks=plan.meetings,
             timezone=data.timezone,
             skip_public_holidays=data.skip_public_holidays,
-            themes=themes,
+            themes=plan.themes,
         )
     except ValueError as error:
         raise InvalidInput("first_session_date", str(error)) from error
     programme_id = await queries.insert_programme(
         conn,
         organisation_id=data.organisation_id,
+        kind=data.kind,
         title=data.title.strip(),
         description=data.description,
         first_session_date=data.first_session_date,
         start_time=time.fromisoformat(data.start_time),
         duration_minutes=data.duration_minutes,
-        weeks=data.weeks,
+        weeks=plan.meetings,
         timezone=data.timezone,
         capacity=data.capacity,
         location_name=data.location.name,
@@ -114,6 +114,7 @@ def _summary_fields(row: Any, zone: zoneinfo.ZoneInfo) -> dict[str, Any]:
         "id": row["id"],
         "organisation_id": row["organisation_id"],
         "title": row["title"],
+        "kind": row["kind"],
         "status": row["status"],
         "starts_at": row["starts_at"].astimezone(zone),
         "ends_at": row["ends_at"].astimezone(zone),
@@ -146,6 +147,7 @@ async def get_programme(conn: asyncpg.Connection, programme_id: str) -> Programm
         reminder_offsets=list(row["reminder_offsets"]),
         facilitator_ids=list(row["facilitator_ids"]),
         contact_ids=list(row["contact_ids"]),
+        participant_ids=list(row["participant_ids"]),
         cancelled_at=row["cancelled_at"],
         cancellation_reason=row["cancellation_reason"],
         created_at=row["created_at"],
@@ -162,6 +164,7 @@ async def list_programmes(
     conn: asyncpg.Connection,
     *,
     status: ProgrammeStatus | None,
+    kind: Kind | None = None,
     from_date: date | None,
     to_date: date | None,
     organisation_id: str | None,
@@ -179,6 +182,7 @@ async def list_programmes(
     rows = await queries.list_programmes(
         conn,
         status=status,
+        kind=kind,
         organisation_id=organisation_id,
         period_start=_start_of_finnish_day(from_date) if from_date else _EARLIEST,
         period_end=_start_of_finnish_day(to_date + timedelta(days=1)) if to_date else _LATEST,
@@ -210,6 +214,8 @@ async def update_programme(
         await queries.replace_programme_staff(
             conn, programme_id=programme_id, role="facilitator", staff_ids=facilitators
         )
+        # One who now runs the group no longer takes part in it as a participant.
+        await queries.drop_participants(conn, programme_id=programme_id, staff_ids=facilitators)
     if isinstance(data.contact_ids, list):
         contacts = await _check_staff(conn, data.contact_ids, "referrer", "contact_ids")
         await queries.replace_programme_staff(

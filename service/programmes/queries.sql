@@ -1,12 +1,12 @@
 -- Programmes ------------------------------------------------------------------
 
--- name: insert_programme(organisation_id, title, description, first_session_date, start_time, duration_minutes, weeks, timezone, capacity, location_name, location_address, online_url, skip_public_holidays, reminder_offsets, starts_at, ends_at, created_by)$
+-- name: insert_programme(organisation_id, kind, title, description, first_session_date, start_time, duration_minutes, weeks, timezone, capacity, location_name, location_address, online_url, skip_public_holidays, reminder_offsets, starts_at, ends_at, created_by)$
 INSERT INTO programmes (
-    organisation_id, title, description, first_session_date, start_time, duration_minutes,
+    organisation_id, kind, title, description, first_session_date, start_time, duration_minutes,
     weeks, timezone, capacity, location_name, location_address, online_url,
     skip_public_holidays, reminder_offsets, starts_at, ends_at, created_by
 ) VALUES (
-    :organisation_id, :title, :description, :first_session_date, :start_time,
+    :organisation_id, :kind, :title, :description, :first_session_date, :start_time,
     :duration_minutes, :weeks, :timezone, :capacity, :location_name, :location_address,
     :online_url, :skip_public_holidays, :reminder_offsets, :starts_at, :ends_at, :created_by
 )
@@ -31,7 +31,7 @@ ON CONFLICT DO NOTHING;
 SELECT id FROM staff WHERE id = ANY (:ids::uuid[]) AND active AND :role = ANY (roles);
 
 -- name: programme(id)^
-SELECT p.id, p.organisation_id, p.title, p.description, p.first_session_date,
+SELECT p.id, p.organisation_id, p.title, p.kind, p.description, p.first_session_date,
        to_char(p.start_time, 'HH24:MI') AS start_time, p.duration_minutes, p.weeks,
        p.timezone, p.capacity, p.location_name, p.location_address, p.online_url,
        p.skip_public_holidays, p.reminder_offsets, p.starts_at, p.ends_at,
@@ -49,7 +49,10 @@ SELECT p.id, p.organisation_id, p.title, p.description, p.first_session_date,
            AS facilitator_ids,
        ARRAY(SELECT staff_id FROM programme_staff s
              WHERE s.programme_id = p.id AND s.role = 'contact' ORDER BY staff_id)
-           AS contact_ids
+           AS contact_ids,
+       ARRAY(SELECT staff_id FROM programme_staff s
+             WHERE s.programme_id = p.id AND s.role = 'participant' ORDER BY staff_id)
+           AS participant_ids
 FROM programmes p
 WHERE p.id = :id;
 
@@ -60,9 +63,9 @@ FROM sessions
 WHERE programme_id = :programme_id
 ORDER BY number;
 
--- name: list_programmes(status, organisation_id, period_start, period_end, after_start, after_id, limit)
+-- name: list_programmes(status, kind, organisation_id, period_start, period_end, after_start, after_id, limit)
 -- Programmes whose sessions overlap [period_start, period_end), in start order.
-SELECT p.id, p.organisation_id, p.title, p.starts_at, p.ends_at, p.weeks, p.capacity,
+SELECT p.id, p.organisation_id, p.title, p.kind, p.starts_at, p.ends_at, p.weeks, p.capacity,
        p.location_name, p.location_address, p.online_url,
        CASE WHEN p.cancelled_at IS NOT NULL THEN 'cancelled'
             WHEN now() < p.starts_at THEN 'planned'
@@ -77,6 +80,7 @@ WHERE (p.starts_at, p.id) > (:after_start, :after_id::uuid)
   AND p.ends_at > :period_start
   AND p.starts_at < :period_end
   AND (:organisation_id::uuid IS NULL OR p.organisation_id = :organisation_id)
+  AND (:kind::text IS NULL OR p.kind = :kind)
   AND CASE :status::text
         WHEN 'cancelled' THEN p.cancelled_at IS NOT NULL
         WHEN 'planned' THEN p.cancelled_at IS NULL AND now() < p.starts_at
@@ -406,3 +410,88 @@ SELECT enrolment_id, programme_id, client_id, got_support, new_plans, comment, r
        recorded_at
 FROM programme_feedback
 WHERE enrolment_id = :enrolment_id;
+
+-- Staff participants, memos, workers present -----------------------------------------
+
+-- name: programme_kind(id)$
+SELECT kind FROM programmes WHERE id = :id;
+
+-- name: staff_member(id)^
+-- An active staff member with a role that works with clients (the people who take
+-- part in a group or come to its meetings).
+SELECT id, name, organisation_id FROM staff
+WHERE id = :id AND active AND roles && ARRAY['admin', 'coach', 'referrer'];
+
+-- name: programme_roles(programme_id, staff_id)
+SELECT role FROM programme_staff WHERE programme_id = :programme_id AND staff_id = :staff_id;
+
+-- name: add_programme_staff(programme_id, staff_id, role)!
+INSERT INTO programme_staff (programme_id, staff_id, role)
+VALUES (:programme_id, :staff_id, :role)
+ON CONFLICT DO NOTHING;
+
+-- name: remove_programme_staff(programme_id, staff_id, role)$
+WITH removed AS (
+    DELETE FROM programme_staff
+    WHERE programme_id = :programme_id AND staff_id = :staff_id AND role = :role
+    RETURNING 1
+)
+SELECT count(*) FROM removed;
+
+-- name: drop_participants(programme_id, staff_ids)!
+DELETE FROM programme_staff
+WHERE programme_id = :programme_id AND role = 'participant'
+  AND staff_id = ANY (:staff_ids::uuid[]);
+
+-- name: programme_participants(programme_id, after_name, after_id, limit)
+SELECT s.id AS staff_id, s.name, s.organisation_id
+FROM programme_staff ps JOIN staff s ON s.id = ps.staff_id
+WHERE ps.programme_id = :programme_id AND ps.role = 'participant'
+  AND (s.name, s.id) > (:after_name, :after_id::uuid)
+ORDER BY s.name, s.id
+LIMIT :limit;
+
+-- name: takes_part(viewer, programme_id)$
+-- The programme's facilitators, contacts and staff participants while their account is
+-- active: the people a session's memo and its workers are shared with.
+SELECT EXISTS (
+    SELECT FROM programme_staff ps JOIN staff s ON s.id = ps.staff_id
+    WHERE ps.programme_id = :programme_id AND ps.staff_id = :viewer AND s.active
+);
+
+-- name: group_people(programme_id)
+-- The names of everyone who ever held or waited for a place in the group: a memo must
+-- not name any of them in full.
+SELECT DISTINCT c.first_name, c.last_name
+FROM enrolments e JOIN clients c ON c.id = e.client_id
+WHERE e.programme_id = :programme_id AND c.first_name IS NOT NULL AND c.last_name IS NOT NULL;
+
+-- name: put_memo(session_id, text, written_by)!
+INSERT INTO session_memos (session_id, text, written_by)
+VALUES (:session_id, :text, :written_by)
+ON CONFLICT (session_id)
+DO UPDATE SET text = EXCLUDED.text, written_by = EXCLUDED.written_by, written_at = now();
+
+-- name: memo(session_id)^
+SELECT m.session_id, s.programme_id, m.text, m.written_by, m.written_at
+FROM session_memos m JOIN sessions s ON s.id = m.session_id
+WHERE m.session_id = :session_id;
+
+-- name: replace_session_workers(session_id, staff_ids, recorded_by)!
+WITH removed AS (
+    DELETE FROM session_workers
+    WHERE session_id = :session_id AND staff_id <> ALL (:staff_ids::uuid[])
+)
+INSERT INTO session_workers (session_id, staff_id, recorded_by)
+SELECT :session_id, staff_id, :recorded_by FROM unnest(:staff_ids::uuid[]) AS staff_id
+ON CONFLICT DO NOTHING;
+
+-- name: session_workers(session_id)
+SELECT s.id AS staff_id, s.name, s.organisation_id
+FROM session_workers w JOIN staff s ON s.id = w.staff_id
+WHERE w.session_id = :session_id
+ORDER BY s.name, s.id;
+
+-- name: workers_to_record(ids)
+SELECT id FROM staff WHERE id = ANY (:ids::uuid[]) AND active
+  AND roles && ARRAY['admin', 'coach', 'referrer'];

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from litestar import get, patch, post, put
+from litestar import delete, get, patch, post, put
 from litestar.params import FromQuery, JSONBody
 
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor
 from service.base.pagination import Cursor, FromDate, IdQuery, Limit, Page, ToDate
 from service.base.problems import problems
-from service.programmes import attendance, enrolment, feedback, programmes, sessions, support_routes
+from service.programmes import (
+    attendance,
+    enrolment,
+    feedback,
+    memos,
+    participants,
+    programmes,
+    sessions,
+    support_routes,
+    workers_present,
+)
+from service.programmes.kinds import Kind
 from service.programmes.types import (
     AttentionOut,
     CancelIn,
@@ -18,6 +29,10 @@ from service.programmes.types import (
     EnrolmentOut,
     FeedbackIn,
     FeedbackOut,
+    MemoIn,
+    MemoOut,
+    ParticipantIn,
+    ParticipantOut,
     ProgrammeIn,
     ProgrammeOut,
     ProgrammePatch,
@@ -27,6 +42,8 @@ from service.programmes.types import (
     SessionOut,
     SessionPatch,
     WithdrawIn,
+    WorkersPresentIn,
+    WorkersPresentOut,
 )
 
 
@@ -42,6 +59,7 @@ async def list_programmes(
     conn: Conn,
     actor: CurrentActor,
     status: FromQuery[ProgrammeStatus | None] = None,
+    kind: FromQuery[Kind | None] = None,
     from_date: FromDate = None,
     to_date: ToDate = None,
     organisation_id: IdQuery = None,
@@ -51,6 +69,7 @@ async def list_programmes(
     return await programmes.list_programmes(
         conn,
         status=status,
+        kind=kind,
         from_date=from_date,
         to_date=to_date,
         organisation_id=organisation_id,
@@ -176,6 +195,73 @@ async def needs_attention(
     return await attendance.needs_attention(conn, actor, limit=limit, cursor=cursor)
 
 
+@post(
+    "/programmes/{programme_id:str}/participants",
+    responses=problems(401, 403, 404, 409, 422),
+    summary="Add a staff member who takes part in the group (not runs it)",
+)
+async def add_participant(
+    programme_id: PathId, data: JSONBody[ParticipantIn], conn: Conn, actor: CurrentActor
+) -> ParticipantOut:
+    return await participants.add_participant(conn, actor, programme_id, data.staff_id)
+
+
+@get(
+    "/programmes/{programme_id:str}/participants",
+    responses=problems(401, 404, 422),
+    summary="Staff who take part in the group as participants",
+)
+async def list_participants(
+    programme_id: PathId, conn: Conn, actor: CurrentActor, limit: Limit = 50, cursor: Cursor = None
+) -> Page[ParticipantOut]:
+    return await participants.list_participants(conn, programme_id, limit=limit, cursor=cursor)
+
+
+@delete(
+    "/programmes/{programme_id:str}/participants/{staff_id:str}",
+    responses=problems(401, 403, 404),
+    summary="A staff participant no longer takes part",
+)
+async def remove_participant(
+    programme_id: PathId, staff_id: PathId, conn: Conn, actor: CurrentActor
+) -> None:
+    await participants.remove_participant(conn, actor, programme_id, staff_id)
+
+
+@put(
+    "/sessions/{session_id:str}/memo",
+    responses=problems(401, 403, 404, 409, 422),
+    summary="The facilitators' memo of the meeting, shared with everyone taking part",
+)
+async def write_memo(
+    session_id: PathId, data: JSONBody[MemoIn], conn: Conn, actor: CurrentActor
+) -> MemoOut:
+    return await memos.write_memo(conn, actor, session_id, data)
+
+
+@get("/sessions/{session_id:str}/memo", responses=problems(401, 403, 404))
+async def read_memo(session_id: PathId, conn: Conn, actor: CurrentActor) -> MemoOut:
+    return await memos.read_memo(conn, actor, session_id)
+
+
+@put(
+    "/sessions/{session_id:str}/workers-present",
+    responses=problems(401, 403, 404, 409, 422),
+    summary="Which workers came to the session",
+)
+async def record_workers_present(
+    session_id: PathId, data: JSONBody[WorkersPresentIn], conn: Conn, actor: CurrentActor
+) -> WorkersPresentOut:
+    return await workers_present.record_workers(conn, actor, session_id, data)
+
+
+@get("/sessions/{session_id:str}/workers-present", responses=problems(401, 403, 404))
+async def read_workers_present(
+    session_id: PathId, conn: Conn, actor: CurrentActor
+) -> WorkersPresentOut:
+    return await workers_present.read_workers(conn, actor, session_id)
+
+
 routers = [
     api_router(
         "programmes",
@@ -195,6 +281,13 @@ routers = [
             record_feedback,
             read_feedback,
             needs_attention,
+            add_participant,
+            list_participants,
+            remove_participant,
+            write_memo,
+            read_memo,
+            record_workers_present,
+            read_workers_present,
         ],
     ),
     *support_routes.routers,

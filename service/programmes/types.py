@@ -9,6 +9,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from service.base.fields import (
+    NOT_BLANK,
     ONE_LINE,
     Body,
     DatedBody,
@@ -22,6 +23,7 @@ from service.base.fields import (
     Url,
 )
 from service.base.problems import pattern
+from service.programmes.kinds import DEFAULT_KIND, Kind
 
 WallTime = Annotated[
     str,
@@ -61,7 +63,10 @@ class ProgrammeIn(DatedBody):
     location: Location
     facilitator_ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=10)]
     contact_ids: Annotated[list[Id], msgspec.Meta(max_length=20)] = []
-    weeks: Annotated[int, msgspec.Meta(ge=1, le=52)] = 8
+    kind: Kind = DEFAULT_KIND
+    # How many meetings; left out, the kind's default (8). The kind sets the limits:
+    # a co_development group meets 6–10 times.
+    weeks: Annotated[int, msgspec.Meta(ge=1, le=52)] | None = None
     timezone: TimeZone = "Europe/Helsinki"
     online_url: Url | None = None
     session_themes: Annotated[list[Theme], msgspec.Meta(max_length=52)] | None = None
@@ -109,6 +114,7 @@ class ProgrammeSummary(msgspec.Struct, kw_only=True):
     id: str
     organisation_id: str
     title: str
+    kind: Kind
     status: ProgrammeStatus
     starts_at: datetime
     ends_at: datetime
@@ -130,6 +136,7 @@ class ProgrammeOut(ProgrammeSummary, kw_only=True):
     reminder_offsets: list[str]
     facilitator_ids: list[str]
     contact_ids: list[str]
+    participant_ids: list[str]
     cancelled_at: datetime | None
     cancellation_reason: str | None
     created_at: datetime
@@ -235,3 +242,46 @@ class FeedbackOut(msgspec.Struct, kw_only=True):
     comment: str | None
     recorded_by: str
     recorded_at: datetime
+
+
+class ParticipantIn(Body):
+    staff_id: Id
+
+
+class ParticipantOut(msgspec.Struct, kw_only=True):
+    """A staff member taking part in a group as a participant, not running it."""
+
+    staff_id: str
+    name: str
+    organisation_id: str
+
+
+MemoText = Annotated[str, msgspec.Meta(min_length=1, max_length=4000, pattern=NOT_BLANK)]
+
+
+class MemoIn(Body):
+    text: MemoText
+
+
+class MemoOut(msgspec.Struct, kw_only=True):
+    session_id: str
+    programme_id: str
+    text: str
+    written_by: str | None
+    written_at: datetime
+
+
+class WorkersPresentIn(Body):
+    staff_ids: Annotated[list[Id], msgspec.Meta(max_length=50)]
+
+
+class WorkerOut(msgspec.Struct, kw_only=True):
+    staff_id: str
+    name: str
+    organisation_id: str
+
+
+class WorkersPresentOut(msgspec.Struct, kw_only=True):
+    session_id: str
+    programme_id: str
+    workers: list[WorkerOut]

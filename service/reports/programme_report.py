@@ -22,6 +22,8 @@ from service.reports.types import (
     SessionCounts,
     SessionFigures,
     SessionStatus,
+    SessionWithoutWorker,
+    WithoutWorker,
 )
 
 MARKS = ("present", "remote", "absent", "excused")
@@ -77,6 +79,7 @@ def _session(row: asyncpg.Record, suppress: bool) -> SessionFigures:
         status=status,
         moved=row["moved"],
         attendance_rate=rate,
+        workers_present=row["workers_present"],
         **shown,
     )
 
@@ -91,6 +94,15 @@ def _attendance(rows: list[asyncpg.Record], suppress: bool) -> Attendance:
         recorded=disclosure.total(recorded, suppress=suppress),
         attended=attended_figure,
     )
+
+
+def _without_worker(rows: list[asyncpg.Record]) -> WithoutWorker:
+    missed = [
+        SessionWithoutWorker(id=row["id"], number=row["number"], starts_at=row["starts_at"])
+        for row in rows
+        if row["status"] != "cancelled" and row["held"] and row["workers_present"] == 0
+    ]
+    return WithoutWorker(count=len(missed), sessions=missed)
 
 
 def _session_counts(rows: list[asyncpg.Record]) -> SessionCounts:
@@ -140,5 +152,6 @@ async def programme_report(
         attendance=_attendance(sessions, suppress),
         sessions=_session_counts(sessions),
         per_session=[_session(row, suppress) for row in sessions],
+        held_without_worker=_without_worker(sessions),
         suppression=suppression(suppress),
     )

@@ -89,7 +89,8 @@ SELECT s.id, s.number, s.starts_at, s.ends_at, s.theme, s.status,
           AND (e.withdrawn_at IS NULL OR e.withdrawn_at > s.starts_at)
           AND NOT EXISTS (
               SELECT FROM attendance m WHERE m.session_id = s.id AND m.client_id = e.client_id
-          )) AS unrecorded
+          )) AS unrecorded,
+       (SELECT count(*) FROM session_workers w WHERE w.session_id = s.id) AS workers_present
 FROM sessions s
 LEFT JOIN attendance a ON a.session_id = s.id
 WHERE s.programme_id = :programme_id
@@ -154,9 +155,27 @@ FROM continuation_plans
 WHERE plan_id = ANY (:plan_ids::uuid[]);
 
 -- name: feedback_given(enrolment_ids)
-SELECT got_support, new_plans
-FROM programme_feedback
-WHERE enrolment_id = ANY (:enrolment_ids::uuid[]);
+-- One answer per enrolment: the feedback a coach recorded with the client, or else the
+-- client's own answers to a named group-end feedback round of the programme (the
+-- feedback recorded before questionnaires came moved into such rounds, migration 0035).
+-- Anonymous rounds cannot be told apart per participant and count in their own results.
+SELECT DISTINCT ON (e.id) f.got_support, f.new_plans
+FROM enrolments e
+JOIN (
+    SELECT enrolment_id, programme_id, client_id, got_support, new_plans, 0 AS preference
+    FROM programme_feedback
+    UNION ALL
+    SELECT NULL, r.programme_id, a.client_id, (a.answers->>'got_support')::boolean,
+           (a.answers->>'new_plans')::boolean, 1
+    FROM questionnaire_answers a
+    JOIN questionnaire_rounds r ON r.id = a.round_id
+    JOIN questionnaires q ON q.id = r.questionnaire_id AND q.key = 'group_end_feedback'
+    WHERE a.client_id IS NOT NULL
+      AND a.answers ? 'got_support' AND a.answers ? 'new_plans'
+) f ON f.programme_id = e.programme_id AND f.client_id = e.client_id
+   AND (f.enrolment_id IS NULL OR f.enrolment_id = e.id)
+WHERE e.id = ANY (:enrolment_ids::uuid[])
+ORDER BY e.id, f.preference;
 
 -- name: assessment_ends(client_ids, last_day)
 -- Each client's first and latest domain scores with each instrument, by the period's

@@ -61,6 +61,8 @@ class SessionFigures(msgspec.Struct, frozen=True):
     excused: Figure
     unrecorded: Figure
     attendance_rate: Figure
+    # Workers are staff, not clients: their number is never suppressed.
+    workers_present: int
 
 
 class SessionCounts(msgspec.Struct, frozen=True):
@@ -79,6 +81,21 @@ class Attendance(msgspec.Struct, frozen=True):
     attended: Figure
 
 
+class SessionWithoutWorker(msgspec.Struct, frozen=True):
+    id: str
+    number: int
+    starts_at: datetime
+
+
+class WithoutWorker(msgspec.Struct, frozen=True):
+    """Sessions held with no worker recorded as present (PUT
+    /sessions/{id}/workers-present): the promise "a worker is always there" broken,
+    or not yet recorded."""
+
+    count: int
+    sessions: list[SessionWithoutWorker]
+
+
 class ProgrammeReport(msgspec.Struct, frozen=True):
     programme_id: str
     title: str
@@ -91,6 +108,7 @@ class ProgrammeReport(msgspec.Struct, frozen=True):
     attendance: Attendance
     sessions: SessionCounts
     per_session: list[SessionFigures]
+    held_without_worker: WithoutWorker
     suppression: Suppression
 
 

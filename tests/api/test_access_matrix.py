@@ -360,6 +360,19 @@ TABLE: dict[str, Op | NotClientLevel] = {
     "DELETE /api/v1/support/{support_id}": Op({"support_id": "support"}, ok=("facilitator",)),
     # The programme's list shows the entries about clients in the caller's reach.
     "GET /api/v1/programmes/{programme_id}/support": Op({"programme_id": "programme"}, lists=True),
+    # Staff participants: staff, not clients; taking part gives no reach to the group's
+    # clients (tests/api/test_programme_kinds.py walks what a participant sees).
+    "POST /api/v1/programmes/{programme_id}/participants": NotClientLevel("a group's staff"),
+    "GET /api/v1/programmes/{programme_id}/participants": NotClientLevel("a group's staff"),
+    "DELETE /api/v1/programmes/{programme_id}/participants/{staff_id}": NotClientLevel(
+        "a group's staff"
+    ),
+    # A memo naming a client in full or carrying an identity code is refused
+    # (tests/api/test_memos.py): it holds nothing of any one client.
+    "PUT /api/v1/sessions/{session_id}/memo": NotClientLevel("a meeting's memo, no client in it"),
+    "GET /api/v1/sessions/{session_id}/memo": NotClientLevel("a meeting's memo, no client in it"),
+    "PUT /api/v1/sessions/{session_id}/workers-present": NotClientLevel("staff who came"),
+    "GET /api/v1/sessions/{session_id}/workers-present": NotClientLevel("staff who came"),
     "GET /api/v1/sessions/{session_id}/attendance": Op({"session_id": "session"}, lists=True),
     # The session is the group's, not the client's: outside reach a client named in the
     # list reads as not enrolled (422), in the same words as one who does not exist.
@@ -436,6 +449,20 @@ TABLE: dict[str, Op | NotClientLevel] = {
     ),
     "GET /api/v1/instruments": NotClientLevel("assessment instruments"),
     "POST /api/v1/instruments": NotClientLevel("assessment instruments"),
+    "GET /api/v1/questionnaires": NotClientLevel("questionnaire definitions"),
+    "POST /api/v1/questionnaires": NotClientLevel("questionnaire definitions (admins)"),
+    "GET /api/v1/programmes/{programme_id}/questionnaire-rounds": NotClientLevel(
+        "a group's rounds: dates and forms, no answers, no people"
+    ),
+    "POST /api/v1/programmes/{programme_id}/questionnaire-rounds": NotClientLevel(
+        "opens a round for a group (its facilitators and admins)"
+    ),
+    "POST /api/v1/questionnaire-rounds/{round_id}/answers": NotClientLevel(
+        "the calling staff member's own answers"
+    ),
+    "GET /api/v1/questionnaire-rounds/{round_id}/results": NotClientLevel(
+        "figures by role with cells under 5 suppressed; text only where 5 or more, unnamed"
+    ),
     "GET /api/v1/clients/{client_id}/assessments": Op(CLIENT),
     "POST /api/v1/clients/{client_id}/assessments": Op(
         CLIENT,

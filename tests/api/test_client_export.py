@@ -347,6 +347,24 @@ async def _everything(api: AsyncClient, make: Factory, db: asyncpg.Connection) -
         client,
         sms,
     )
+    # A named feedback round of the client's group, answered by the client.
+    round_id = await db.fetchval(
+        "INSERT INTO questionnaire_rounds (programme_id, questionnaire_id, opens_on, closes_on, "
+        "anonymous) SELECT $1, id, current_date, current_date, false FROM questionnaires "
+        "WHERE key = 'group_end_feedback' ORDER BY version DESC LIMIT 1 RETURNING id",
+        world.ids["programme"],
+    )
+    await db.execute(
+        "INSERT INTO questionnaire_respondents (round_id, client_id) VALUES ($1, $2)",
+        round_id,
+        client,
+    )
+    await db.execute(
+        "INSERT INTO questionnaire_answers (round_id, role, client_id, answers) "
+        "VALUES ($1, 'client', $2, '{\"got_support\": true}')",
+        round_id,
+        client,
+    )
     world.people["exporter"] = admin
     return world
 

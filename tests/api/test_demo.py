@@ -121,6 +121,20 @@ async def test_the_demo_shows_every_main_flow(
     assert kinds.index("enrolment.enrolled") < kinds.index("attendance.recorded")
     assert len({event["at"] for event in pathway["events"]}) > len(kinds) // 2
 
+    # The co-development group: workers and developer-clients as equals, two memos,
+    # and one meeting held with no worker present.
+    groups = await _get(api, "/api/v1/programmes", coach, kind="co_development")
+    [group] = groups["items"]
+    assert group["enrolled_count"] == 3
+    sanna = await _login(api, "sanna.virtanen@jarvimaa.example")
+    takers = await _get(api, f"/api/v1/programmes/{group['id']}/participants", sanna)
+    assert len(takers["items"]) == 3
+    detail = await _get(api, f"/api/v1/programmes/{group['id']}", sanna)
+    memo = await _get(api, f"/api/v1/sessions/{detail['sessions'][1]['id']}/memo", sanna)
+    assert memo["text"].startswith("Asiakasymmärrys ja persoonat")
+    report = await _get(api, f"/api/v1/reports/programmes/{group['id']}", coach)
+    assert report["held_without_worker"]["count"] == 1
+
     # Seeding again adds nothing; only the feed links are new.
     counts = "SELECT (SELECT count(*) FROM clients), (SELECT count(*) FROM referrals)"
     before = await db.fetchrow(counts)

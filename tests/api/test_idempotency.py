@@ -282,6 +282,7 @@ async def test_the_openapi_document_names_the_operations_that_take_it(
         # answer kept holds no link, only the channel and the times.
         "POST /api/v1/clients/{client_id}/page-link/send",
         "POST /api/v1/clients/{client_id}/exits",
+        "POST /api/v1/programmes/{programme_id}/participants",
         "POST /api/v1/clients/{client_id}/access-requests",
     }
     for operation in taking.values():

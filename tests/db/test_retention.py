@@ -45,6 +45,8 @@ ERASURE = {
     "notices": "deleted",
     "plans": "kept (outcome figures); notes and meetings deleted, goals without text",
     "programme_feedback": "kept without comment (feedback figures)",
+    "questionnaire_answers": "kept (a round's results count them, texts listed only from five)",
+    "questionnaire_respondents": "kept (who answered a round: its response counts)",
     "referrals": "kept without reason and needs (waiting times, rejection reasons)",
     "rsvps": "deleted",
     "series_sequences": "deleted",

@@ -52,6 +52,26 @@ class Occasion:
 
 
 @dataclass(frozen=True)
+class Memo:
+    title: str
+    when: list[str]
+    paragraphs: list[str]
+
+
+def memo(row: Mapping[str, Any], language: str, plain: bool, zone: ZoneInfo) -> Memo:
+    """A facilitators' memo of a meeting of the client's group, as the client reads it."""
+    number = calendar_texts.session(
+        language, number=row["number"], total=row["weeks"], theme=None, url=None, phone=None
+    )
+    starts, ends = row["starts_at"].astimezone(zone), row["ends_at"].astimezone(zone)
+    return Memo(
+        title=f"{row['title']}: {number}",
+        when=texts.when(language, plain, starts, ends),
+        paragraphs=[part for part in row["text"].split("\n") if part.strip()],
+    )
+
+
+@dataclass(frozen=True)
 class Contact:
     name: str
     phone: str | None
@@ -124,6 +144,7 @@ async def read_page(
     zone = ZoneInfo(client["timezone"])
     rows = await queries.coming(conn, client_id=link.client_id)
     workers = await queries.contacts(conn, client_id=link.client_id)
+    memo_rows = await queries.memos(conn, client_id=link.client_id)
     contacts = [Contact(row["name"], row["phone"], row["email"]) for row in workers]
     calendar: CalendarHelp | None = None
     if client["calendar_consent"]:
@@ -138,6 +159,7 @@ async def read_page(
         zone=None if client["timezone"] == HOME_ZONE else client["timezone"],
         occasions=[occasion(row, language, plain, zone) for row in rows],
         contacts=contacts,
+        memos=[memo(row, language, plain, zone) for row in memo_rows],
         calendar=calendar,
         form_token=form_token(token, clock.now()),
         rsvp_url=f"/p/{token}/rsvp",

@@ -13,7 +13,7 @@ import asyncpg
 import msgspec
 
 from service.base import clock
-from service.base.errors import InvalidInput
+from service.base.errors import Conflict, InvalidInput
 from service.client_page import acting, sessions
 from service.client_page.form_tokens import is_valid
 from service.coaching import client_side
@@ -21,6 +21,8 @@ from service.composers.client_page import my_data, texts
 from service.composers.client_page.personal_code import CHANNELS, code_page
 from service.composers.client_page.personal_texts import what_was_done
 from service.composers.client_page.personal_visit import Outcome, begin, begin_opened
+from service.composers.questionnaires import rounds as questionnaire_rounds
+from service.composers.questionnaires.definitions import Questionnaire
 from service.outcomes import follow_ups
 from service.outcomes.rules import REPLY_NUMBERS
 
@@ -49,6 +51,7 @@ async def read_me(
     goals = await client_side.goals_of(conn, client_id)
     asked_of = await client_side.asked_of(conn, client_id)
     follow_up = await follow_ups.asked_of(conn, client_id)
+    rounds_open = await questionnaire_rounds.open_for_client(conn, client_id)
     await acting.audit(conn, client_id, "client_page.personal_read", request_id=request_id)
     html = visit.render(
         "personal.html",
@@ -59,6 +62,8 @@ async def read_me(
         follow_up_url=visit.action("/me/follow-up"),
         situations=FOLLOW_UP_SITUATIONS,
         assessment_url=lambda request: visit.url(f"/me/assessments/{request.id}"),
+        rounds=rounds_open,
+        round_url=lambda found: visit.url(f"/me/questionnaires/{found['id']}"),
         my_data_url=visit.url("/me/data"),
         json_url=visit.action("/my-data.json"),
     )
@@ -194,6 +199,95 @@ async def answer_assessment(
         detail={"answered_by": "client", "request": request_path_id},
     )
     return Outcome(303, location=visit.url("/me"))
+
+
+async def questionnaire_form(
+    conn: asyncpg.Connection,
+    token: str,
+    asked: str | None,
+    round_path_id: str,
+    cookie: str | None,
+    request_id: str | None,
+) -> Outcome:
+    """A questionnaire round of the client's group as a form: a named round filled with
+    the client's earlier answers, an anonymous one said to be anonymous (and, once
+    answered, closed to the client: nothing links the answer to them)."""
+    visit = await begin_opened(conn, token, asked, cookie)
+    if isinstance(visit, Outcome):
+        return visit
+    found = await questionnaire_rounds.client_round(conn, visit.link.client_id, round_path_id)
+    if found is None:
+        return visit.message(404, "unknown_questionnaire")
+    today = clock.today_in_finland()
+    if questionnaire_rounds.status_on(today, found["opens_on"], found["closes_on"]) != "open":
+        return visit.message(409, "questionnaire_closed")
+    if found["anonymous"] and found["answered"]:
+        return visit.message(200, "questionnaire_answered_anonymous")
+    await acting.audit(
+        conn,
+        visit.link.client_id,
+        "questionnaire_round.read",
+        subject=("questionnaire_round", str(found["id"])),
+        request_id=request_id,
+    )
+    html = visit.render(
+        "questionnaire.html",
+        questionnaire=msgspec.convert(found["definition"], Questionnaire),
+        own=found["own"] or {},
+        anonymous=found["anonymous"],
+        closes_on=found["closes_on"],
+        post_url=visit.action(f"/me/questionnaires/{found['id']}"),
+    )
+    return Outcome(200, html)
+
+
+def _questionnaire_fields(form: Mapping[str, str]) -> dict[str, str]:
+    """The form's `q.<key>` fields, by item key."""
+    return {
+        name.removeprefix("q."): value
+        for name, value in form.items()
+        if name.startswith("q.") and len(name) <= 80
+    }
+
+
+async def answer_questionnaire(
+    conn: asyncpg.Connection,
+    token: str,
+    round_path_id: str,
+    form: Mapping[str, str],
+    cookie: str | None,
+    request_id: str | None,
+) -> Outcome:
+    visit = await begin_opened(conn, token, form.get("lang"), cookie)
+    if isinstance(visit, Outcome):
+        return visit
+    if not is_valid(token, form.get("form_token"), clock.now()):
+        return visit.message(403, "form_expired")
+    back = visit.url(f"/me/questionnaires/{round_path_id}")
+    try:
+        saved = await questionnaire_rounds.answer_as_client(
+            conn,
+            visit.link.client_id,
+            round_path_id,
+            _questionnaire_fields(form),
+            from_page=True,
+        )
+    except InvalidInput:
+        return visit.message(400, "answer_all", back=back)
+    except Conflict as refused:
+        if "anonymous" in str(refused):
+            return visit.message(409, "questionnaire_answered_anonymous")
+        return visit.message(409, "questionnaire_closed")
+    if saved is None:
+        return visit.message(404, "unknown_questionnaire")
+    await acting.audit(
+        conn,
+        visit.link.client_id,
+        "questionnaire.answer",
+        subject=("questionnaire_round", saved.round_id),
+        request_id=request_id,
+    )
+    return visit.message(200, "questionnaire_thanks")
 
 
 async def my_data_page(

@@ -36,6 +36,18 @@ WHERE pl.client_id = :client_id AND m.ends_at > now()
 ORDER BY starts_at, id
 LIMIT 40;
 
+-- name: memos(client_id)
+-- The facilitators' memos of the latest meetings of the groups the client is enrolled
+-- in (a memo names no client: service/programmes/memo_checks.py).
+SELECT p.title, s.number, p.weeks, s.starts_at, s.ends_at, m.text
+FROM enrolments e
+JOIN programmes p ON p.id = e.programme_id
+JOIN sessions s ON s.programme_id = p.id
+JOIN session_memos m ON m.session_id = s.id
+WHERE e.client_id = :client_id AND e.status = 'enrolled'
+ORDER BY s.starts_at DESC, s.id
+LIMIT 3;
+
 -- name: contacts(client_id)
 -- The client's responsible workers: whom to contact, at work.
 SELECT st.name, st.phone, st.email

@@ -325,6 +325,38 @@ async def answer_assessment(
     return await _personal(request, outcome)
 
 
+@get("/p/{token:str}/me/questionnaires/{round_id:str}", include_in_schema=False)
+async def questionnaire_form(
+    token: FromPath[str], round_id: FromPath[str], conn: Conn, request: Request[Any, Any, Any]
+) -> Response[Any]:
+    refused = await limits.admit(request, conn, token, request.query_params.get("lang"))
+    if refused is not None:
+        return _too_many(refused)
+    outcome = await personal.questionnaire_form(
+        conn,
+        token,
+        request.query_params.get("lang"),
+        round_id,
+        request.cookies.get(sessions.COOKIE),
+        _request_id(request),
+    )
+    return await _personal(request, outcome)
+
+
+@post("/p/{token:str}/me/questionnaires/{round_id:str}", include_in_schema=False)
+async def answer_questionnaire(
+    token: FromPath[str], round_id: FromPath[str], conn: Conn, request: Request[Any, Any, Any]
+) -> Response[Any]:
+    form, refused_page = await _admitted_form(request, conn, token)
+    if refused_page is not None:
+        return refused_page
+    cookie = request.cookies.get(sessions.COOKIE)
+    outcome = await personal.answer_questionnaire(
+        conn, token, round_id, form, cookie, _request_id(request)
+    )
+    return await _personal(request, outcome)
+
+
 @get("/p/{token:str}/me/data", include_in_schema=False)
 async def my_data_page(
     token: FromPath[str], conn: Conn, request: Request[Any, Any, Any]
@@ -365,6 +397,8 @@ routers.append(
             answer_follow_up,
             assessment_form,
             answer_assessment,
+            questionnaire_form,
+            answer_questionnaire,
             my_data_page,
             my_data_json,
         ],

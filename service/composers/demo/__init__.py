@@ -9,6 +9,10 @@ the catalogue. Everything is placed relative to today, whatever day the demo run
 * "Voimaa arkeen" started about four weeks ago and meets weekly: six referred clients,
   attendance on every session held so far, one client absent twice in a row.
 * "Arjen taidot" starts in a week or two: four clients, one with a coaching plan.
+* A closed, anonymous group-end feedback round of "Askeleita työelämään", answered by
+  its eight clients and both coaches.
+* "Palvelupolkujen kehittäjäryhmä", a co-development group: workers and three
+  developer-clients from the completed group as equals, memos, workers present.
 * Three catalogue services (HSDS-shaped) and referrals to them in several states, one
   unanswered for longer than five working days.
 
@@ -33,8 +37,10 @@ from service.clients.types import ConsentIn
 from service.composers.client_page import page_links
 from service.composers.client_page.sql import queries as page_queries
 from service.composers.demo.cast import COACH, COUNTY, DEMO_PASSWORD, FEED_CLIENT, STAFF
+from service.composers.demo.co_development import co_development_group
 from service.composers.demo.groups import completed_group, running_group, upcoming_group
 from service.composers.demo.outcomes import left_half_a_year_ago
+from service.composers.demo.questionnaires import closed_feedback_round
 from service.composers.demo.seeder import Seeder, actor_of
 from service.composers.demo.support import hand_out_support
 from service.composers.feeds import links as feeds
@@ -65,6 +71,8 @@ async def seed_demo(conn: asyncpg.Connection, settings: Settings) -> Demo:
             await upcoming_group(seed)
             await left_half_a_year_ago(seed)
             await hand_out_support(seed)
+            await closed_feedback_round(seed)
+            await co_development_group(seed)
         coach = actor_of(await conn.fetchrow(STAFF_BY_EMAIL, COACH))
         client_id = await conn.fetchval(DEMO_CLIENT, FEED_CLIENT[0], FEED_CLIENT[1])
         client_feed = await feeds.client_feed(conn, settings, coach, client_id)

@@ -41,6 +41,7 @@ from service.composers.demo.cast import (
 )
 from service.composers.demo.catalogue import DEBT_ADVICE_SERVICE, SERVICES
 from service.composers.demo.plausible import GROUP_THEMES
+from service.composers.questionnaires import catalogue as questionnaire_catalogue
 from service.programmes import programmes
 from service.programmes.types import (
     AttendanceIn,
@@ -116,6 +117,7 @@ class Seeder:
             if row["external_id"] == DEBT_ADVICE_SERVICE:
                 self.organisations[DEBT_ADVICE] = row["organisation_id"]
         await assessments.install_shipped(conn)
+        await questionnaire_catalogue.install_shipped(conn)
 
     # People ------------------------------------------------------------------------
 

@@ -45,6 +45,9 @@ TABLES = {
     "strengths_cvs": "strengths_cv",
     "referrals": "referrals",
     "referral_events": "referrals",
+    "participant_support": "participant_support",
+    "questionnaire_respondents": "questionnaires",
+    "questionnaire_answers": "questionnaires",
     "exits": "exits",
     "follow_ups": "follow_ups",
     "esf_sensitive_answers": "esf_entry",
@@ -84,6 +87,16 @@ def _by(rows: list[Any], key: str) -> dict[str, list[Any]]:
     for row in rows:
         grouped[row[key]].append(row)
     return grouped
+
+
+def _questionnaire(row: Any) -> t.QuestionnaireAnswered:
+    answer = None
+    if row["answer_id"] is not None:
+        answer = t.QuestionnaireAnswer(
+            id=row["answer_id"], answers=row["answers"], answered_at=row["answered_at"]
+        )
+    fields = _without(row, "answer_id", "answers", "answered_at")
+    return msgspec.convert({**fields, "answer": answer}, t.QuestionnaireAnswered)
 
 
 def _without(row: Any, *keys: str) -> dict[str, Any]:
@@ -139,6 +152,8 @@ async def _read(conn: asyncpg.Connection, client_id: str) -> t.ClientExport:
         assessment_requests=_all(await rows(queries.assessment_requests), t.AssessmentRequest),
         strengths_cv=_one(await rows(queries.strengths_cv), t.StrengthsCv),
         referrals=await _referrals(conn, client_id),
+        participant_support=_all(await rows(queries.participant_support), t.Support),
+        questionnaires=[_questionnaire(row) for row in await rows(queries.questionnaires)],
         exits=_all(await rows(queries.exits), t.Exit),
         follow_ups=_all(await rows(queries.follow_ups), t.FollowUp),
         esf_entry=_one(await rows(queries.esf_entry), t.EsfEntry),

@@ -182,6 +182,27 @@ LEFT JOIN staff s ON s.id = e.actor_id
 WHERE r.client_id = :client_id
 ORDER BY e.referral_id, e.seq;
 
+-- name: participant_support(client_id)
+SELECT p.id, p.programme_id, p.session_id, se.starts_at, p.kind,
+       p.amount_eur::text AS amount_eur, p.note, g.name AS given_by, p.given_at
+FROM participant_support p
+JOIN sessions se ON se.id = p.session_id
+JOIN staff g ON g.id = p.given_by
+WHERE p.client_id = :client_id
+ORDER BY se.starts_at, p.given_at, p.id;
+
+-- name: questionnaires(client_id)
+-- Every round the client answered; the answers only of a named round (an anonymous
+-- round keeps no link from an answer to its writer, so there is none to give).
+SELECT r.id AS round_id, r.programme_id, q.key AS questionnaire, q.version, r.anonymous,
+       r.opens_on, r.closes_on, a.id AS answer_id, a.answers, a.answered_at
+FROM questionnaire_respondents p
+JOIN questionnaire_rounds r ON r.id = p.round_id
+JOIN questionnaires q ON q.id = r.questionnaire_id
+LEFT JOIN questionnaire_answers a ON a.round_id = p.round_id AND a.client_id = p.client_id
+WHERE p.client_id = :client_id
+ORDER BY r.opens_on, r.id;
+
 -- name: exits(client_id)
 SELECT x.id, x.programme_id, x.plan_id, x.left_on, x.situation, s.name AS recorded_by,
        x.recorded_at

@@ -261,6 +261,37 @@ class Referral(msgspec.Struct, kw_only=True):
     history: list[ReferralEvent]
 
 
+class Support(msgspec.Struct, kw_only=True):
+    id: str
+    programme_id: str
+    session_id: str
+    starts_at: datetime
+    kind: str
+    # Euros as an exact decimal, "12.50".
+    amount_eur: str
+    note: str | None
+    given_by: str
+    given_at: datetime
+
+
+class QuestionnaireAnswered(msgspec.Struct, kw_only=True):
+    round_id: str
+    programme_id: str
+    questionnaire: str
+    version: int
+    anonymous: bool
+    opens_on: date
+    closes_on: date
+    # A named round's answer: its id, the answers by item key, when last changed.
+    answer: QuestionnaireAnswer | None
+
+
+class QuestionnaireAnswer(msgspec.Struct, kw_only=True):
+    id: str
+    answers: Json
+    answered_at: datetime
+
+
 class Exit(msgspec.Struct, kw_only=True):
     id: str
     programme_id: str | None
@@ -414,6 +445,8 @@ class ClientExport(msgspec.Struct, kw_only=True):
     assessment_requests: list[AssessmentRequest]
     strengths_cv: StrengthsCv | None
     referrals: list[Referral]
+    participant_support: list[Support]
+    questionnaires: list[QuestionnaireAnswered]
     exits: list[Exit]
     follow_ups: list[FollowUp]
     esf_entry: EsfEntry | None

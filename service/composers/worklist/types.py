@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 import msgspec
 
+from service.composers.questionnaires.types import RoundToAnswer
 from service.referrals.types import StalledPath
 
 
@@ -80,3 +81,5 @@ class Worklist(msgspec.Struct, kw_only=True):
     exits_to_record: list[ExitToDo]
     unread_notices: int
     late_access_requests: list[AccessRequestToDo]
+    # Questionnaire rounds of your programmes, open and not answered by you yet.
+    questionnaire_rounds: list[RoundToAnswer] = []

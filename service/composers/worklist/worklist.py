@@ -11,6 +11,7 @@ from service.base.clock import HELSINKI, today_in_finland
 from service.base.errors import InvalidInput
 from service.base.fields import require_in_range
 from service.base.identity import Actor
+from service.composers.questionnaires import rounds as questionnaire_rounds
 from service.composers.worklist.sql import queries
 from service.composers.worklist.types import (
     AccessRequestToDo,
@@ -70,6 +71,7 @@ async def worklist(
     )
     unread = await queries.unread_notices(conn, viewer=actor.id)
     late_requests = await queries.late_access_requests(conn, viewer=actor.id, today=today)
+    rounds_open = await questionnaire_rounds.to_answer(conn, actor.id)
     client_ids = sorted(
         {row["client_id"] for row in [*meetings, *waiting, *leaving, *plans_ended, *late_requests]}
         | {path.client_id for path in stalled_page.items}
@@ -149,4 +151,5 @@ async def worklist(
             )
             for row in late_requests
         ],
+        questionnaire_rounds=rounds_open,
     )
