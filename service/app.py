@@ -40,7 +40,8 @@ from service.composers import routes as composers
 from service.composers.client_page import page_cache
 from service.composers.client_page import routes as client_page
 from service.composers.client_page.kept_reads import KeptReads
-from service.composers.export import routes as data_rights
+from service.composers.data_rights import routes as data_rights
+from service.composers.export import routes as export
 from service.composers.feeds import routes as feeds
 from service.composers.feeds.cache import FeedCache
 from service.composers.feeds.cache import committing as feed_commit_guard
@@ -150,6 +151,7 @@ def create_app(settings: Settings) -> Litestar:
             *worklist.routers,
             api_docs.assets_router(),
             *data_rights.routers,
+            *export.routers,
             *questionnaires.routers,
         ],
         lifespan=[lifespan],

@@ -17,6 +17,7 @@ from db.pool import create_pool
 from service.accounts import signing_in
 from service.base import heartbeat, idempotency, tracing
 from service.base.settings import Settings
+from service.composers.data_rights import retention
 from service.notifications.dispatch import SEND_JOB, dispatch_due
 from service.notifications.sender import DELIVERY_TIMEOUT_SECONDS, Sender
 from service.notifications.smtp import SmtpPool, SmtpServer
@@ -57,6 +58,15 @@ async def ask_follow_ups(ctx: dict[str, Any]) -> int:
     if asked:
         logger.info("asked %d follow-up questions", asked)
     return asked
+
+
+async def erase_past_retention(ctx: dict[str, Any]) -> int:
+    """Clients past their retention and under no legal hold, erased (daily, at night;
+    at startup too, so a worker that was away catches up). Batches of their own
+    transactions: nobody's request waits on it."""
+    async with ctx["pool"].acquire() as conn:
+        done = await retention.run(conn)
+    return done.erased
 
 
 async def dispatch_messages(ctx: dict[str, Any]) -> int:
@@ -113,6 +123,7 @@ def cron_jobs() -> list[Any]:
         ),
         cron(dispatch_messages, second=set(range(0, 60, 5)), run_at_startup=True, unique=True),
         cron(ask_follow_ups, minute=15, run_at_startup=True, unique=True),
+        cron(erase_past_retention, hour=2, minute=40, run_at_startup=True, unique=True),
     ]
 
 

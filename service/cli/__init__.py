@@ -7,6 +7,7 @@
     services import  catalogue.py   the service catalogue from HSDS files
     backup, restore  backups.py     the whole database in one file
     sms inbound      sms.py         an SMS reply, signed as the gateway signs it
+    retention run    retention.py   erase the records past their retention
 
 What they all stand on (settings, servers, migrations, failing in one line) is in
 environment.py.
@@ -21,6 +22,7 @@ from service.cli.backups import backup_command, restore_command
 from service.cli.catalogue import services
 from service.cli.dev import dev
 from service.cli.production import migrate_command, serve, worker
+from service.cli.retention import retention
 from service.cli.sms import sms
 
 
@@ -41,5 +43,6 @@ for command in (
     backup_command,
     restore_command,
     sms,
+    retention,
 ):
     main.add_command(command)

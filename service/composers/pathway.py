@@ -11,11 +11,12 @@ from service.base.reach import require_reach
 from service.clients.pathway import client_events
 from service.clients.types import Pathway
 from service.coaching.pathway import coaching_events
+from service.composers.data_rights.pathway import data_rights_events
 from service.outcomes.pathway import outcome_events
 from service.programmes.pathway import programme_events
 from service.referrals.pathway import referral_events
 
-SOURCES = [client_events, programme_events, coaching_events, outcome_events]
+SOURCES = [client_events, programme_events, coaching_events, outcome_events, data_rights_events]
 
 # Events recorded at the same moment (one transaction) in the order they happen.
 _STEP = {

@@ -53,8 +53,13 @@ RETURNING id, client_id, exit_id, due_on, status, asked_at, situation, recorded_
 -- neither, it is asked all the same: it falls to the worker after 14 days. Each asking
 -- is audited.
 WITH asked AS (
+    -- A closed client is never asked (closing cancels the open follow-up; this holds
+    -- for one scheduled afterwards too).
     UPDATE follow_ups SET status = 'asked', asked_at = now()
     WHERE status = 'scheduled' AND due_on <= :today
+      AND NOT EXISTS (
+          SELECT FROM clients c WHERE c.id = follow_ups.client_id AND c.closed_at IS NOT NULL
+      )
     RETURNING id, client_id
 ), queued AS (
     INSERT INTO messages (client_id, kind, channel, subject_type, subject_id, scheduled_for)

@@ -561,6 +561,16 @@ TABLE: dict[str, Op | NotClientLevel] = {
     "POST /api/v1/sessions/{session_id}/attendance/excuse-answered": Op(
         {"session_id": "session"}, ok=("facilitator",), outside=frozenset({200, 403})
     ),
+    # Closing ends the reach of everyone but the admins: one close per world, by the
+    # responsible worker (an admin closing it again would hear 409).
+    "POST /api/v1/clients/{client_id}/close": Op(
+        CLIENT, body=lambda w: {"closed_on": days_from_today(0), "reason": "Muutto"}, ok=("worker",)
+    ),
+    "POST /api/v1/clients/{client_id}/legal-hold": Op(
+        CLIENT, body=lambda w: {"reason": "Valitus vireillä"}, ok=("admin",)
+    ),
+    "DELETE /api/v1/clients/{client_id}/legal-hold": Op(CLIENT, ok=("admin",)),
+    "GET /api/v1/clients/{client_id}/legal-holds": Op(CLIENT, ok=("admin",)),
     # Data rights: the export and answering an access request are for admins of the
     # client's own organisation; anyone in reach records a request.
     "GET /api/v1/clients/{client_id}/export": Op(CLIENT, ok=("admin",)),

@@ -312,6 +312,12 @@ async def _everything(api: AsyncClient, make: Factory, db: asyncpg.Connection) -
         worker,
         {"received_on": days_from_today(-3)},
     )
+    await ok(
+        "POST",
+        f"/api/v1/clients/{client}/legal-hold",
+        admin,
+        {"reason": "Valitus hallinto-oikeudessa"},
+    )
     await ok("POST", f"/api/v1/clients/{client}/calendar-feed", worker)
     link = await ok("POST", f"/api/v1/clients/{client}/page-link", worker)
     world.ids["page_token"] = link["url"].rsplit("/", 1)[-1]

@@ -54,7 +54,9 @@ async def send_link(
 ) -> PageLinkSent:
     await require_reach(conn, actor, client_id, "client_page.link_send", lock=True)
     if not await queries.has_page_consent(conn, client_id=client_id):
-        raise Conflict("the client has no valid client_page consent")
+        raise Conflict(
+            "the client has no valid client_page consent, or the client relationship is closed"
+        )
     client = await queries.page_link_channels(conn, client_id=client_id)
     if channel == "sms" and not client["phone"]:
         raise InvalidInput("channel", "the client has no phone number")

@@ -25,7 +25,9 @@ async def give_link(
     """A new link to the client's page; any earlier link stops working at once."""
     await require_reach(conn, actor, client_id, "client_page.link_create", lock=True)
     if not await queries.has_page_consent(conn, client_id=client_id):
-        raise Conflict("the client has no valid client_page consent")
+        raise Conflict(
+            "the client has no valid client_page consent, or the client relationship is closed"
+        )
     token, expires_at = await links.issue(conn, client_id, actor.id)
     await audit.log_action(conn, actor, "client_page.link_create", client_id=client_id)
     return PageLinkOut(url=page_url(settings, token), expires_at=expires_at)

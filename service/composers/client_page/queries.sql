@@ -86,9 +86,12 @@ FROM calendar_feeds
 WHERE client_id = :client_id AND revoked_at IS NULL;
 
 -- name: has_page_consent(client_id)$
+-- A closed client relationship gives no new links, whatever the consents say.
 SELECT EXISTS (
     SELECT FROM consents k
     WHERE k.client_id = :client_id AND k.purpose = 'client_page' AND consent_is_valid(k, now())
+) AND NOT EXISTS (
+    SELECT FROM clients c WHERE c.id = :client_id AND c.closed_at IS NOT NULL
 );
 
 -- name: insert_page_feed(token_hash, client_id, created_by, page_link_id)$

@@ -59,6 +59,7 @@ TABLES = {
     "client_page_codes": "page_links",
     "client_page_sessions": "page_links",
     "access_requests": "access_requests",
+    "legal_holds": "legal_holds",
     "audit_events": "access_log",
 }
 
@@ -162,6 +163,7 @@ async def _read(conn: asyncpg.Connection, client_id: str) -> t.ClientExport:
         calendar_feeds=_all(await rows(queries.calendar_feeds), t.CalendarFeed),
         page_links=await _page_links(conn, client_id),
         access_requests=_all(await rows(queries.access_requests), t.AccessRequestHeld),
+        legal_holds=_all(await rows(queries.legal_holds), t.LegalHold),
         access_log=_all(await rows(queries.access_log), t.AccessEvent),
     )
 

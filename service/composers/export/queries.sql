@@ -6,10 +6,13 @@
 SELECT c.id, c.first_name, c.last_name, c.birth_date, c.gender, c.home_municipality,
        c.email, c.phone, c.language, c.plain_language, c.timezone,
        c.labour_market_status, c.education_level, c.non_disclosure, c.created_at, c.updated_at,
-       o.id AS organisation_id, o.name AS organisation, cb.name AS created_by
+       o.id AS organisation_id, o.name AS organisation, cb.name AS created_by,
+       c.closed_on, c.closed_at, xb.name AS closed_by, c.close_reason, c.retention_until,
+       c.erased_at
 FROM clients c
 JOIN organisations o ON o.id = c.organisation_id
 LEFT JOIN staff cb ON cb.id = c.created_by
+LEFT JOIN staff xb ON xb.id = c.closed_by
 WHERE c.id = :client_id;
 
 -- name: record_changes(client_id)
@@ -279,6 +282,14 @@ JOIN staff rb ON rb.id = q.recorded_by
 LEFT JOIN staff ab ON ab.id = q.answered_by
 WHERE q.client_id = :client_id
 ORDER BY q.received_on, q.id;
+
+-- name: legal_holds(client_id)
+SELECT h.id, h.reason, pb.name AS placed_by, h.placed_at, lb.name AS lifted_by, h.lifted_at
+FROM legal_holds h
+JOIN staff pb ON pb.id = h.placed_by
+LEFT JOIN staff lb ON lb.id = h.lifted_by
+WHERE h.client_id = :client_id
+ORDER BY h.placed_at, h.id;
 
 -- name: access_log(client_id)
 -- Who has read or changed the client's data, or tried to: the staff member and their

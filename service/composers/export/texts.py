@@ -32,6 +32,7 @@ SECTIONS = (
     "calendar_feeds",
     "page_links",
     "access_requests",
+    "legal_holds",
     "access_log",
 )
 
@@ -75,6 +76,7 @@ WORDS: dict[str, dict[str, str]] = {
         "codes": "Kertakoodit",
         "personal_visits": "Käynnit omalla sivulla",
         "access_requests": "Tietopyynnöt",
+        "legal_holds": "Säilytysmääräykset",
         "access_log": "Kuka tietojasi on katsonut tai muuttanut",
         "field": "Tieto",
         "value": "Arvo",
@@ -148,6 +150,7 @@ WORDS: dict[str, dict[str, str]] = {
         "codes": "Engångskoder",
         "personal_visits": "Besök på din sida",
         "access_requests": "Begäranden om uppgifter",
+        "legal_holds": "Bevarandebeslut",
         "access_log": "Vem som har tittat på eller ändrat dina uppgifter",
         "field": "Uppgift",
         "value": "Värde",
@@ -221,6 +224,7 @@ WORDS: dict[str, dict[str, str]] = {
         "codes": "One-time codes",
         "personal_visits": "Visits to your page",
         "access_requests": "Requests to see your data",
+        "legal_holds": "Legal holds on your record",
         "access_log": "Who has looked at or changed your data",
         "field": "Field",
         "value": "Value",

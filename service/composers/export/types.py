@@ -37,6 +37,13 @@ class Record(msgspec.Struct, kw_only=True):
     created_by: str | None
     created_at: datetime
     updated_at: datetime
+    # The client relationship closed (and by whom, why); kept until `retention_until`.
+    closed_on: date | None
+    closed_at: datetime | None
+    closed_by: str | None
+    close_reason: str | None
+    retention_until: date | None
+    erased_at: datetime | None
 
 
 class RecordChange(msgspec.Struct, kw_only=True):
@@ -399,6 +406,15 @@ class AccessRequestHeld(msgspec.Struct, kw_only=True):
     answered_by: str | None
 
 
+class LegalHold(msgspec.Struct, kw_only=True):
+    id: str
+    reason: str
+    placed_by: str
+    placed_at: datetime
+    lifted_by: str | None
+    lifted_at: datetime | None
+
+
 class AccessEvent(msgspec.Struct, kw_only=True):
     id: int
     occurred_at: datetime
@@ -440,6 +456,7 @@ class ClientExport(msgspec.Struct, kw_only=True):
     calendar_feeds: list[CalendarFeed]
     page_links: list[PageLink]
     access_requests: list[AccessRequestHeld]
+    legal_holds: list[LegalHold]
     access_log: list[AccessEvent]
 
 

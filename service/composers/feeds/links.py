@@ -38,7 +38,9 @@ async def client_feed(
     """A new link for the client's sessions and meetings; any earlier link stops working."""
     await require_reach(conn, actor, client_id, "calendar_feed.create", lock=True)
     if not await queries.has_calendar_consent(conn, client_id=client_id):
-        raise Conflict("the client has no valid calendar_feed consent")
+        raise Conflict(
+            "the client has no valid calendar_feed consent, or the client relationship is closed"
+        )
     issued = await _issue(conn, settings, actor, client_id=client_id)
     await audit.log_action(conn, actor, "calendar_feed.create", client_id=client_id)
     return issued

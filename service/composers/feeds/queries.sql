@@ -1,9 +1,12 @@
 -- What calendar feeds show: they read across programmes, coaching and clients.
 
 -- name: has_calendar_consent(client_id)$
+-- A closed client relationship gives no new links, whatever the consents say.
 SELECT EXISTS (
     SELECT FROM consents k
     WHERE k.client_id = :client_id AND k.purpose = 'calendar_feed' AND consent_is_valid(k, now())
+) AND NOT EXISTS (
+    SELECT FROM clients c WHERE c.id = :client_id AND c.closed_at IS NOT NULL
 );
 
 -- name: feed_events(token_hash)
