@@ -17,8 +17,10 @@ RETURNING id, client_id, programme_id, plan_id, left_on, situation, recorded_by,
 
 -- name: schedule_follow_up(client_id, exit_id, due_on)!
 -- One open follow-up per client: the latest exit decides when it is due, until asked.
+-- A closed client relationship is asked nothing: an exit recorded after it schedules none.
 INSERT INTO follow_ups (client_id, exit_id, due_on)
-VALUES (:client_id, :exit_id, :due_on)
+SELECT :client_id::uuid, :exit_id::uuid, :due_on::date
+WHERE NOT EXISTS (SELECT FROM clients c WHERE c.id = :client_id AND c.closed_at IS NOT NULL)
 ON CONFLICT (client_id) WHERE status IN ('scheduled', 'asked')
 DO UPDATE SET exit_id = EXCLUDED.exit_id, due_on = EXCLUDED.due_on
 WHERE follow_ups.status = 'scheduled';

@@ -313,3 +313,20 @@ async def test_a_closed_client_gets_no_new_links(api: AsyncClient, make: Factory
         )
         assert refused.status_code == 409, (path, refused.text)
         assert "closed" in refused.json()["detail"]
+
+
+async def test_an_exit_recorded_after_closing_schedules_no_follow_up(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    worker = await make.staff("coach")
+    admin = await make.staff("admin", organisation_id=worker.organisation_id)
+    client_id = await make.client(worker)
+    assert (await close(api, worker, client_id)).status_code == 200
+    recorded = await api.post(
+        f"/api/v1/clients/{client_id}/exits",
+        json={"left_on": today_in_finland().isoformat(), "situation": "employed"},
+        headers=admin.headers,
+    )
+    assert recorded.status_code == 201, recorded.text
+    held = await db.fetchval("SELECT count(*) FROM follow_ups WHERE client_id = $1", client_id)
+    assert held == 0
