@@ -284,6 +284,8 @@ async def test_the_openapi_document_names_the_operations_that_take_it(
         "POST /api/v1/clients/{client_id}/exits",
         "POST /api/v1/programmes/{programme_id}/participants",
         "POST /api/v1/clients/{client_id}/access-requests",
+        "POST /api/v1/clients/{client_id}/close",
+        "POST /api/v1/clients/{client_id}/legal-hold",
         "POST /api/v1/sessions/{session_id}/support",
         "POST /api/v1/questionnaires",
         "POST /api/v1/programmes/{programme_id}/questionnaire-rounds",

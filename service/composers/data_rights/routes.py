@@ -83,6 +83,10 @@ async def lift_legal_hold(
     summary="The client's legal holds, standing and lifted (admins of its organisation)",
 )
 async def list_legal_holds(client_id: PathId, conn: Conn, actor: CurrentActor) -> LegalHoldList:
+    """The client's legal holds, standing and lifted.
+
+    For the admins of the client's organisation: a standing hold keeps the record past its
+    retention, whatever its date."""
     return await holds.list_holds(conn, actor, client_id)
 
 
