@@ -23,6 +23,7 @@ from bench.generate_page import generate_page_client
 from bench.generate_questionnaires import generate_questionnaires
 from bench.generate_referrals import generate_referrals
 from bench.generate_support import generate_support
+from bench.generate_worklist import generate_worklist_coach
 from bench.region import WORKER_CLIENTS, Region, copy_rows, new_id, seed_ids
 from service.accounts.passwords import hash_password_sync
 from service.base.clock import HELSINKI
@@ -31,7 +32,7 @@ from service.composers.demo.plausible import GROUP_THEMES, email_address
 from service.programmes.schedule import plan_sessions
 
 # Bump when the generated data changes, so existing benchmark databases are rebuilt.
-GENERATOR_VERSION = "10"
+GENERATOR_VERSION = "11"
 BENCH_PASSWORD = "benchmark-password"
 # Fixed tokens for the load generator; they open only a benchmark database.
 WORKER_TOKEN = "polku_bench-worker-token-0000000000000000000000000"
@@ -491,6 +492,7 @@ GENERATORS = [
     generate_activity,
     generate_support,
     generate_questionnaires,
+    generate_worklist_coach,  # after the groups and plans it joins
 ]
 
 

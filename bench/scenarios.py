@@ -12,6 +12,7 @@ import asyncpg
 
 from bench import generate
 from bench.generate_page import PAGE_TOKEN
+from bench.generate_worklist import WORKLIST_TOKEN
 from bench.load import Request
 from service.composers.sms_replies.signature import HEADER, signature
 
@@ -284,9 +285,9 @@ SCENARIOS = [
     ),
     Scenario(
         name="worklist",
-        title="GET /api/v1/me/worklist (the coach's day: her groups, ~200 plans)",
+        title="GET /api/v1/me/worklist (a coach: 3 groups, 40 plans, 200 clients)",
         requests=lambda d: [Request("GET", "/api/v1/me/worklist")],
-        token=generate.COACH_TOKEN,
+        token=WORKLIST_TOKEN,
         min_rps=300,
         scale_max_ratio=1.5,
     ),

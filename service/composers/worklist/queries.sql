@@ -2,29 +2,43 @@
 -- The viewer's groups' sessions in the period, and the held ones since `record_since`
 -- whose attendance is not yet recorded for everyone enrolled: how many are left to
 -- record, and the answers given on the clients' pages (of clients the viewer reaches).
-SELECT s.id, s.programme_id, p.title, s.number, p.weeks, s.starts_at, s.status,
-       CASE WHEN s.starts_at <= now() THEN (
-           SELECT count(*) FROM enrolments e
-           WHERE e.programme_id = p.id AND e.status = 'enrolled'
-             AND can_reach_client(:viewer, e.client_id)
+-- Reach is asked once for all the clients concerned (reachable_among), not per row.
+WITH mine AS (
+    SELECT s.id, s.programme_id, p.title, s.number, p.weeks, s.starts_at, s.status
+    FROM programme_staff ps
+    JOIN programmes p ON p.id = ps.programme_id
+    JOIN sessions s ON s.programme_id = p.id
+    WHERE ps.staff_id = :viewer AND ps.role = 'facilitator' AND s.status = 'scheduled'
+      AND ((s.starts_at >= :period_start AND s.starts_at < :period_end)
+           OR (s.starts_at >= :record_since AND s.starts_at <= now()))
+), enrolled AS (
+    SELECT e.programme_id, e.client_id FROM enrolments e
+    WHERE e.status = 'enrolled' AND e.programme_id IN (SELECT programme_id FROM mine)
+), answered AS (
+    SELECT r.session_id, r.client_id, r.answer, r.id FROM rsvps r
+    WHERE r.session_id IN (SELECT id FROM mine)
+), reached AS (
+    SELECT client_id FROM reachable_among(:viewer, ARRAY(
+        SELECT client_id FROM enrolled UNION SELECT client_id FROM answered))
+)
+SELECT m.id, m.programme_id, m.title, m.number, m.weeks, m.starts_at, m.status,
+       CASE WHEN m.starts_at <= now() THEN (
+           SELECT count(*) FROM enrolled e
+           WHERE e.programme_id = m.programme_id
+             AND e.client_id IN (SELECT client_id FROM reached)
              AND NOT EXISTS (SELECT FROM attendance a
-                             WHERE a.session_id = s.id AND a.client_id = e.client_id))
+                             WHERE a.session_id = m.id AND a.client_id = e.client_id))
        ELSE 0 END AS to_record,
-       (SELECT count(*) FILTER (WHERE r.answer = 'coming') FROM (
-            SELECT DISTINCT ON (r.client_id) r.answer FROM rsvps r
-            WHERE r.session_id = s.id AND can_reach_client(:viewer, r.client_id)
-            ORDER BY r.client_id, r.id DESC) AS r) AS coming,
-       (SELECT count(*) FILTER (WHERE r.answer = 'not_coming') FROM (
-            SELECT DISTINCT ON (r.client_id) r.answer FROM rsvps r
-            WHERE r.session_id = s.id AND can_reach_client(:viewer, r.client_id)
-            ORDER BY r.client_id, r.id DESC) AS r) AS not_coming
-FROM programme_staff ps
-JOIN programmes p ON p.id = ps.programme_id
-JOIN sessions s ON s.programme_id = p.id
-WHERE ps.staff_id = :viewer AND ps.role = 'facilitator' AND s.status = 'scheduled'
-  AND ((s.starts_at >= :period_start AND s.starts_at < :period_end)
-       OR (s.starts_at >= :record_since AND s.starts_at <= now()))
-ORDER BY s.starts_at, s.id;
+       latest.coming, latest.not_coming
+FROM mine m
+CROSS JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE r.answer = 'coming') AS coming,
+           count(*) FILTER (WHERE r.answer = 'not_coming') AS not_coming
+    FROM (SELECT DISTINCT ON (a.client_id) a.answer FROM answered a
+          WHERE a.session_id = m.id AND a.client_id IN (SELECT client_id FROM reached)
+          ORDER BY a.client_id, a.id DESC) AS r
+) AS latest
+ORDER BY m.starts_at, m.id;
 
 -- name: meetings(viewer, period_start, period_end)
 -- The coaching meetings of the viewer's plans in the period, with clients they reach.
