@@ -67,13 +67,20 @@ def from_settings(settings: Settings, process: Process) -> Tracing | None:
     return Tracing(provider)
 
 
-@contextlib.contextmanager
-def request_span(tracing: Tracing | None, scope: HTTPScope) -> Iterator[Span | None]:
+# What a request or a job is wrapped in when tracing is off: nothing made per request.
+_NO_SPAN: contextlib.nullcontext[None] = contextlib.nullcontext()
+
+
+def request_span(
+    tracing: Tracing | None, scope: HTTPScope
+) -> contextlib.AbstractContextManager[Span | None]:
     """The span of one request, current while it is handled; named when it ends
     (end_request), once the route is known."""
-    if tracing is None:
-        yield None
-        return
+    return _NO_SPAN if tracing is None else _request_span(tracing, scope)
+
+
+@contextlib.contextmanager
+def _request_span(tracing: Tracing, scope: HTTPScope) -> Iterator[Span]:
     from opentelemetry import propagate, trace
 
     carrier = {
@@ -110,13 +117,14 @@ def end_request(span: Span | None, scope: HTTPScope, status: int, request_id: st
         span.set_status(StatusCode.ERROR)
 
 
-@contextlib.contextmanager
-def job_span(tracing: Tracing | None, job_id: str) -> Iterator[None]:
+def job_span(tracing: Tracing | None, job_id: str) -> contextlib.AbstractContextManager[None]:
     """The span of one worker job: `message` for a send, `cron:<name>` for a periodic
     job; its id (`message:<message id>:<try>`) as an attribute."""
-    if tracing is None:
-        yield
-        return
+    return _NO_SPAN if tracing is None else _job_span(tracing, job_id)
+
+
+@contextlib.contextmanager
+def _job_span(tracing: Tracing, job_id: str) -> Iterator[None]:
     from opentelemetry.trace import SpanKind, StatusCode
 
     parts = job_id.split(":")
