@@ -102,9 +102,13 @@ async def settings(server_urls: tuple[str, str], worker_id: str) -> Settings:
 
 @pytest.fixture(scope="session")
 async def owner_pool(settings: Settings) -> AsyncIterator[asyncpg.Pool]:
-    """Connections as the migrating user, for setting up and inspecting data."""
+    """Connections as the migrating user, for setting up and inspecting data. Their
+    `current_date` is Finland's, as the service's "today" is: between 22:00 and midnight
+    UTC the two calendars disagree, and a test's "yesterday" must be the service's."""
     assert settings.database_url is not None
-    pool = await create_pool(settings.database_url, min_size=1, max_size=5)
+    pool = await create_pool(
+        settings.database_url, min_size=1, max_size=5, timezone="Europe/Helsinki"
+    )
     yield pool
     await pool.close()
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import asyncpg
 from httpx import AsyncClient
 
+from service.base.clock import today_in_finland
 from tests.factories import Person
 
 
 def days_from_today(days: int) -> str:
-    return (date.today() + timedelta(days=days)).isoformat()
+    return (today_in_finland() + timedelta(days=days)).isoformat()
 
 
 async def create_programme(api: AsyncClient, coach: Person, **fields: Any) -> dict[str, Any]:

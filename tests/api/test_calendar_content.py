@@ -55,7 +55,7 @@ async def test_a_cancelled_group_stays_in_the_feed_with_the_sessions_it_held(
     await make.consent(client_id, "calendar_feed", coach)
     assert (await enrol(api, coach, programme["id"], client_id)).status_code == 201
     # Three sessions have been held.
-    await shift_in_time(db, programme["id"], -15)
+    await shift_in_time(db, programme["id"], -16)
     path = await new_link(api, coach, client_id)
     staff_path = await own_feed(api, coach)
     cancelled = await api.post(

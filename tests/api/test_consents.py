@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from httpx import AsyncClient
 
+from service.base.clock import today_in_finland
 from tests.factories import Factory
 
 
@@ -70,10 +71,10 @@ async def test_expired_consent_is_listed_as_not_valid(api: AsyncClient, make: Fa
     worker = await make.staff("referrer")
     client_id = await make.client(worker)
     await make.consent(
-        client_id, "email_reminders", worker, valid_until=date.today() - timedelta(days=2)
+        client_id, "email_reminders", worker, valid_until=today_in_finland() - timedelta(days=2)
     )
     await make.consent(
-        client_id, "sms_reminders", worker, valid_until=date.today() + timedelta(days=2)
+        client_id, "sms_reminders", worker, valid_until=today_in_finland() + timedelta(days=2)
     )
     listed = await api.get(f"/api/v1/clients/{client_id}/consents", headers=worker.headers)
     validity = {c["purpose"]: c["valid"] for c in listed.json()["items"]}

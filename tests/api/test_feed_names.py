@@ -7,11 +7,12 @@ before the change, and hear of changes late, as busy ones would."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
 
+from service.base.clock import today_in_finland
 from service.base.settings import Settings
 from tests.api.feeds import (
     HearsLate,
@@ -47,7 +48,7 @@ async def coaches_a_meeting(
 ) -> str:
     """A plan of the client's that `coach` coaches, open or ended `ended_days_ago`, with
     a meeting in three days."""
-    today = date.today()
+    today = today_in_finland()
     plan_id: str = await db.fetchval(
         "INSERT INTO plans (client_id, kind, starts_on, ends_on)"
         " VALUES ($1, 'goal_coaching', $2, $3) RETURNING id",
@@ -169,7 +170,7 @@ async def test_a_plan_ended_more_than_30_days_ago_names_no_one(
     path = await own_feed(this, coach)
     await kept_showing(path, NAMED, this, other)
 
-    ended = (date.today() - timedelta(days=40)).isoformat()
+    ended = (today_in_finland() - timedelta(days=40)).isoformat()
     changed = await this.api.patch(
         f"/api/v1/plans/{plan_id}",
         json={"ends_on": ended},

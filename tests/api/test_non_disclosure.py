@@ -16,6 +16,7 @@ import asyncpg
 import pytest
 from httpx import AsyncClient, Response
 
+from service.base.clock import today_in_finland
 from service.base.settings import Settings
 from tests.api.feeds import feed_path
 from tests.api.programmes import create_programme, enrol
@@ -219,8 +220,8 @@ async def test_the_esf_export_leaves_the_municipality_blank(
     response = await api.get(
         "/api/v1/reports/esf-participants.csv",
         params={
-            "from": (date.today() - timedelta(days=1)).isoformat(),
-            "to": (date.today() + timedelta(days=30)).isoformat(),  # the group has begun
+            "from": (today_in_finland() - timedelta(days=1)).isoformat(),
+            "to": (today_in_finland() + timedelta(days=30)).isoformat(),  # the group has begun
         },
         headers=world.admin.headers,
     )

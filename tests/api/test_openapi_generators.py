@@ -12,7 +12,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ import pytest
 from httpx import AsyncClient
 from litestar import Litestar
 
+from service.base.clock import today_in_finland
 from service.base.openapi import OPERATION_ID, schema_name
 from tests.api.coaching import LEVELS
 from tests.api.programmes import create_programme, days_from_today
@@ -234,7 +235,7 @@ async def test_a_generated_python_client_keeps_every_schema_and_does_a_coachs_wo
         body=models_module.PlanIn(
             kind=models_module.PlanInKind.GOAL_COACHING,
             coach_ids=[coach.id],
-            starts_on=date.today() - timedelta(days=7),
+            starts_on=today_in_finland() - timedelta(days=7),
         ),
     )
     assert isinstance(plan, models_module.PlanOut), plan
@@ -251,7 +252,7 @@ async def test_a_generated_python_client_keeps_every_schema_and_does_a_coachs_wo
     assert isinstance(goal, models_module.GoalOut), goal
     assert goal.levels.to_dict() == LEVELS
     rating = await call("coaching.rate_goal")(
-        goal.id, client=signed_in, body=models_module.RatingIn(level=1, rated_on=date.today())
+        goal.id, client=signed_in, body=models_module.RatingIn(level=1, rated_on=today_in_finland())
     )
     assert isinstance(rating, models_module.RatingOut), rating
     group = await create_programme(api, coach, first_session_date=days_from_today(1))

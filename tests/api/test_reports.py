@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg
 from httpx import AsyncClient
 
+from service.base.clock import today_in_finland
 from tests.api.coaching import add_goal, create_plan, rate
 from tests.api.programmes import create_programme, enrol, shift_in_time
 from tests.api.test_assessments import assess, work_answers
@@ -25,7 +26,7 @@ def shown(value: Any) -> dict[str, Any]:
 
 
 def days_ago(days: int) -> str:
-    return (date.today() - timedelta(days=days)).isoformat()
+    return (today_in_finland() - timedelta(days=days)).isoformat()
 
 
 @dataclass
