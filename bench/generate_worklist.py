@@ -39,7 +39,8 @@ _PLANS = """
 INSERT INTO plan_coaches (plan_id, staff_id)
 SELECT plan_id, $2 FROM plan_coaches WHERE staff_id = $1 ORDER BY plan_id LIMIT $3
 """
-# Her groups' and plans' clients first, then others of her organisation.
+# Her groups' and plans' clients first, then others her organisation works with: its
+# own, or another's who consented to sharing with it (she could not reach the rest).
 _CLIENTS = """
 INSERT INTO client_workers (client_id, staff_id)
 SELECT client_id, $1 FROM (
@@ -52,6 +53,10 @@ SELECT client_id, $1 FROM (
     UNION
     SELECT c.id, 1 FROM clients c JOIN staff s ON s.organisation_id = c.organisation_id
     WHERE s.id = $1
+    UNION
+    SELECT k.client_id, 2 FROM consents k
+    JOIN staff s ON s.organisation_id = ANY (k.organisation_ids)
+    WHERE s.id = $1 AND k.purpose = 'data_sharing' AND k.revoked_at IS NULL
 ) AS candidates
 GROUP BY client_id
 ORDER BY min(rank), client_id
