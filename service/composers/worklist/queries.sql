@@ -63,19 +63,25 @@ ORDER BY f.asked_at, f.id;
 -- name: exits_to_record(viewer, left_since)
 -- The viewer's own clients who left a group (withdrawn, or the group ended) since
 -- `left_since` with no exit recorded since: the four weeks to record it are running.
-SELECT DISTINCT ON (e.client_id, e.programme_id) e.client_id, e.programme_id, p.title,
-       coalesce(e.withdrawn_at, p.ends_at) AS left_at
-FROM client_workers w
-JOIN enrolments e ON e.client_id = w.client_id
-JOIN programmes p ON p.id = e.programme_id
-WHERE w.staff_id = :viewer
-  AND ((e.status = 'withdrawn' AND e.withdrawn_at >= :left_since)
-       OR (e.status = 'enrolled' AND p.ends_at >= :left_since AND p.ends_at <= now()))
-  AND NOT EXISTS (SELECT FROM exits x WHERE x.client_id = e.client_id
-                  AND x.left_on >= (coalesce(e.withdrawn_at, p.ends_at)
-                                    AT TIME ZONE 'Europe/Helsinki')::date)
-  AND can_reach_client(:viewer, e.client_id)
-ORDER BY e.client_id, e.programme_id;
+-- Reach is asked last, of the few found: asked first, it ran once per enrolment.
+WITH left_groups AS (
+    SELECT DISTINCT ON (e.client_id, e.programme_id) e.client_id, e.programme_id, p.title,
+           coalesce(e.withdrawn_at, p.ends_at) AS left_at
+    FROM client_workers w
+    JOIN enrolments e ON e.client_id = w.client_id
+    JOIN programmes p ON p.id = e.programme_id
+    WHERE w.staff_id = :viewer
+      AND ((e.status = 'withdrawn' AND e.withdrawn_at >= :left_since)
+           OR (e.status = 'enrolled' AND p.ends_at >= :left_since AND p.ends_at <= now()))
+      AND NOT EXISTS (SELECT FROM exits x WHERE x.client_id = e.client_id
+                      AND x.left_on >= (coalesce(e.withdrawn_at, p.ends_at)
+                                        AT TIME ZONE 'Europe/Helsinki')::date)
+    ORDER BY e.client_id, e.programme_id
+)
+SELECT * FROM left_groups
+WHERE client_id IN (SELECT client_id FROM reachable_among(:viewer, ARRAY(
+    SELECT client_id FROM left_groups)))
+ORDER BY client_id, programme_id;
 
 -- name: unread_notices(viewer)$
 SELECT count(*) FROM notices n
@@ -89,14 +95,18 @@ FROM clients WHERE id = ANY (:client_ids::uuid[]);
 -- name: plans_ended(viewer, first_day, today)
 -- The viewer's own clients whose coaching plan ended from `first_day` to today with no
 -- exit recorded since: as after a group, the four weeks to record it are running.
-SELECT pl.client_id, pl.id AS plan_id, pl.kind, pl.ends_on
-FROM client_workers w
-JOIN plans pl ON pl.client_id = w.client_id
-WHERE w.staff_id = :viewer AND pl.ends_on BETWEEN :first_day AND :today
-  AND NOT EXISTS (SELECT FROM exits x WHERE x.client_id = pl.client_id
-                  AND x.left_on >= pl.ends_on)
-  AND can_reach_client(:viewer, pl.client_id)
-ORDER BY pl.ends_on, pl.id;
+WITH ended AS (
+    SELECT pl.client_id, pl.id AS plan_id, pl.kind, pl.ends_on
+    FROM client_workers w
+    JOIN plans pl ON pl.client_id = w.client_id
+    WHERE w.staff_id = :viewer AND pl.ends_on BETWEEN :first_day AND :today
+      AND NOT EXISTS (SELECT FROM exits x WHERE x.client_id = pl.client_id
+                      AND x.left_on >= pl.ends_on)
+)
+SELECT * FROM ended
+WHERE client_id IN (SELECT client_id FROM reachable_among(:viewer, ARRAY(
+    SELECT client_id FROM ended)))
+ORDER BY ends_on, plan_id;
 
 -- name: late_access_requests(viewer, today)
 -- For an admin: their organisation's clients' access requests past their due day and
