@@ -253,11 +253,17 @@ WITH mine AS (
         WHERE r.client_id = mine.client_id
           -- Only referrals the viewer is a side of, as everywhere else. The viewer
           -- reaches these clients, so their own organisation's referrals are theirs
-          -- to see; the full rule is asked only of the others.
+          -- to see; the full rule is asked only of the others, and only of those it
+          -- could admit: sent to the viewer's organisation or to a group they run.
           AND (r.referred_by = :viewer
                OR r.from_organisation_id = (SELECT organisation_id FROM staff
                                             WHERE id = :viewer)
-               OR cardinality(referral_sides(:viewer, r)) > 0)
+               OR ((r.to_organisation_id = (SELECT organisation_id FROM staff
+                                            WHERE id = :viewer)
+                    OR r.programme_id IN (SELECT programme_id FROM programme_staff
+                                          WHERE staff_id = :viewer
+                                            AND role = 'facilitator'))
+                   AND cardinality(referral_sides(:viewer, r)) > 0))
           AND ((r.status IN ('requested', 'received')
                 AND (r.created_at AT TIME ZONE 'Europe/Helsinki')::date <= :answered_by)
                OR (r.status = 'accepted' AND r.accepted_at < now() - interval '14 days'))
