@@ -5,6 +5,7 @@ the gateway got it; nothing for a message not sent, nor for one that carried a s
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,10 @@ from httpx import AsyncClient
 from markupsafe import escape
 
 from service.base.settings import Settings
-from tests.api.client_page import page_client
+from tests.api.client_page import page_client, page_link
 from tests.api.programmes import create_programme, enrol
 from tests.api.test_client_export import export_of
+from tests.api.test_client_page_personal import ask_code, sms_client
 from tests.factories import Factory, Person, zone_where_the_hour_is
 from tests.mail import MailServer
 from tests.workers.test_messages import run_worker
@@ -148,3 +150,26 @@ async def test_a_page_link_sent_keeps_no_text_the_link_is_a_secret(
     document = json.dumps(await export_of(api, admin, client_id), ensure_ascii=False)
     page = await export_of(api, admin, client_id, format="html")
     assert token not in document and token not in page
+
+
+async def test_a_one_time_code_sent_keeps_no_text_the_code_is_a_secret(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection, worker_settings: Settings
+) -> None:
+    worker, client_id = await sms_client(make)
+    admin = await make.staff("admin", organisation_id=worker.organisation_id)
+    path = await page_link(api, worker, client_id)
+    assert (await ask_code(api, path)).status_code == 303
+    await run_worker(worker_settings)
+    log = Path(str(worker_settings.sms_gateway_url).removeprefix("log:"))
+    [line] = [json.loads(text) for text in log.read_text().splitlines()]  # noqa: ASYNC240
+    found = re.search(r"\b(\d{6})\b", line["text"])
+    assert found, line["text"]
+    code = found.group(1)
+
+    message = the((await export_of(api, admin, client_id))["messages"], "notice")
+    assert (message["subject_type"], message["status"]) == ("page_code", "sent")
+    assert (message["subject_line"], message["text"]) == (None, None)
+    kept = await db.fetchval(
+        "SELECT count(*) FROM messages WHERE sent_text LIKE '%' || $1 || '%'", code
+    )
+    assert kept == 0
