@@ -164,12 +164,16 @@ FOR UPDATE SKIP LOCKED;
 -- name: mark_enqueued(ids)!
 UPDATE messages SET enqueued_at = now() WHERE id = ANY (:ids::uuid[]);
 
--- name: finish(id, status, reason, counted_as, shard)!
+-- name: finish(id, status, reason, counted_as, shard, subject, text)!
 -- A message sent or failed counts in the metrics (delivery_counts) as :counted_as.
+-- A message sent keeps what it said (:subject, an e-mail's; :text, the SMS or the
+-- e-mail's plain text, NULL for one that carried a secret); any other outcome, none.
 WITH finished AS (
     UPDATE messages
     SET status = :status, status_reason = :reason, claimed_until = NULL, updated_at = now(),
-        sent_at = CASE WHEN :status = 'sent' THEN now() END
+        sent_at = CASE WHEN :status = 'sent' THEN now() END,
+        sent_subject = CASE WHEN :status = 'sent' THEN :subject::text END,
+        sent_text = CASE WHEN :status = 'sent' THEN :text::text END
     WHERE id = :id AND status = 'sending'
     RETURNING channel, status
 )

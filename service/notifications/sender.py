@@ -101,7 +101,7 @@ class Sender:
                 )
                 await self._finish(conn, message_id, "failed", failure.reason, failure.kind)
                 return "failed"
-            await self._finish(conn, message_id, "sent", None, "none")
+            await self._finish(conn, message_id, "sent", None, "none", _what_went(message, ready))
         return "sent"
 
     async def _prepare(self, conn: asyncpg.Connection, message: Any) -> str | Outgoing:
@@ -162,9 +162,12 @@ class Sender:
         status: str,
         reason: str | None,
         counted_as: str = "none",
+        went: tuple[str | None, str | None] = (None, None),
     ) -> None:
         """Record the outcome; a message sent or failed counts, by `counted_as` (a
-        FailureKind, or "none"), in the metrics in the same statement."""
+        FailureKind, or "none"), in the metrics in the same statement. A message sent
+        keeps `went`, its (subject, text) as handed over."""
+        subject, text = went
         await queries.finish(
             conn,
             id=message_id,
@@ -172,6 +175,8 @@ class Sender:
             reason=reason,
             counted_as=counted_as,
             shard=count_shard(),
+            subject=subject,
+            text=text,
         )
 
     async def _retry(
@@ -210,6 +215,17 @@ class Sender:
             at.isoformat(timespec="seconds"),
         )
         return "retry"
+
+
+def _what_went(message: Any, outgoing: Outgoing) -> tuple[str | None, str | None]:
+    """What the client was told, to keep for their export: an e-mail's subject and plain
+    text, or the SMS text, exactly as handed over. Nothing of a message that carried a
+    secret (a one-time code, a page link): those are wiped once they go, not kept here."""
+    if message["subject_type"] == CODE or message["kind"] == "page_link":
+        return None, None
+    if outgoing.email is not None:
+        return outgoing.email.subject, outgoing.email.text
+    return None, outgoing.sms_text
 
 
 def _internal_error() -> TransientFailure:

@@ -137,5 +137,5 @@ def render(document: ClientExport, language: str | None = None) -> str:
         name=f"{document.record.first_name} {document.record.last_name}",
         sections=sections,
         none=word(lang, "none"),
-        no_text=word(lang, "no_text"),
+        message_texts=word(lang, "message_texts"),
     )

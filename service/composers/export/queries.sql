@@ -223,11 +223,13 @@ FROM esf_sensitive_answers e JOIN staff s ON s.id = e.recorded_by
 WHERE e.client_id = :client_id;
 
 -- name: messages(client_id)
--- The messages to the client and their delivery. Their text is not kept: it is composed
--- from the record when the message goes.
+-- The messages to the client and their delivery, with what each said as it was sent
+-- (migration 0037): none for a message not sent, sent before Polku kept texts, or that
+-- carried a one-time code or a page link, secrets wiped once they go.
 SELECT m.id, m.kind, m.channel, m.status, p.title AS programme, s.number AS session_number,
        m.meeting_id, m.subject_type, m.offset_spec, m.changes, m.scheduled_for, m.sent_at,
-       m.attempts, m.status_reason, m.created_at, m.updated_at
+       m.attempts, m.status_reason, m.created_at, m.updated_at,
+       m.sent_subject AS subject_line, m.sent_text AS text
 FROM messages m
 LEFT JOIN programmes p ON p.id = m.programme_id
 LEFT JOIN sessions s ON s.id = m.session_id

@@ -42,7 +42,8 @@ WORDS: dict[str, dict[str, str]] = {
         "intro": "Tämä on kaikki, mitä Polkuun on tallennettu sinusta, ja kuka tietojasi on "
         "katsonut tai muuttanut. Koottu {when}.",
         "none": "Ei tietoja.",
-        "no_text": "Viestien tekstiä ei säilytetä: se kootaan tiedoistasi lähetyshetkellä.",
+        "message_texts": "Viestin otsikko ja teksti ovat tallessa sellaisina kuin ne lähetettiin "
+        "7.12.2026 alkaen. Kertakoodien ja oman sivun linkkien tekstiä ei säilytetä.",
         "record": "Perustiedot",
         "record_changes": "Perustietojen muutokset",
         "workers": "Vastuutyöntekijät",
@@ -115,8 +116,8 @@ WORDS: dict[str, dict[str, str]] = {
         "intro": "Här är allt som sparats om dig i Polku, och vem som har tittat på eller "
         "ändrat dina uppgifter. Sammanställt {when}.",
         "none": "Inga uppgifter.",
-        "no_text": "Meddelandenas text sparas inte: den skrivs utifrån dina uppgifter när "
-        "meddelandet skickas.",
+        "message_texts": "Meddelandets ämne och text sparas som de skickades från och med "
+        "2026-12-07. Texten i engångskoder och länkar till din sida sparas inte.",
         "record": "Grunduppgifter",
         "record_changes": "Ändringar i grunduppgifterna",
         "workers": "Ansvariga arbetstagare",
@@ -189,8 +190,8 @@ WORDS: dict[str, dict[str, str]] = {
         "intro": "This is everything stored about you in Polku, and who has looked at or "
         "changed your data. Compiled {when}.",
         "none": "Nothing.",
-        "no_text": "The text of messages is not kept: it is written from your record at "
-        "the moment a message is sent.",
+        "message_texts": "The subject and text of a message are kept as they were sent from "
+        "7 Dec 2026 on. The text of one-time codes and links to your page is not kept.",
         "record": "Your record",
         "record_changes": "Changes to your record",
         "workers": "Responsible workers",
@@ -392,6 +393,7 @@ _FIELDS: dict[str, tuple[str, str, str]] = {
     "offset_spec": ("Aikaa ennen", "Tid före", "Time before"),
     "changes": ("Muutokset", "Ändringar", "Changes"),
     "attempts": ("Yrityksiä", "Försök", "Tries"),
+    "subject_line": ("Aihe", "Ämnesrad", "Subject line"),
     "received_at": ("Saapui", "Mottaget", "Received"),
     "handled_as": ("Käsitelty", "Hanterat som", "Handled as"),
     "text": ("Teksti", "Text", "Text"),

@@ -325,7 +325,10 @@ class EsfEntry(msgspec.Struct, kw_only=True):
 
 
 class Message(msgspec.Struct, kw_only=True):
-    """A message to the client and its delivery (its text is not kept)."""
+    """A message to the client, its delivery, and what it said: `subject_line` (an
+    e-mail's; none for an SMS) and `text` (the SMS, or the e-mail's plain text) as sent.
+    None for a message not sent, or sent before Polku kept texts (2026-12-07), or that
+    carried a one-time code or a page link (secrets, not kept once they go)."""
 
     id: str
     kind: str
@@ -343,6 +346,9 @@ class Message(msgspec.Struct, kw_only=True):
     status_reason: str | None
     created_at: datetime
     updated_at: datetime
+    # What it said, as sent (see above). A field added: the format stays 1.
+    subject_line: str | None
+    text: str | None
 
 
 class InboundSms(msgspec.Struct, kw_only=True):
