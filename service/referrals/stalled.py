@@ -52,6 +52,18 @@ def _detail(row: Any) -> str:
 async def stalled_paths(
     conn: asyncpg.Connection, actor: Actor, *, limit: int, cursor: str | None
 ) -> StalledPage:
+    """A page of the actor's clients' stalled paths; the read is logged."""
+    page = await find_stalled_paths(conn, actor, limit=limit, cursor=cursor)
+    await audit.log_for_clients(
+        conn, actor, "referral.stalled", sorted({item.client_id for item in page.items})
+    )
+    return page
+
+
+async def find_stalled_paths(
+    conn: asyncpg.Connection, actor: Actor, *, limit: int, cursor: str | None
+) -> StalledPage:
+    """The page alone, for a caller that logs its whole read once (the work list)."""
     today = today_in_finland()
     after_since, after_key = decode_cursor(cursor, tuple[datetime, str], first=OLDEST_FIRST_BY_KEY)
     rows = await queries.stalled_paths(
@@ -79,7 +91,4 @@ async def stalled_paths(
         keys[id(item)] = row["key"]
         items.append(item)
     page = page_of(items, limit, lambda item: (item.since, keys[id(item)]))
-    await audit.log_for_clients(
-        conn, actor, "referral.stalled", sorted({item.client_id for item in page.items})
-    )
     return StalledPage(items=page.items, next_cursor=page.next_cursor)

@@ -147,14 +147,16 @@ SELECT EXISTS (
 
 -- name: rounds_to_answer(staff_id, today)
 -- Open rounds the staff member takes part in (programme_staff_member) and has not
--- answered. Rounds are few at any one time (one or two per running group), so reading
--- the open ones and asking the one rule of each keeps the rule in one place.
+-- answered. Only the rounds of their own groups are read (a county has thousands of
+-- rounds) and the one rule is asked of each, so that the rule stays in one place.
 SELECT r.id, r.programme_id, p.title AS programme_title, q.definition->'title' AS title,
        r.closes_on, r.anonymous
 FROM questionnaire_rounds r
 JOIN programmes p ON p.id = r.programme_id
 JOIN questionnaires q ON q.id = r.questionnaire_id
-WHERE r.closes_on >= :today AND r.opens_on <= :today
+WHERE r.programme_id IN (SELECT programme_id FROM programme_staff
+                         WHERE staff_id = :staff_id)
+  AND r.closes_on >= :today AND r.opens_on <= :today
   AND programme_staff_member(r.programme_id, :staff_id)
   AND NOT EXISTS (SELECT FROM questionnaire_respondents x
                   WHERE x.round_id = r.id AND x.staff_id = :staff_id)

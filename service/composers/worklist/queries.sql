@@ -95,11 +95,14 @@ FROM clients WHERE id = ANY (:client_ids::uuid[]);
 -- name: plans_ended(viewer, first_day, today)
 -- The viewer's own clients whose coaching plan ended from `first_day` to today with no
 -- exit recorded since: as after a group, the four weeks to record it are running.
+-- The plans are looked up client by client: matched by the date alone, every plan in
+-- the county that ended in those weeks would be read.
 WITH ended AS (
     SELECT pl.client_id, pl.id AS plan_id, pl.kind, pl.ends_on
-    FROM client_workers w
-    JOIN plans pl ON pl.client_id = w.client_id
-    WHERE w.staff_id = :viewer AND pl.ends_on BETWEEN :first_day AND :today
+    FROM plans pl
+    WHERE pl.client_id = ANY (ARRAY(SELECT client_id FROM client_workers
+                                    WHERE staff_id = :viewer))
+      AND pl.ends_on BETWEEN :first_day AND :today
       AND NOT EXISTS (SELECT FROM exits x WHERE x.client_id = pl.client_id
                       AND x.left_on >= pl.ends_on)
 )

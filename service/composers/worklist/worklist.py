@@ -60,7 +60,7 @@ async def worklist(
     meetings = await queries.meetings(
         conn, viewer=actor.id, period_start=days.start, period_end=days.end
     )
-    stalled_page = await stalled.stalled_paths(conn, actor, limit=STALLED_SHOWN, cursor=None)
+    stalled_page = await stalled.find_stalled_paths(conn, actor, limit=STALLED_SHOWN, cursor=None)
     waiting = await queries.follow_ups_waiting(
         conn, viewer=actor.id, overdue_before=now - ANSWER_WITHIN
     )
