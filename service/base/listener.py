@@ -23,6 +23,7 @@ from db.pool import connect
 logger = logging.getLogger("polku.listener")
 
 CHORE_SECONDS = 300.0
+APPLICATION_NAME = "polku listener"
 
 
 class Listener:
@@ -59,7 +60,8 @@ class Listener:
             conn: asyncpg.Connection | None = None
             listening = False
             try:
-                conn = await connect(self._database_url)
+                # Named, so that an operator (and a test) can tell it in pg_stat_activity.
+                conn = await connect(self._database_url, application_name=APPLICATION_NAME)
                 lost = asyncio.Event()
                 conn.add_termination_listener(lambda _, lost=lost: lost.set())
                 for channel in self._handlers:

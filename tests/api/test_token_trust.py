@@ -17,6 +17,7 @@ from asgi_lifespan import LifespanManager
 from httpx import AsyncClient
 
 from service.app import create_app
+from service.base import listener
 from service.base.identity import TokenCache
 from service.base.settings import Settings
 from tests.factories import Factory, Person
@@ -123,9 +124,12 @@ async def test_a_password_reset_and_a_logout_reach_every_process(
 
 
 async def listener_pids(db: asyncpg.Connection) -> set[int]:
+    # By name: the last query of a listening connection is not always its LISTEN (the
+    # listener runs chores on it every few minutes).
     rows = await db.fetch(
-        "SELECT pid FROM pg_stat_activity"
-        " WHERE datname = current_database() AND query LIKE 'LISTEN%'"
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+        " AND application_name = $1",
+        listener.APPLICATION_NAME,
     )
     return {row["pid"] for row in rows}
 
