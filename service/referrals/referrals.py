@@ -131,9 +131,11 @@ async def _read(conn: asyncpg.Connection, actor: Actor, referral_id: str) -> Ref
     sides = cast(frozenset[Side], frozenset(row["sides"]))
     viewer = disclosure.Viewer(actor.organisation_id, actor.roles, row["viewer_is_responsible"])
     contact_through = []
+    last_name = row["last_name"]
     if not disclosure.sees_protected(row["non_disclosure"], row["client_organisation_id"], viewer):
         contacts = await queries.contact_workers(conn, client_id=row["client_id"])
         contact_through = [msgspec.convert(dict(c), WorkContact) for c in contacts]
+        last_name = None
     return ReferralOut(
         id=row["id"],
         status=row["status"],
@@ -141,7 +143,7 @@ async def _read(conn: asyncpg.Connection, actor: Actor, referral_id: str) -> Ref
         client=ReferralClient(
             id=row["client_id"],
             first_name=row["first_name"],
-            last_name=row["last_name"],
+            last_name=last_name,
             language=row["language"],
             plain_language=row["plain_language"],
             non_disclosure=row["non_disclosure"],

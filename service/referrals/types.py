@@ -135,13 +135,14 @@ class WorkContact(msgspec.Struct, kw_only=True):
 class ReferralClient(msgspec.Struct, kw_only=True):
     """What the receiving side needs to know of the person referred.
 
-    Under non-disclosure (turvakielto) the client's own contact details stay with their
-    own organisation: `contact_through` then names the client's responsible workers, by
-    whom the client is reached (empty when the caller may see the details themselves)."""
+    Under non-disclosure (turvakielto) the client's details stay with their own
+    organisation: the other side sees the first name only (`last_name` is null), and
+    `contact_through` names the client's responsible workers, by whom the client is
+    reached (empty when the caller may see the details themselves)."""
 
     id: str
     first_name: str
-    last_name: str
+    last_name: str | None
     language: str
     plain_language: bool
     non_disclosure: bool = False

@@ -188,9 +188,12 @@ async def test_the_receiving_side_of_a_referral_reaches_the_client_through_the_w
             "organisation_name": client["contact_through"][0]["organisation_name"],
         }
     ]
-    assert reveals(read.text) == [LAST]
+    # The first name only: the surname stays with the client's own organisation.
+    assert client["last_name"] is None
+    assert reveals(read.text) == []
     own = await api.get(f"/api/v1/referrals/{world.referral_id}", headers=world.worker.headers)
     assert own.json()["client"]["non_disclosure"] is True
+    assert own.json()["client"]["last_name"] == LAST
     assert own.json()["client"]["contact_through"] == []
 
 
