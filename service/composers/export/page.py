@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 import msgspec
+from markupsafe import Markup
 
 from service.composers.export.texts import LANGUAGES, SECTIONS, word
 from service.composers.export.types import ClientExport
@@ -26,6 +27,8 @@ _PAGES = jinja2.Environment(
 )
 _MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _LEVEL = re.compile(r"-?[0-9]+")
+# Markup.format escapes what it is given, as the template would.
+_LINES = Markup('<span class="lines">{}</span>')
 # Who acted, in the access log, when it was not a staff member.
 _ACTORS = {"client", "system"}
 
@@ -79,7 +82,10 @@ class _Shower:
             if value and all(isinstance(item, dict) for item in value):
                 return self.table(value)
             return ", ".join(str(self.cell(item)) for item in value) or "–"
-        return str(value)
+        text = str(value)
+        if "\n" in text:  # a message as sent, a note: its line breaks kept, escaped
+            return _LINES.format(text)
+        return text
 
     def item(self, value: dict[str, Any]) -> Block:
         if value and all(_LEVEL.fullmatch(key) for key in value):  # a goal's levels, -2…2
