@@ -230,72 +230,53 @@ WHERE e.id = :event_id;
 
 -- name: stalled_paths(viewer, answered_by, today, after_since, after_key, limit)
 -- Where the paths of the viewer's own clients (those they are responsible for or
--- referred) have stopped. `answered_by`: a referral sent on or before this day and
--- still unanswered has waited five working days. Everything is looked up client by
--- client (LATERAL), so the cost follows the caseload, not the size of the database.
+-- referred) have stopped: their waits (open_paths, kept by the writes) that have lasted
+-- long enough. `answered_by`: a referral sent on or before this day and still
+-- unanswered has waited five working days. The cost follows the caseload, not the size
+-- of the database: one index lookup per client.
 WITH mine AS (
     SELECT client_id FROM reachable_among(:viewer, ARRAY(
         SELECT client_id FROM client_workers WHERE staff_id = :viewer
         UNION
         SELECT client_id FROM referrals WHERE referred_by = :viewer
     ))
+), due AS (
+    SELECT o.kind AS reason, o.client_id, o.referral_id, o.programme_id, o.plan_id,
+           o.since
+    FROM mine JOIN open_paths o ON o.client_id = mine.client_id
+    WHERE CASE o.kind
+              WHEN 'no_answer'
+                  THEN (o.since AT TIME ZONE 'Europe/Helsinki')::date <= :answered_by
+              WHEN 'not_started' THEN o.since < now() - interval '14 days'
+              -- A plan's break starts at midnight after its last day: before today.
+              WHEN 'no_continuation'
+                  THEN CASE WHEN o.plan_id IS NULL THEN o.since < now()
+                            ELSE o.since <= (:today)::timestamp AT TIME ZONE 'Europe/Helsinki'
+                       END
+              WHEN 'repeated_absence' THEN true
+              ELSE false
+          END
 ), stalled AS (
-    SELECT s.* FROM mine CROSS JOIN LATERAL (
-        SELECT CASE WHEN r.status = 'accepted' THEN 'not_started' ELSE 'no_answer' END
-                   AS reason,
-               r.client_id, r.id AS referral_id, NULL::uuid AS programme_id,
-               NULL::uuid AS plan_id,
-               CASE WHEN r.status = 'accepted' THEN r.accepted_at ELSE r.created_at END
-                   AS since,
-               coalesce((SELECT title FROM programmes WHERE id = r.programme_id),
-                        (SELECT name FROM services WHERE id = r.service_id)) AS name
-        FROM referrals r
-        WHERE r.client_id = mine.client_id
-          -- Only referrals the viewer is a side of, as everywhere else. The viewer
-          -- reaches these clients, so their own organisation's referrals are theirs
-          -- to see; the full rule is asked only of the others, and only of those it
-          -- could admit: sent to the viewer's organisation or to a group they run.
-          AND (r.referred_by = :viewer
-               OR r.from_organisation_id = (SELECT organisation_id FROM staff
-                                            WHERE id = :viewer)
-               OR ((r.to_organisation_id = (SELECT organisation_id FROM staff
-                                            WHERE id = :viewer)
-                    OR r.programme_id IN (SELECT programme_id FROM programme_staff
-                                          WHERE staff_id = :viewer
-                                            AND role = 'facilitator'))
-                   AND cardinality(referral_sides(:viewer, r)) > 0))
-          AND ((r.status IN ('requested', 'received')
-                AND (r.created_at AT TIME ZONE 'Europe/Helsinki')::date <= :answered_by)
-               OR (r.status = 'accepted' AND r.accepted_at < now() - interval '14 days'))
-        UNION ALL
-        -- A group the client stayed in to the end, and no next step since it began:
-        -- no continuation plan and no new referral.
-        SELECT 'no_continuation', e.client_id, NULL, p.id, NULL, p.ends_at, p.title
-        FROM enrolments e JOIN programmes p ON p.id = e.programme_id
-        WHERE e.client_id = mine.client_id AND e.status = 'enrolled'
-          AND p.cancelled_at IS NULL AND p.ends_at < now()
-          AND NOT EXISTS (
-              SELECT FROM plans pl JOIN continuation_plans c ON c.plan_id = pl.id
-              WHERE pl.client_id = e.client_id AND c.updated_at >= p.starts_at
-          )
-          AND NOT EXISTS (
-              SELECT FROM referrals r2
-              WHERE r2.client_id = e.client_id AND r2.created_at >= p.ends_at
-                AND r2.programme_id IS DISTINCT FROM p.id
-          )
-        UNION ALL
-        SELECT 'no_continuation', pl.client_id, NULL, NULL, pl.id,
-               (pl.ends_on + 1)::timestamp AT TIME ZONE 'Europe/Helsinki',
-               CASE pl.kind WHEN 'job_coaching' THEN 'job coaching' ELSE 'goal coaching' END
-        FROM plans pl
-        WHERE pl.client_id = mine.client_id AND pl.ends_on < :today
-          AND NOT EXISTS (SELECT FROM continuation_plans c WHERE c.plan_id = pl.id)
-        UNION ALL
-        SELECT 'repeated_absence', f.client_id, NULL, f.programme_id, NULL, f.since,
-               (SELECT title FROM programmes WHERE id = f.programme_id)
-        FROM attention_flags f
-        WHERE f.client_id = mine.client_id AND f.resolved_at IS NULL
-    ) s
+    SELECT d.*,
+           coalesce(p.title, v.name,
+                    CASE WHEN pl.kind = 'job_coaching' THEN 'job coaching'
+                         WHEN pl.kind IS NOT NULL THEN 'goal coaching' END) AS name
+    FROM due d
+    LEFT JOIN referrals r ON r.id = d.referral_id
+    LEFT JOIN programmes p ON p.id = coalesce(d.programme_id, r.programme_id)
+    LEFT JOIN services v ON v.id = r.service_id
+    LEFT JOIN plans pl ON pl.id = d.plan_id
+    -- Only referrals the viewer is a side of, as everywhere else. The viewer reaches
+    -- these clients, so their own organisation's referrals are theirs to see; the full
+    -- rule is asked only of the others, and only of those it could admit: sent to the
+    -- viewer's organisation or to a group they run.
+    WHERE d.referral_id IS NULL
+       OR r.referred_by = :viewer
+       OR r.from_organisation_id = (SELECT organisation_id FROM staff WHERE id = :viewer)
+       OR ((r.to_organisation_id = (SELECT organisation_id FROM staff WHERE id = :viewer)
+            OR r.programme_id IN (SELECT programme_id FROM programme_staff
+                                  WHERE staff_id = :viewer AND role = 'facilitator'))
+           AND cardinality(referral_sides(:viewer, r)) > 0)
 ), keyed AS (
     SELECT *, reason || ':' || client_id || ':'
               || coalesce(referral_id, programme_id, plan_id)::text AS key

@@ -43,6 +43,7 @@ ERASURE = {
     "legal_holds": "deleted",
     "messages": "deleted (their page-link rows with them)",
     "notices": "deleted",
+    "open_paths": "deleted (the waits the work list shows; migration 0039)",
     "plans": "kept (outcome figures); notes and meetings deleted, goals without text",
     "programme_feedback": "kept without comment (feedback figures)",
     "questionnaire_answers": "kept (a round's results count them, texts listed only from five)",
@@ -158,7 +159,7 @@ async def test_what_goes_and_what_the_audit_trail_keeps(
         headers=worker.headers,
     )
     assert cv.status_code == 200, cv.text
-    plan = await create_plan(api, worker, client_id)
+    plan = await create_plan(api, worker, client_id, ends_on="2026-10-31")
     await add_goal(api, worker, plan["id"], title="Salla lopettaa tupakoinnin")
     note = await api.post(
         f"/api/v1/plans/{plan['id']}/notes",
@@ -194,6 +195,10 @@ async def test_what_goes_and_what_the_audit_trail_keeps(
         client_id,
     )
 
+    # The ended plan is a wait on the work list (no continuation, no exit) until erasure.
+    waits = "SELECT count(*) FROM open_paths WHERE client_id = $1"
+    assert await db.fetchval(waits, client_id) == 2
+
     assert (await retention.run(app_conn)).client_ids == [client_id]
 
     row = await db.fetchrow("SELECT * FROM clients WHERE id = $1", client_id)
@@ -203,9 +208,18 @@ async def test_what_goes_and_what_the_audit_trail_keeps(
     assert not await db.fetchval("SELECT count(*) FROM meetings WHERE plan_id = $1", plan["id"])
     assert not await db.fetchval("SELECT count(*) FROM plan_notes WHERE plan_id = $1", plan["id"])
     assert await db.fetchval("SELECT title FROM goals WHERE plan_id = $1", plan["id"]) == ""
-    for table in ("strengths_cvs", "messages", "client_workers", "client_record_changes"):
+    for table in (
+        "strengths_cvs",
+        "messages",
+        "client_workers",
+        "client_record_changes",
+        "open_paths",
+    ):
         count = await db.fetchval(f"SELECT count(*) FROM {table} WHERE client_id = $1", client_id)  # noqa: S608
         assert count == 0, table
+    # A later change to a row erasure keeps brings no wait back.
+    await db.execute("UPDATE plans SET ends_on = ends_on - 1 WHERE id = $1", plan["id"])
+    assert await db.fetchval(waits, client_id) == 0
     # Nobody reaches an erased client, its organisation's admins neither.
     assert (await api.get(f"/api/v1/clients/{client_id}", headers=admin.headers)).status_code == 404
     listed = await api.get("/api/v1/clients", headers=admin.headers)

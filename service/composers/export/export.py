@@ -69,6 +69,10 @@ LEFT_OUT = {
         "the page link itself, a bearer secret, kept only until its message goes; the "
         "message is in `messages` and the link's dates in `page_links`"
     ),
+    "open_paths": (
+        "what the work list waits for, derived from referrals, enrolments, plans, flags and "
+        "exits (all in the export) and kept in step with them by triggers; it says no more"
+    ),
     "series_sequences": (
         "a counter that orders calendar invites after a client rejoins a group; it says "
         "no more than `enrolments` do"

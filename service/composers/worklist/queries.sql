@@ -63,20 +63,17 @@ ORDER BY f.asked_at, f.id;
 -- name: exits_to_record(viewer, left_since)
 -- The viewer's own clients who left a group (withdrawn, or the group ended) since
 -- `left_since` with no exit recorded since: the four weeks to record it are running.
--- Reach is asked last, of the few found: asked first, it ran once per enrolment.
+-- Their waits are kept by the writes (open_paths): one index lookup per client. Reach
+-- is asked last, of the few found.
 WITH left_groups AS (
-    SELECT DISTINCT ON (e.client_id, e.programme_id) e.client_id, e.programme_id, p.title,
-           coalesce(e.withdrawn_at, p.ends_at) AS left_at
+    SELECT DISTINCT ON (o.client_id, o.programme_id) o.client_id, o.programme_id,
+           p.title, o.since AS left_at
     FROM client_workers w
-    JOIN enrolments e ON e.client_id = w.client_id
-    JOIN programmes p ON p.id = e.programme_id
-    WHERE w.staff_id = :viewer
-      AND ((e.status = 'withdrawn' AND e.withdrawn_at >= :left_since)
-           OR (e.status = 'enrolled' AND p.ends_at >= :left_since AND p.ends_at <= now()))
-      AND NOT EXISTS (SELECT FROM exits x WHERE x.client_id = e.client_id
-                      AND x.left_on >= (coalesce(e.withdrawn_at, p.ends_at)
-                                        AT TIME ZONE 'Europe/Helsinki')::date)
-    ORDER BY e.client_id, e.programme_id
+    JOIN open_paths o ON o.client_id = w.client_id
+    JOIN programmes p ON p.id = o.programme_id
+    WHERE w.staff_id = :viewer AND o.kind = 'exit_due'
+      AND o.since >= :left_since AND o.since <= now()
+    ORDER BY o.client_id, o.programme_id
 )
 SELECT * FROM left_groups
 WHERE client_id IN (SELECT client_id FROM reachable_among(:viewer, ARRAY(
@@ -95,16 +92,15 @@ FROM clients WHERE id = ANY (:client_ids::uuid[]);
 -- name: plans_ended(viewer, first_day, today)
 -- The viewer's own clients whose coaching plan ended from `first_day` to today with no
 -- exit recorded since: as after a group, the four weeks to record it are running.
--- The plans are looked up client by client: matched by the date alone, every plan in
--- the county that ended in those weeks would be read.
+-- Looked up client by client in their waits (open_paths), as exits are.
 WITH ended AS (
-    SELECT pl.client_id, pl.id AS plan_id, pl.kind, pl.ends_on
-    FROM plans pl
-    WHERE pl.client_id = ANY (ARRAY(SELECT client_id FROM client_workers
-                                    WHERE staff_id = :viewer))
-      AND pl.ends_on BETWEEN :first_day AND :today
-      AND NOT EXISTS (SELECT FROM exits x WHERE x.client_id = pl.client_id
-                      AND x.left_on >= pl.ends_on)
+    SELECT o.client_id, pl.id AS plan_id, pl.kind, pl.ends_on
+    FROM client_workers w
+    JOIN open_paths o ON o.client_id = w.client_id
+    JOIN plans pl ON pl.id = o.plan_id
+    WHERE w.staff_id = :viewer AND o.kind = 'exit_due'
+      AND o.since >= (:first_day)::timestamp AT TIME ZONE 'Europe/Helsinki'
+      AND o.since <= (:today)::timestamp AT TIME ZONE 'Europe/Helsinki'
 )
 SELECT * FROM ended
 WHERE client_id IN (SELECT client_id FROM reachable_among(:viewer, ARRAY(
