@@ -70,7 +70,7 @@ LANGUAGE sql STABLE AS $$
     SELECT 'exit_due', coalesce(e.withdrawn_at, p.ends_at), NULL, p.id, NULL
     FROM enrolments e JOIN programmes p ON p.id = e.programme_id
     WHERE e.client_id = client
-      AND (e.status = 'withdrawn' OR e.status = 'enrolled')
+      AND e.status IN ('withdrawn', 'enrolled')
       AND NOT EXISTS (SELECT FROM exits x WHERE x.client_id = e.client_id
                       AND x.left_on >= (coalesce(e.withdrawn_at, p.ends_at)
                                         AT TIME ZONE 'Europe/Helsinki')::date)
@@ -86,6 +86,11 @@ $$;
 CREATE FUNCTION refresh_open_paths(clients uuid[])
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+    -- Most statements on the watched tables change no one's waits (an attendance update
+    -- asks to open and resolve flags whether or not there are any).
+    IF cardinality(clients) = 0 THEN
+        RETURN;
+    END IF;
     -- One of 256 locks per client, so that a bulk change (a COPY, this migration)
     -- takes at most 256, and sorted, so that two transactions locking several cannot
     -- wait on each other in a circle. The statements after the locks see what a
@@ -103,35 +108,31 @@ $$;
 
 -- Triggers: one per table and event (a trigger with transition tables takes one event),
 -- each refreshing the clients of the rows the statement changed, once per statement,
--- so a bulk COPY refreshes in one pass.
+-- so a bulk COPY refreshes in one pass. `changed` holds the rows inserted, deleted, or
+-- as they are after an update; `changed_before`, an update's rows as they were (a row
+-- may have moved from one client to another).
 CREATE FUNCTION open_paths_follow_clients() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    touched uuid[] := ARRAY(SELECT client_id FROM changed);
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM refresh_open_paths(ARRAY(SELECT DISTINCT client_id FROM changed_after));
-    ELSIF TG_OP = 'UPDATE' THEN
-        PERFORM refresh_open_paths(ARRAY(SELECT client_id FROM changed_after
-                                         UNION SELECT client_id FROM changed_before));
-    ELSE
-        PERFORM refresh_open_paths(ARRAY(SELECT DISTINCT client_id FROM changed_before));
+    IF TG_OP = 'UPDATE' THEN
+        touched := touched || ARRAY(SELECT client_id FROM changed_before);
     END IF;
+    PERFORM refresh_open_paths(touched);
     RETURN NULL;
 END
 $$;
 
 CREATE FUNCTION open_paths_follow_plans() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    touched uuid[] := ARRAY(
+        SELECT pl.client_id FROM changed c JOIN plans pl ON pl.id = c.plan_id);
 BEGIN
-    IF TG_OP = 'INSERT' THEN
-        PERFORM refresh_open_paths(ARRAY(
-            SELECT DISTINCT pl.client_id FROM changed_after c JOIN plans pl ON pl.id = c.plan_id));
-    ELSIF TG_OP = 'UPDATE' THEN
-        PERFORM refresh_open_paths(ARRAY(
-            SELECT pl.client_id FROM changed_after c JOIN plans pl ON pl.id = c.plan_id
-            UNION
-            SELECT pl.client_id FROM changed_before c JOIN plans pl ON pl.id = c.plan_id));
-    ELSE
-        PERFORM refresh_open_paths(ARRAY(
-            SELECT DISTINCT pl.client_id FROM changed_before c JOIN plans pl ON pl.id = c.plan_id));
+    IF TG_OP = 'UPDATE' THEN
+        touched := touched || ARRAY(
+            SELECT pl.client_id FROM changed_before c JOIN plans pl ON pl.id = c.plan_id);
     END IF;
+    PERFORM refresh_open_paths(touched);
     RETURN NULL;
 END
 $$;
@@ -141,7 +142,7 @@ CREATE FUNCTION open_paths_follow_programmes() RETURNS trigger LANGUAGE plpgsql 
 BEGIN
     PERFORM refresh_open_paths(ARRAY(
         SELECT DISTINCT e.client_id
-        FROM changed_after n JOIN changed_before o ON o.id = n.id
+        FROM changed n JOIN changed_before o ON o.id = n.id
         JOIN enrolments e ON e.programme_id = n.id
         WHERE (n.starts_at, n.ends_at, n.cancelled_at)
               IS DISTINCT FROM (o.starts_at, o.ends_at, o.cancelled_at)));
@@ -163,21 +164,21 @@ BEGIN
         ('continuation_plans', 'open_paths_follow_plans')
     LOOP
         EXECUTE format('CREATE TRIGGER %I AFTER INSERT ON %I REFERENCING NEW TABLE AS '
-                       'changed_after FOR EACH STATEMENT EXECUTE FUNCTION %I()',
+                       'changed FOR EACH STATEMENT EXECUTE FUNCTION %I()',
                        watched || '_open_paths_insert', watched, follow);
         EXECUTE format('CREATE TRIGGER %I AFTER UPDATE ON %I REFERENCING OLD TABLE AS '
-                       'changed_before NEW TABLE AS changed_after FOR EACH STATEMENT '
+                       'changed_before NEW TABLE AS changed FOR EACH STATEMENT '
                        'EXECUTE FUNCTION %I()',
                        watched || '_open_paths_update', watched, follow);
         EXECUTE format('CREATE TRIGGER %I AFTER DELETE ON %I REFERENCING OLD TABLE AS '
-                       'changed_before FOR EACH STATEMENT EXECUTE FUNCTION %I()',
+                       'changed FOR EACH STATEMENT EXECUTE FUNCTION %I()',
                        watched || '_open_paths_delete', watched, follow);
     END LOOP;
 END
 $$;
 
 CREATE TRIGGER programmes_open_paths_update AFTER UPDATE ON programmes
-REFERENCING OLD TABLE AS changed_before NEW TABLE AS changed_after
+REFERENCING OLD TABLE AS changed_before NEW TABLE AS changed
 FOR EACH STATEMENT EXECUTE FUNCTION open_paths_follow_programmes();
 
 -- Erasure keeps a client's referrals, enrolments and plans for the figures, but no one
