@@ -1,11 +1,13 @@
 """Health for orchestrators: `/health/live` (the process answers), `/health/ready`
-(database, Redis, migrations current, a worker heard from), and `/health`, kept for
+(database, Redis, migrations current, a worker heard from, months of the audit trail
+made ahead), and `/health`, kept for
 those who use it (database and Redis)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from datetime import timedelta
 from typing import Any
 
 import msgspec
@@ -14,10 +16,12 @@ from litestar.datastructures import State
 from litestar.openapi import ResponseSpec
 
 from db.migrate import pending_migrations
-from service.base import heartbeat
+from service.base import audit, heartbeat
 
 CHECK_TIMEOUT_SECONDS = 2.0
 OK, UNAVAILABLE = "ok", "unavailable"
+# Audit months run out within MONTHS_AHEAD_WARNING: writes still work, the worker is late.
+ENDING = "ending"
 
 
 class Live(msgspec.Struct):
@@ -36,6 +40,9 @@ class Readiness(msgspec.Struct):
     redis: str
     migrations: str  # "ok", "pending" (polku migrate has not run) or "unavailable"
     worker: str  # "ok" when a worker was heard from in the last minute, else "unavailable"
+    # "ok" when the audit trail has a month made ahead, "ending" when less than a month
+    # is left (still ready), "unavailable" when no month holds now (audited writes fail)
+    audit_months: str
 
 
 async def _check(probe: Awaitable[Any]) -> str:
@@ -70,6 +77,20 @@ async def _worker(state: State) -> str:
     return OK if alive else UNAVAILABLE
 
 
+async def _audit_months(state: State) -> str:
+    async def left() -> timedelta | None:
+        async with state.pool.acquire() as conn:
+            return await audit.months_left(conn)
+
+    try:
+        time_left = await asyncio.wait_for(left(), CHECK_TIMEOUT_SECONDS)
+    except Exception:  # the database away: nothing can be vouched for
+        return UNAVAILABLE
+    if time_left is None or time_left <= timedelta(0):
+        return UNAVAILABLE
+    return OK if time_left >= audit.MONTHS_AHEAD_WARNING else ENDING
+
+
 @get("/health/live", tags=["operations"], summary="200 while the process answers")
 async def live() -> Live:
     """The process answers.
@@ -82,22 +103,25 @@ async def live() -> Live:
 @get(
     "/health/ready",
     tags=["operations"],
-    summary="200 when the database, Redis, migrations and a worker are all there",
+    summary="200 when the database, Redis, migrations, a worker and audit months are there",
     responses={503: ResponseSpec(Readiness, description="Something the API needs is missing")},
 )
 async def ready(state: State) -> Response[Readiness]:
     """Ready to serve.
 
-    The database and Redis answer, migrations are current and a worker was seen in
-    the last minute; 503 names what is missing.
+    The database and Redis answer, migrations are current, a worker was seen in the
+    last minute and the audit trail has a month to write to now (`audit_months` is
+    `ending`, still ready, when less than a month is made ahead: the worker makes
+    them daily); 503 names what is missing.
     """
-    database, redis, migrations, worker = await asyncio.gather(
+    database, redis, migrations, worker, audit_months = await asyncio.gather(
         _check(state.pool.fetchval("SELECT 1")),
         _check(state.redis.ping()),
         _migrations(state),
         _worker(state),
+        _audit_months(state),
     )
-    is_ready = database == redis == migrations == worker == OK
+    is_ready = database == redis == migrations == worker == OK and audit_months != UNAVAILABLE
     return Response(
         Readiness(
             status=OK if is_ready else UNAVAILABLE,
@@ -105,6 +129,7 @@ async def ready(state: State) -> Response[Readiness]:
             redis=redis,
             migrations=migrations,
             worker=worker,
+            audit_months=audit_months,
         ),
         status_code=200 if is_ready else 503,
     )

@@ -115,10 +115,14 @@ async def owner_pool(settings: Settings) -> AsyncIterator[asyncpg.Pool]:
 
 @pytest.fixture(scope="session")
 async def table_names(owner_pool: asyncpg.Pool) -> list[str]:
+    """The tables emptied before each test: a partition (a month of the audit trail) is
+    emptied, or kept, with its table."""
     rows = await owner_pool.fetch(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition "
+        "ORDER BY c.relname"
     )
-    return [row["tablename"] for row in rows if row["tablename"] not in KEEP_TABLES]
+    return [row["relname"] for row in rows if row["relname"] not in KEEP_TABLES]
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ from arq.worker import Worker, func
 
 from db.pool import create_pool
 from service.accounts import signing_in
-from service.base import heartbeat, idempotency, tracing
+from service.base import audit, heartbeat, idempotency, tracing
 from service.base.settings import Settings
 from service.composers.data_rights import retention
 from service.notifications.dispatch import SEND_JOB, dispatch_due
@@ -67,6 +67,16 @@ async def erase_past_retention(ctx: dict[str, Any]) -> int:
     async with ctx["pool"].acquire() as conn:
         done = await retention.run(conn)
     return done.erased
+
+
+async def make_audit_months(ctx: dict[str, Any]) -> int:
+    """The audit trail's months made three ahead (daily, and at startup), so that no
+    audited write finds no month to go to."""
+    async with ctx["pool"].acquire() as conn:
+        made = await audit.make_months_ahead(conn)
+    if made:
+        logger.info("made %d months of the audit trail", made)
+    return made
 
 
 async def dispatch_messages(ctx: dict[str, Any]) -> int:
@@ -124,6 +134,7 @@ def cron_jobs() -> list[Any]:
         cron(dispatch_messages, second=set(range(0, 60, 5)), run_at_startup=True, unique=True),
         cron(ask_follow_ups, minute=15, run_at_startup=True, unique=True),
         cron(erase_past_retention, hour=2, minute=40, run_at_startup=True, unique=True),
+        cron(make_audit_months, hour=1, minute=20, run_at_startup=True, unique=True),
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
@@ -81,3 +82,20 @@ async def attribute_changes(conn: asyncpg.Connection, actor: Actor) -> None:
     """Name the actor, for the rest of the transaction, as the one who changes rows whose
     history a trigger keeps (client_record_changes, migration 0031)."""
     await conn.execute("SELECT set_config('polku.actor_id', $1, true)", actor.id)
+
+
+# The trail is kept one table per month (migration 0040); the worker makes the months
+# ahead. Less than this left, and readiness says so while writes still work.
+MONTHS_AHEAD_WARNING = timedelta(days=31)
+
+
+async def make_months_ahead(conn: asyncpg.Connection) -> int:
+    """This month and the next three, those not made yet; how many were made."""
+    made: int = await conn.fetchval("SELECT ensure_audit_months()")
+    return made
+
+
+async def months_left(conn: asyncpg.Connection) -> timedelta | None:
+    """How long until the trail has no month to write to (None: no month at all)."""
+    left: timedelta | None = await conn.fetchval("SELECT audit_months_end() - now()")
+    return left

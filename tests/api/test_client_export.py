@@ -182,6 +182,7 @@ SELECT table_name, column_name FROM information_schema.columns
 WHERE table_schema = 'public' AND column_name IN ('client_id', 'actor_client_id')
   AND table_name IN (SELECT table_name FROM information_schema.tables
                      WHERE table_schema = 'public' AND table_type = 'BASE TABLE')
+  AND table_name NOT IN (SELECT relname FROM pg_class WHERE relispartition)
 """
 
 Edges = dict[str, list[tuple[str, str, str]]]

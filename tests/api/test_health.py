@@ -1,9 +1,9 @@
-"""Liveness and readiness: ready only with the database, Redis, current migrations and a
-worker heard from in the last minute."""
+"""Liveness and readiness: ready only with the database, Redis, current migrations, a
+worker heard from in the last minute and a month of the audit trail to write to."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 from httpx import AsyncClient
@@ -34,6 +34,7 @@ async def test_not_ready_until_a_worker_has_been_heard_from(
         "redis": "ok",
         "migrations": "ok",
         "worker": "unavailable",
+        "audit_months": "ok",
     }
     await run_worker(worker_settings)  # its start beats once
     status, body = await _ready(api)
@@ -92,3 +93,39 @@ async def test_old_heartbeats_are_forgotten(
     await run_worker(worker_settings)
     workers = await db.fetch("SELECT worker, host FROM worker_heartbeats")
     assert [r["host"] for r in workers] == [heartbeat.this_host()]
+
+
+async def test_audit_months_running_out_are_said_and_none_for_now_is_not_ready(
+    api: AsyncClient, db: asyncpg.Connection, worker_settings: Settings
+) -> None:
+    await run_worker(worker_settings)
+    this_month = f"audit_events_{datetime.now(UTC):%Y_%m}"
+    ahead = await db.fetch(
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "WHERE i.inhparent = 'audit_events'::regclass AND c.relname > $1",
+        this_month,
+    )
+    try:
+        for month in ahead:
+            await db.execute(f"DROP TABLE {month['relname']}")
+        status, body = await _ready(api)
+        assert (status, body["audit_months"]) == (200, "ending")
+
+        bounds = await db.fetchval(
+            "SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE relname = $1", this_month
+        )
+        await db.execute(f"ALTER TABLE audit_events DETACH PARTITION {this_month}")
+        try:
+            status, body = await _ready(api)
+            assert (status, body["status"], body["audit_months"]) == (
+                503,
+                "unavailable",
+                "unavailable",
+            )
+        finally:
+            await db.execute(f"ALTER TABLE audit_events ATTACH PARTITION {this_month} {bounds}")
+        await run_worker(worker_settings)  # its start makes the months ahead again
+        status, body = await _ready(api)
+        assert (status, body["audit_months"]) == (200, "ok")
+    finally:
+        await db.execute("SELECT ensure_audit_months()")
