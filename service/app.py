@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import asyncpg
 from litestar import Litestar, Request
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -17,7 +16,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
 from redis.asyncio import Redis
 
-from db.pool import create_pool
+from db.pool import FairPool, create_fair_pool
 from service import health
 from service.accounts import routes as accounts
 from service.base import api_docs, logs, openapi, tracing
@@ -70,11 +69,10 @@ def create_app(settings: Settings) -> Litestar:
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         size = settings.db_pool_size
-        app.state.pool = await create_pool(database_url, min_size=1, max_size=size)
+        app.state.pool = await create_fair_pool(database_url, max_size=size)
         # Reads write only their audit rows; see Settings.read_audit_commit.
-        app.state.read_pool = await create_pool(
+        app.state.read_pool = await create_fair_pool(
             database_url,
-            min_size=1,
             max_size=size,
             synchronous_commit="off" if settings.read_audit_commit == "async" else "on",
         )
@@ -117,8 +115,8 @@ def create_app(settings: Settings) -> Litestar:
         redis: Redis = request.app.state.redis
         return redis
 
-    def provide_pool(request: Request[Any, Any, Any]) -> asyncpg.Pool:
-        pool: asyncpg.Pool = request.app.state.pool
+    def provide_pool(request: Request[Any, Any, Any]) -> FairPool:
+        pool: FairPool = request.app.state.pool
         return pool
 
     feed_cache = FeedCache()

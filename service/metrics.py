@@ -17,13 +17,14 @@ from collections.abc import Iterator
 from itertools import accumulate
 from typing import Any
 
-import asyncpg
 from litestar import Response, get
 from litestar.datastructures import State
 from litestar.types import HTTPScope
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
+
+from db.pool import FairPool
 
 SCRAPE_TIMEOUT_SECONDS = 2.0
 # Request latency buckets: reads answer in milliseconds, reports in a second or two.
@@ -58,11 +59,11 @@ class Metrics:
         self._latency: dict[tuple[str, str, int], _Latency] = {}
         # Requests waiting for a connection, by pool: counted in service/base/http.py.
         self.waiting: Counter[str] = Counter()
-        self.pools: dict[str, asyncpg.Pool] = {}
+        self.pools: dict[str, FairPool] = {}
         self._database: list[Any] = []
         self.registry.register(_Live(self))
 
-    async def refresh(self, pool: asyncpg.Pool) -> None:
+    async def refresh(self, pool: FairPool) -> None:
         """Read what lives in PostgreSQL, just before the registry is written out."""
 
         async def read() -> list[Any]:

@@ -20,6 +20,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import PathParameter
 from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
+from db.pool import FairPool
 from service.base import audit, idempotency, logs, tracing
 from service.base.errors import ClientOutOfReach, InvalidInput
 from service.base.identity import require_sign_in
@@ -88,7 +89,7 @@ async def provide_connection(
     row was committed.
     """
     reading = request.method in _READ_METHODS
-    pool: asyncpg.Pool = request.app.state.read_pool if reading else request.app.state.pool
+    pool: FairPool = request.app.state.read_pool if reading else request.app.state.pool
     with _counted_while_waiting(request, "read" if reading else "write"):
         proxy = await pool.acquire()
     try:

@@ -15,6 +15,7 @@ from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 
+from db.pool import FairPool
 from db.queries import load_queries
 from service.base import clock
 from service.base.errors import Forbidden, Unauthorized
@@ -175,7 +176,7 @@ async def _known_actor(
         return known
     generation = cache.generation
     if conn is None:
-        pool: asyncpg.Pool = connection.app.state.pool
+        pool: FairPool = connection.app.state.pool
         async with pool.acquire() as own:
             row = await queries.actor_for_token(own, token_hash=token_hash)
     else:

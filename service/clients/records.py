@@ -10,6 +10,7 @@ from typing import cast
 import asyncpg
 import msgspec
 
+from db.pool import FairPool
 from service.base import audit
 from service.base.batching import Coalescer
 from service.base.clock import today_in_finland
@@ -89,7 +90,7 @@ class ClientReads:
     IN_FLIGHT = 4
     MAX_BATCH = 100
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: FairPool) -> None:
         self._pool = pool
         self._batches: Coalescer[tuple[Actor, str], ClientOut | None] = Coalescer(
             self._read_together, in_flight=self.IN_FLIGHT, max_batch=self.MAX_BATCH

@@ -21,6 +21,7 @@ import asyncpg
 from litestar import Request
 from redis.asyncio import Redis
 
+from db.pool import FairPool
 from service.base.identity import client_address
 from service.base.rate_limit import Limit, count_each, hit
 from service.client_page import links
@@ -93,7 +94,7 @@ def counted_here(request: Request[Any, Any, Any], token: str) -> bool:
 
 async def admit(
     request: Request[Any, Any, Any],
-    db: asyncpg.Connection | asyncpg.Pool,
+    db: asyncpg.Connection | FairPool,
     token: str,
     asked: str | None,
 ) -> TooMany | None:
@@ -131,11 +132,11 @@ async def admit(
 
 
 def _connection(
-    db: asyncpg.Connection | asyncpg.Pool,
+    db: asyncpg.Connection | FairPool,
 ) -> contextlib.AbstractAsyncContextManager[asyncpg.Connection]:
     """The request's connection, or one from the pool (a page read takes none unless
     it has to)."""
-    if isinstance(db, asyncpg.Pool):
+    if isinstance(db, FairPool):
         return cast(contextlib.AbstractAsyncContextManager[asyncpg.Connection], db.acquire())
     return contextlib.nullcontext(db)
 

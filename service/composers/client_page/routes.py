@@ -18,6 +18,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from redis.asyncio import Redis
 
+from db.pool import FairPool
 from service.base.http import Conn, PathId, api_router
 from service.base.identity import CurrentActor, client_address
 from service.base.problems import problems
@@ -121,7 +122,7 @@ async def read_page(
     database connection is taken at all, and mostly no Redis round trip either
     (kept_reads.py)."""
     asked_language = request.query_params.get("lang")
-    pool: asyncpg.Pool = request.app.state.read_pool
+    pool: FairPool = request.app.state.read_pool
     cache, key = page_cache.page_cache(request), page_cache.key(token, asked_language)
     cached = cache.get(key)
     if cached is not None and limits.counted_here(request, token):

@@ -14,8 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import asyncpg
-
+from db.pool import FairPool
 from service.base.errors import NotFound
 from service.base.tokens import digest
 from service.calendar import ics, texts
@@ -60,7 +59,7 @@ def feed_event(row: Mapping[str, Any], language: str, *, coach: bool) -> ics.Sin
     )
 
 
-async def render_feed(pool: asyncpg.Pool, token: str) -> RenderedFeed:
+async def render_feed(pool: FairPool, token: str) -> RenderedFeed:
     """The feed behind a token as ICS bytes; NotFound for an unknown or revoked token,
     or a client whose calendar consent has ended."""
     async with pool.acquire() as conn:
@@ -75,7 +74,7 @@ async def render_feed(pool: asyncpg.Pool, token: str) -> RenderedFeed:
     return RenderedFeed(ics.feed(f"Polku: {first['owner_name']}", EMPTY_FEED_ZONE, events))
 
 
-async def read_feed(pool: asyncpg.Pool, cache: FeedCache, token: str) -> RenderedFeed:
+async def read_feed(pool: FairPool, cache: FeedCache, token: str) -> RenderedFeed:
     """The feed behind a token: from `cache` without a database connection when it is
     there, else rendered and kept."""
     token_hash = digest(token)
