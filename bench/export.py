@@ -13,17 +13,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import asyncpg
 import httpx
 
-from bench.run import ROOT, bench_server, prepare_database
-from db.embedded import EmbeddedServers
+from bench.run import ROOT, bench_server, prepare_database, servers
 from service.base.tokens import digest
 
 BUDGET_MS = 500
@@ -181,7 +178,7 @@ async def _seed_in(conn: asyncpg.Connection) -> str:
     return str(client)
 
 
-def _timed(client: httpx.Client, path: str, times: int) -> list[float]:
+def timed(client: httpx.Client, path: str, times: int) -> list[float]:
     for _ in range(3):  # warm: the first requests load templates and prepare statements
         client.get(path).raise_for_status()
     spent = []
@@ -199,10 +196,7 @@ def main() -> None:
     parser.add_argument("--data-dir", default=str(ROOT / ".data"))
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
-        database_url, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
-        if not (database_url and redis_url):
-            urls = stack.enter_context(EmbeddedServers(Path(args.data_dir)))
-            database_url, redis_url = urls.database_url, urls.redis_url
+        database_url, redis_url = servers(stack, args.data_dir)
         url, _ = asyncio.run(prepare_database(database_url, args.clients))
         client_id = asyncio.run(_seed(url))
         base, _memory = stack.enter_context(bench_server(url, redis_url))
@@ -210,7 +204,7 @@ def main() -> None:
         with httpx.Client(base_url=base, headers=headers, timeout=30) as http:
             size = len(http.get(f"/api/v1/clients/{client_id}/export").content)
             for label, query in (("json", ""), ("html", "?format=html")):
-                spent = _timed(http, f"/api/v1/clients/{client_id}/export{query}", args.times)
+                spent = timed(http, f"/api/v1/clients/{client_id}/export{query}", args.times)
                 median = statistics.median(spent)
                 verdict = "within" if median < BUDGET_MS else "OVER"
                 print(

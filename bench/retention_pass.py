@@ -18,7 +18,6 @@ import random
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from db.embedded import EmbeddedServers
 from db.pool import connect
@@ -131,26 +130,15 @@ async def _measure(url: str, due: int) -> RetentionPassResult:
     )
 
 
-def _with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
 async def measure(server_url: str, clients: int, due: int) -> RetentionPassResult:
-    from bench.run import prepare_database
+    from bench.run import copy_database, drop_database, prepare_database
 
     source, _ = await prepare_database(server_url, clients)
     copy = f"polku_bench_retention_{clients}"
-    admin = await connect(server_url)
     try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
-        name = urlsplit(source).path.lstrip("/")
-        await admin.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"')
-        try:
-            return await _measure(_with_database(server_url, copy), due)
-        finally:
-            await admin.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+        return await _measure(await copy_database(server_url, source, copy), due)
     finally:
-        await admin.close()
+        await drop_database(server_url, copy)
 
 
 def main() -> None:

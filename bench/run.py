@@ -73,6 +73,37 @@ def _with_database(url: str, name: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
+def servers(stack: contextlib.ExitStack, data_dir: str) -> tuple[str, str]:
+    """The servers' URLs: DATABASE_URL and REDIS_URL when both are set, else embedded
+    servers in `data_dir`, stopped when `stack` closes."""
+    database_url, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
+    if database_url and redis_url:
+        return database_url, redis_url
+    urls = stack.enter_context(EmbeddedServers(Path(data_dir)))
+    return urls.database_url, urls.redis_url
+
+
+async def copy_database(server_url: str, source_url: str, name: str) -> str:
+    """A fresh copy of the database at `source_url` (nobody connected to it), named
+    `name`, for a run that changes what it measures on; its URL."""
+    admin = await connect(server_url)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        source = urlsplit(source_url).path.lstrip("/")
+        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+    finally:
+        await admin.close()
+    return _with_database(server_url, name)
+
+
+async def drop_database(server_url: str, name: str) -> None:
+    admin = await connect(server_url)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
 async def prepare_database(server_url: str, clients: int) -> tuple[str, float]:
     """A migrated database holding exactly this scale of generated data (made once), and
     how many seconds generating it took."""
@@ -235,7 +266,7 @@ class Target:
         return measure(self.base, requests, self.headers, connections=connections, seconds=seconds)
 
 
-def _alternate(
+def alternate(
     targets: list[Target], connections: int, seconds: int, rounds: int
 ) -> list[list[Measurement]]:
     """Measure each target in turn, `rounds` times; the median of each. Alternating keeps a
@@ -317,7 +348,7 @@ def measure_scenarios(
                 )
                 peer = len(targets)
                 targets.append(Target(base, scenario.requests(largest.data), headers))
-            runs = _alternate(targets, scenario.connections, seconds, rounds)
+            runs = alternate(targets, scenario.connections, seconds, rounds)
         measured = [_median(target_runs) for target_runs in runs]
         for server, real, floor in slots:
             result = measured[real]
@@ -553,19 +584,16 @@ def main() -> None:
     memory_mb: dict[str, float] = {}
     generation: dict[int, float] = {}
     with contextlib.ExitStack() as stack:
-        database_url, redis_url = os.environ.get("DATABASE_URL"), os.environ.get("REDIS_URL")
-        if not (database_url and redis_url):
-            urls = stack.enter_context(EmbeddedServers(Path(args.data_dir)))
-            database_url, redis_url = urls.database_url, urls.redis_url
-        servers, memories, database_urls = [], {}, {}
+        database_url, redis_url = servers(stack, args.data_dir)
+        running, memories, database_urls = [], {}, {}
         for clients in sizes:
             url, generation[clients] = asyncio.run(prepare_database(database_url, clients))
             database_urls[clients] = url
             base, memory = stack.enter_context(bench_server(url, redis_url, args.workers))
-            servers.append(Server(clients, base, asyncio.run(load_data(url)), url, redis_url))
+            running.append(Server(clients, base, asyncio.run(load_data(url)), url, redis_url))
             memories[clients] = memory
         print(f"running {len(scenarios)} scenario(s) at {', '.join(map(str, sizes))} clients")
-        rows += measure_scenarios(servers, scenarios, args.seconds, args.rounds)
+        rows += measure_scenarios(running, scenarios, args.seconds, args.rounds)
         for clients, memory in memories.items():
             memory_mb[f"API at {clients:,} clients"] = memory.stop()
         delivery = next((s for s in scenarios if s.kind == "delivery"), None)
