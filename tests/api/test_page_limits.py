@@ -4,13 +4,19 @@ in the client's language when the link is theirs."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+from time import monotonic
+
 import httpx
 import pytest
 from httpx import AsyncClient
 from litestar import Litestar
+from redis.asyncio import Redis
 
 from service.base.rate_limit import Limit
 from service.composers.client_page import limits
+from service.composers.client_page.kept_reads import BATCH
 from tests.api.client_page import answer, form_token, in_group, page_client, page_link, read_page
 from tests.factories import Factory
 
@@ -100,3 +106,39 @@ async def test_reads_of_a_kept_page_count_as_exactly_as_any(
         assert read.status_code == 200, (number, read.status_code)
     refused = await api.get(path)
     assert refused.status_code == 429
+
+
+async def test_a_read_that_fills_a_batch_far_from_the_limits_does_not_wait_for_redis(
+    api: AsyncClient, make: Factory, redis: Redis
+) -> None:
+    """The read that fills a batch of a kept page is answered at once, the batch handed
+    to Redis behind it, once Redis has said both limits are far; nothing goes uncounted."""
+    worker, client_id = await page_client(make)
+    path = await page_link(api, worker, client_id)
+    # The first read waits for Redis (nothing is known of the room yet); the 11th fills
+    # a batch and goes behind; the 12th to the 20th are held; the 21st fills a batch.
+    for _ in range(2 * BATCH):
+        assert (await api.get(path)).status_code == 200
+    await _handed_over()
+    # Redis holds every write (a rate-limit script is one) until unpaused.
+    await redis.execute_command("CLIENT", "PAUSE", "5000", "WRITE")
+    try:
+        started = monotonic()
+        read = await asyncio.wait_for(api.get(path), 3)
+        assert read.status_code == 200
+        assert monotonic() - started < 2
+    finally:
+        await redis.execute_command("CLIENT", "UNPAUSE")
+    token = path.removeprefix("/p/")
+    key = f"polku:rate:client-page:link:{hashlib.sha256(token.encode()).hexdigest()[:32]}"
+    await _handed_over()
+    assert int(await redis.get(key)) == 2 * BATCH + 1
+
+
+async def _handed_over() -> None:
+    """Until no batch is on its way to Redis (a second at most)."""
+    for _ in range(100):
+        if not limits._handing_over:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("a batch of reads never reached Redis")

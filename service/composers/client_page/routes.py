@@ -125,7 +125,9 @@ async def read_page(
     pool: FairPool = request.app.state.read_pool
     cache, key = page_cache.page_cache(request), page_cache.key(token, asked_language)
     cached = cache.get(key)
-    if cached is not None and limits.counted_here(request, token):
+    if cached is not None and (
+        limits.counted_here(request, token) or limits.handed_over_behind(request, token)
+    ):
         return _html(200, cached.body)
     refused = await limits.admit(request, pool, token, asked_language)
     if refused is not None:
