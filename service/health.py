@@ -1,15 +1,15 @@
 """Health for orchestrators: `/health/live` (the process answers), `/health/ready`
 (database, Redis, migrations current, a worker heard from, months of the audit trail
-made ahead), and `/health`, kept for
-those who use it (database and Redis)."""
+made ahead), and `/health`, kept for those who use it (database and Redis)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
+import asyncpg
 import msgspec
 from litestar import Response, get
 from litestar.datastructures import State
@@ -20,6 +20,7 @@ from service.base import audit, heartbeat
 
 CHECK_TIMEOUT_SECONDS = 2.0
 OK, UNAVAILABLE = "ok", "unavailable"
+T = TypeVar("T")
 # Audit months run out within MONTHS_AHEAD_WARNING: writes still work, the worker is late.
 ENDING = "ending"
 
@@ -53,37 +54,35 @@ async def _check(probe: Awaitable[Any]) -> str:
     return OK
 
 
-async def _migrations(state: State) -> str:
-    async def pending() -> bool:
-        async with state.pool.acquire() as conn:
-            return bool(await pending_migrations(conn))
+async def _asked(state: State, question: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+    """`question` answered on one of the pool's connections, within the check's time."""
 
+    async def ask() -> T:
+        async with state.pool.acquire() as conn:
+            return await question(conn)
+
+    return await asyncio.wait_for(ask(), CHECK_TIMEOUT_SECONDS)
+
+
+async def _migrations(state: State) -> str:
     try:
-        waiting = await asyncio.wait_for(pending(), CHECK_TIMEOUT_SECONDS)
+        waiting = await _asked(state, pending_migrations)
     except Exception:  # an edited migration, the database away: not ready either way
         return UNAVAILABLE
     return "pending" if waiting else OK
 
 
 async def _worker(state: State) -> str:
-    async def seen() -> bool:
-        async with state.pool.acquire() as conn:
-            return heartbeat.alive(await heartbeat.last_seen(conn))
-
     try:
-        alive = await asyncio.wait_for(seen(), CHECK_TIMEOUT_SECONDS)
+        seen = await _asked(state, heartbeat.last_seen)
     except Exception:  # the database away: no worker can be vouched for
         return UNAVAILABLE
-    return OK if alive else UNAVAILABLE
+    return OK if heartbeat.alive(seen) else UNAVAILABLE
 
 
 async def _audit_months(state: State) -> str:
-    async def left() -> timedelta | None:
-        async with state.pool.acquire() as conn:
-            return await audit.months_left(conn)
-
     try:
-        time_left = await asyncio.wait_for(left(), CHECK_TIMEOUT_SECONDS)
+        time_left = await _asked(state, audit.months_left)
     except Exception:  # the database away: nothing can be vouched for
         return UNAVAILABLE
     if time_left is None or time_left <= timedelta(0):
