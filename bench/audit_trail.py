@@ -15,9 +15,9 @@ the export's median), the trail's size notwithstanding.
   my_data       GET /p/{token}/my-data.json, the client's own data and who has read it
   export        GET /api/v1/clients/{id}/export, one at a time (its 5,000 audit rows)
 
-The filled months are built as tables of their own, indexed, and attached as the
-months of the trail (as a restore of a month would be): loading 200 million rows through
-the live indexes would take hours. The copies are dropped at the end unless --keep.
+Each filled month is detached, loaded without its indexes, indexed again as it was and
+attached back (as a restore of a month would be): loading 200 million rows through the
+live indexes would take hours. The copies are dropped at the end unless --keep.
 """
 
 from __future__ import annotations
@@ -90,6 +90,7 @@ def _next_month(month: date) -> date:
 
 _FILL = """
 INSERT INTO {table} (id, occurred_at, actor_id, action, client_id, outcome, request_id)
+OVERRIDING SYSTEM VALUE
 SELECT $1::bigint + n,
        $2::timestamptz + (n::double precision / $3) * ($4::timestamptz - $2::timestamptz),
        ($6::uuid[])[(1 + (n * 40503) % cardinality($6::uuid[]))::int],
@@ -99,13 +100,14 @@ SELECT $1::bigint + n,
        'bench-' || n
 FROM generate_series(0::bigint, $3::bigint - 1) AS n
 """
-# As migration 0040 indexes the trail: attaching the month takes these as its own.
-_INDEXES = [
-    "ALTER TABLE {table} ADD PRIMARY KEY (id, occurred_at)",
-    "CREATE INDEX ON {table} (client_id, id) WHERE client_id IS NOT NULL",
-    "CREATE INDEX ON {table} (actor_id, id)",
-    "CREATE INDEX ON {table} (actor_client_id, id) WHERE actor_client_id IS NOT NULL",
-]
+# A month's own indexes (its primary key is a constraint), as the migration made them.
+_INDEXES = """
+SELECT c.conname AS constraint_name, i.indexrelid::regclass::text AS index_name,
+       CASE WHEN c.oid IS NULL THEN pg_get_indexdef(i.indexrelid)
+            ELSE pg_get_constraintdef(c.oid) END AS definition
+FROM pg_index i LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid
+WHERE i.indrelid = $1::regclass
+"""
 
 
 async def _fill_month(
@@ -116,43 +118,35 @@ async def _fill_month(
     clients: list[str],
     staff: list[str],
 ) -> None:
-    """One month of the trail, with `rows` more reads, built aside and attached in place
-    of the month as generated (whose rows it keeps)."""
+    """One month of the trail with `rows` more reads: detached, its indexes dropped,
+    filled, indexed again as they were and attached back, as a month restored from an
+    archive would be. Its rights and its truncate trigger stay with it."""
     name = f"audit_events_{month:%Y_%m}"
-    aside = f"{name}_filled"
     start = datetime(month.year, month.month, 1, tzinfo=UTC)
     end = min(datetime.combine(_next_month(month), datetime.min.time(), UTC), datetime.now(UTC))
-    bound_end = datetime.combine(_next_month(month), datetime.min.time(), UTC)
+    bounds = await conn.fetchval(
+        "SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE relname = $1", name
+    )
+    indexes = await conn.fetch(_INDEXES, name)
     await conn.execute("SET maintenance_work_mem = '1GB'")
+    await conn.execute(f"ALTER TABLE audit_events DETACH PARTITION {name}")
+    for index in indexes:
+        if index["constraint_name"]:
+            await conn.execute(f"ALTER TABLE {name} DROP CONSTRAINT {index['constraint_name']}")
+        else:
+            await conn.execute(f"DROP INDEX {index['index_name']}")
     await conn.execute(
-        f"CREATE TABLE {aside} (LIKE audit_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"
+        _FILL.format(table=name), first_id, start, rows, end, clients, staff, ACTIONS
     )
-    await conn.execute(
-        _FILL.format(table=aside), first_id, start, rows, end, clients, staff, ACTIONS
-    )
-    await conn.execute(f"INSERT INTO {aside} SELECT * FROM {name}")  # noqa: S608
-    for index in _INDEXES:
-        await conn.execute(index.format(table=aside))
-    # The bound as a check: attaching then needs no pass over the rows.
-    await conn.execute(
-        f"ALTER TABLE {aside} ADD CONSTRAINT {aside}_bound "
-        f"CHECK (occurred_at >= '{start.isoformat()}' AND occurred_at < '{bound_end.isoformat()}')"
-    )
-    async with conn.transaction():
-        await conn.execute(f"ALTER TABLE audit_events DETACH PARTITION {name}")
-        await conn.execute(f"DROP TABLE {name}")
-        await conn.execute(f"ALTER TABLE {aside} RENAME TO {name}")
-        await conn.execute(
-            f"ALTER TABLE audit_events ATTACH PARTITION {name} FOR VALUES "
-            f"FROM ('{start.isoformat()}') TO ('{bound_end.isoformat()}')"
-        )
-        await conn.execute(f"ALTER TABLE {name} DROP CONSTRAINT {aside}_bound")
-        # As create_audit_months leaves a month (migration 0040).
-        await conn.execute(f"REVOKE ALL ON {name} FROM polku_app")
-        await conn.execute(
-            f"CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON {name} "
-            "FOR EACH STATEMENT EXECUTE FUNCTION refuse_audit_change()"
-        )
+    for index in indexes:
+        if index["constraint_name"]:
+            await conn.execute(
+                f"ALTER TABLE {name} ADD CONSTRAINT {index['constraint_name']} "
+                f"{index['definition']}"
+            )
+        else:
+            await conn.execute(index["definition"])
+    await conn.execute(f"ALTER TABLE audit_events ATTACH PARTITION {name} {bounds}")
     await conn.execute(f"ANALYZE {name}")
 
 
