@@ -12,6 +12,7 @@ from httpx import AsyncClient
 from service.base.clock import today_in_finland
 from tests.api.coaching import create_plan
 from tests.api.programmes import create_programme, days_from_today, enrol
+from tests.api.test_client_close import plan_coach
 from tests.api.test_meetings import plan_meeting
 from tests.factories import Factory, Person
 
@@ -123,3 +124,49 @@ async def test_the_period_is_a_day_to_a_month(api: AsyncClient, make: Factory) -
         refused = await api.get("/api/v1/me/worklist", params=params, headers=coach.headers)
         assert refused.status_code == 422, refused.text
         assert refused.json()["errors"][0]["field"] == field
+
+
+async def test_the_list_names_counts_and_logs_only_clients_still_in_reach(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection
+) -> None:
+    worker = await make.staff("referrer")
+    coach = await make.staff("coach", organisation_id=worker.organisation_id)
+    anna = await make.client(worker, first_name="Anna", last_name="Salainen")
+    ben = await make.client(worker, first_name="Ben", last_name="Testinen")
+    plans = {}
+    for client_id in (anna, ben):
+        plans[client_id] = await plan_coach(db, client_id, coach)
+        await plan_meeting(api, coach, plans[client_id])
+        sms = await db.fetchval(
+            "INSERT INTO inbound_sms (gateway_id, received_at, handled_as, client_id, text) "
+            "VALUES ($1, now(), 'forwarded', $2, 'Tuun huomenna') RETURNING id",
+            f"gw-{client_id}",
+            client_id,
+        )
+        await db.execute(
+            "INSERT INTO notices (staff_id, kind, client_id, inbound_sms_id) "
+            "VALUES ($1, 'client_message', $2, $3)",
+            coach.id,
+            client_id,
+            sms,
+        )
+    week = {"from": days_from_today(0), "to": days_from_today(6)}
+    both = await worklist(api, coach, **week)
+    assert sorted(m["client_name"] for m in both["meetings"]) == ["Anna S.", "Ben T."]
+    assert both["unread_notices"] == 2
+
+    # Ben's plan ended 31 days ago: the coach's reach to him ended with its 30 days.
+    await db.execute(
+        "UPDATE plans SET starts_on = current_date - 60, ends_on = current_date - 31 WHERE id = $1",
+        plans[ben],
+    )
+    one = await worklist(api, coach, **week)
+    assert [m["client_name"] for m in one["meetings"]] == ["Anna S."]
+    assert one["unread_notices"] == 1
+    assert "Ben" not in str(one)
+    logged = await db.fetch(
+        "SELECT client_id, count(*) FROM audit_events "
+        "WHERE actor_id = $1 AND action = 'worklist.read' GROUP BY client_id",
+        coach.id,
+    )
+    assert dict(logged) == {anna: 2, ben: 1}

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import asyncpg
+import msgspec
 
 from service.base import audit, clock
-from service.base.clock import HELSINKI, today_in_finland
+from service.base.clock import today_in_finland
 from service.base.errors import InvalidInput
 from service.base.fields import require_in_range
 from service.base.identity import Actor
@@ -50,106 +51,32 @@ async def worklist(
 ) -> Worklist:
     days = period(first_day, last_day)
     now = clock.now()
-    sessions = await queries.sessions(
+    today = today_in_finland()
+    stalled_page = await stalled.find_stalled_paths(conn, actor, limit=STALLED_SHOWN, cursor=None)
+    day = await queries.day(
         conn,
         viewer=actor.id,
         period_start=days.start,
         period_end=days.end,
         record_since=now - RECORD_WITHIN,
+        overdue_before=now - ANSWER_WITHIN,
+        left_since=now - RECORDABLE_FOR,
+        first_day=today - RECORDABLE_FOR,
+        today=today,
+        stalled_clients=[path.client_id for path in stalled_page.items],
     )
-    meetings = await queries.meetings(
-        conn, viewer=actor.id, period_start=days.start, period_end=days.end
-    )
-    stalled_page = await stalled.find_stalled_paths(conn, actor, limit=STALLED_SHOWN, cursor=None)
-    waiting = await queries.follow_ups_waiting(
-        conn, viewer=actor.id, overdue_before=now - ANSWER_WITHIN
-    )
-    leaving = await queries.exits_to_record(conn, viewer=actor.id, left_since=now - RECORDABLE_FOR)
-    today = today_in_finland()
-    plans_ended = await queries.plans_ended(
-        conn, viewer=actor.id, first_day=today - RECORDABLE_FOR, today=today
-    )
-    unread = await queries.unread_notices(conn, viewer=actor.id)
-    late_requests = await queries.late_access_requests(conn, viewer=actor.id, today=today)
     rounds_open = await questionnaire_rounds.to_answer(conn, actor.id)
-    client_ids = sorted(
-        {row["client_id"] for row in [*meetings, *waiting, *leaving, *plans_ended, *late_requests]}
-        | {path.client_id for path in stalled_page.items}
-    )
-    names = {
-        row["id"]: row["name"] for row in await queries.display_names(conn, client_ids=client_ids)
-    }
-    await audit.log_for_clients(conn, actor, "worklist.read", client_ids)
+    names: dict[str, str] = day["names"]
+    await audit.log_for_clients(conn, actor, "worklist.read", sorted(names))
     return Worklist(
         first_day=days.first_day,
         last_day=days.last_day,
-        sessions=[
-            SessionToDo(
-                id=row["id"],
-                programme_id=row["programme_id"],
-                title=row["title"],
-                number=row["number"],
-                weeks=row["weeks"],
-                starts_at=row["starts_at"],
-                attendance_to_record=row["to_record"],
-                coming=row["coming"],
-                not_coming=row["not_coming"],
-            )
-            for row in sessions
-        ],
-        meetings=[
-            MeetingToDo(
-                id=row["id"],
-                plan_id=row["plan_id"],
-                client_id=row["client_id"],
-                client_name=names[row["client_id"]],
-                starts_at=row["starts_at"],
-                status=row["status"],
-            )
-            for row in meetings
-        ],
+        sessions=msgspec.convert(day["sessions"], list[SessionToDo]),
+        meetings=msgspec.convert(day["meetings"], list[MeetingToDo]),
         stalled=[StalledToDo(path=p, client_name=names[p.client_id]) for p in stalled_page.items],
-        follow_ups=[
-            FollowUpToDo(
-                id=row["id"],
-                client_id=row["client_id"],
-                client_name=names[row["client_id"]],
-                due_on=row["due_on"],
-            )
-            for row in waiting
-        ],
-        exits_to_record=[
-            *(
-                ExitToDo(
-                    client_id=row["client_id"],
-                    client_name=names[row["client_id"]],
-                    left_on=row["left_at"].astimezone(HELSINKI).date(),
-                    programme_id=row["programme_id"],
-                    title=row["title"],
-                )
-                for row in leaving
-            ),
-            *(
-                ExitToDo(
-                    client_id=row["client_id"],
-                    client_name=names[row["client_id"]],
-                    left_on=row["ends_on"],
-                    plan_id=row["plan_id"],
-                    title=row["kind"],
-                )
-                for row in plans_ended
-            ),
-        ],
-        unread_notices=unread,
-        late_access_requests=[
-            AccessRequestToDo(
-                id=row["id"],
-                client_id=row["client_id"],
-                client_name=names[row["client_id"]],
-                received_on=row["received_on"],
-                due_on=row["due_on"],
-            )
-            for row in late_requests
-        ],
+        follow_ups=msgspec.convert(day["follow_ups"], list[FollowUpToDo]),
+        exits_to_record=msgspec.convert(day["exits_to_record"], list[ExitToDo]),
+        unread_notices=day["unread_notices"],
+        late_access_requests=msgspec.convert(day["late_access_requests"], list[AccessRequestToDo]),
         questionnaire_rounds=rounds_open,
     )
