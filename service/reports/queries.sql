@@ -159,23 +159,26 @@ WHERE plan_id = ANY (:plan_ids::uuid[]);
 -- client's own answers to a named group-end feedback round of the programme (the
 -- feedback recorded before questionnaires came moved into such rounds, migration 0035).
 -- Anonymous rounds cannot be told apart per participant and count in their own results.
-SELECT DISTINCT ON (e.id) f.got_support, f.new_plans
+-- Looked up per enrolment, by index: a join to every answer in the database read them
+-- all, more with every county (bench/README, the outcome report).
+SELECT f.got_support, f.new_plans
 FROM enrolments e
-JOIN (
-    SELECT enrolment_id, programme_id, client_id, got_support, new_plans, 0 AS preference
-    FROM programme_feedback
+CROSS JOIN LATERAL (
+    SELECT k.got_support, k.new_plans, 0 AS preference
+    FROM programme_feedback k
+    WHERE k.enrolment_id = e.id
+      AND k.programme_id = e.programme_id AND k.client_id = e.client_id
     UNION ALL
-    SELECT NULL, r.programme_id, a.client_id, (a.answers->>'got_support')::boolean,
-           (a.answers->>'new_plans')::boolean, 1
-    FROM questionnaire_answers a
-    JOIN questionnaire_rounds r ON r.id = a.round_id
+    SELECT (a.answers->>'got_support')::boolean, (a.answers->>'new_plans')::boolean, 1
+    FROM questionnaire_rounds r
     JOIN questionnaires q ON q.id = r.questionnaire_id AND q.key = 'group_end_feedback'
-    WHERE a.client_id IS NOT NULL
+    JOIN questionnaire_answers a ON a.round_id = r.id AND a.client_id = e.client_id
+    WHERE r.programme_id = e.programme_id
       AND a.answers ? 'got_support' AND a.answers ? 'new_plans'
-) f ON f.programme_id = e.programme_id AND f.client_id = e.client_id
-   AND (f.enrolment_id IS NULL OR f.enrolment_id = e.id)
-WHERE e.id = ANY (:enrolment_ids::uuid[])
-ORDER BY e.id, f.preference;
+    ORDER BY preference
+    LIMIT 1
+) f
+WHERE e.id = ANY (:enrolment_ids::uuid[]);
 
 -- name: assessment_ends(client_ids, last_day)
 -- Each client's first and latest domain scores with each instrument, by the period's

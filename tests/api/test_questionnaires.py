@@ -358,6 +358,22 @@ async def test_a_named_group_end_round_counts_in_the_outcome_feedback(
 
     given = await report_queries.feedback_given(db, enrolment_ids=[enrolled.json()["id"]])
     assert [(r["got_support"], r["new_plans"]) for r in given] == [(True, False)]
+    # The feedback a coach records with the client is the one counted; the answers to
+    # this group's round are not the client's feedback on another group.
+    await db.execute(
+        "INSERT INTO programme_feedback (enrolment_id, programme_id, client_id, got_support, "
+        "new_plans, recorded_by) VALUES ($1, $2, $3, false, true, $4)",
+        enrolled.json()["id"],
+        programme["id"],
+        client_id,
+        coach.id,
+    )
+    other = await create_programme(api, coach)
+    elsewhere = await enrol(api, coach, other["id"], client_id)
+    given = await report_queries.feedback_given(
+        db, enrolment_ids=[enrolled.json()["id"], elsewhere.json()["id"]]
+    )
+    assert [(r["got_support"], r["new_plans"]) for r in given] == [(False, True)]
 
 
 async def test_a_client_answers_on_their_page_and_changes_until_close(
