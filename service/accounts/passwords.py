@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
-
-# The 30,000 passwords most often found in leaks, as zxcvbn ships them (lower case).
-_COMMON = frozenset(FREQUENCY_LISTS["passwords"])
 
 _hasher = PasswordHasher()
 # Verifying against this when the e-mail is unknown keeps the answer time the
 # same, so timing does not reveal which addresses have accounts.
 _UNKNOWN_ACCOUNT_HASH = _hasher.hash("no account has this password")
+
+
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    """The 30,000 passwords most often found in leaks, as zxcvbn ships them (lower case).
+
+    Loaded when first asked: importing zxcvbn builds all of its word lists, some 11 MiB
+    that an API or worker process where no one chooses a password need not hold
+    (issue 25's memory budget)."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
 
 
 def _folded(text: str) -> str:
@@ -33,7 +42,7 @@ def weakness(password: str, *, email: str, name: str) -> str | None:
         return "must not be the e-mail address or its part before @"
     if folded == _folded(name):
         return "must not be the name of the account"
-    if folded in _COMMON:
+    if folded in _common_passwords():
         return "is one of the most common passwords; choose one that is harder to guess"
     return None
 
