@@ -2,9 +2,9 @@
 -- The work list but its stalled paths and questionnaire rounds (owned by their own
 -- domains), in one statement: a round trip per section cost more than most sections'
 -- lookups (bench/README, work list). Each section is a JSON array shaped as its type in
--- types.py. `names`: the display name of every client in
--- the sections and of `stalled_clients`: first name and surname initial, what a list on
--- a shared screen shows. Every section is of clients the viewer reaches.
+-- types.py; `names` gives the display name of every client in the sections and of
+-- `stalled_clients` (first name and surname initial, what a list on a shared screen
+-- shows). Every section is of clients the viewer reaches.
 WITH
 -- The viewer's groups' sessions in the period, and the held ones since `record_since`
 -- whose attendance is not yet recorded for everyone enrolled: how many are left to
