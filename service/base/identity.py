@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +36,18 @@ class Actor:
     name: str
     roles: frozenset[str]
     request_id: str | None = None
+
+    @classmethod
+    def of_staff(cls, row: Mapping[str, Any]) -> Actor:
+        """The staff member a row (or any mapping) names: id, organisation, e-mail,
+        name and roles."""
+        return cls(
+            id=row["id"],
+            organisation_id=row["organisation_id"],
+            email=row["email"],
+            name=row["name"],
+            roles=frozenset(row["roles"]),
+        )
 
     def for_request(self, request_id: str | None) -> Actor:
         return Actor(self.id, self.organisation_id, self.email, self.name, self.roles, request_id)
@@ -183,13 +196,7 @@ async def _known_actor(
         row = await queries.actor_for_token(conn, token_hash=token_hash)
     if row is None:
         raise Unauthorized(_NOT_SIGNED_IN)
-    known = Actor(
-        id=row["id"],
-        organisation_id=row["organisation_id"],
-        email=row["email"],
-        name=row["name"],
-        roles=frozenset(row["roles"]),
-    )
+    known = Actor.of_staff(row)
     cache.put(token_hash, known, row["expires_at"], generation)
     return known
 

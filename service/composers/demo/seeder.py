@@ -63,13 +63,7 @@ SERVICES_BY_EXTERNAL_ID = (
 def actor_of(user: Any) -> Actor:
     """An Actor from a staff row or a UserOut."""
     fields = dict(user) if isinstance(user, asyncpg.Record) else msgspec.structs.asdict(user)
-    return Actor(
-        id=fields["id"],
-        organisation_id=fields["organisation_id"],
-        email=fields["email"],
-        name=fields["name"],
-        roles=frozenset(fields["roles"]),
-    )
+    return Actor.of_staff(fields)
 
 
 class Seeder:
