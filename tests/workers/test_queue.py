@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from arq.connections import ArqRedis, RedisSettings, create_pool
 from arq.constants import default_queue_name, in_progress_key_prefix, job_key_prefix
+from arq.cron import cron
 from arq.jobs import serialize_job
 from arq.worker import func
 
@@ -68,10 +69,12 @@ async def test_a_job_held_deferred_or_gone_is_not_started(queue: ArqRedis) -> No
     assert await queue.exists(in_progress_key_prefix + "free") == 0
 
 
-async def test_a_claim_lasts_the_in_progress_timeout(queue: ArqRedis) -> None:
+async def test_a_claim_lasts_as_long_as_its_job_may_run_not_the_longest_cron_job(
+    queue: ArqRedis,
+) -> None:
+    """A job picked by a worker that is then killed is free again ten seconds after its
+    own timeout, not after arq's one claim for all, which is the crons' five minutes."""
     await _queue(queue, "one")
-    worker = _worker(queue)
-    worker.in_progress_timeout_s = 30
     started = asyncio.Event()
     release = asyncio.Event()
 
@@ -79,7 +82,17 @@ async def test_a_claim_lasts_the_in_progress_timeout(queue: ArqRedis) -> None:
         started.set()
         await release.wait()
 
-    worker.functions["note"] = func(slow, name="note", keep_result=0)  # type: ignore[index]
+    async def nightly(ctx: dict[str, Any]) -> None:
+        pass
+
+    worker = BatchClaimingArqWorker(
+        functions=[func(slow, name="note", timeout=20, keep_result=0)],
+        cron_jobs=[cron(nightly, hour=2, unique=True)],
+        redis_pool=queue,
+        handle_signals=False,
+    )
+    assert worker.in_progress_timeout_s == 310  # the cron job's, arq's default
+    assert worker.claim_seconds(f"{worker.cron_jobs[0].name}:1796169600000") == 310
     await worker.start_jobs([b"one"])
     await started.wait()
     ttl = await queue.pttl(in_progress_key_prefix + "one")
