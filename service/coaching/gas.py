@@ -12,23 +12,24 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal
+
+import msgspec
 
 RHO = 0.3
 _DIGITS = Context(prec=40)
 _CENTS = Decimal("0.01")
 
 
-@dataclass(frozen=True)
-class Goal:
+# Structs, not dataclasses: a plan read makes one per rating, and a frozen dataclass
+# takes eight times as long to make.
+class Goal(msgspec.Struct, frozen=True):
     weight: float
     baseline: int
 
 
-@dataclass(frozen=True)
-class Rating:
+class Rating(msgspec.Struct, frozen=True):
     goal: int  # index into the goals
     level: int
     rated_on: date
@@ -70,14 +71,21 @@ def _scale_of(weights: tuple[float, ...]) -> _Scale:
     return _Scale(weights, RHO)
 
 
+@functools.lru_cache(maxsize=16_384)
+def _t(weights: tuple[float, ...], levels: tuple[int, ...]) -> float:
+    """A T-score at ρ = 0.3, kept: a plan's history scores the same few sets of levels
+    again and again, and every read of the plan scores its whole history."""
+    return _scale_of(weights).score(levels)
+
+
 def t_score(weights: Sequence[float], levels: Sequence[int], rho: float = RHO) -> float:
     return _Scale(weights, rho).score(levels)
 
 
 def t_scores(weights: Sequence[float], *level_sets: Sequence[int]) -> list[float]:
     """The T-scores of one set of goals at several moments (baseline, now, …)."""
-    scale = _scale_of(tuple(weights))
-    return [scale.score(levels) for levels in level_sets]
+    kept = tuple(weights)
+    return [_t(kept, tuple(levels)) for levels in level_sets]
 
 
 def _by_day(ratings: Sequence[Rating]) -> list[Rating]:
@@ -97,7 +105,7 @@ def history(goals: Sequence[Goal], ratings: Sequence[Rating]) -> list[tuple[date
     """The T-score at the end of each day on which something was rated."""
     if not ratings:
         return []
-    scale = _scale_of(tuple(goal.weight for goal in goals))
+    weights = tuple(goal.weight for goal in goals)
     levels = [goal.baseline for goal in goals]
     points: list[tuple[date, float]] = []
     ordered = _by_day(ratings)
@@ -107,12 +115,11 @@ def history(goals: Sequence[Goal], ratings: Sequence[Rating]) -> list[tuple[date
             position + 1 == len(ordered) or ordered[position + 1].rated_on != rating.rated_on
         )
         if last_of_day:
-            points.append((rating.rated_on, scale.score(levels)))
+            points.append((rating.rated_on, _t(weights, tuple(levels))))
     return points
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(msgspec.Struct, frozen=True):
     baseline_t_score: float | None
     t_score: float | None
     latest_levels: list[int]
@@ -124,10 +131,10 @@ def summarise(goals: Sequence[Goal], ratings: Sequence[Rating]) -> Summary:
     latest = latest_levels(goals, ratings)
     if not goals:
         return Summary(None, None, latest, [])
-    scale = _scale_of(tuple(goal.weight for goal in goals))
+    weights = tuple(goal.weight for goal in goals)
     return Summary(
-        baseline_t_score=scale.score([goal.baseline for goal in goals]),
-        t_score=scale.score(latest),
+        baseline_t_score=_t(weights, tuple(goal.baseline for goal in goals)),
+        t_score=_t(weights, tuple(latest)),
         latest_levels=latest,
         history=history(goals, ratings),
     )
