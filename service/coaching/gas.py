@@ -103,8 +103,14 @@ def latest_levels(goals: Sequence[Goal], ratings: Sequence[Rating]) -> list[int]
 
 def history(goals: Sequence[Goal], ratings: Sequence[Rating]) -> list[tuple[date, float]]:
     """The T-score at the end of each day on which something was rated."""
-    if not ratings:
-        return []
+    return _walk(goals, ratings)[1]
+
+
+def _walk(
+    goals: Sequence[Goal], ratings: Sequence[Rating]
+) -> tuple[list[int], list[tuple[date, float]]]:
+    """Through the ratings by day once: each goal's latest level, and the T-score at the
+    end of each day on which something was rated."""
     weights = tuple(goal.weight for goal in goals)
     levels = [goal.baseline for goal in goals]
     points: list[tuple[date, float]] = []
@@ -116,7 +122,7 @@ def history(goals: Sequence[Goal], ratings: Sequence[Rating]) -> list[tuple[date
         )
         if last_of_day:
             points.append((rating.rated_on, _t(weights, tuple(levels))))
-    return points
+    return levels, points
 
 
 class Summary(msgspec.Struct, frozen=True):
@@ -128,13 +134,13 @@ class Summary(msgspec.Struct, frozen=True):
 
 def summarise(goals: Sequence[Goal], ratings: Sequence[Rating]) -> Summary:
     """The T-score at baseline and now, each goal's latest level, and the history."""
-    latest = latest_levels(goals, ratings)
     if not goals:
-        return Summary(None, None, latest, [])
+        return Summary(None, None, [], [])
+    latest, points = _walk(goals, ratings)
     weights = tuple(goal.weight for goal in goals)
     return Summary(
         baseline_t_score=_t(weights, tuple(goal.baseline for goal in goals)),
         t_score=_t(weights, tuple(latest)),
         latest_levels=latest,
-        history=history(goals, ratings),
+        history=points,
     )
