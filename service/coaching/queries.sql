@@ -43,22 +43,23 @@ SELECT p.id, p.client_id, p.kind, p.starts_on, p.ends_on, p.version, p.created_a
            SELECT json_agg(json_build_object(
                'id', g.id, 'title', g.title, 'weight', g.weight, 'baseline', g.baseline,
                'levels', g.levels, 'version', g.version,
-               'ratings', coalesce((
-                   SELECT json_agg(json_build_object(
-                       'id', r.id, 'level', r.level, 'rated_on', r.rated_on, 'note', r.note,
-                       'rated_by', r.rated_by, 'created_at', r.created_at
-                   ) ORDER BY r.created_at, r.id)
-                   FROM goal_ratings r WHERE r.goal_id = g.id AND r.rater = 'staff'
-               ), '[]'),
-               'client_ratings', coalesce((
-                   SELECT json_agg(json_build_object(
-                       'id', r.id, 'level', r.level, 'rated_on', r.rated_on, 'note', r.note,
-                       'rated_by', 'client', 'created_at', r.created_at
-                   ) ORDER BY r.created_at, r.id)
-                   FROM goal_ratings r WHERE r.goal_id = g.id AND r.rater = 'client'
-               ), '[]')
+               'ratings', coalesce(rated.staff, '[]'),
+               'client_ratings', coalesce(rated.client, '[]')
            ) ORDER BY g.position)
-           FROM goals g WHERE g.plan_id = p.id
+           FROM goals g
+           -- Both raters' ratings in one pass over the goal's.
+           LEFT JOIN LATERAL (
+               SELECT json_agg(json_build_object(
+                          'id', r.id, 'level', r.level, 'rated_on', r.rated_on, 'note', r.note,
+                          'rated_by', r.rated_by, 'created_at', r.created_at
+                      ) ORDER BY r.created_at, r.id) FILTER (WHERE r.rater = 'staff') AS staff,
+                      json_agg(json_build_object(
+                          'id', r.id, 'level', r.level, 'rated_on', r.rated_on, 'note', r.note,
+                          'rated_by', 'client', 'created_at', r.created_at
+                      ) ORDER BY r.created_at, r.id) FILTER (WHERE r.rater = 'client') AS client
+               FROM goal_ratings r WHERE r.goal_id = g.id
+           ) rated ON true
+           WHERE g.plan_id = p.id
        ), '[]') AS goals,
        (SELECT json_build_object(
             'next_step', c.next_step, 'description', c.description,
