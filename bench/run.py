@@ -302,6 +302,10 @@ class Server:
     redis_url: str
 
 
+# Issue 25: a read's slowest answers at most this many times its median.
+TAIL_MAX_RATIO = 4.0
+
+
 def measure_scenarios(
     servers: list[Server], scenarios: list[Scenario], seconds: int, rounds: int
 ) -> list[Row]:
@@ -309,6 +313,9 @@ def measure_scenarios(
     scales are compared under the same conditions, not minutes apart."""
     rows = []
     for scenario in (s for s in scenarios if s.kind == "http"):
+        reads = not scenario.fresh_requests and all(
+            r.method == "GET" for r in scenario.requests(servers[-1].data)
+        )
         headers = {"Authorization": f"Bearer {scenario.token}", "Content-Type": "application/json"}
         targets: list[Target] = []
         slots: list[tuple[Server, int, int | None]] = []
@@ -376,6 +383,11 @@ def measure_scenarios(
                         f"p99 < {scenario.max_p99_ms:.0f} ms ({result.p99_ms:.1f})",
                         result.p99_ms < scenario.max_p99_ms,
                     )
+                )
+            if reads:
+                tail = result.p99_ms / result.p50_ms
+                row.checks.append(
+                    (f"p99 ≤ {TAIL_MAX_RATIO:g}× p50 ({tail:.1f}×)", tail <= TAIL_MAX_RATIO)
                 )
             row.checks.append((f"no failed requests ({result.failures})", result.failures == 0))
             rows.append(row)
@@ -480,14 +492,17 @@ def machine() -> dict[str, Any]:
     }
 
 
-GENERATION_BUDGET = (50_000, 60.0)  # this many clients load in under this many seconds
+# This many clients load in under this many seconds: a minute for 50,000, and five
+# minutes for the 500,000 of issue 25 (not ten, as a minute per 50,000 would allow).
+GENERATION_BUDGETS = ((50_000, 60.0), (500_000, 300.0))
 
 
 def generation_checks(clients: int, seconds: float) -> list[dict[str, Any]]:
-    """The generator's budget, for a scale at least that large (scaled to it)."""
-    budget_clients, budget_seconds = GENERATION_BUDGET
-    if clients < budget_clients:
+    """The generator's budget for the largest scale it reaches (scaled to it)."""
+    reached = [budget for budget in GENERATION_BUDGETS if clients >= budget[0]]
+    if not reached:
         return []
+    budget_clients, budget_seconds = reached[-1]
     allowed = budget_seconds * clients / budget_clients
     return [{"budget": f"under {allowed:.0f} s", "pass": seconds < allowed}]
 
