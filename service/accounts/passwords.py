@@ -9,9 +9,26 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
-# Verifying against this when the e-mail is unknown keeps the answer time the
-# same, so timing does not reveal which addresses have accounts.
-_UNKNOWN_ACCOUNT_HASH = _hasher.hash("no account has this password")
+
+
+# Verified against when the e-mail is unknown, so that the answer takes as long and
+# timing does not reveal which addresses have accounts. Written here rather than made
+# at import: an Argon2 hash takes 64 MiB, which hashing at import added to the peak
+# memory of every API and worker process (issue 25's memory budget), while the worker
+# verifies nothing.
+_UNKNOWN_ACCOUNT_HASH = (
+    "$argon2id$v=19$m=65536,t=3,p=4$w2YUmastijxvNdkdYIztcw$"
+    "Skx1f9gOo1YVYd477ed5szt/gKEHTutgfvUizVm7sBg"
+)
+
+
+@functools.cache
+def _unknown_account_hash() -> str:
+    """The hash above while it has the hasher's parameters (so verifying against it
+    costs what verifying a real one does); made anew if argon2's defaults change."""
+    if _hasher.check_needs_rehash(_UNKNOWN_ACCOUNT_HASH):
+        return _hasher.hash("no account has this password")
+    return _UNKNOWN_ACCOUNT_HASH
 
 
 @functools.cache
@@ -57,7 +74,7 @@ async def hash_password(password: str) -> str:
 
 def _verify(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _UNKNOWN_ACCOUNT_HASH, password)
+        return _hasher.verify(password_hash or _unknown_account_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
 

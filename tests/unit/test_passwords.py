@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+import argon2
 import pytest
 
+from service.accounts import passwords
 from service.accounts.passwords import weakness
+
+ROOT = Path(__file__).resolve().parents[2]
 
 EMAIL = "Aino.Lahtinen@askel.example"
 NAME = "Aino Lahtinen"
@@ -37,3 +46,29 @@ def test_easy_passwords_are_refused_with_a_reason(password: str, reason: str) ->
 )
 def test_other_passwords_will_do(password: str) -> None:
     assert weakness(password, email=EMAIL, name=NAME) is None
+
+
+def test_an_unknown_account_costs_what_a_known_one_does() -> None:
+    """The stand-in hash verified for an unknown e-mail has the hasher's own parameters
+    (the same 64 MiB and passes as a real hash), and no password matches it."""
+    stand_in = passwords._unknown_account_hash()
+    assert not passwords.needs_rehash(stand_in)
+    real = passwords.hash_password_sync("a long and unusual passphrase")
+    assert argon2.extract_parameters(stand_in) == argon2.extract_parameters(real)
+    assert passwords._verify(None, "no account has this password") is True
+    assert asyncio.run(passwords.verify_password(None, "no account has this password")) is False
+
+
+def test_importing_passwords_hashes_nothing() -> None:
+    """An Argon2 hash takes 64 MiB: a process that imports the module but never signs
+    anyone in (the worker) must not pay it."""
+    code = (
+        "import argon2._password_hasher as hasher\n"
+        "calls = []\n"
+        "original = hasher.hash_secret\n"
+        "hasher.hash_secret = lambda *a, **k: calls.append(1) or original(*a, **k)\n"
+        "import service.accounts.passwords\n"
+        "import workers.main\n"
+        "assert calls == [], calls\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
