@@ -100,7 +100,7 @@ async def _sample_emails(settings: Settings, sample: int) -> list[Any]:
         await transaction.start()
         try:
             for message_id in ids:
-                message = await queries.claim(conn, id=message_id, lease=timedelta(minutes=1))
+                [message] = await queries.claim(conn, ids=[message_id], lease=timedelta(minutes=1))
                 outgoing = await compose(conn, settings, message)
                 assert isinstance(outgoing, Outgoing) and outgoing.email is not None
                 emails.append(

@@ -85,12 +85,21 @@ async def dispatch_due(
 
 
 async def _dispatch_batch(pool: asyncpg.Pool, queue: Any, requeue_after: timedelta) -> int:
-    async with pool.acquire() as conn, conn.transaction():
-        rows = await queries.due_messages(conn, requeue_after=requeue_after, limit=BATCH)
-        ids = [row["id"] for row in rows]
-        await enqueue_sends(
-            queue, [(row["id"], job_id(row["id"], row["attempts"])) for row in rows]
-        )
-        if ids:
-            await queries.mark_enqueued(conn, ids=ids)
+    # Marked and committed before the queue has them: a worker that takes a job at once
+    # finds its message free to claim, not still locked by this transaction (its claim
+    # passes over locked messages). If the queue then refuses them, they are unmarked and
+    # due again at the next pass; if this process dies in between, after requeue_after.
+    async with pool.acquire() as conn:
+        async with conn.transaction():
+            rows = await queries.due_messages(conn, requeue_after=requeue_after, limit=BATCH)
+            ids = [row["id"] for row in rows]
+            if ids:
+                await queries.mark_enqueued(conn, ids=ids)
+        try:
+            await enqueue_sends(
+                queue, [(row["id"], job_id(row["id"], row["attempts"])) for row in rows]
+            )
+        except BaseException:
+            await queries.unmark_enqueued(conn, ids=ids)
+            raise
     return len(ids)

@@ -164,23 +164,36 @@ FOR UPDATE SKIP LOCKED;
 -- name: mark_enqueued(ids)!
 UPDATE messages SET enqueued_at = now() WHERE id = ANY (:ids::uuid[]);
 
--- name: finish(id, status, reason, counted_as, shard, subject, text)!
--- A message sent or failed counts in the metrics (delivery_counts) as :counted_as.
--- A message sent keeps what it said (:subject, an e-mail's; :text, the SMS or the
--- e-mail's plain text, NULL for one that carried a secret); any other outcome, none.
-WITH finished AS (
-    UPDATE messages
-    SET status = :status, status_reason = :reason, claimed_until = NULL, updated_at = now(),
-        sent_at = CASE WHEN :status = 'sent' THEN now() END,
-        sent_subject = CASE WHEN :status = 'sent' THEN :subject::text END,
-        sent_text = CASE WHEN :status = 'sent' THEN :text::text END
-    WHERE id = :id AND status = 'sending'
-    RETURNING channel, status
+-- name: unmark_enqueued(ids)!
+-- Handed over, but the queue did not take them: due at the next pass.
+UPDATE messages SET enqueued_at = NULL WHERE id = ANY (:ids::uuid[]) AND status = 'pending';
+
+-- name: finish(ids, statuses, reasons, counted_as, subjects, texts, shard)!
+-- The outcomes of sends, one per id (the arrays in step; a worker records those that
+-- end at about the same moment together). A message sent or failed counts in the
+-- metrics (delivery_counts) as its counted_as. A message sent keeps what it said (its
+-- subject, an e-mail's; its text, the SMS or the e-mail's plain text, NULL for one that
+-- carried a secret); any other outcome, none.
+WITH outcome AS (
+    SELECT * FROM unnest(:ids::uuid[], :statuses::text[], :reasons::text[],
+                         :counted_as::text[], :subjects::text[], :texts::text[])
+        AS o (id, status, reason, counted_as, subject, text)
+), finished AS (
+    UPDATE messages m
+    SET status = o.status, status_reason = o.reason, claimed_until = NULL,
+        updated_at = now(),
+        sent_at = CASE WHEN o.status = 'sent' THEN now() END,
+        sent_subject = CASE WHEN o.status = 'sent' THEN o.subject END,
+        sent_text = CASE WHEN o.status = 'sent' THEN o.text END
+    FROM outcome o
+    WHERE m.id = o.id AND m.status = 'sending'
+    RETURNING m.channel, m.status, o.counted_as
 )
 INSERT INTO delivery_counts AS c (channel, outcome, reason, shard, count)
-SELECT channel, status, :counted_as, :shard, 1 FROM finished
+SELECT channel, status, counted_as, :shard, count(*) FROM finished
 WHERE status IN ('sent', 'failed')
-ON CONFLICT (channel, outcome, reason, shard) DO UPDATE SET count = c.count + 1;
+GROUP BY channel, status, counted_as
+ON CONFLICT (channel, outcome, reason, shard) DO UPDATE SET count = c.count + excluded.count;
 
 -- name: retry_later(id, at, reason, until, counted_as, shard)!
 -- A try failed for a passing reason: due again at :at, and given up after :until.
@@ -203,16 +216,24 @@ SET status = 'pending', attempts = attempts - 1, scheduled_for = :at, status_rea
     claimed_until = NULL, enqueued_at = NULL, updated_at = now()
 WHERE id = :id AND status = 'sending';
 
--- name: claim(id, lease)^
--- Only one sender gets a message, however many jobs carry its id. Returns with it
--- everything the message needs: where the client can be reached and may be, whether
--- they are still in the programme, the programme, and the session.
-WITH claimed AS (
+-- name: claim(ids, lease)
+-- Only one sender gets a message, however many jobs carry its id; a worker claims those
+-- its jobs ask for at about the same moment together. Returns with each message claimed
+-- everything it needs: where the client can be reached and may be, whether they are
+-- still in the programme, the programme, and the session. A message that someone is
+-- changing just now (a cancellation) is passed over rather than waited for, so that
+-- claims never wait on one another in a different order: passed over, it is still
+-- pending, and the dispatcher hands it over again.
+WITH free AS (
+    SELECT id FROM messages
+    WHERE id = ANY (:ids::uuid[]) AND status = 'pending' AND scheduled_for <= now()
+      AND in_calendar_order(messages)
+    FOR UPDATE SKIP LOCKED
+), claimed AS (
     UPDATE messages
     SET status = 'sending', attempts = attempts + 1,
         claimed_until = now() + :lease::interval, updated_at = now()
-    WHERE id = :id AND status = 'pending' AND scheduled_for <= now()
-      AND in_calendar_order(messages)
+    WHERE id IN (SELECT id FROM free)
     RETURNING id, client_id, staff_id, kind, channel, programme_id, session_id, meeting_id,
               subject_type, subject_id, attempts, retry_until, changes
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -18,6 +18,7 @@ import asyncpg
 import httpx
 
 from service.base import clock
+from service.base.batching import Coalescer
 from service.base.settings import Settings
 from service.notifications.compose import compose
 from service.notifications.compose_code import SUBJECT_TYPE as CODE
@@ -39,6 +40,25 @@ logger = logging.getLogger("polku.messages")
 # which bound each step, and below the job's timeout (workers/main.py), so the sender
 # records a hang as a try that failed rather than being cancelled mid-way.
 DELIVERY_TIMEOUT_SECONDS = 120
+# Claims, and records of outcomes, that a worker's sends ask for at about the same moment
+# go to PostgreSQL together, this many at most: a statement and its round trip for each
+# send cost the worker more than the sending did. A batch starts at once while fewer
+# than IN_FLIGHT are running, so a quiet worker waits for nothing.
+BATCH = 100
+IN_FLIGHT = 4
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one send ended, to record: `counted_as` a FailureKind or "none"; `subject`
+    and `text` what went, for a message sent."""
+
+    id: str
+    status: str
+    reason: str | None
+    counted_as: str = "none"
+    subject: str | None = None
+    text: str | None = None
 
 
 def _quiet_hours(message: Any, now: datetime) -> Skip | datetime | None:
@@ -66,21 +86,30 @@ class Sender:
     http: httpx.AsyncClient
     smtp: SmtpPool | None = None
     deadline: float = DELIVERY_TIMEOUT_SECONDS
+    _claims: Coalescer[str, Any] = field(init=False, repr=False)
+    _outcomes: Coalescer[Outcome, None] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._claims = Coalescer(self._claim_batch, in_flight=IN_FLIGHT, max_batch=BATCH)
+        self._outcomes = Coalescer(self._record_batch, in_flight=IN_FLIGHT, max_batch=BATCH)
 
     async def send(self, message_id: str) -> str:
         """Deliver one message if it is due and nobody else has it; returns the outcome."""
-        async with self.pool.acquire() as proxy:
-            conn = cast(asyncpg.Connection, proxy)
-            message = await queries.claim(conn, id=message_id, lease=self.settings.send_lease)
-            if message is None:
-                return "not due, or handled already"
-            try:
-                ready = await self._prepare(conn, message)
-            except Exception:  # a fault of ours: record it and try again later
-                logger.exception("preparing message %s failed", message_id)
-                return await self._retry(conn, message, _internal_error())
-        if isinstance(ready, str):
-            return ready
+        message = await self._claims(message_id)
+        if message is None:
+            return "not due, or handled already"
+        # No connection is held while an outcome waits for its batch: a batch needs one.
+        try:
+            async with self.pool.acquire() as proxy:
+                ready = await self._prepare(cast(asyncpg.Connection, proxy), message)
+        except Exception:  # a fault of ours: record it and try again later
+            logger.exception("preparing message %s failed", message_id)
+            return await self._retry(message, _internal_error())
+        if isinstance(ready, Skip):
+            await self._outcomes(Outcome(message_id, "skipped", ready.reason))
+            return "skipped"
+        if ready is None:
+            return "postponed"
         # No connection is held while the message travels: a slow server must not starve
         # the pool, nor outlive the connection that is to record the outcome.
         failure: DeliveryFailure | None = None
@@ -91,34 +120,48 @@ class Sender:
         except Exception:  # a fault of ours: record it and try again later
             logger.exception("sending message %s failed", message_id)
             failure = _internal_error()
-        async with self.pool.acquire() as proxy:
-            conn = cast(asyncpg.Connection, proxy)
-            if isinstance(failure, TransientFailure):
-                return await self._retry(conn, message, failure)
-            if failure is not None:
-                logger.warning(
-                    "message %s failed (%s): %s", message_id, failure.code or "-", failure
-                )
-                await self._finish(conn, message_id, "failed", failure.reason, failure.kind)
-                return "failed"
-            await self._finish(conn, message_id, "sent", None, "none", _what_went(message, ready))
+        if isinstance(failure, TransientFailure):
+            return await self._retry(message, failure)
+        if failure is not None:
+            logger.warning("message %s failed (%s): %s", message_id, failure.code or "-", failure)
+            await self._outcomes(Outcome(message_id, "failed", failure.reason, failure.kind))
+            return "failed"
+        subject, text = _what_went(message, ready)
+        await self._outcomes(Outcome(message_id, "sent", None, subject=subject, text=text))
         return "sent"
 
-    async def _prepare(self, conn: asyncpg.Connection, message: Any) -> str | Outgoing:
-        """What to send, or the outcome already recorded (skipped, postponed)."""
-        message_id = message["id"]
+    async def _claim_batch(self, message_ids: list[str]) -> list[Any]:
+        """Each id's message, claimed, or None. Two jobs of one worker may carry the same
+        message (a job per attempt): only the first asking gets it."""
+        async with self.pool.acquire() as conn:
+            rows = await queries.claim(conn, ids=message_ids, lease=self.settings.send_lease)
+        claimed = {row["id"]: row for row in rows}
+        return [claimed.pop(message_id, None) for message_id in message_ids]
+
+    async def _record_batch(self, outcomes: list[Outcome]) -> list[None]:
+        async with self.pool.acquire() as conn:
+            await queries.finish(
+                conn,
+                ids=[o.id for o in outcomes],
+                statuses=[o.status for o in outcomes],
+                reasons=[o.reason for o in outcomes],
+                counted_as=[o.counted_as for o in outcomes],
+                subjects=[o.subject for o in outcomes],
+                texts=[o.text for o in outcomes],
+                shard=count_shard(),
+            )
+        return [None] * len(outcomes)
+
+    async def _prepare(self, conn: asyncpg.Connection, message: Any) -> Outgoing | Skip | None:
+        """What to send, why nothing is (to record), or None when the message was
+        postponed (recorded already)."""
         held = _quiet_hours(message, clock.now())
         if isinstance(held, Skip):
-            await self._finish(conn, message_id, "skipped", held.reason)
-            return "skipped"
+            return held
         if held is not None:
-            await queries.postpone(conn, id=message_id, at=held, reason="no SMS at night")
-            return "postponed"
-        outcome = await compose(conn, self.settings, message)
-        if isinstance(outcome, Skip):
-            await self._finish(conn, message_id, "skipped", outcome.reason)
-            return "skipped"
-        return outcome
+            await queries.postpone(conn, id=message["id"], at=held, reason="no SMS at night")
+            return None
+        return await compose(conn, self.settings, message)
 
     async def _deliver(self, message: Any, outgoing: Outgoing) -> None:
         try:
@@ -155,33 +198,7 @@ class Sender:
                 message_id=message["id"],
             )
 
-    async def _finish(
-        self,
-        conn: asyncpg.Connection,
-        message_id: str,
-        status: str,
-        reason: str | None,
-        counted_as: str = "none",
-        went: tuple[str | None, str | None] = (None, None),
-    ) -> None:
-        """Record the outcome; a message sent or failed counts, by `counted_as` (a
-        FailureKind, or "none"), in the metrics in the same statement. A message sent
-        keeps `went`, its (subject, text) as handed over."""
-        subject, text = went
-        await queries.finish(
-            conn,
-            id=message_id,
-            status=status,
-            reason=reason,
-            counted_as=counted_as,
-            shard=count_shard(),
-            subject=subject,
-            text=text,
-        )
-
-    async def _retry(
-        self, conn: asyncpg.Connection, message: Any, failure: TransientFailure
-    ) -> str:
+    async def _retry(self, message: Any, failure: TransientFailure) -> str:
         """Due again after a wait, or failed once the message's retries have run out."""
         now = clock.now()
         until = message["retry_until"] or now + RETRY_FOR
@@ -196,17 +213,18 @@ class Sender:
                 code,
                 reason,
             )
-            await self._finish(conn, message["id"], "failed", reason, failure.kind)
+            await self._outcomes(Outcome(message["id"], "failed", reason, failure.kind))
             return "failed"
-        await queries.retry_later(
-            conn,
-            id=message["id"],
-            at=at,
-            reason=failure.reason,
-            until=until,
-            counted_as=failure.kind,
-            shard=count_shard(),
-        )
+        async with self.pool.acquire() as conn:
+            await queries.retry_later(
+                conn,
+                id=message["id"],
+                at=at,
+                reason=failure.reason,
+                until=until,
+                counted_as=failure.kind,
+                shard=count_shard(),
+            )
         logger.info(
             "message %s not delivered (%s): %s; tried again at %s",
             message["id"],

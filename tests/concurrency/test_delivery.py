@@ -9,21 +9,24 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
 import msgspec
 import pytest
 from arq import create_pool
-from arq.connections import RedisSettings
+from arq.connections import ArqRedis, RedisSettings
 from httpx import AsyncClient
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from service.base.settings import Settings
 from service.notifications.dispatch import SEND_JOB, dispatch_due
 from service.notifications.rules import MAX_UNFINISHED_TRIES
 from service.notifications.sender import Sender
 from service.notifications.smtp import SmtpPool, SmtpServer
+from tests.cli.test_cli import _free_port
 from tests.factories import Factory
 from tests.mail import MailServer
 from tests.workers.test_messages import enrolled_client, run_worker
@@ -81,6 +84,106 @@ async def test_a_flushed_redis_loses_nothing(
     await run_worker(msgspec.structs.replace(worker_settings, requeue_after=timedelta(0)))
     assert len(mail_server.mailbox.to("anna@example.org")) == 1
     assert [r["status"] for r in await invites(db)] == ["sent"]
+
+
+async def test_a_message_asked_for_twice_in_one_batch_is_claimed_once(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection, worker_settings: Settings
+) -> None:
+    """A worker claims together what its jobs ask for at once; two jobs of one message
+    (a job per attempt) may be among them, and only the first gets it."""
+    await enrolled_client(api, make)
+    [invite] = await invites(db)
+    pool = await _pool(worker_settings)
+    try:
+        async with httpx.AsyncClient() as http:
+            sender = Sender(pool, worker_settings, http)
+            claimed = await sender._claim_batch([invite["id"], invite["id"]])
+    finally:
+        await pool.close()
+    assert [row is not None for row in claimed] == [True, False]
+    assert [(r["status"], r["attempts"]) for r in await invites(db)] == [("sending", 1)]
+
+
+async def test_sends_at_once_each_go_once(
+    api: AsyncClient,
+    make: Factory,
+    db: asyncpg.Connection,
+    worker_settings: Settings,
+    mail_server: MailServer,
+) -> None:
+    """Twelve sends of one message at once, one worker: the claims and the record of the
+    outcome are batched, and the message still goes once."""
+    await enrolled_client(api, make)
+    [invite] = await invites(db)
+    pool = await _pool(worker_settings)
+    smtp = SmtpPool(SmtpServer.from_url(mail_server.url))
+    try:
+        async with httpx.AsyncClient() as http:
+            sender = Sender(pool, worker_settings, http, smtp)
+            outcomes = await asyncio.gather(*(sender.send(invite["id"]) for _ in range(12)))
+    finally:
+        await smtp.close()
+        await pool.close()
+    assert sorted(outcomes) == ["not due, or handled already"] * 11 + ["sent"]
+    assert len(mail_server.mailbox.to("anna@example.org")) == 1
+    assert [(r["status"], r["attempts"]) for r in await invites(db)] == [("sent", 1)]
+
+
+class _Watched:
+    """The real queue, noting whether the messages it is handed were marked as handed
+    over, and committed, by the time it got them."""
+
+    def __init__(self, queue: ArqRedis, db: asyncpg.Connection) -> None:
+        self._queue = queue
+        self._db = db
+        self.marked_before: list[bool] = []
+
+    async def eval(self, *args: Any) -> Any:
+        marked = await self._db.fetchval(
+            "SELECT bool_and(enqueued_at IS NOT NULL) FROM messages WHERE kind = 'invite'"
+        )
+        self.marked_before.append(marked)
+        return await self._queue.eval(*args)
+
+
+async def test_a_message_is_marked_handed_over_before_a_worker_can_take_it(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection, worker_settings: Settings
+) -> None:
+    """A worker that takes the job at once finds the message committed and free: its
+    claim passes over messages locked by someone else."""
+    await enrolled_client(api, make)
+    assert worker_settings.redis_url is not None
+    queue = await create_pool(RedisSettings.from_dsn(worker_settings.redis_url))
+    pool = await _pool(worker_settings)
+    try:
+        watched = _Watched(queue, db)
+        assert await dispatch_due(pool, watched, timedelta(minutes=1)) == 1
+    finally:
+        await queue.aclose()
+        await pool.close()
+    assert watched.marked_before == [True]
+
+
+async def test_messages_a_queue_refused_are_due_at_the_next_pass(
+    api: AsyncClient, make: Factory, db: asyncpg.Connection, worker_settings: Settings
+) -> None:
+    await enrolled_client(api, make)
+    pool = await _pool(worker_settings)
+    nowhere = Redis(port=_free_port(), socket_connect_timeout=1)
+    try:
+        with pytest.raises(RedisConnectionError):
+            await dispatch_due(pool, nowhere, timedelta(minutes=1))
+        [row] = await db.fetch("SELECT enqueued_at FROM messages WHERE kind = 'invite'")
+        assert row["enqueued_at"] is None
+        assert worker_settings.redis_url is not None
+        queue = await create_pool(RedisSettings.from_dsn(worker_settings.redis_url))
+        try:
+            assert await dispatch_due(pool, queue, timedelta(minutes=1)) == 1
+        finally:
+            await queue.aclose()
+    finally:
+        await nowhere.aclose()
+        await pool.close()
 
 
 async def _pool(settings: Settings) -> asyncpg.Pool:
