@@ -32,7 +32,7 @@ from service.composers.demo.plausible import GROUP_THEMES, email_address
 from service.programmes.schedule import plan_sessions
 
 # Bump when the generated data changes, so existing benchmark databases are rebuilt.
-GENERATOR_VERSION = "15"
+GENERATOR_VERSION = "16"
 BENCH_PASSWORD = "benchmark-password"
 # Fixed tokens for the load generator; they open only a benchmark database.
 WORKER_TOKEN = "polku_bench-worker-token-0000000000000000000000000"

@@ -1,6 +1,8 @@
-"""What running the region leaves behind: feedback at the end of each group, and the
-message history (invites sent, reminders sent for recent sessions, reminders waiting
-for the coming ones), on the channels each client consented to.
+"""What running the region leaves behind: feedback at the end of each group, the
+situation each client left a finished group in and, six months on, the follow-up
+question about it (answered, asked, or still to come), and the message history (invites
+sent, reminders sent for recent sessions, reminders waiting for the coming ones), on the
+channels each client consented to.
 
 Made with INSERT … SELECT from the rows already generated: it derives everything
 from them, and PostgreSQL does it without a round trip per row. setseed() keeps
@@ -23,6 +25,48 @@ SELECT e.id, e.programme_id, e.client_id, random() < 0.79, random() < 0.45, p.cr
 FROM enrolments e
 JOIN programmes p ON p.id = e.programme_id
 WHERE e.status = 'enrolled' AND p.ends_at < now() AND random() < 0.8
+"""
+
+# Most who finished a group have their situation recorded as they leave it.
+EXITS = """
+INSERT INTO exits (client_id, programme_id, left_on, situation, recorded_by, recorded_at)
+SELECT e.client_id, e.programme_id, (p.ends_at AT TIME ZONE p.timezone)::date,
+       (ARRAY['employed', 'self_employed', 'education', 'job_seeking', 'training',
+              'inactive', 'unknown'])[1 + floor(random() ^ 1.5 * 7)::int],
+       p.created_by, p.ends_at
+FROM enrolments e
+JOIN programmes p ON p.id = e.programme_id
+WHERE e.status = 'enrolled' AND p.ends_at < now() AND random() < 0.7
+"""
+
+# One follow-up per client, six months after their latest exit: to come, or asked and
+# (mostly) answered, by the client or a worker.
+FOLLOW_UPS = """
+WITH latest AS (
+    SELECT DISTINCT ON (client_id) id, client_id, left_on, recorded_by
+    FROM exits ORDER BY client_id, left_on DESC, id
+), due AS (
+    SELECT l.*, (l.left_on + interval '6 months')::date AS due_on, random() AS roll
+    FROM latest l
+)
+INSERT INTO follow_ups (client_id, exit_id, due_on, status, asked_at, situation,
+                        recorded_on, source, recorded_by, answered_at)
+SELECT client_id, id, due_on, kind.status,
+       CASE WHEN kind.status <> 'scheduled' THEN due_on + time '10:00' END,
+       CASE WHEN kind.status = 'answered'
+            THEN (ARRAY['employed', 'self_employed', 'education', 'job_seeking',
+                        'training', 'inactive', 'unknown'])[1 + floor(random() * 7)::int] END,
+       CASE WHEN kind.status = 'answered' THEN due_on + 3 END,
+       CASE WHEN kind.status = 'answered' THEN
+            CASE WHEN roll < 0.2 THEN 'worker' ELSE 'client' END END,
+       CASE WHEN kind.status = 'answered' AND roll < 0.2 THEN recorded_by END,
+       CASE WHEN kind.status = 'answered' THEN due_on + 3 + time '12:00' END
+FROM due
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN due_on >= current_date THEN 'scheduled'
+                WHEN roll < 0.6 THEN 'answered'
+                ELSE 'asked' END AS status
+) kind
 """
 
 # Invites at enrolment; reminders the day before each session of the last sixty days
@@ -65,4 +109,6 @@ async def generate_activity(
 ) -> None:
     await conn.execute("SELECT setseed($1)", rng.random() * 2 - 1)
     await conn.execute(FEEDBACK)
+    await conn.execute(EXITS)
+    await conn.execute(FOLLOW_UPS)
     await conn.execute(MESSAGES)
