@@ -100,6 +100,14 @@ async def test_follow_ups_and_exits_fall_to_the_responsible_worker(
     assert [(f["client_name"], f["client_id"]) for f in day["follow_ups"]] == [("Anna S.", anna)]
     other = await make.staff("coach")
     assert (await worklist(api, other))["follow_ups"] == []
+    # Out of his reach (her record moved to another organisation, which shares nothing
+    # with his), the follow-up is not shown, though he is still her worker.
+    other_org = await make.organisation()
+    await db.execute("UPDATE clients SET organisation_id = $1 WHERE id = $2", other_org, anna)
+    assert (await worklist(api, worker))["follow_ups"] == []
+    await db.execute(
+        "UPDATE clients SET organisation_id = $1 WHERE id = $2", worker.organisation_id, anna
+    )
     # A coaching plan that ended two days ago is an exit to record too.
     plan = await create_plan(api, worker, anna)
     await db.execute("UPDATE plans SET ends_on = current_date - 2 WHERE id = $1", plan["id"])

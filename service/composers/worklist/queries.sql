@@ -55,13 +55,24 @@ meetings AS (
     WHERE pc.staff_id = :viewer AND m.starts_at >= :period_start
       AND m.starts_at < :period_end AND can_reach_client(:viewer, pl.client_id)
 ),
--- Six-month follow-ups asked and unanswered for 14 days, of the viewer's own clients.
-follow_ups AS (
+-- Six-month follow-ups asked and unanswered for 14 days, of the viewer's own clients;
+-- reach asked once for the clients found.
+overdue AS (
     SELECT f.id, f.client_id, f.due_on, f.asked_at
     FROM client_workers w
-    JOIN follow_ups f ON f.client_id = w.client_id
-    WHERE w.staff_id = :viewer AND f.status = 'asked' AND f.asked_at < :overdue_before
-      AND can_reach_client(:viewer, f.client_id)
+    -- Looked up client by client (a client has one open follow-up at most): a join's
+    -- plan for any parameters read every open follow-up in the county.
+    CROSS JOIN LATERAL (
+        SELECT f.id, f.client_id, f.due_on, f.asked_at FROM follow_ups f
+        WHERE f.client_id = w.client_id AND f.status = 'asked'
+          AND f.asked_at < :overdue_before
+        LIMIT 1
+    ) f
+    WHERE w.staff_id = :viewer
+), follow_ups AS (
+    SELECT * FROM overdue
+    WHERE client_id IN (SELECT client_id FROM reachable_among(:viewer, ARRAY(
+        SELECT client_id FROM overdue)))
 ),
 -- The viewer's own clients with an exit to record: who left a group (withdrawn, or the
 -- group ended) since `left_since`, or whose coaching plan ended from `first_day` to
@@ -133,7 +144,10 @@ SELECT
      FROM exits x JOIN named n ON n.id = x.client_id) AS exits_to_record,
     (SELECT count(*) FROM notices n
      WHERE n.staff_id = :viewer AND n.read_at IS NULL
-       AND can_reach_client(:viewer, n.client_id)) AS unread_notices,
+       AND n.client_id IN (SELECT client_id FROM reachable_among(:viewer, ARRAY(
+           SELECT u.client_id FROM notices u
+           WHERE u.staff_id = :viewer AND u.read_at IS NULL))))
+        AS unread_notices,
     (SELECT coalesce(json_agg(json_build_object(
                 'id', q.id, 'client_id', q.client_id, 'client_name', n.name,
                 'received_on', q.received_on, 'due_on', q.due_on)
