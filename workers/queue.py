@@ -6,9 +6,10 @@ milliseconds each, that serial loop caps a worker at about a thousand jobs a sec
 Here one Lua script, atomic as scripts are, makes the same checks and the same claim for
 the whole batch.
 
-A claim lasts as long as its job may run, and ten seconds more: arq gives every job the
-claim of the longest (a cron job's five minutes), so a message picked by a worker that
-was then killed waited five minutes before another could send it.
+A job's claim lasts as long as the longest job of its kind may run, and ten seconds more:
+cron jobs as arq has it, other jobs (sends) by their own functions' timeouts. arq gives
+every job the claim of the longest of all (a cron job's five minutes), so a message
+picked by a worker that was then killed waited five minutes before another could send it.
 """
 
 from __future__ import annotations

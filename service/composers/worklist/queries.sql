@@ -113,6 +113,10 @@ late_access_requests AS (
       AND s.active
     ORDER BY q.due_on, q.id
     LIMIT 100
+),
+-- The viewer's unread notices, to count those about clients in reach (asked once).
+unread AS (
+    SELECT client_id FROM notices WHERE staff_id = :viewer AND read_at IS NULL
 ), named AS (
     SELECT c.id, c.first_name || ' ' || left(c.last_name, 1) || '.' AS name
     FROM clients c
@@ -142,12 +146,9 @@ SELECT
             ORDER BY x.plan_id IS NOT NULL, CASE WHEN x.plan_id IS NOT NULL THEN x.left_on END,
                      x.plan_id, x.client_id, x.programme_id), '[]')
      FROM exits x JOIN named n ON n.id = x.client_id) AS exits_to_record,
-    (SELECT count(*) FROM notices n
-     WHERE n.staff_id = :viewer AND n.read_at IS NULL
-       AND n.client_id IN (SELECT client_id FROM reachable_among(:viewer, ARRAY(
-           SELECT u.client_id FROM notices u
-           WHERE u.staff_id = :viewer AND u.read_at IS NULL))))
-        AS unread_notices,
+    (SELECT count(*) FROM unread
+     WHERE client_id IN (SELECT client_id FROM reachable_among(:viewer, ARRAY(
+         SELECT client_id FROM unread)))) AS unread_notices,
     (SELECT coalesce(json_agg(json_build_object(
                 'id', q.id, 'client_id', q.client_id, 'client_name', n.name,
                 'received_on', q.received_on, 'due_on', q.due_on)
