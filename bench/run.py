@@ -90,7 +90,8 @@ async def copy_database(server_url: str, source_url: str, name: str) -> str:
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         source = urlsplit(source_url).path.lstrip("/")
-        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+        # FILE_COPY: a checkpoint and a file copy, not the whole database through WAL.
+        await admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}" STRATEGY FILE_COPY')
     finally:
         await admin.close()
     return _with_database(server_url, name)
@@ -602,7 +603,12 @@ def main() -> None:
         database_url, redis_url = servers(stack, args.data_dir)
         running, memories, database_urls = [], {}, {}
         for clients in sizes:
-            url, generation[clients] = asyncio.run(prepare_database(database_url, clients))
+            generated, generation[clients] = asyncio.run(prepare_database(database_url, clients))
+            # Each run measures on a fresh copy of the generated data: what an earlier run
+            # left (a grown audit month, bloated indexes) would make its figures worse.
+            copy = f"polku_bench_{clients}_run"
+            url = asyncio.run(copy_database(database_url, generated, copy))
+            stack.callback(lambda c=copy: asyncio.run(drop_database(database_url, c)))
             database_urls[clients] = url
             base, memory = stack.enter_context(bench_server(url, redis_url, args.workers))
             running.append(Server(clients, base, asyncio.run(load_data(url)), url, redis_url))
