@@ -160,25 +160,29 @@ WHERE plan_id = ANY (:plan_ids::uuid[]);
 -- feedback recorded before questionnaires came moved into such rounds, migration 0035).
 -- Anonymous rounds cannot be told apart per participant and count in their own results.
 -- Looked up per enrolment, by index: a join to every answer in the database read them
--- all, more with every county (bench/README, the outcome report).
-SELECT f.got_support, f.new_plans
+-- all, more with every county (bench/README, the outcome report). The rounds are
+-- looked in only where no feedback was recorded.
+SELECT coalesce(k.got_support, a.got_support) AS got_support,
+       coalesce(k.new_plans, a.new_plans) AS new_plans
 FROM enrolments e
-CROSS JOIN LATERAL (
-    SELECT k.got_support, k.new_plans, 0 AS preference
+LEFT JOIN LATERAL (
+    SELECT k.got_support, k.new_plans, true AS found
     FROM programme_feedback k
     WHERE k.enrolment_id = e.id
       AND k.programme_id = e.programme_id AND k.client_id = e.client_id
-    UNION ALL
-    SELECT (a.answers->>'got_support')::boolean, (a.answers->>'new_plans')::boolean, 1
+    LIMIT 1
+) k ON true
+LEFT JOIN LATERAL (
+    SELECT (a.answers->>'got_support')::boolean AS got_support,
+           (a.answers->>'new_plans')::boolean AS new_plans, true AS found
     FROM questionnaire_rounds r
     JOIN questionnaires q ON q.id = r.questionnaire_id AND q.key = 'group_end_feedback'
     JOIN questionnaire_answers a ON a.round_id = r.id AND a.client_id = e.client_id
-    WHERE r.programme_id = e.programme_id
+    WHERE k.found IS NULL AND r.programme_id = e.programme_id
       AND a.answers ? 'got_support' AND a.answers ? 'new_plans'
-    ORDER BY preference
     LIMIT 1
-) f
-WHERE e.id = ANY (:enrolment_ids::uuid[]);
+) a ON true
+WHERE e.id = ANY (:enrolment_ids::uuid[]) AND (k.found OR a.found);
 
 -- name: assessment_ends(client_ids, last_day)
 -- Each client's first and latest domain scores with each instrument, by the period's

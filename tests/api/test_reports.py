@@ -553,6 +553,42 @@ async def test_people_count_once_and_only_while_they_were_there(
     assert await participants(30) == shown(6)  # the one who left before the period
 
 
+async def test_feedback_recorded_wins_over_the_clients_round_answers(
+    api: AsyncClient, db: asyncpg.Connection, make: Factory
+) -> None:
+    """Nine had feedback recorded with them (all "got support"); the group's end-of-group
+    round was answered by the first of them ("no") and by the two who left, who had none
+    recorded ("yes"): the first counts by what was recorded, the two by their own."""
+    team, clients = await finished_cohort(api, db, make)
+    programme_id = await db.fetchval(
+        "SELECT programme_id FROM enrolments WHERE client_id = $1", clients[0]
+    )
+    round_id = await db.fetchval(
+        "INSERT INTO questionnaire_rounds (programme_id, questionnaire_id, opens_on, closes_on, "
+        "anonymous) SELECT $1, id, current_date, current_date, false FROM questionnaires "
+        "WHERE key = 'group_end_feedback' ORDER BY version DESC LIMIT 1 RETURNING id",
+        programme_id,
+    )
+    for client_id, answer in [(clients[0], "false"), (clients[9], "true"), (clients[10], "true")]:
+        await db.execute(
+            "INSERT INTO questionnaire_answers (round_id, role, client_id, answers) "
+            "VALUES ($1, 'client', $2, jsonb_build_object('got_support', $3::text::boolean, "
+            "'new_plans', $3::text::boolean))",
+            round_id,
+            client_id,
+            answer,
+        )
+    response = await api.get(
+        "/api/v1/reports/outcomes",
+        params={"from": days_ago(120), "to": days_ago(0)},
+        headers=team.analyst.headers,
+    )
+    assert response.status_code == 200, response.text
+    feedback = response.json()["feedback"]
+    assert feedback["responses"] == shown(11)
+    assert (feedback["got_support"], feedback["got_support_share"]) == (shown(11), shown(1.0))
+
+
 async def test_situations_upon_leaving_and_six_months_on(
     api: AsyncClient, db: asyncpg.Connection, make: Factory
 ) -> None:
