@@ -37,8 +37,10 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and not is_finnish_public_holiday(day)
 
 
+@lru_cache(maxsize=4096)
 def add_working_days(day: date, count: int) -> date:
-    """The `count`th working day after `day` (`day` itself does not count)."""
+    """The `count`th working day after `day` (`day` itself does not count). Kept: a
+    stalled-paths list asks it of two hundred referrals, most sent on the same days."""
     if count < 0:
         raise ValueError("count working days forward")
     while count:
