@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from service.coaching import gas
 from service.reports import disclosure
@@ -71,8 +72,7 @@ def reasons(
     )
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(msgspec.Struct, frozen=True):
     """A place in a group that ended: kept to the end, or left."""
 
     completed: bool
@@ -158,8 +158,7 @@ def feedback(answers: Sequence[tuple[bool, bool]]) -> Feedback:
     )
 
 
-@dataclass(frozen=True)
-class RatedGoal:
+class RatedGoal(msgspec.Struct, frozen=True):
     weight: float
     baseline: int
     level: int | None  # by the period's end; None if not rated by then
@@ -193,8 +192,7 @@ def gas_change(plans: Iterable[Sequence[RatedGoal]]) -> GasChange:
     )
 
 
-@dataclass(frozen=True)
-class AssessmentEnds:
+class AssessmentEnds(msgspec.Struct, frozen=True):
     """One person's first and latest domain scores with one instrument."""
 
     instrument: str
@@ -228,8 +226,7 @@ def domain_changes(people: Iterable[AssessmentEnds]) -> list[DomainChange]:
     return changes
 
 
-@dataclass(frozen=True)
-class ReferralTimes:
+class ReferralTimes(msgspec.Struct, frozen=True):
     status: str
     reason: str | None
     days_to_answer: float | None
