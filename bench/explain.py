@@ -30,7 +30,7 @@ import asyncpg
 
 from bench import generate
 from bench.generate_worklist import WORKLIST_TOKEN
-from bench.run import RESULTS, ROOT, copy_database, drop_database, prepare_database, servers
+from bench.run import RESULTS, ROOT, database_copy, prepare_database, servers
 from bench.scenarios import Data, load_data
 from db.pool import connect
 from service.base.identity import Actor
@@ -161,13 +161,9 @@ async def main_async(clients: int, data_dir: str) -> None:
         server_url, _redis_url = servers(stack, data_dir)
         generated, _seconds = await prepare_database(server_url, clients)
         # On a copy, as bench.run measures: the reads' audit rows stay out of the template.
-        copy = f"polku_bench_{clients}_explain"
-        url = await copy_database(server_url, generated, copy)
-        try:
+        async with database_copy(server_url, generated, f"polku_bench_{clients}_explain") as url:
             data = await load_data(url)
             found = await explain(url, data)
-        finally:
-            await drop_database(server_url, copy)
     path = RESULTS / f"explain-{clients}.md"
     path.write_text(markdown(clients, found))
     for read in found:

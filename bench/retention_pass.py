@@ -131,14 +131,11 @@ async def _measure(url: str, due: int) -> RetentionPassResult:
 
 
 async def measure(server_url: str, clients: int, due: int) -> RetentionPassResult:
-    from bench.run import copy_database, drop_database, prepare_database
+    from bench.run import database_copy, prepare_database
 
     source, _ = await prepare_database(server_url, clients)
-    copy = f"polku_bench_retention_{clients}"
-    try:
-        return await _measure(await copy_database(server_url, source, copy), due)
-    finally:
-        await drop_database(server_url, copy)
+    async with database_copy(server_url, source, f"polku_bench_retention_{clients}") as url:
+        return await _measure(url, due)
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -95,6 +95,16 @@ async def copy_database(server_url: str, source_url: str, name: str) -> str:
     finally:
         await admin.close()
     return _with_database(server_url, name)
+
+
+@contextlib.asynccontextmanager
+async def database_copy(server_url: str, source_url: str, name: str) -> AsyncIterator[str]:
+    """A fresh copy of `source_url` for the block (its URL), dropped after it."""
+    url = await copy_database(server_url, source_url, name)
+    try:
+        yield url
+    finally:
+        await drop_database(server_url, name)
 
 
 async def drop_database(server_url: str, name: str) -> None:

@@ -170,7 +170,7 @@ LEFT JOIN LATERAL (
     FROM programme_feedback k
     WHERE k.enrolment_id = e.id
       AND k.programme_id = e.programme_id AND k.client_id = e.client_id
-    LIMIT 1
+    LIMIT 1  -- one row by key anyway; keeps the lookup per enrolment (not a join)
 ) k ON true
 LEFT JOIN LATERAL (
     SELECT (a.answers->>'got_support')::boolean AS got_support,
