@@ -4,7 +4,8 @@ wrk (C, epoll) is the load generator: on a 2-core machine it leaves most of a
 core to the server under test, where a Python load generator would need one
 of its own to keep 50 connections busy. Its Lua hook lets every request carry
 a bearer token and rotate over many paths, and its `done` hook reports exact
-latency percentiles.
+latency percentiles. Each measurement also says how much of the machine's CPU time the
+hypervisor took meanwhile ("steal"), which on a shared virtual machine comes in bursts.
 """
 
 from __future__ import annotations
@@ -59,15 +60,40 @@ class Measurement:
     p50_ms: float
     p99_ms: float
     failures: int
+    # The share of the machine's CPU time the hypervisor took during the measurement
+    # (None where the system does not say).
+    stolen: float | None = None
 
-    def as_dict(self) -> dict[str, float | int]:
+    def as_dict(self) -> dict[str, float | int | None]:
         return {
             "rps": round(self.rps, 1),
             "p50_ms": round(self.p50_ms, 2),
             "p99_ms": round(self.p99_ms, 2),
             "requests": self.requests,
             "failures": self.failures,
+            "stolen_pct": None if self.stolen is None else round(100 * self.stolen, 1),
         }
+
+
+def cpu_ticks() -> tuple[int, int] | None:
+    """The machine's CPU time since boot and the part of it stolen by the hypervisor, in
+    clock ticks, from /proc/stat (Linux); None elsewhere."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(value) for value in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    if len(fields) < 8:
+        return None
+    # user, nice, system, idle, iowait, irq, softirq, steal (guest time is in user)
+    return sum(fields), fields[7]
+
+
+def stolen_between(before: tuple[int, int] | None, after: tuple[int, int] | None) -> float | None:
+    """The share of CPU time stolen between two `cpu_ticks` readings."""
+    if before is None or after is None or after[0] <= before[0]:
+        return None
+    return (after[1] - before[1]) / (after[0] - before[0])
 
 
 def _lua_string(value: str) -> str:
@@ -112,6 +138,7 @@ def measure(
     with tempfile.TemporaryDirectory() as directory:
         script = Path(directory) / "load.lua"
         script.write_text(_SCRIPT % {"requests": lua_requests, "headers": lua_headers})
+        ticks = cpu_ticks()
         completed = subprocess.run(
             [
                 wrk_path(),
@@ -128,6 +155,7 @@ def measure(
             text=True,
             check=True,
         )
+        stolen = stolen_between(ticks, cpu_ticks())
     line = next(x for x in completed.stdout.splitlines() if x.startswith("RESULT "))
     result = json.loads(line.removeprefix("RESULT "))
     elapsed = result["duration_us"] / 1e6
@@ -138,4 +166,5 @@ def measure(
         p50_ms=result["p50_us"] / 1000,
         p99_ms=result["p99_us"] / 1000,
         failures=result["socket_errors"] + result["non_2xx"],
+        stolen=stolen,
     )
