@@ -4,13 +4,16 @@ that says so."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 from typing import Any
 
 import pytest
 from httpx import AsyncClient, Response
+from litestar import Litestar
 
-from service.composers.feeds.cache import GZIP_MIN_BYTES
+from service.composers.feeds import serving
+from service.composers.feeds.cache import GZIP_MIN_BYTES, RenderedFeed
 from tests.api.test_calendar import client_in_group, new_link
 from tests.factories import Factory
 
@@ -149,6 +152,28 @@ async def test_a_small_feed_goes_as_it_is(api: AsyncClient, make: Factory) -> No
     assert len(body) < GZIP_MIN_BYTES
     assert "content-encoding" not in answer.headers
     assert body.startswith(b"BEGIN:VCALENDAR")
+
+
+async def test_apps_that_find_a_feed_dropped_wait_for_one_rendering_of_it(
+    app: Litestar, api: AsyncClient, make: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Calendar apps polling one feed just after it was dropped (a change, its time up)
+    get it rendered once, not once each."""
+    path = await group_feed(api, make)
+    renderings = 0
+    render = serving.render_feed
+
+    async def counted(*args: Any) -> RenderedFeed:
+        nonlocal renderings
+        renderings += 1
+        return await render(*args)
+
+    monkeypatch.setattr(serving, "render_feed", counted)
+    app.state.feed_cache.invalidate()
+    answers = await asyncio.gather(*(api.get(path, headers=PLAIN) for _ in range(20)))
+    assert [answer.status_code for answer in answers] == [200] * 20
+    assert len({answer.content for answer in answers}) == 1
+    assert renderings == 1
 
 
 async def test_the_openapi_document_says_what_a_feed_answers(api: AsyncClient) -> None:

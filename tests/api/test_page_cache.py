@@ -4,15 +4,18 @@ announced by another (two API processes), a rotated link, the passing of time.""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
+from typing import Any
 
 import asyncpg
+import pytest
 from httpx import AsyncClient
 from litestar import Litestar
 
 from service.base.settings import Settings
 from service.client_page import links
-from service.composers.client_page import page_cache
+from service.composers.client_page import page, page_cache
 from service.composers.client_page.page import read_page as render_page
 from tests.api.client_page import in_group, page_client, page_link, read_page
 from tests.api.feeds import another_process, within_a_second
@@ -36,6 +39,28 @@ async def test_a_page_is_served_from_memory_until_something_on_it_changes(
     )
     assert renamed.status_code == 200, renamed.text
     assert "Annukka" in await read_page(api, path)
+
+
+async def test_readers_who_find_the_page_dropped_wait_for_one_rendering_of_it(
+    app: Litestar, api: AsyncClient, make: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many reads of one page just after it was dropped (a change, its minute up) render
+    it once: each rendering is several queries and a template, and fifty at once made
+    the last reader wait a second (bench/README, run 5)."""
+    worker, client_id = await page_client(make)
+    await in_group(api, make, worker, client_id)
+    path = await page_link(api, worker, client_id)
+    renderings = 0
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal renderings
+        renderings += 1
+        return await render_page(*args, **kwargs)
+
+    monkeypatch.setattr(page, "read_page", counted)
+    pages = await asyncio.gather(*(read_page(api, path) for _ in range(10)))
+    assert len(set(pages)) == 1
+    assert renderings == 1
 
 
 async def test_a_change_on_another_process_reaches_the_kept_page(

@@ -3,6 +3,7 @@ conditional requests."""
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import time
 
@@ -56,6 +57,34 @@ def test_nothing_is_kept_while_no_one_listens() -> None:
     cache = FeedCache()
     cache.put(b"feed", SMALL, cache.reading())
     assert cache.get(b"feed") is None
+
+
+async def test_who_waited_for_a_rendering_that_could_not_be_kept_makes_their_own() -> None:
+    """A change heard while the first reader made the rendering: it is not kept, and the
+    next in turn reads anew rather than take what was made before the change."""
+    cache = listening()
+    made: list[int] = []
+
+    async def read(reader: int) -> RenderedFeed:
+        kept = cache.get(b"feed")
+        if kept is not None:
+            return kept
+        async with cache.one_at_a_time(b"feed"):
+            kept = cache.get(b"feed")
+            if kept is not None:
+                return kept
+            reading = cache.reading()
+            made.append(reader)
+            await asyncio.sleep(0)
+            if reader == 0:
+                cache.heard("sessions")
+            rendered = RenderedFeed(f"reader {reader}".encode())
+            cache.put(b"feed", rendered, reading)
+            return rendered
+
+    answers = await asyncio.gather(*(read(reader) for reader in range(5)))
+    assert made == [0, 1]
+    assert [answer.body for answer in answers] == [b"reader 0"] + [b"reader 1"] * 4
 
 
 def test_a_feed_is_compressed_once_and_always_to_the_same_bytes() -> None:

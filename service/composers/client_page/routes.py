@@ -134,17 +134,21 @@ async def read_page(
         return _too_many(refused)
     if cached is not None:
         return _html(200, cached.body)
-    reading = cache.reading()
-    async with pool.acquire() as proxy:
-        conn = cast(asyncpg.Connection, proxy)
-        link = await links.open_link(conn, token)
-        if link is None:
-            await limits.missed(request)
-            return _html(404, page.not_found(asked_language))
-        rendering = await page.read_page(conn, settings, token, link, asked_language)
-    body = rendering.html.encode()
-    seconds = page_cache.seconds_until(rendering.changes_at)
-    cache.put(key, RenderedFeed(body), reading, for_at_most=seconds)
+    async with cache.one_at_a_time(key):
+        cached = cache.get(key)  # made while this request waited its turn
+        if cached is not None:
+            return _html(200, cached.body)
+        reading = cache.reading()
+        async with pool.acquire() as proxy:
+            conn = cast(asyncpg.Connection, proxy)
+            link = await links.open_link(conn, token)
+            if link is None:
+                await limits.missed(request)
+                return _html(404, page.not_found(asked_language))
+            rendering = await page.read_page(conn, settings, token, link, asked_language)
+        body = rendering.html.encode()
+        seconds = page_cache.seconds_until(rendering.changes_at)
+        cache.put(key, RenderedFeed(body), reading, for_at_most=seconds)
     return _html(200, body)
 
 

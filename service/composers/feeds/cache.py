@@ -17,18 +17,22 @@ process (each app) keeps the rendered bytes per token. They are dropped
 What time alone changes (a consent's last day passing; reach ending 30 days after a
 group, a plan or a referral) is announced by nothing: a rendering is kept for at most
 MAX_AGE_SECONDS from the moment its data was read.
+
+When a rendering is missing, one request at a time makes it (`FeedCache.one_at_a_time`):
+the others that asked for it meanwhile wait, then find it kept.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gzip
 import hashlib
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -75,6 +79,14 @@ class Reading:
     at: float
 
 
+@dataclass(slots=True)
+class _Making:
+    """A key whose rendering is being made: its turn, and how many hold it or wait."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    holders: int = 0
+
+
 class FeedCache:
     """Renderings by key, dropped as the module says. The client's page keeps its
     renderings in one too (client_page/page_cache.py), with a shorter life."""
@@ -89,6 +101,7 @@ class FeedCache:
         # COMMITs under way on this process.
         self._commits = 0
         self._fetched: set[bytes] = set()
+        self._making: dict[bytes, _Making] = {}
 
     @property
     def listening(self) -> bool:
@@ -151,6 +164,26 @@ class FeedCache:
         finally:
             self._commits -= 1
             self.invalidate()
+
+    @contextlib.asynccontextmanager
+    async def one_at_a_time(self, key: bytes) -> AsyncIterator[None]:
+        """Around making the rendering of `key` after `get` found none: whoever asks for
+        it meanwhile waits here, then asks `get` again and finds it kept (or, where it
+        could not be kept, a change having come meanwhile, makes their own). Without it,
+        every request that found a rendering gone (a change, its time up) made it anew at
+        once: fifty readers of one page, fifty renderings, the last answered a second
+        late (bench/README, run 5)."""
+        making = self._making.get(key)
+        if making is None:
+            making = self._making[key] = _Making()
+        making.holders += 1
+        try:
+            async with making.lock:
+                yield
+        finally:
+            making.holders -= 1
+            if not making.holders:
+                del self._making[key]
 
     def take_fetched(self) -> list[bytes]:
         fetched, self._fetched = list(self._fetched), set()

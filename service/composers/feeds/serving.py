@@ -79,12 +79,14 @@ async def read_feed(pool: FairPool, cache: FeedCache, token: str) -> RenderedFee
     there, else rendered and kept."""
     token_hash = digest(token)
     cached = cache.get(token_hash)
-    if cached is not None:
-        return cached
-    reading = cache.reading()
-    rendered = await render_feed(pool, token)
-    cache.put(token_hash, rendered, reading)
-    return rendered
+    if cached is None:
+        async with cache.one_at_a_time(token_hash):
+            cached = cache.get(token_hash)  # made while this request waited its turn
+            if cached is None:
+                reading = cache.reading()
+                cached = await render_feed(pool, token)
+                cache.put(token_hash, cached, reading)
+    return cached
 
 
 # Answering ----------------------------------------------------------------------
