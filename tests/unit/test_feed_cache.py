@@ -59,32 +59,48 @@ def test_nothing_is_kept_while_no_one_listens() -> None:
     assert cache.get(b"feed") is None
 
 
-async def test_who_waited_for_a_rendering_that_could_not_be_kept_makes_their_own() -> None:
-    """A change heard while the first reader made the rendering: it is not kept, and the
-    next in turn reads anew rather than take what was made before the change."""
-    cache = listening()
-    made: list[int] = []
-
-    async def read(reader: int) -> RenderedFeed:
+async def read_through(
+    cache: FeedCache, reader: int, made: list[int], change_while_making: bool
+) -> RenderedFeed:
+    """A reader as the routes read: from the cache, else made once for everyone asking;
+    with `change_while_making`, the first to make it hears of a change meanwhile."""
+    kept = cache.get(b"feed")
+    if kept is not None:
+        return kept
+    async with cache.one_at_a_time(b"feed"):
         kept = cache.get(b"feed")
         if kept is not None:
             return kept
-        async with cache.one_at_a_time(b"feed"):
-            kept = cache.get(b"feed")
-            if kept is not None:
-                return kept
-            reading = cache.reading()
-            made.append(reader)
-            await asyncio.sleep(0)
-            if reader == 0:
-                cache.heard("sessions")
-            rendered = RenderedFeed(f"reader {reader}".encode())
-            cache.put(b"feed", rendered, reading)
-            return rendered
+        reading = cache.reading()
+        made.append(reader)
+        await asyncio.sleep(0)
+        if reader == 0 and change_while_making:
+            cache.heard("sessions")
+        rendered = RenderedFeed(f"reader {reader}".encode())
+        cache.put(b"feed", rendered, reading)
+        return rendered
 
-    answers = await asyncio.gather(*(read(reader) for reader in range(5)))
-    assert made == [0, 1]
-    assert [answer.body for answer in answers] == [b"reader 0"] + [b"reader 1"] * 4
+
+async def test_who_comes_while_a_rendering_is_made_waits_and_takes_it() -> None:
+    cache = listening()
+    made: list[int] = []
+    answers = await asyncio.gather(
+        *(read_through(cache, reader, made, change_while_making=False) for reader in range(5))
+    )
+    assert made == [0]
+    assert {answer.body for answer in answers} == {b"reader 0"}
+
+
+async def test_who_waited_for_a_rendering_that_could_not_be_kept_makes_their_own() -> None:
+    """A change heard while the first reader made the rendering: it is not kept, and
+    those who waited read anew rather than take what was made before the change."""
+    cache = listening()
+    made: list[int] = []
+    answers = await asyncio.gather(
+        *(read_through(cache, reader, made, change_while_making=True) for reader in range(5))
+    )
+    assert made == [0, 1, 2, 3, 4]
+    assert [answer.body for answer in answers] == [f"reader {n}".encode() for n in range(5)]
 
 
 def test_a_feed_is_compressed_once_and_always_to_the_same_bytes() -> None:

@@ -18,8 +18,8 @@ What time alone changes (a consent's last day passing; reach ending 30 days afte
 group, a plan or a referral) is announced by nothing: a rendering is kept for at most
 MAX_AGE_SECONDS from the moment its data was read.
 
-When a rendering is missing, one request at a time makes it (`FeedCache.one_at_a_time`):
-the others that asked for it meanwhile wait, then find it kept.
+When a rendering is missing, one request makes it (`FeedCache.one_at_a_time`): the
+others that ask for it meanwhile wait for it, then find it kept.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -79,14 +79,6 @@ class Reading:
     at: float
 
 
-@dataclass(slots=True)
-class _Making:
-    """A key whose rendering is being made: its turn, and how many hold it or wait."""
-
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    holders: int = 0
-
-
 class FeedCache:
     """Renderings by key, dropped as the module says. The client's page keeps its
     renderings in one too (client_page/page_cache.py), with a shorter life."""
@@ -101,7 +93,8 @@ class FeedCache:
         # COMMITs under way on this process.
         self._commits = 0
         self._fetched: set[bytes] = set()
-        self._making: dict[bytes, _Making] = {}
+        # Keys whose rendering is being made, set when it is done.
+        self._making: dict[bytes, asyncio.Event] = {}
 
     @property
     def listening(self) -> bool:
@@ -167,23 +160,25 @@ class FeedCache:
 
     @contextlib.asynccontextmanager
     async def one_at_a_time(self, key: bytes) -> AsyncIterator[None]:
-        """Around making the rendering of `key` after `get` found none: whoever asks for
-        it meanwhile waits here, then asks `get` again and finds it kept (or, where it
-        could not be kept, a change having come meanwhile, makes their own). Without it,
-        every request that found a rendering gone (a change, its time up) made it anew at
+        """Around making the rendering of `key` after `get` found none. The first to come
+        makes it; whoever comes meanwhile waits until it is done, then asks `get` again,
+        all of them at once, and finds it kept (or, where it could not be kept, a change
+        having come meanwhile, makes their own from fresh data). Without it, every
+        request that found a rendering gone (a change, its time up) made it anew at
         once: fifty readers of one page, fifty renderings, the last answered a second
-        late (bench/README, run 5)."""
+        late. A lock would not do: it hands the turn to one waiter per turn of the event
+        loop, and under load each turn serves everyone else first (bench/README, run 5)."""
         making = self._making.get(key)
-        if making is None:
-            making = self._making[key] = _Making()
-        making.holders += 1
+        if making is not None:
+            await making.wait()
+            yield
+            return
+        making = self._making[key] = asyncio.Event()
         try:
-            async with making.lock:
-                yield
+            yield
         finally:
-            making.holders -= 1
-            if not making.holders:
-                del self._making[key]
+            del self._making[key]
+            making.set()
 
     def take_fetched(self) -> list[bytes]:
         fetched, self._fetched = list(self._fetched), set()
