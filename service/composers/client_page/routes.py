@@ -135,7 +135,7 @@ async def read_page(
     if cached is not None:
         return _html(200, cached.body)
     async with cache.one_at_a_time(key):
-        cached = cache.get(key)  # made while this request waited its turn
+        cached = cache.get(key)  # made by the request this one waited for
         if cached is not None:
             return _html(200, cached.body)
         reading = cache.reading()

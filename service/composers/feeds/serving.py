@@ -81,7 +81,7 @@ async def read_feed(pool: FairPool, cache: FeedCache, token: str) -> RenderedFee
     cached = cache.get(token_hash)
     if cached is None:
         async with cache.one_at_a_time(token_hash):
-            cached = cache.get(token_hash)  # made while this request waited its turn
+            cached = cache.get(token_hash)  # made by the request this one waited for
             if cached is None:
                 reading = cache.reading()
                 cached = await render_feed(pool, token)
