@@ -19,7 +19,7 @@ from redis.asyncio import Redis
 from db.pool import FairPool, create_fair_pool
 from service import health
 from service.accounts import routes as accounts
-from service.base import api_docs, logs, openapi, tracing
+from service.base import api_docs, logs, openapi, redis_pool, tracing
 from service.base.http import (
     RequestObserver,
     provide_connection,
@@ -79,11 +79,7 @@ def create_app(settings: Settings) -> Litestar:
         app.state.client_reads = ClientReads(app.state.read_pool)
         app_metrics.pools.update(write=app.state.pool, read=app.state.read_pool)
         # A Redis that drops packets must not hang sign-in: a 503 after two seconds.
-        app.state.redis = Redis.from_url(
-            redis_url,
-            socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
-            socket_timeout=REDIS_TIMEOUT_SECONDS,
-        )
+        app.state.redis = redis_pool.connect(redis_url, REDIS_TIMEOUT_SECONDS)
         async with app.state.pool.acquire() as conn:
             await install_shipped(conn)
             await questionnaire_catalogue.install_shipped(conn)
