@@ -35,6 +35,7 @@ from service.clients import routes as clients
 from service.clients.records import ClientReads
 from service.coaching import routes as coaching
 from service.coaching.assessments import install_shipped
+from service.coaching.plan_view import PlanReads
 from service.composers import routes as composers
 from service.composers.client_page import page_cache
 from service.composers.client_page import routes as client_page
@@ -77,6 +78,7 @@ def create_app(settings: Settings) -> Litestar:
             synchronous_commit="off" if settings.read_audit_commit == "async" else "on",
         )
         app.state.client_reads = ClientReads(app.state.read_pool)
+        app.state.plan_reads = PlanReads(app.state.read_pool)
         app_metrics.pools.update(write=app.state.pool, read=app.state.read_pool)
         # A Redis that drops packets must not hang sign-in: a 503 after two seconds.
         app.state.redis = redis_pool.connect(redis_url, REDIS_TIMEOUT_SECONDS)

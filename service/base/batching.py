@@ -9,6 +9,11 @@ from typing import Generic, TypeVar
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
+# For reads answered together (a client, a plan): measured on 2 cores with 50 callers,
+# 2 or 8 batches in flight did less than 4.
+READS_IN_FLIGHT = 4
+READS_PER_BATCH = 100
+
 
 class Coalescer(Generic[Item, Result]):
     """`await coalescer(item)` answers one item by running `answer` on a batch.

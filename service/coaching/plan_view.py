@@ -5,11 +5,14 @@ and the GAS summary on its own."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import NoReturn
+from typing import NoReturn, cast
 
 import asyncpg
 import msgspec
 
+from db.pool import FairPool
+from service.base import audit
+from service.base.batching import READS_IN_FLIGHT, READS_PER_BATCH, Coalescer
 from service.base.errors import ClientOutOfReach
 from service.base.identity import Actor
 from service.base.ids import is_id
@@ -108,17 +111,7 @@ def _goal_out(goal: _GoalRow, latest: int) -> GoalOut:
     )
 
 
-async def gas_summary(
-    conn: asyncpg.Connection, actor: Actor, plan_id: str, rater: Rater = "staff"
-) -> GasOut:
-    """Scored from the staff's ratings, or from the client's own when `rater` says so."""
-    row = None
-    if is_id(plan_id):
-        row = await queries.read_gas(
-            conn, viewer=actor.id, id=plan_id, request_id=actor.request_id, rater=rater
-        )
-    if row is None:
-        await _refuse(conn, plan_id, "gas.read")
+def _gas_summary(row: asyncpg.Record, rater: Rater) -> GasOut:
     goals = msgspec.convert(row["goals"], list[_GasGoalRow])
     index = {goal.id: position for position, goal in enumerate(goals)}
     ratings = msgspec.convert(row["ratings"], list[_GasRatingRow])
@@ -139,18 +132,17 @@ async def read_goal(conn: asyncpg.Connection, goal_id: str) -> GoalOut:
     return _goal_out(goal, gas.latest_levels([goal.model()], rated)[0])
 
 
-async def read_plan(
-    conn: asyncpg.Connection, actor: Actor, plan_id: str, action: str | None
-) -> PlanOut:
-    """The whole plan in one statement; `action` names the audited read, or None when
-    the plan is the answer to an edit that was audited already."""
-    row = None
-    if is_id(plan_id):
-        row = await queries.read_plan(
-            conn, viewer=actor.id, id=plan_id, request_id=actor.request_id, action=action
-        )
-    if row is None:
-        await _refuse(conn, plan_id, action or "plan.read")
+async def read_plan(conn: asyncpg.Connection, actor: Actor, plan_id: str) -> PlanOut:
+    """The plan as the answer to an edit, which audited itself."""
+    rows = await queries.read_plans(
+        conn, viewers=[actor.id], ids=[plan_id], request_ids=[actor.request_id], action=None
+    )
+    if not rows:
+        await _refuse(conn, plan_id, "plan.read")
+    return _plan_out(rows[0])
+
+
+def _plan_out(row: asyncpg.Record) -> PlanOut:
     goals = msgspec.convert(row["goals"], list[_GoalRow])
     ratings = [
         gas.Rating(goal=position, level=r.level, rated_on=r.rated_on)
@@ -176,3 +168,72 @@ async def read_plan(
         created_at=row["created_at"],
         updated_at=row["updated_at"],
     )
+
+
+class PlanReads:
+    """Plan reads and GAS summaries, read often, answered together as client reads are
+    (service/clients/records.py): reads that arrive while others are on their way to
+    the database share the next statement, each with its own audit row."""
+
+    def __init__(self, pool: FairPool) -> None:
+        self._pool = pool
+        self._plans: Coalescer[tuple[Actor, str], asyncpg.Record | None] = Coalescer(
+            self._plans_together, in_flight=READS_IN_FLIGHT, max_batch=READS_PER_BATCH
+        )
+        self._gas: Coalescer[tuple[Actor, str, Rater], asyncpg.Record | None] = Coalescer(
+            self._gas_together, in_flight=READS_IN_FLIGHT, max_batch=READS_PER_BATCH
+        )
+
+    async def plan(self, actor: Actor, plan_id: str) -> PlanOut:
+        row = await self._plans((actor, plan_id)) if is_id(plan_id) else None
+        if row is None:
+            await self._refuse(actor, plan_id, "plan.read")
+        return _plan_out(row)
+
+    async def gas_summary(self, actor: Actor, plan_id: str, rater: Rater = "staff") -> GasOut:
+        """Scored from the staff's ratings, or from the client's own when `rater` says so."""
+        row = await self._gas((actor, plan_id, rater)) if is_id(plan_id) else None
+        if row is None:
+            await self._refuse(actor, plan_id, "gas.read")
+        return _gas_summary(row, rater)
+
+    async def _plans_together(self, asked: list[tuple[Actor, str]]) -> list[asyncpg.Record | None]:
+        async with self._pool.acquire() as proxy:
+            rows = await queries.read_plans(
+                cast(asyncpg.Connection, proxy),
+                viewers=[actor.id for actor, _ in asked],
+                ids=[plan_id for _, plan_id in asked],
+                request_ids=[actor.request_id for actor, _ in asked],
+                action="plan.read",
+            )
+        return _by_number(rows, len(asked))
+
+    async def _gas_together(
+        self, asked: list[tuple[Actor, str, Rater]]
+    ) -> list[asyncpg.Record | None]:
+        async with self._pool.acquire() as proxy:
+            rows = await queries.read_gas(
+                cast(asyncpg.Connection, proxy),
+                viewers=[actor.id for actor, _, _ in asked],
+                ids=[plan_id for _, plan_id, _ in asked],
+                request_ids=[actor.request_id for actor, _, _ in asked],
+                raters=[rater for _, _, rater in asked],
+            )
+        return _by_number(rows, len(asked))
+
+    async def _refuse(self, actor: Actor, plan_id: str, action: str) -> NoReturn:
+        """Not read: 404, and the refusal audited when the plan is there but its client
+        is out of the actor's reach."""
+        async with self._pool.acquire() as proxy:
+            conn = cast(asyncpg.Connection, proxy)
+            try:
+                await _refuse(conn, plan_id, action)
+            except ClientOutOfReach as refusal:
+                await audit.log_refusal(conn, actor, refusal)
+                raise
+
+
+def _by_number(rows: list[asyncpg.Record], asked: int) -> list[asyncpg.Record | None]:
+    """The rows of a statement over reads numbered n from 1, in the reads' order."""
+    found = {row["n"]: row for row in rows}
+    return [found.get(n) for n in range(1, asked + 1)]

@@ -52,7 +52,7 @@ async def create_plan(
     await audit.log_action(
         conn, actor, "plan.create", client_id=client_id, subject=("plan", plan_id)
     )
-    return await read_plan(conn, actor, plan_id, None)
+    return await read_plan(conn, actor, plan_id)
 
 
 async def list_plans(
@@ -70,10 +70,6 @@ async def list_plans(
     await audit.log_action(conn, actor, "plan.list", client_id=client_id)
     plans = [msgspec.convert(dict(row), PlanSummary) for row in rows]
     return page_of(plans, limit, lambda p: (p.starts_on, p.id))
-
-
-async def get_plan(conn: asyncpg.Connection, actor: Actor, plan_id: str) -> PlanOut:
-    return await read_plan(conn, actor, plan_id, "plan.read")
 
 
 async def update_plan(
@@ -96,4 +92,4 @@ async def update_plan(
     await audit.log_action(
         conn, actor, "plan.update", client_id=client_id, subject=("plan", plan_id)
     )
-    return await read_plan(conn, actor, plan_id, None)
+    return await read_plan(conn, actor, plan_id)

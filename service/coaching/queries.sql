@@ -24,18 +24,25 @@ SELECT p.id, p.client_id, p.kind, p.starts_on, p.ends_on, p.version, p.created_a
 FROM plans p
 WHERE p.id = :id;
 
--- name: read_plan(viewer, id, request_id, action)^
--- A whole plan in one round trip, if the viewer reaches its client, with the read's
--- audit row written by the same statement (no row when action is NULL: the answer to
--- an edit, which audited itself).
-WITH plan AS (
-    SELECT * FROM plans WHERE id = :id AND can_reach_client(:viewer, client_id)
+-- name: read_plans(viewers, ids, request_ids, action)
+-- Whole plans in one round trip, for reads that arrived together: for each (viewer,
+-- id, request id), numbered n from 1, the plan if the viewer reaches its client, with
+-- the read's audit row written by the same statement (none when action is NULL: the
+-- answer to an edit, which audited itself). A plan not read has no row.
+WITH asked AS (
+    SELECT * FROM unnest(:viewers::uuid[], :ids::uuid[], :request_ids::text[])
+        WITH ORDINALITY AS a (viewer, id, request_id, n)
+), plan AS (
+    SELECT a.n, a.viewer, a.request_id, p.*
+    FROM asked a JOIN plans p ON p.id = a.id
+    WHERE can_reach_client(a.viewer, p.client_id)
 ), audited AS (
     INSERT INTO audit_events (actor_id, action, client_id, subject_type, subject_id, request_id)
-    SELECT :viewer, :action, client_id, 'plan', id::text, :request_id FROM plan
+    SELECT viewer, :action, client_id, 'plan', id::text, request_id FROM plan
     WHERE :action::text IS NOT NULL
+    ORDER BY n
 )
-SELECT p.id, p.client_id, p.kind, p.starts_on, p.ends_on, p.version, p.created_at,
+SELECT p.n, p.id, p.client_id, p.kind, p.starts_on, p.ends_on, p.version, p.created_at,
        p.updated_at,
        ARRAY(SELECT staff_id FROM plan_coaches c WHERE c.plan_id = p.id ORDER BY staff_id)
            AS coach_ids,
@@ -76,17 +83,24 @@ SELECT p.id, p.client_id, p.kind, p.starts_on, p.ends_on, p.version, p.created_a
        ), '[]') AS meetings
 FROM plan p;
 
--- name: read_gas(viewer, id, request_id, rater)^
--- What the GAS summary needs, if the viewer reaches the plan's client; audited. The
--- ratings scored are staff's, or the client's own when rater is 'client'.
-WITH plan AS (
-    SELECT id, client_id FROM plans
-    WHERE id = :id AND can_reach_client(:viewer, client_id)
+-- name: read_gas(viewers, ids, request_ids, raters)
+-- What GAS summaries need, for reads that arrived together: for each (viewer, id,
+-- request id, rater), numbered n from 1, if the viewer reaches the plan's client;
+-- each audited by the same statement. The ratings scored are staff's, or the client's
+-- own when the rater is 'client'. A plan not read has no row.
+WITH asked AS (
+    SELECT * FROM unnest(:viewers::uuid[], :ids::uuid[], :request_ids::text[], :raters::text[])
+        WITH ORDINALITY AS a (viewer, id, request_id, rater, n)
+), plan AS (
+    SELECT a.n, a.viewer, a.request_id, a.rater, p.id, p.client_id
+    FROM asked a JOIN plans p ON p.id = a.id
+    WHERE can_reach_client(a.viewer, p.client_id)
 ), audited AS (
     INSERT INTO audit_events (actor_id, action, client_id, subject_type, subject_id, request_id)
-    SELECT :viewer, 'gas.read', client_id, 'plan', id::text, :request_id FROM plan
+    SELECT viewer, 'gas.read', client_id, 'plan', id::text, request_id FROM plan
+    ORDER BY n
 )
-SELECT coalesce((
+SELECT p.n, coalesce((
            SELECT json_agg(json_build_object(
                'id', g.id, 'weight', g.weight, 'baseline', g.baseline) ORDER BY g.position)
            FROM goals g WHERE g.plan_id = p.id
@@ -96,7 +110,7 @@ SELECT coalesce((
                'goal_id', r.goal_id, 'level', r.level, 'rated_on', r.rated_on
            ) ORDER BY r.created_at, r.id)
            FROM goal_ratings r JOIN goals g ON g.id = r.goal_id
-           WHERE g.plan_id = p.id AND r.rater = :rater
+           WHERE g.plan_id = p.id AND r.rater = p.rater
        ), '[]') AS ratings
 FROM plan p;
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from litestar import Response, get, patch, post, put
+from litestar import Request, Response, get, patch, post, put
 from litestar.enums import MediaType
 from litestar.params import FromQuery, HeaderParameter, JSONBody, QueryParameter
 
 from service.base.errors import etag
 from service.base.fields import Language
 from service.base.http import Conn, PathId, api_router
-from service.base.identity import CurrentActor
+from service.base.identity import CurrentActor, signed_in
 from service.base.pagination import Cursor, Limit, Mine, Page
 from service.base.problems import problems
 from service.coaching import (
@@ -124,12 +124,15 @@ async def list_plans(
     responses=problems(401, 404),
     summary="A plan with its goals, ratings, GAS summary, continuation and meetings",
 )
-async def get_plan(plan_id: PathId, conn: Conn, actor: CurrentActor) -> Response[PlanOut]:
+async def get_plan(plan_id: PathId, request: Request[Any, Any, Any]) -> Response[PlanOut]:
+    # Read often: like the client read, it takes its caller without dependency
+    # injection and shares statements with reads arriving with it.
     """One plan with its goals, ratings, GAS summary, continuation and meetings.
 
     The ETag header is the version to send back as If-Match when changing it.
     """
-    return _tagged(await plans.get_plan(conn, actor, plan_id))
+    reads: plan_view.PlanReads = request.app.state.plan_reads
+    return _tagged(await reads.plan(signed_in(request), plan_id))
 
 
 @patch("/plans/{plan_id:str}", responses=problems(401, 403, 404, 412, 422, 428))
@@ -205,8 +208,7 @@ async def rate_goal(
 )
 async def gas_summary(
     plan_id: PathId,
-    conn: Conn,
-    actor: CurrentActor,
+    request: Request[Any, Any, Any],
     ratings: Annotated[
         Rater,
         QueryParameter(
@@ -219,7 +221,8 @@ async def gas_summary(
     T = 50 + 10·Σwx / √((1−ρ)Σw² + ρ(Σw)²), ρ = 0.3, rounded to two decimals;
     `ratings=client` scores the client's own ratings instead of the staff's.
     """
-    return await plan_view.gas_summary(conn, actor, plan_id, ratings)
+    reads: plan_view.PlanReads = request.app.state.plan_reads
+    return await reads.gas_summary(signed_in(request), plan_id, ratings)
 
 
 @put("/plans/{plan_id:str}/continuation", responses=problems(401, 403, 404, 412, 422))
