@@ -3,29 +3,14 @@ and its own audit row."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from collections.abc import AsyncIterator
-
 import asyncpg
 from httpx import AsyncClient
 from litestar import Litestar
 
+from tests.concurrency.together import answered_together
 from tests.factories import Factory, Person
 
 UNKNOWN_ID = "00000000-0000-0000-0000-000000000000"
-
-
-@contextlib.asynccontextmanager
-async def read_pool_held(app: Litestar) -> AsyncIterator[None]:
-    """Every connection of the read pool taken, so reads pile up until the block ends."""
-    pool: asyncpg.Pool = app.state.read_pool
-    held = [await pool.acquire() for _ in range(pool.get_max_size())]
-    try:
-        yield
-    finally:
-        for conn in held:
-            await pool.release(conn)
 
 
 async def test_reads_arriving_together_each_get_their_own_answer_and_audit_row(
@@ -47,14 +32,9 @@ async def test_reads_arriving_together_each_get_their_own_answer_and_audit_row(
         response = await api.get(f"/api/v1/clients/{client_id}", headers=headers)
         return response.status_code, response.json().get("id")
 
-    async with read_pool_held(app):
-        reads = [
-            asyncio.ensure_future(read(n, person, client_id))
-            for n, (person, client_id, _) in enumerate(asked)
-        ]
-        await asyncio.sleep(0.3)
-        assert not any(r.done() for r in reads)  # nobody answered without the database
-    answers = await asyncio.gather(*reads)
+    answers = await answered_together(
+        app, [read(n, person, client_id) for n, (person, client_id, _) in enumerate(asked)]
+    )
 
     expected = [
         (200, client_id) if outcome == "found" else (404, None) for _, client_id, outcome in asked

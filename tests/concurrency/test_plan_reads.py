@@ -3,7 +3,6 @@ its own answer and its own audit row (service/coaching/plan_view.py, PlanReads).
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import asyncpg
@@ -11,7 +10,7 @@ from httpx import AsyncClient
 from litestar import Litestar
 
 from tests.api.coaching import add_goal, coached_client, create_plan, rate
-from tests.concurrency.test_client_reads import read_pool_held
+from tests.concurrency.together import answered_together
 from tests.factories import Factory, Person
 
 UNKNOWN_ID = "00000000-0000-0000-0000-000000000000"
@@ -47,14 +46,9 @@ async def test_reads_arriving_together_each_get_their_own_answer_and_audit_row(
         response = await api.get(f"/api/v1{path}", headers=headers)
         return response.status_code, response.json()
 
-    async with read_pool_held(app):
-        reads = [
-            asyncio.ensure_future(read(n, person, path))
-            for n, (person, path, _) in enumerate(asked)
-        ]
-        await asyncio.sleep(0.3)
-        assert not any(r.done() for r in reads)  # nobody answered without the database
-    answers = await asyncio.gather(*reads)
+    answers = await answered_together(
+        app, [read(n, person, path) for n, (person, path, _) in enumerate(asked)]
+    )
 
     plans = {first.id: first_plan, second.id: second_plan}
     for (person, _, outcome), (status, body) in zip(asked, answers, strict=True):
