@@ -36,7 +36,7 @@ from db.pool import connect
 from service.base.identity import Actor
 from service.base.identity import queries as identity_queries
 from service.base.tokens import digest
-from service.coaching import plan_view, plans
+from service.coaching import plan_view
 from service.composers.worklist import worklist
 from service.referrals import stalled
 from service.reports import outcomes
@@ -64,12 +64,14 @@ HEAVY_READS = [
     HeavyRead(
         "GET /api/v1/plans/{id} (6 goals, 40 ratings)",
         generate.COACH_TOKEN,
-        lambda conn, actor, data: plans.get_plan(conn, actor, data.coach_plans[0]),
+        lambda conn, actor, data: plan_view.plans_together(conn, [(actor, data.coach_plans[0])]),
     ),
     HeavyRead(
         "GET /api/v1/plans/{id}/gas (6 goals, 40 ratings)",
         generate.COACH_TOKEN,
-        lambda conn, actor, data: plan_view.gas_summary(conn, actor, data.coach_plans[0], "staff"),
+        lambda conn, actor, data: plan_view.gas_together(
+            conn, [(actor, data.coach_plans[0], "staff")]
+        ),
     ),
     HeavyRead(
         "GET /api/v1/me/worklist (a coach: 3 groups, 40 plans, 200 clients)",

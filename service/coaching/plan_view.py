@@ -199,27 +199,13 @@ class PlanReads:
 
     async def _plans_together(self, asked: list[tuple[Actor, str]]) -> list[asyncpg.Record | None]:
         async with self._pool.acquire() as proxy:
-            rows = await queries.read_plans(
-                cast(asyncpg.Connection, proxy),
-                viewers=[actor.id for actor, _ in asked],
-                ids=[plan_id for _, plan_id in asked],
-                request_ids=[actor.request_id for actor, _ in asked],
-                action="plan.read",
-            )
-        return _by_number(rows, len(asked))
+            return await plans_together(cast(asyncpg.Connection, proxy), asked)
 
     async def _gas_together(
         self, asked: list[tuple[Actor, str, Rater]]
     ) -> list[asyncpg.Record | None]:
         async with self._pool.acquire() as proxy:
-            rows = await queries.read_gas(
-                cast(asyncpg.Connection, proxy),
-                viewers=[actor.id for actor, _, _ in asked],
-                ids=[plan_id for _, plan_id, _ in asked],
-                request_ids=[actor.request_id for actor, _, _ in asked],
-                raters=[rater for _, _, rater in asked],
-            )
-        return _by_number(rows, len(asked))
+            return await gas_together(cast(asyncpg.Connection, proxy), asked)
 
     async def _refuse(self, actor: Actor, plan_id: str, action: str) -> NoReturn:
         """Not read: 404, and the refusal audited when the plan is there but its client
@@ -231,6 +217,35 @@ class PlanReads:
             except ClientOutOfReach as refusal:
                 await audit.log_refusal(conn, actor, refusal)
                 raise
+
+
+async def plans_together(
+    conn: asyncpg.Connection, asked: list[tuple[Actor, str]]
+) -> list[asyncpg.Record | None]:
+    """For each (actor, plan id), the plan's row if it was read (and its read audited)."""
+    rows = await queries.read_plans(
+        conn,
+        viewers=[actor.id for actor, _ in asked],
+        ids=[plan_id for _, plan_id in asked],
+        request_ids=[actor.request_id for actor, _ in asked],
+        action="plan.read",
+    )
+    return _by_number(rows, len(asked))
+
+
+async def gas_together(
+    conn: asyncpg.Connection, asked: list[tuple[Actor, str, Rater]]
+) -> list[asyncpg.Record | None]:
+    """For each (actor, plan id, rater), what its GAS summary needs if it was read (and
+    its read audited)."""
+    rows = await queries.read_gas(
+        conn,
+        viewers=[actor.id for actor, _, _ in asked],
+        ids=[plan_id for _, plan_id, _ in asked],
+        request_ids=[actor.request_id for actor, _, _ in asked],
+        raters=[rater for _, _, rater in asked],
+    )
+    return _by_number(rows, len(asked))
 
 
 def _by_number(rows: list[asyncpg.Record], asked: int) -> list[asyncpg.Record | None]:
