@@ -44,7 +44,7 @@ from bench.run import (
     alternate,
     bench_server,
     copy_database,
-    drop_database,
+    drop_database_now,
     prepare_database,
     servers,
 )
@@ -208,6 +208,7 @@ async def _page_session(url: str) -> str:
             "SELECT id, client_id FROM client_page_links WHERE token_hash = $1",
             digest(PAGE_TOKEN),
         )
+        assert link is not None, "the page client's link is missing: regenerate the data"
         await conn.execute(
             "INSERT INTO client_page_sessions (link_id, secret_hash, created_at, expires_at) "
             "VALUES ($1, $2, now(), now() + interval '1 day') "
@@ -250,7 +251,7 @@ def main() -> None:
         full_url = asyncio.run(copy_database(database_url, url, names[1]))
         if not args.keep:
             for name in names:
-                stack.callback(lambda n=name: asyncio.run(drop_database(database_url, n)))
+                stack.callback(drop_database_now, database_url, name)
         print(f"filling {rows:,} audit rows into {names[1]}", flush=True)
         seconds = asyncio.run(fill_trail(full_url, rows, [export_client, page_client]))
         print(f"filled in {seconds:.0f} s", flush=True)

@@ -145,6 +145,7 @@ async def _sent_window(url: str) -> tuple[int, float]:
         )
     finally:
         await conn.close()
+    assert row is not None
     if row["lost"]:
         raise SystemExit(f"bench: {row['lost']} reminders failed or were skipped")
     return int(row["sent"]), float(row["seconds"] or 0)

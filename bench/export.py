@@ -44,6 +44,7 @@ async def _seed_in(conn: asyncpg.Connection) -> str:
         "WHERE EXISTS (SELECT FROM staff s WHERE s.organisation_id = p.organisation_id "
         "AND 'admin' = ANY (s.roles) AND s.active) ORDER BY p.starts_at LIMIT 1"
     )
+    assert programme is not None, "no programme with an admin: regenerate the data"
     organisation = programme["organisation_id"]
     admin = await conn.fetchval(
         "SELECT id FROM staff WHERE organisation_id = $1 AND 'admin' = ANY (roles) AND active "

@@ -12,6 +12,7 @@ import asyncio
 import random
 from datetime import UTC, date, datetime, time, timedelta
 from time import monotonic
+from typing import Any
 
 import asyncpg
 from faker.providers.address.fi_FI import Provider as FinnishAddresses
@@ -71,7 +72,9 @@ async def generate_accounts(
     region.county = new_id()
     region.municipalities = [new_id() for _ in range(max(3, clients // 5000))]
     region.ngos = [new_id() for _ in range(max(2, clients // 2500))]
-    organisations = [(region.county, "Järvimaan hyvinvointialue", "wellbeing_county", None, now)]
+    organisations: list[tuple[Any, ...]] = [
+        (region.county, "Järvimaan hyvinvointialue", "wellbeing_county", None, now)
+    ]
     for i, org in enumerate(region.municipalities):
         organisations.append(
             (
@@ -91,7 +94,7 @@ async def generate_accounts(
     )
 
     password_hash = hash_password_sync(BENCH_PASSWORD)
-    staff = []
+    staff: list[tuple[Any, ...]] = []
 
     def person(organisation: str, roles: list[str]) -> str:
         staff_id = new_id()
@@ -163,7 +166,10 @@ async def generate_clients(
     conn: asyncpg.Connection, rng: random.Random, clients: int, region: Region
 ) -> None:
     now = datetime.now(UTC)
-    staff_org = dict(await conn.fetch("SELECT id::text, organisation_id::text FROM staff"))
+    staff_org = {
+        row[0]: row[1]
+        for row in await conn.fetch("SELECT id::text, organisation_id::text FROM staff")
+    }
     rows, workers, consents = [], [], []
     # The benchmark worker carries exactly WORKER_CLIENTS clients; the rest are spread.
     others = region.referrers[1:] or region.referrers

@@ -83,18 +83,23 @@ async def generate_referrals(
             "SELECT id::text, organisation_id::text FROM programmes WHERE cancelled_at IS NULL"
         )
     ]
-    staff_org = dict(await conn.fetch("SELECT id::text, organisation_id::text FROM staff"))
-    consents = dict(
-        await conn.fetch(
+    staff_org = {
+        row[0]: row[1]
+        for row in await conn.fetch("SELECT id::text, organisation_id::text FROM staff")
+    }
+    consents = {
+        row[0]: row[1]
+        for row in await conn.fetch(
             "SELECT DISTINCT ON (client_id) client_id::text, id::text FROM consents "
             "WHERE purpose = 'data_sharing' ORDER BY client_id, given_at DESC"
         )
-    )
+    }
     answerers: dict[str, list[str]] = {org: [] for org in staff_org.values()}
     for staff_id, org in staff_org.items():
         answerers[org].append(staff_id)
     weights = [weight for weight, _ in PATHS]
-    referrals, events = [], []
+    referrals: list[tuple[Any, ...]] = []
+    events: list[tuple[Any, ...]] = []
     for client_id in region.clients:
         worker = region.client_worker[client_id]
         for _ in range(rng.choice([0, 1, 2, 2, 3, 4])):

@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import contextlib
 import functools
+import io
 import json
 import os
 import platform
@@ -26,7 +27,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -120,6 +121,11 @@ async def drop_database(server_url: str, name: str) -> None:
         await admin.close()
 
 
+def drop_database_now(server_url: str, name: str) -> None:
+    """drop_database outside an event loop (an exit callback)."""
+    asyncio.run(drop_database(server_url, name))
+
+
 async def prepare_database(server_url: str, clients: int) -> tuple[str, float]:
     """A migrated database holding exactly this scale of generated data (made once), and
     how many seconds generating it took."""
@@ -211,7 +217,7 @@ class PeakMemory:
 
 def _copy_lines(source: IO[bytes], path: Path) -> None:
     with path.open("wb") as kept:
-        while chunk := source.read1(1 << 16):
+        while chunk := cast(io.BufferedReader, source).read1(1 << 16):
             kept.write(chunk)
 
 
@@ -631,7 +637,7 @@ def main() -> None:
             # left (a grown audit month, bloated indexes) would make its figures worse.
             copy = f"polku_bench_{clients}_run"
             url = asyncio.run(copy_database(database_url, generated, copy))
-            stack.callback(lambda c=copy: asyncio.run(drop_database(database_url, c)))
+            stack.callback(drop_database_now, database_url, copy)
             database_urls[clients] = url
             base, memory = stack.enter_context(bench_server(url, redis_url, args.workers))
             running.append(Server(clients, base, asyncio.run(load_data(url)), url, redis_url))

@@ -14,6 +14,7 @@ from bench import generate
 from bench.generate_page import PAGE_TOKEN
 from bench.generate_worklist import WORKLIST_TOKEN
 from bench.load import Request
+from service.base.tokens import digest
 from service.composers.sms_replies.signature import HEADER, signature
 
 # wrk's connections for a scenario that does not name its own.
@@ -44,7 +45,7 @@ async def load_data(url: str) -> Data:
         worker_clients = await conn.fetch(
             "SELECT w.client_id::text FROM client_workers w JOIN access_tokens t "
             "ON t.staff_id = w.staff_id WHERE t.token_hash = $1 ORDER BY 1",
-            generate.digest(generate.WORKER_TOKEN),
+            digest(generate.WORKER_TOKEN),
         )
         programmes = await conn.fetch(
             "SELECT id::text FROM programmes ORDER BY md5(id::text) LIMIT 500"
@@ -64,7 +65,7 @@ async def load_data(url: str) -> Data:
             ORDER BY s.id
             LIMIT 400
             """,
-            generate.digest(generate.COACH_TOKEN),
+            digest(generate.COACH_TOKEN),
         )
         plans = await conn.fetch(
             "SELECT pc.plan_id::text FROM access_tokens t "
@@ -72,7 +73,7 @@ async def load_data(url: str) -> Data:
             "JOIN plans p ON p.id = pc.plan_id "
             # Plans of clients the coach still reaches (live or within the grace period).
             "WHERE t.token_hash = $1 AND can_reach_client(t.staff_id, p.client_id) ORDER BY 1",
-            generate.digest(generate.COACH_TOKEN),
+            digest(generate.COACH_TOKEN),
         )
         sms_senders = await conn.fetch(
             "SELECT DISTINCT c.phone_e164 FROM clients c JOIN messages m ON m.client_id = c.id "
@@ -84,7 +85,7 @@ async def load_data(url: str) -> Data:
             "JOIN programme_staff ps ON ps.staff_id = t.staff_id AND ps.role = 'facilitator' "
             "JOIN questionnaire_rounds r ON r.programme_id = ps.programme_id "
             "WHERE t.token_hash = $1 ORDER BY 1",
-            generate.digest(generate.COACH_TOKEN),
+            digest(generate.COACH_TOKEN),
         )
         report_organisation = await conn.fetchval(
             "SELECT id::text FROM organisations WHERE kind = 'ngo' ORDER BY name LIMIT 1"

@@ -15,11 +15,12 @@ from litestar import Litestar, Response, get
 
 from bench import generate
 from bench.generate_page import PAGE_TOKEN
-from db.pool import connect, create_pool
+from db.pool import connect, create_fair_pool
 from service.app import create_app
 from service.base import logs
 from service.base.rate_limit import Limit
 from service.base.settings import Settings, load_settings
+from service.base.tokens import digest
 from service.client_page import links
 from service.clients.types import ClientOut
 from service.composers.client_page import limits, page
@@ -62,11 +63,11 @@ async def _load_floor(settings: Settings, database_url: str) -> None:
             JOIN access_tokens t ON t.staff_id = w.staff_id
             WHERE t.token_hash = $1
             """,
-            generate.digest(generate.WORKER_TOKEN),
+            digest(generate.WORKER_TOKEN),
         )
     finally:
         await conn.close()
-    pool = await create_pool(database_url, min_size=1, max_size=1)
+    pool = await create_fair_pool(database_url, max_size=1)
     try:
         FLOOR["feed"] = (await feeds.render_feed(pool, generate.FEED_TOKEN)).body
     finally:
