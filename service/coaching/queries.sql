@@ -28,7 +28,8 @@ WHERE p.id = :id;
 -- Whole plans in one round trip, for reads that arrived together: for each (viewer,
 -- id, request id), numbered n from 1, the plan if the viewer reaches its client, with
 -- the read's audit row written by the same statement (none when action is NULL: the
--- answer to an edit, which audited itself). A plan not read has no row.
+-- answer to an edit, which audited itself). A plan not read has no row. Its parts come
+-- as JSON text, which plan_view.py decodes straight into their types.
 WITH asked AS (
     SELECT * FROM unnest(:viewers::uuid[], :ids::uuid[], :request_ids::text[])
         WITH ORDINALITY AS a (viewer, id, request_id, n)
@@ -67,10 +68,10 @@ SELECT p.n, p.id, p.client_id, p.kind, p.starts_on, p.ends_on, p.version, p.crea
                FROM goal_ratings r WHERE r.goal_id = g.id
            ) rated ON true
            WHERE g.plan_id = p.id
-       ), '[]') AS goals,
+       ), '[]')::text AS goals,
        (SELECT json_build_object(
             'next_step', c.next_step, 'description', c.description,
-            'target_date', c.target_date, 'updated_at', c.updated_at, 'version', c.version)
+            'target_date', c.target_date, 'updated_at', c.updated_at, 'version', c.version)::text
         FROM continuation_plans c WHERE c.plan_id = p.id) AS continuation,
        coalesce((
            SELECT json_agg(json_build_object(
@@ -80,7 +81,7 @@ SELECT p.n, p.id, p.client_id, p.kind, p.starts_on, p.ends_on, p.version, p.crea
                'status', m.status, 'revision', m.revision
            ) ORDER BY m.starts_at, m.id)
            FROM meetings m WHERE m.plan_id = p.id
-       ), '[]') AS meetings
+       ), '[]')::text AS meetings
 FROM plan p;
 
 -- name: read_gas(viewers, ids, request_ids, raters)
@@ -104,14 +105,14 @@ SELECT p.n, coalesce((
            SELECT json_agg(json_build_object(
                'id', g.id, 'weight', g.weight, 'baseline', g.baseline) ORDER BY g.position)
            FROM goals g WHERE g.plan_id = p.id
-       ), '[]') AS goals,
+       ), '[]')::text AS goals,
        coalesce((
            SELECT json_agg(json_build_object(
                'goal_id', r.goal_id, 'level', r.level, 'rated_on', r.rated_on
            ) ORDER BY r.created_at, r.id)
            FROM goal_ratings r JOIN goals g ON g.id = r.goal_id
            WHERE g.plan_id = p.id AND r.rater = p.rater
-       ), '[]') AS ratings
+       ), '[]')::text AS ratings
 FROM plan p;
 
 -- name: lock_plan(id)^
