@@ -10,12 +10,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import asyncpg
+import msgspec
 from httpx import AsyncClient
 
 from service.base.clock import today_in_finland
 from tests.api.coaching import add_goal, create_plan, rate
 from tests.api.programmes import create_programme, enrol, shift_in_time
-from tests.api.test_assessments import assess, work_answers
+from tests.api.test_assessments import WORK_ABILITY, assess, work_answers
 from tests.factories import Factory, Person
 
 HIDDEN = {"value": None, "suppressed": True}
@@ -419,6 +420,37 @@ async def test_outcomes_of_a_small_cohort(
         team.analyst.id,
     )
     assert logged["detail"]["organisation_ids"] == [team.ngo]
+
+
+async def test_outcomes_pair_assessments_across_versions_of_an_instrument(
+    api: AsyncClient, db: asyncpg.Connection, make: Factory
+) -> None:
+    """A client first assessed with one version of an instrument and later with the next
+    is compared across the two: the figures follow the instrument, not its version."""
+    team, clients = await finished_cohort(api, db, make)
+    admin = await make.staff("admin", organisation_id=team.coach.organisation_id)
+    newer = {**msgspec.to_builtins(WORK_ABILITY), "version": 2}
+    added = await api.post("/api/v1/instruments", json=newer, headers=admin.headers)
+    assert added.status_code == 201, added.text
+    for client_id in clients[:5]:
+        latest = await assess(
+            api, team.coach, client_id, "work_ability", work_answers(9, 3), days_ago(2)
+        )
+        assert latest.json()["instrument_version"] == 2
+    report = (
+        await api.get(
+            "/api/v1/reports/outcomes",
+            params={"from": days_ago(120), "to": days_ago(0)},
+            headers=team.analyst.headers,
+        )
+    ).json()
+    overall = next(d for d in report["assessments"] if d["domain"] == "overall")
+    # First 4 (version 1, 90 days ago), latest 9 (version 2): not 4 → 7 within version 1.
+    assert (overall["people"], overall["first_mean"], overall["latest_mean"]) == (
+        shown(5),
+        shown(4.0),
+        shown(9.0),
+    )
 
 
 async def test_outcomes_of_a_period_before_anything_happened(
